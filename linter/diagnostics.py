@@ -94,6 +94,9 @@ class Diagnostic:
     severity: Severity
     span: Span
     fix: Fix | None = field(default=None, compare=False)
+    # A finer code inside the rule, e.g. ShellCheck's "SC2086" under the shellcheck rule;
+    # select, ignore and suppressions match it too.
+    subcode: str | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -80,16 +80,20 @@ class Rule:
         span: Span,
         message: str,
         fix: Fix | None = None,
+        *,
+        severity: Severity | None = None,
+        subcode: str | None = None,
     ) -> Diagnostic:
-        """Build a finding of this rule."""
+        """Build a finding of this rule (``severity`` overrides the default for this one)."""
         return Diagnostic(
             path=path,
             code=self.code,
             name=self.name,
             message=message,
-            severity=self.severity,
+            severity=severity or self.severity,
             span=span,
             fix=fix,
+            subcode=subcode,
         )
 
     @property
