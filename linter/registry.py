@@ -1,0 +1,182 @@
+"""The plugin manager, the rule registry and rule selection.
+
+Rules come only from the ``shiplint_rules`` hook; the built-in pack is an entry point like
+any third-party pack. Everything that can go wrong while loading is a :class:`RegistryError`
+that names the plugin.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+
+from linter.hooks import ENTRY_POINT_GROUP, PROJECT, ShiplintSpec
+from linter.rule import Rule, metadata_problems
+
+
+class RegistryError(Exception):
+    """A plugin could not be loaded or declares a clashing rule."""
+
+
+@dataclass
+class Registry:
+    rules: dict[str, Rule] = field(default_factory=dict)  # by code, in load order
+    reporters: dict[str, Callable[..., str]] = field(default_factory=dict)
+    _lookup: dict[str, str] = field(default_factory=dict)  # lower-cased code/name/alias -> code
+    owners: dict[str, str] = field(default_factory=dict)  # code -> plugin name
+
+    def add(self, rule: Rule, owner: str) -> None:
+        problems = metadata_problems(rule)
+        if problems:
+            label = getattr(rule, "code", type(rule).__name__)
+            raise RegistryError(
+                f"plugin {owner!r}: rule {label} has invalid metadata: {'; '.join(problems)}"
+            )
+        for key in (rule.code, rule.name, *rule.aliases):
+            lowered = key.lower()
+            if lowered in self._lookup:
+                other = self._lookup[lowered]
+                raise RegistryError(
+                    f"plugin {owner!r}: rule {rule.code} declares {key!r}, already used by "
+                    f"rule {other} of plugin {self.owners.get(other, '?')!r}"
+                )
+        for key in (rule.code, rule.name, *rule.aliases):
+            self._lookup[key.lower()] = rule.code
+        self.rules[rule.code] = rule
+        self.owners[rule.code] = owner
+
+    def resolve(self, key: str) -> str | None:
+        """The code a code, name or alias stands for, or None."""
+        return self._lookup.get(key.strip().lower())
+
+    def expand(self, selector: str) -> set[str]:
+        """Codes matched by a selector: a code, name, alias, a code prefix, or ``ALL``.
+
+        Raises KeyError for a selector that matches nothing.
+        """
+        key = selector.strip()
+        if key.upper() == "ALL":
+            return set(self.rules)
+        code = self.resolve(key)
+        if code is not None:
+            return {code}
+        prefix = key.upper()
+        matched = {code for code in self.rules if code.startswith(prefix)}
+        if matched and prefix[:2] in ("DF", "DC"):
+            return matched
+        # A peer's family prefix (e.g. "DL30") selects the rules carrying such aliases.
+        by_alias = {
+            rule.code
+            for rule in self.rules.values()
+            if any(alias.upper().startswith(prefix) for alias in rule.aliases)
+        }
+        if by_alias and len(prefix) >= 2:
+            return by_alias
+        raise KeyError(selector)
+
+    def sorted_rules(self) -> list[Rule]:
+        return [self.rules[code] for code in sorted(self.rules)]
+
+
+def _plugin_rules(manager: pluggy.PluginManager) -> Iterable[tuple[str, Sequence[Rule]]]:
+    for plugin in manager.get_plugins():
+        hook = getattr(plugin, "shiplint_rules", None)
+        if hook is None:
+            continue
+        name = manager.get_name(plugin) or repr(plugin)
+        try:
+            rules = hook()
+        except Exception as error:  # a broken plugin must not crash the run
+            raise RegistryError(f"plugin {name!r} failed while listing its rules: {error}") from None
+        if not isinstance(rules, (list, tuple)):
+            raise RegistryError(f"plugin {name!r}: shiplint_rules() must return a list of rules")
+        yield name, rules
+
+
+def load_registry(extra_plugins: Sequence[tuple[str, Any]] = ()) -> Registry:
+    """Load every plugin of the entry-point group (and ``extra_plugins``) into a registry."""
+    manager = pluggy.PluginManager(PROJECT)
+    manager.add_hookspecs(ShiplintSpec)
+    for entry_point in sorted(
+        importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name
+    ):
+        if manager.get_plugin(entry_point.name) is not None:
+            continue
+        try:
+            plugin = entry_point.load()
+        except Exception as error:
+            raise RegistryError(
+                f"plugin {entry_point.name!r} ({entry_point.value}) failed to load: "
+                f"{type(error).__name__}: {error}"
+            ) from None
+        try:
+            manager.register(plugin, name=entry_point.name)
+        except Exception as error:
+            raise RegistryError(f"plugin {entry_point.name!r} is invalid: {error}") from None
+    for name, plugin in extra_plugins:
+        manager.register(plugin, name=name)
+    registry = Registry()
+    for owner, rules in _plugin_rules(manager):
+        for rule in rules:
+            if not isinstance(rule, Rule):
+                raise RegistryError(
+                    f"plugin {owner!r}: {rule!r} is not a linter.Rule instance"
+                )
+            registry.add(rule, owner)
+    for plugin in manager.get_plugins():
+        hook = getattr(plugin, "shiplint_reporters", None)
+        if hook is None:
+            continue
+        formats = hook()
+        if isinstance(formats, Mapping):
+            registry.reporters.update(formats)
+    return registry
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rules run, resolved from select / extend-select / ignore lists."""
+
+    enabled: frozenset[str]
+    # Peer sub-codes (e.g. "SC2086") ignored through --ignore or config.
+    ignored_subcodes: frozenset[str] = frozenset()
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.enabled
+
+
+def select_rules(
+    registry: Registry,
+    select: Sequence[str] | None = None,
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> Selection:
+    """Default rules (or ``select``), plus ``extend_select``, minus ``ignore``.
+
+    Raises KeyError naming the first selector that matches no rule.
+    """
+    if select is None:
+        enabled = {code for code, rule in registry.rules.items() if rule.enabled_by_default}
+    else:
+        enabled = set()
+        for selector in select:
+            enabled |= registry.expand(selector)
+    for selector in extend_select:
+        enabled |= registry.expand(selector)
+    subcodes: set[str] = set()
+    for selector in ignore:
+        if is_subcode(selector):
+            subcodes.add(selector.upper())
+            continue
+        enabled -= registry.expand(selector)
+    return Selection(frozenset(enabled), frozenset(subcodes))
+
+
+def is_subcode(key: str) -> bool:
+    """ShellCheck codes (SC1000-SC9999) are matched against Diagnostic.subcode."""
+    upper = key.strip().upper()
+    return len(upper) == 6 and upper.startswith("SC") and upper[2:].isdigit()
