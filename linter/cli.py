@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from linter import __version__
 from linter.config import Config, ConfigError, load_config
 from linter.diagnostics import Diagnostic, Severity
-from linter.registry import Registry, RegistryError, load_registry
+from linter.registry import Registry, RegistryError, default_registry
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
@@ -208,7 +208,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                              use_files=not args.no_config)
     except ConfigError as error:
         raise UsageError(str(error)) from None
-    registry = load_registry()
+    registry = default_registry()
     settings = _settings(args, config, registry)
     _validate_codes(settings, config, registry)
     output_format = _choose_format(args, config)
@@ -357,7 +357,7 @@ def _fix_stdin(args: argparse.Namespace, settings: Any, registry: Registry, text
 
 
 def run_rules(args: argparse.Namespace, stdout: TextIO) -> int:
-    registry = load_registry()
+    registry = default_registry()
     rules = registry.sorted_rules()
     if args.format == "json":
         stdout.write(json.dumps([r.metadata() for r in rules], indent=2) + "\n")
@@ -379,7 +379,7 @@ def run_rules(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def run_rule(args: argparse.Namespace, stdout: TextIO) -> int:
-    registry = load_registry()
+    registry = default_registry()
     code = registry.resolve(args.key)
     if code is None:
         raise UsageError(f"no rule has the code, name or alias {args.key!r}")

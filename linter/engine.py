@@ -22,7 +22,7 @@ from linter.context import BuildLink, ComposeContext, DockerfileContext
 from linter.diagnostics import Diagnostic, Severity, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, ParseError
 from linter.project import Kind, SourceFile, classify, discover, display_path, group_compose
-from linter.registry import Registry, Selection, is_subcode, load_registry, select_rules
+from linter.registry import Registry, Selection, default_registry, is_subcode, select_rules
 from linter.rule import Rule, Target
 from linter.source import SourceError, read_source
 from linter.suppressions import (
@@ -94,7 +94,7 @@ class _Prepared:
 
     def __init__(self, settings: Settings, registry: Registry | None = None) -> None:
         self.settings = settings
-        self.registry = registry or load_registry()
+        self.registry = registry or default_registry()
         self.selection: Selection = select_rules(
             self.registry, settings.select, settings.extend_select, settings.ignore
         )

@@ -139,7 +139,10 @@ def discover(
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for source in walk(path, exclude, root):
+            # A folder named on the command line is linted even if the config excludes it
+            # (as with `shiplint check examples/`); excludes still apply below it.
+            patterns = [p for p in exclude if not _excluded(path, [p], root)]
+            for source in walk(path, patterns, root):
                 key = source.path.resolve()
                 if key not in seen:
                     seen.add(key)

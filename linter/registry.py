@@ -7,6 +7,7 @@ that names the plugin.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -135,6 +136,12 @@ def load_registry(extra_plugins: Sequence[tuple[str, Any]] = ()) -> Registry:
         if isinstance(formats, Mapping):
             registry.reporters.update(formats)
     return registry
+
+
+@functools.lru_cache(maxsize=1)
+def default_registry() -> Registry:
+    """The registry of the installed plugins, loaded once per process."""
+    return load_registry()
 
 
 @dataclass(frozen=True)
