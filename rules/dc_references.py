@@ -13,15 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from linter.rules._compose_helpers import (
-    PortMapping,
-    scalar_text,
-    service_network_names,
-    service_ports,
-    service_volumes,
-    sub_span,
-)
-
 from linter import (
     Applicability,
     ComposeContext,
@@ -37,6 +28,15 @@ from linter import (
 )
 from linter.compose.model import ComposeProject, Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ._compose_helpers import (
+    PortMapping,
+    scalar_text,
+    service_network_names,
+    service_ports,
+    service_volumes,
+    sub_span,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Who uses what
