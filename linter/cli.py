@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
 # ---------------------------------------------------------------------------- check
 
 
-def _settings(args: argparse.Namespace, config: Config, registry: Registry) -> Any:
+def make_settings(args: argparse.Namespace, config: Config, registry: Registry) -> Any:
+    """Engine settings from the parsed command line and the configuration in force."""
     from linter.engine import Settings
 
     severity: list[tuple[str, Severity]] = list(config.severity.items())
@@ -127,7 +128,7 @@ def _settings(args: argparse.Namespace, config: Config, registry: Registry) -> A
     )
 
 
-def _validate_codes(settings: Any, config: Config, registry: Registry) -> None:
+def validate_codes(settings: Any, config: Config, registry: Registry) -> None:
     """Unknown codes are errors naming where they were written."""
     from linter.registry import is_subcode
 
@@ -209,8 +210,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except ConfigError as error:
         raise UsageError(str(error)) from None
     registry = default_registry()
-    settings = _settings(args, config, registry)
-    _validate_codes(settings, config, registry)
+    settings = make_settings(args, config, registry)
+    validate_codes(settings, config, registry)
     output_format = _choose_format(args, config)
     try:
         reporter = get_reporter(output_format, extra=registry.reporters)
