@@ -1,0 +1,75 @@
+"""The reporter contract: what every output format receives and returns.
+
+A reporter is a pure function ``render(diagnostics, context) -> str``. It never reads files or
+the environment, so the CLI, the LSP and tests can all call it the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from linter.diagnostics import Diagnostic, Severity
+from linter.rule import Rule
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything a reporter may need besides the findings themselves."""
+
+    rules: Mapping[str, Rule]  # code -> rule object (metadata for SARIF rules[], help)
+    sources: Mapping[str, str]  # path -> file text (for code frames); may miss paths
+    cwd: str  # paths in Diagnostic.path are relative to this already
+    tool_version: str
+    color: bool = False  # ANSI colour (full format only)
+    statistics: bool = False  # unused by most formats
+
+
+Reporter = Callable[[Sequence[Diagnostic], ReportContext], str]
+
+INFORMATION_URI = "https://github.com/shiplint/shiplint"
+
+SEVERITY_ORDER: tuple[Severity, ...] = (
+    Severity.ERROR,
+    Severity.WARNING,
+    Severity.INFO,
+    Severity.STYLE,
+)
+
+
+@dataclass(frozen=True)
+class SourceLines:
+    """A file's text split into lines once, for reporters that quote the source."""
+
+    lines: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def of(cls, text: str | None) -> SourceLines:
+        if text is None:
+            return cls()
+        return cls(tuple(text.splitlines()))
+
+    def line(self, number: int) -> str | None:
+        """The text of 1-based line ``number`` without its newline, or None if out of range."""
+        if 1 <= number <= len(self.lines):
+            return self.lines[number - 1]
+        return None
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def severity_counts(diagnostics: Sequence[Diagnostic]) -> dict[Severity, int]:
+    """How many findings there are of each severity, most severe first."""
+    counts = dict.fromkeys(SEVERITY_ORDER, 0)
+    for diagnostic in diagnostics:
+        counts[diagnostic.severity] += 1
+    return counts
+
+
+def display_code(diagnostic: Diagnostic) -> str:
+    """The code a person sees: ``DF123`` or ``DF123/SC2086`` when there is a subcode."""
+    if diagnostic.subcode:
+        return f"{diagnostic.code}/{diagnostic.subcode}"
+    return diagnostic.code
