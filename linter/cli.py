@@ -215,8 +215,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     output_format = _choose_format(args, config)
     try:
         reporter = get_reporter(output_format, extra=registry.reporters)
-    except KeyError:
-        raise UsageError(f"unknown output format {output_format!r}") from None
+    except (KeyError, ValueError) as error:
+        raise UsageError(str(error).strip("'\"")) from None
     paths = list(args.paths) if args.paths else ["."]
     if args.context and not Path(args.context).is_dir():
         raise UsageError(f"--context {args.context}: not a folder")
