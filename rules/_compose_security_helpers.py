@@ -1,0 +1,217 @@
+"""Readings shared by the network, security and cross-file compose rules (PART B).
+
+Port, image and volume grammars live in ``_compose_helpers``; this module adds what only
+the security side needs: list-valued fields, booleans, host-path normalisation, secret
+recognition and the topology of networks.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from linter.compose.model import ComposeProject, Service
+from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from linter.diagnostics import Span
+
+from ._compose_helpers import (
+    scalar_text,
+    service_datastore,
+    service_network_names,
+    service_ports,
+)
+
+
+def key_span(service: Service, key: str) -> Span:
+    """The span of a service's ``key:`` (falls back to the service name)."""
+    pair = service.node.pair(key)
+    return pair.key.span if pair is not None else service.key.span
+
+
+def key_path(service: Service, key: str) -> str:
+    pair = service.node.pair(key)
+    return pair.key.path if pair is not None else service.path
+
+
+def scalar_items(node: Node | None) -> list[ScalarNode]:
+    """The scalar items of a list field; a lone scalar counts as a one-item list."""
+    if isinstance(node, SequenceNode):
+        return [item for item in node.items if isinstance(item, ScalarNode)]
+    if isinstance(node, ScalarNode) and node.value is not None:
+        return [node]
+    return []
+
+
+def is_true(node: Node | None) -> bool:
+    """Compose booleans: ``true`` or the strings ``"true"``/``"yes"``/``"1"``."""
+    if not isinstance(node, ScalarNode):
+        return False
+    if isinstance(node.value, bool):
+        return node.value
+    return str(node.value).strip().lower() in ("true", "yes", "1", "on")
+
+
+def is_interpolated(node: Node | None) -> bool:
+    """Was the value written with a ``$`` variable (so it is not a literal in the file)?"""
+    return isinstance(node, ScalarNode) and "$" in node.text
+
+
+# ---------------------------------------------------------------------------------------------
+# Host paths
+
+
+def normalize_host_path(source: str) -> str:
+    """``/var/run/../run/docker.sock/`` -> ``/run/docker.sock``; ``~`` kept as written."""
+    source = source.strip().replace("\\", "/")
+    if source.startswith("~"):
+        head, _, rest = source.partition("/")
+        rest = posixpath.normpath(rest) if rest else ""
+        return head if rest in ("", ".") else f"{head}/{rest}"
+    if not source.startswith("/"):
+        return source
+    normalized = posixpath.normpath(source)
+    return "/" + normalized.lstrip("/")
+
+
+def is_under(path: str, directory: str) -> bool:
+    """``path`` is ``directory`` or inside it."""
+    if directory == "/":
+        return path.startswith("/")
+    return path == directory or path.startswith(directory + "/")
+
+
+# ---------------------------------------------------------------------------------------------
+# Secrets
+
+# Key names that hold credentials (compose-lint's list, so CL-0020 users see the same keys).
+SECRET_KEY_PARTS = (
+    "PASSWORD", "PASSPHRASE", "TOKEN", "SECRET", "API_KEY", "APIKEY", "PRIVATE_KEY",
+    "ACCESS_KEY", "SECRET_KEY", "ENCRYPTION_KEY", "CREDENTIAL",
+)
+SECRET_KEY_SUFFIXES = ("_PASS", "_PWD", "PASSWD", "_SALT", "_DSN")
+# Names that mention a secret but hold something about it: where it is, how long it lives.
+NOT_SECRET_SUFFIXES = (
+    "_FILE", "_PATH", "_DIR", "_URL", "_URI", "_ENDPOINT", "_HOST", "_NAME", "_TTL", "_EXPIRY",
+    "_EXPIRE", "_EXPIRES", "_EXPIRATION", "_LIFETIME", "_TIMEOUT", "_LENGTH", "_SIZE", "_MIN",
+    "_MAX", "_MINUTES", "_SECONDS", "_HOURS", "_DAYS", "_PORT", "_COST", "_ROUNDS", "_ENABLED",
+    "_REQUIRED", "_TYPE", "_HEADER", "_FIELD", "_PARAM", "_COOKIE",
+)
+NOT_SECRET_PARTS = ("ALLOW_EMPTY_", "RANDOM_", "_POLICY", "_METHOD", "_ALGORITHM")
+FLAG_VALUES = frozenset({"yes", "no", "true", "false", "0", "1", "on", "off", "none", "null"})
+_QUANTITY = re.compile(r"^\d+(\.\d+)?(ms|s|m|h|d|w|k|kb|m|mb|g|gb)?$", re.IGNORECASE)
+
+# Well-known token formats: a value with one of these shapes is a credential whatever its key.
+TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("an AWS access key id", re.compile(r"^(AKIA|ASIA)[0-9A-Z]{16}$")),
+    ("a GitHub token", re.compile(r"^(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})$")),
+    ("a GitLab token", re.compile(r"^glpat-[A-Za-z0-9_-]{20,}$")),
+    ("an npm token", re.compile(r"^npm_[A-Za-z0-9]{36}$")),
+    ("a Slack token", re.compile(r"^xox[abposr]-[A-Za-z0-9-]{10,}$")),
+    ("a Stripe secret key", re.compile(r"^(sk|rk)_live_[A-Za-z0-9]{20,}$")),
+    ("a Google API key", re.compile(r"^AIza[0-9A-Za-z_-]{35}$")),
+    ("an OpenAI key", re.compile(r"^sk-(proj-)?[A-Za-z0-9_-]{32,}$")),
+    ("a private key", re.compile(r"-----BEGIN ([A-Z]+ )*PRIVATE KEY-----")),
+    ("a JSON Web Token",
+     re.compile(r"^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+$")),
+)
+
+
+def secret_key(key: str) -> bool:
+    """Does an environment/build-arg name say it holds a credential?"""
+    upper = key.strip().upper()
+    if upper.endswith(NOT_SECRET_SUFFIXES) or any(part in upper for part in NOT_SECRET_PARTS):
+        return False
+    return any(part in upper for part in SECRET_KEY_PARTS) or upper.endswith(SECRET_KEY_SUFFIXES)
+
+
+def literal_secret_value(value: str) -> bool:
+    """A value that could be a credential (not empty, a flag, a number or a file path)."""
+    stripped = value.strip()
+    if not stripped or stripped.lower() in FLAG_VALUES or _QUANTITY.match(stripped):
+        return False
+    return not stripped.startswith(("/run/secrets/", "/var/run/secrets/"))
+
+
+def token_format(value: str) -> str | None:
+    """The name of the token format ``value`` has, if any."""
+    stripped = value.strip()
+    for label, pattern in TOKEN_FORMATS:
+        if pattern.search(stripped):
+            return label
+    return None
+
+
+_URL_CREDENTIALS = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,40})://(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@"
+)
+
+
+def url_password(value: str) -> tuple[str, int, int] | None:
+    """``(scheme, start, end)`` of the password in ``scheme://user:password@host``."""
+    match = _URL_CREDENTIALS.search(value)
+    if match is None:
+        return None
+    return match.group("scheme"), match.start("password"), match.end("password")
+
+
+# ---------------------------------------------------------------------------------------------
+# Topology
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """Who is on one network, and which of them publish ports to the host."""
+
+    name: str
+    services: tuple[Service, ...]
+
+    @property
+    def publishers(self) -> tuple[Service, ...]:
+        return tuple(s for s in self.services if service_ports(s))
+
+
+def networks_of(project: ComposeProject) -> dict[str, Membership]:
+    """Every network that some service joins (``default`` included), with its members."""
+    members: dict[str, list[Service]] = {}
+    for service in project.services.values():
+        for name, _node in service_network_names(service):
+            members.setdefault(name, []).append(service)
+    return {name: Membership(name, tuple(found)) for name, found in members.items()}
+
+
+def service_mentions(service: Service, other: str) -> bool:
+    """Does ``service`` name ``other`` (depends_on, links, or as a host in its settings)?"""
+    depends = service.get("depends_on")
+    if isinstance(depends, MappingNode) and other in depends.keys():  # noqa: SIM118
+        return True
+    if any(scalar_text(item) == other for item in scalar_items(depends)):
+        return True
+    for item in scalar_items(service.get("links")):
+        if (scalar_text(item) or "").split(":")[0] == other:
+            return True
+    word = re.compile(rf"(^|[^A-Za-z0-9_.-]){re.escape(other)}($|[^A-Za-z0-9_-])")
+    for field in ("environment", "command", "entrypoint", "extra_hosts", "healthcheck"):
+        for text in scalar_texts(service.get(field)):
+            if word.search(text):
+                return True
+    return False
+
+
+def scalar_texts(node: Node | None) -> Iterator[str]:
+    """Every scalar text below a node (keys of mappings excluded)."""
+    if isinstance(node, ScalarNode):
+        text = scalar_text(node)
+        if text:
+            yield text
+    elif isinstance(node, SequenceNode):
+        for item in node.items:
+            yield from scalar_texts(item)
+    elif isinstance(node, MappingNode):
+        for pair in node.pairs:
+            yield from scalar_texts(pair.value)
+
+
+def is_datastore(service: Service) -> bool:
+    return service_datastore(service) is not None

@@ -1,0 +1,885 @@
+"""Compose security rules (DC3xx): what a service is allowed to do to its host.
+
+Each rule names the compose-lint check it matches (CL-xxxx aliases), so compose-lint users
+can select, ignore and suppress with the ids they know.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from linter import ComposeContext, Diagnostic, Rule, Severity, Target
+from linter.compose.model import Service
+from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ._compose_helpers import (
+    VolumeMount,
+    key_value_entries,
+    scalar_text,
+    service_volumes,
+    sub_span,
+)
+from ._compose_security_helpers import (
+    is_true,
+    is_under,
+    key_path,
+    key_span,
+    literal_secret_value,
+    normalize_host_path,
+    scalar_items,
+    secret_key,
+    token_format,
+    url_password,
+)
+
+
+class _ServiceRule(Rule):
+    """A compose rule that looks at one service at a time."""
+
+    target = Target.COMPOSE
+
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        for service in context.project.services.values():
+            yield from self.check_service(service)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+
+def _bind_mounts(service: Service) -> Iterator[tuple[VolumeMount, str]]:
+    """Bind mounts of a service with their normalised host path."""
+    for mount in service_volumes(service):
+        if mount.is_bind and mount.source:
+            yield mount, normalize_host_path(mount.source)
+
+
+# ---------------------------------------------------------------------------------------------
+# Host mounts
+
+SOCKET_NAMES = frozenset({
+    "docker.sock", "docker.sock.raw", "containerd.sock", "podman.sock", "crio.sock",
+    "cri-dockerd.sock", "buildkitd.sock",
+})
+# Where a stock host keeps a control socket; mounting one of these or any parent hands it over.
+SOCKET_LOCATIONS = (
+    "/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock",
+    "/run/podman/podman.sock", "/var/run/crio/crio.sock", "/run/systemd/private",
+    "/var/lib/docker",
+)
+
+
+def socket_exposed(host_path: str) -> str | None:
+    """The control socket a host path hands over, if any."""
+    name = host_path.rsplit("/", 1)[-1]
+    if name in SOCKET_NAMES:
+        return host_path
+    if not host_path.startswith("/"):
+        return None
+    for location in SOCKET_LOCATIONS[:-1]:
+        if is_under(location, host_path):
+            return location
+    return None
+
+
+class SocketMounted(_ServiceRule):
+    code = "DC301"
+    name = "container-runtime-socket-mounted"
+    tags = ("security",)
+    severity = Severity.ERROR
+    summary = "The Docker (or containerd, podman, CRI-O) control socket is mounted"
+    description = (
+        "Whoever can talk to the container runtime's socket can start a privileged container "
+        "that mounts the host's root: the socket is root on the host, and `:ro` does not "
+        "change that (it only stops deleting the socket file). Mounting a parent such as "
+        "`/var/run` or `/` hands it over too. Use a socket proxy that allows only the API "
+        "calls the tool needs, or rootless Docker."
+    )
+    bad = (
+        "services:\n  traefik:\n    image: traefik:v3.1\n    volumes:\n"
+        "      - /var/run/docker.sock:/var/run/docker.sock:ro\n"
+    )
+    good = (
+        "services:\n  traefik:\n    image: traefik:v3.1\n    volumes:\n"
+        "      - ./traefik.yml:/etc/traefik/traefik.yml:ro\n"
+    )
+    aliases = ("CL-0001",)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        for mount, host_path in _bind_mounts(service):
+            socket = socket_exposed(host_path)
+            if socket is None:
+                continue
+            what = host_path if socket == host_path else f"{host_path} (it contains {socket})"
+            yield self.report(
+                mount.path, mount.source_node.span,
+                f"service '{service.name}' mounts {what}: the container runtime's socket gives "
+                "root on the host; use a socket proxy limited to the calls it needs",
+            )
+
+
+# Host paths that give root on the host when writable: the path or anything below it.
+ROOT_EQUIVALENT_TREES = (
+    "/root", "/boot", "/var/lib/docker", "/var/lib/containerd", "/proc", "/usr/bin",
+    "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/bin", "/sbin", "/lib/modules",
+    "/usr/lib/modules", "/etc/cron.d", "/etc/crontab", "/etc/sudoers", "/etc/sudoers.d",
+    "/etc/shadow", "/etc/passwd", "/etc/ld.so.preload", "/etc/systemd", "/etc/ssh",
+    "/etc/profile.d", "/etc/init.d", "/etc/pam.d",
+)
+# Host folders that contain root-equivalent trees: only the folder itself is matched.
+ROOT_EQUIVALENT_FOLDERS = ("/etc", "/var/lib", "/usr", "/usr/lib", "/lib", "/lib64", "/var")
+TIMEZONE_FILES = ("/etc/localtime", "/etc/timezone")
+
+
+def root_equivalent(host_path: str) -> bool:
+    if host_path in ROOT_EQUIVALENT_FOLDERS:
+        return True
+    return any(is_under(host_path, tree) for tree in ROOT_EQUIVALENT_TREES)
+
+
+class WritableRootEquivalentMount(_ServiceRule):
+    code = "DC302"
+    name = "writable-host-system-mount"
+    tags = ("security",)
+    severity = Severity.ERROR
+    summary = "A host system path that gives root on the host is mounted writable"
+    description = (
+        "A container that can write the host's `/etc`, `/root`, `/boot`, binaries, kernel "
+        "modules or `/var/lib/docker` can make the host run its code as root (a cron entry, "
+        "an `authorized_keys` line, a replaced binary). Mount only the file that is needed, "
+        "and mount it `:ro`."
+    )
+    bad = "services:\n  agent:\n    image: alpine:3.20\n    volumes:\n      - /etc:/host/etc\n"
+    good = (
+        "services:\n  agent:\n    image: alpine:3.20\n    volumes:\n"
+        "      - /etc/localtime:/etc/localtime:ro\n"
+    )
+    aliases = ("CL-0025",)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        for mount, host_path in _bind_mounts(service):
+            if mount.read_only or socket_exposed(host_path) or not root_equivalent(host_path):
+                continue
+            yield self.report(
+                mount.path, mount.source_node.span,
+                f"service '{service.name}' mounts the host's {host_path} writable: writing "
+                "there gives root on the host; mount only what it needs, read-only",
+            )
+
+
+SENSITIVE_TREES = ("/proc", "/sys", "/dev", "/boot", "/root", "/var/lib/docker",
+                   "/var/lib/containerd", "/var/lib/kubelet", "/etc/kubernetes", "/etc/docker",
+                   "/etc/ssh", "/etc/shadow", "/etc/sudoers", "/etc/sudoers.d", "/lib/modules")
+SENSITIVE_EXACT = ("/", "/etc", "/home", "/var", "/var/lib", "/var/log", "/usr", "/run",
+                   "/var/run", "~")
+HOME_CREDENTIALS = (".ssh", ".docker", ".aws", ".kube", ".gnupg", ".config/gcloud", ".azure")
+HARMLESS_DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+                    "/dev/shm")
+
+
+def sensitive_path(host_path: str) -> str | None:
+    """Why a host path is sensitive to expose, or None."""
+    if host_path in TIMEZONE_FILES or host_path in HARMLESS_DEVICES:
+        return None
+    if host_path in SENSITIVE_EXACT:
+        return "a host system folder"
+    for tree in SENSITIVE_TREES:
+        if is_under(host_path, tree):
+            return f"part of the host's {tree}"
+    parts = host_path.split("/")
+    if host_path.startswith("/home/") and len(parts) == 3:
+        return "a user's home folder"
+    home_rest = ""
+    if host_path.startswith("~/"):
+        home_rest = host_path[2:]
+    elif host_path.startswith("/home/") and len(parts) > 3:
+        home_rest = "/".join(parts[3:])
+    if home_rest and any(is_under(home_rest, cred) for cred in HOME_CREDENTIALS):
+        return "a folder of credentials"
+    if is_under(host_path, "/run") or is_under(host_path, "/var/run"):
+        return "part of the host's runtime state"
+    return None
+
+
+class SensitiveHostPathMounted(_ServiceRule):
+    code = "DC303"
+    name = "sensitive-host-path-mounted"
+    tags = ("security",)
+    severity = Severity.WARNING
+    summary = "A sensitive host path is mounted into the container"
+    description = (
+        "Mounting the host's root, `/etc`, `/proc`, `/sys`, `/dev`, home folders or credential "
+        "folders such as `~/.ssh` and `~/.aws` lets a compromised container read the host's "
+        "secrets and state (even read-only). Mount the one file the service needs, or use "
+        "compose `secrets`/`configs`. Timezone files are exempt."
+    )
+    bad = "services:\n  backup:\n    image: alpine:3.20\n    volumes:\n      - ~/.ssh:/root/.ssh\n"
+    good = (
+        "services:\n  backup:\n    image: alpine:3.20\n    volumes:\n"
+        "      - ./backups:/backups\n      - /etc/localtime:/etc/localtime:ro\n"
+    )
+    aliases = ("CL-0013",)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        for mount, host_path in _bind_mounts(service):
+            if socket_exposed(host_path):
+                continue
+            if not mount.read_only and root_equivalent(host_path):
+                continue  # DC302 reports it, more severely
+            why = sensitive_path(host_path)
+            if why is None:
+                continue
+            yield self.report(
+                mount.path, mount.source_node.span,
+                f"service '{service.name}' mounts {host_path}, {why}: a compromised container "
+                "can read the host's secrets there; mount only the file it needs",
+            )
+
+
+_DANGEROUS_DEVICES = re.compile(
+    r"^/dev/(sd[a-z]|nvme|vd[a-z]|xvd[a-z]|hd[a-z]|mmcblk|md\d|md/|disk/|block/|loop|dm-|"
+    r"mapper/|zfs$|zd\d|zvol/|nbd\d|rbd|mtdblock|kmsg$|mem$|kmem$|port$|cpu/|mei)"
+)
+
+
+def _device_host_path(node: Node) -> tuple[str, Node] | None:
+    if isinstance(node, MappingNode):
+        source = node.get("source")
+        text = scalar_text(source)
+        return (text, source) if text and source is not None else None
+    text = scalar_text(node)
+    if not text:
+        return None
+    return text.split(":", 1)[0], node
+
+
+class HostDeviceExposed(_ServiceRule):
+    code = "DC304"
+    name = "dangerous-host-device"
+    tags = ("security",)
+    severity = Severity.ERROR
+    summary = "A host disk, memory or kernel device is passed to the container"
+    description = (
+        "`devices:` hands a host device node to the container. Block devices (`/dev/sda`, "
+        "`/dev/nvme0n1`, loop and device-mapper devices), `/dev/mem`, `/dev/kmsg` or the "
+        "whole `/dev` let it read or rewrite the host's disks and memory. GPUs, `/dev/net/tun`, "
+        "`/dev/fuse`, sound and serial devices are not flagged."
+    )
+    bad = "services:\n  tool:\n    image: alpine:3.20\n    devices:\n      - /dev/sda:/dev/sda\n"
+    good = (
+        "services:\n  vpn:\n    image: qmcgaw/gluetun:v3.39\n    devices:\n"
+        "      - /dev/net/tun:/dev/net/tun\n"
+    )
+    aliases = ("CL-0016",)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        devices = service.get("devices")
+        if not isinstance(devices, SequenceNode):
+            return
+        for item in devices.items:
+            found = _device_host_path(item)
+            if found is None:
+                continue
+            host_path, node = found
+            normalized = normalize_host_path(host_path)
+            if normalized == "/dev" or _DANGEROUS_DEVICES.match(normalized):
+                yield self.report(
+                    node.path, node.span,
+                    f"service '{service.name}' gets the host device {normalized}: it can read "
+                    "or overwrite the host's disks, memory or kernel log",
+                )
+
+
+class SharedMountPropagation(_ServiceRule):
+    code = "DC305"
+    name = "shared-mount-propagation"
+    tags = ("security",)
+    severity = Severity.INFO
+    summary = "A bind mount uses shared propagation"
+    description = (
+        "With `shared` or `rshared` propagation, mounts the container makes under the bind "
+        "mount appear on the host too, so the container can change what the host sees. Only "
+        "storage drivers and similar system tools need this; use the default `rprivate`."
+    )
+    bad = (
+        "services:\n  app:\n    image: alpine:3.20\n    volumes:\n"
+        "      - ./data:/data:rshared\n"
+    )
+    good = "services:\n  app:\n    image: alpine:3.20\n    volumes:\n      - ./data:/data\n"
+    aliases = ("CL-0017",)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        for mount in service_volumes(service):
+            if mount.propagation in ("shared", "rshared"):
+                node = mount.node
+                if isinstance(node, MappingNode):
+                    bind = node.get("bind")
+                    if isinstance(bind, MappingNode):
+                        node = bind.get("propagation") or node
+                yield self.report(
+                    node.path, node.span,
+                    f"service '{service.name}' mounts {mount.target} with {mount.propagation} "
+                    "propagation: mounts made inside the container reach the host",
+                )
+
+
+# ---------------------------------------------------------------------------------------------
+# Privileges
+
+
+class PrivilegedService(_ServiceRule):
+    code = "DC310"
+    name = "privileged-service"
+    tags = ("security",)
+    severity = Severity.ERROR
+    summary = "The service runs privileged"
+    description = (
+        "`privileged: true` gives the container every capability, every host device and no "
+        "seccomp or AppArmor confinement: escaping to the host is trivial. Grant the one "
+        "capability or device the service needs instead."
+    )
+    bad = "services:\n  app:\n    image: alpine:3.20\n    privileged: true\n"
+    good = "services:\n  app:\n    image: alpine:3.20\n    cap_add: [NET_BIND_SERVICE]\n"
+    aliases = ("CL-0002",)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        node = service.get("privileged")
+        if is_true(node) and node is not None:
+            yield self.report(
+                node.path, node.span,
+                f"service '{service.name}' is privileged: it has every capability and device of "
+                "the host; grant only the capability it needs",
+            )
+
+
+def _capabilities(service: Service, key: str) -> Iterator[tuple[str, ScalarNode]]:
+    for item in scalar_items(service.get(key)):
+        text = (scalar_text(item) or "").strip().upper()
+        if text:
+            yield text, item
+
+
+def _cap_name(written: str) -> str:
+    return "ALL" if written == "ALL" else written.removeprefix("CAP_")
+
+
+class _CapabilityRule(_ServiceRule):
+    members: dict[str, str]
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        for written, node in _capabilities(service, "cap_add"):
+            why = self.members.get(_cap_name(written))
+            if why is None:
+                continue
+            yield self.report(
+                node.path, node.span,
+                f"service '{service.name}' adds {written}: {why}",
+            )
+
+
+class HostControlCapability(_CapabilityRule):
+    code = "DC311"
+    name = "host-control-capability"
+    tags = ("security",)
+    severity = Severity.ERROR
+    summary = "A capability that amounts to root on the host is added"
+    description = (
+        "`ALL`, `SYS_ADMIN`, `SYS_MODULE` and `SYS_RAWIO` let a container mount file systems, "
+        "load kernel modules or write raw memory and I/O ports: each is a known way out to "
+        "the host. Find the narrow capability the service really needs."
+    )
+    bad = "services:\n  app:\n    image: alpine:3.20\n    cap_add:\n      - SYS_ADMIN\n"
+    good = "services:\n  app:\n    image: alpine:3.20\n    cap_add:\n      - CHOWN\n"
+    aliases = ("CL-0024",)
+    members = {
+        "ALL": "every capability, as good as privileged",
+        "SYS_ADMIN": "mount, namespaces and many kernel interfaces, a common container escape",
+        "SYS_MODULE": "loading kernel modules runs code in the host kernel",
+        "SYS_RAWIO": "raw I/O ports and /dev/mem give access to host memory",
+    }
+
+
+class HostAffectingCapability(_CapabilityRule):
+    code = "DC312"
+    name = "host-affecting-capability"
+    tags = ("security",)
+    severity = Severity.WARNING
+    summary = "A capability that reaches beyond the container is added"
+    description = (
+        "These capabilities act on the host rather than the container: network configuration "
+        "(`NET_ADMIN`), eBPF (`BPF`, `PERFMON`), rebooting (`SYS_BOOT`), the host clock "
+        "(`SYS_TIME`), the kernel log (`SYSLOG`), scheduling and locked memory (`SYS_NICE`, "
+        "`IPC_LOCK`) and file leases (`LEASE`). VPN and monitoring images need some of them; "
+        "anything else should not ask."
+    )
+    bad = "services:\n  app:\n    image: alpine:3.20\n    cap_add: [SYS_TIME]\n"
+    good = "services:\n  app:\n    image: alpine:3.20\n    cap_add: [NET_BIND_SERVICE]\n"
+    aliases = ("CL-0011", "CL-0028", "CL-0029", "CL-0030")
+    members = {
+        "NET_ADMIN": "it can reconfigure interfaces, routes and firewall rules of its network",
+        "BPF": "eBPF programs can observe and change the host kernel's behaviour",
+        "SYS_BOOT": "it can reboot the host",
+        "PERFMON": "performance monitoring reads other processes' activity through the kernel",
+        "SYS_TIME": "it sets the host's clock for every container and the host itself",
+        "SYSLOG": "it reads the kernel log, which leaks kernel addresses",
+        "SYS_NICE": "it can starve the host's other processes of CPU",
+        "IPC_LOCK": "it can lock host memory and starve the host",
+        "LEASE": "file leases can stall other processes that open the same files",
+    }
+
+
+class DebugCapability(_CapabilityRule):
+    code = "DC313"
+    name = "debug-capability"
+    tags = ("security",)
+    severity = Severity.INFO
+    summary = "A capability that bypasses process or file isolation is added"
+    description = (
+        "`SYS_PTRACE` lets the container attach to and read the memory of other processes it "
+        "can see, and `DAC_READ_SEARCH` bypasses file read permissions (and enables the "
+        "`open_by_handle_at` escape). Keep them for debugging sessions, not for services."
+    )
+    bad = "services:\n  app:\n    image: alpine:3.20\n    cap_add: [SYS_PTRACE]\n"
+    good = "services:\n  app:\n    image: alpine:3.20\n    cap_drop: [ALL]\n"
+    aliases = ("CL-0027",)
+    members = {
+        "SYS_PTRACE": "it can trace and read the memory of processes it can see",
+        "DAC_READ_SEARCH": "it bypasses read permissions on files and directories",
+    }
+
+
+def _security_options(service: Service) -> list[tuple[str, str, ScalarNode]]:
+    """``(name, value, node)`` for each ``security_opt`` entry (``:`` or ``=`` separated)."""
+    found = []
+    for item in scalar_items(service.get("security_opt")):
+        text = (scalar_text(item) or "").strip()
+        match = re.match(r"^([^:=]*)[:=]?(.*)$", text)
+        name, value = (match.group(1), match.group(2)) if match else (text, "")
+        found.append((name.strip().lower(), value.strip(), item))
+    return found
+
+
+class ConfinementDisabled(_ServiceRule):
+    code = "DC314"
+    name = "confinement-disabled"
+    tags = ("security",)
+    severity = Severity.ERROR
+    summary = "seccomp, AppArmor or SELinux confinement is turned off"
+    description = (
+        "`seccomp:unconfined` lets the container call every system call (the kernel attack "
+        "surface the default profile removes), `apparmor:unconfined` and `label:disable` drop "
+        "the mandatory access control that stops many escapes, and `systempaths=unconfined` "
+        "unmasks `/proc` and `/sys`. Write a custom profile that allows what is needed. The "
+        "last entry for each kind wins, as in Docker."
+    )
+    bad = (
+        "services:\n  app:\n    image: alpine:3.20\n    security_opt:\n"
+        "      - seccomp:unconfined\n"
+    )
+    good = (
+        "services:\n  app:\n    image: alpine:3.20\n    security_opt:\n"
+        "      - no-new-privileges:true\n"
+    )
+    aliases = ("CL-0009",)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        last: dict[str, tuple[str, ScalarNode]] = {}
+        for name, value, node in _security_options(service):
+            last[name] = (value, node)
+        for name in ("seccomp", "apparmor", "label", "systempaths"):
+            if name not in last:
+                continue
+            value, node = last[name]
+            lowered = value.lower()
+            if (name == "label" and lowered == "disable") or (
+                    name != "label" and lowered == "unconfined"):
+                yield self.report(
+                    node.path, node.span,
+                    f"service '{service.name}' turns off {name} confinement ({name}:{value}); "
+                    "use a profile that allows only what it needs",
+                )
+
+
+class HostNamespace(_ServiceRule):
+    code = "DC315"
+    name = "host-namespace-shared"
+    tags = ("security",)
+    severity = Severity.WARNING
+    summary = "The service shares the host's process or IPC namespace"
+    description = (
+        "`pid: host` lets the container see, signal and (with ptrace) inspect every process "
+        "of the host, and `ipc: host` gives it the host's shared memory. Monitoring agents "
+        "sometimes need `pid: host`; application services never do."
+    )
+    bad = "services:\n  app:\n    image: alpine:3.20\n    pid: host\n"
+    good = "services:\n  app:\n    image: alpine:3.20\n    init: true\n"
+    aliases = ("CL-0010",)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        for key, what in (("pid", "processes"), ("ipc", "shared memory")):
+            node = service.get(key)
+            if scalar_text(node) == "host" and node is not None:
+                yield self.report(
+                    node.path, node.span,
+                    f"service '{service.name}' uses the host's {key} namespace: it reaches the "
+                    f"host's {what}",
+                )
+
+
+class NamespaceJoinsContainer(_ServiceRule):
+    code = "DC316"
+    name = "namespace-joins-container"
+    tags = ("security", "network-isolation")
+    severity = Severity.INFO
+    summary = "The service joins another container's network, process or IPC namespace"
+    description = (
+        "`network_mode: service:x` (or `container:x`, and the same for `pid` and `ipc`) puts "
+        "the service inside another container's namespace: it shares its interfaces and "
+        "ports, sees its processes or its shared memory, and restarts with it. That is right "
+        "for a VPN or debugging sidecar; elsewhere, use a network."
+    )
+    bad = (
+        "services:\n  vpn:\n    image: qmcgaw/gluetun:v3.39\n  app:\n    image: alpine:3.20\n"
+        "    network_mode: service:vpn\n"
+    )
+    good = (
+        "services:\n  vpn:\n    image: qmcgaw/gluetun:v3.39\n  app:\n    image: alpine:3.20\n"
+        "    networks: [default]\n"
+    )
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        for key in ("network_mode", "pid", "ipc"):
+            node = service.get(key)
+            text = scalar_text(node) or ""
+            kind, _, other = text.partition(":")
+            if kind in ("service", "container") and other and node is not None:
+                yield self.report(
+                    node.path, node.span,
+                    f"service '{service.name}' joins the {key} namespace of {kind} '{other}'",
+                )
+
+
+_ROOT_USER = re.compile(r"^(root|0+)$")
+
+
+class ExplicitRootUser(_ServiceRule):
+    code = "DC317"
+    name = "explicit-root-user"
+    tags = ("security",)
+    severity = Severity.WARNING
+    summary = "The service is set to run as root"
+    description = (
+        "`user: root` (or `0`, `0:0`) overrides an image that was built to run as an "
+        "unprivileged user. Root in a container is root on the host's kernel: one bug away "
+        "from the host. Run as the image's user, or give a numeric non-root UID."
+    )
+    bad = "services:\n  app:\n    image: node:22-alpine\n    user: root\n"
+    good = "services:\n  app:\n    image: node:22-alpine\n    user: \"1000:1000\"\n"
+    aliases = ("CL-0018",)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        node = service.get("user")
+        text = scalar_text(node)
+        if text is None or node is None:
+            return
+        user = text.strip().split(":", 1)[0]
+        if _ROOT_USER.match(user):
+            yield self.report(node.path, node.span,
+                              f"service '{service.name}' runs as root (user: {text})")
+
+
+class NoNewPrivilegesMissing(_ServiceRule):
+    code = "DC318"
+    name = "no-new-privileges-missing"
+    tags = ("security",)
+    severity = Severity.INFO
+    summary = "The service does not set no-new-privileges"
+    description = (
+        "Without `security_opt: [no-new-privileges:true]`, a process in the container can gain "
+        "privileges through setuid binaries (`su`, `sudo`, `ping` on older images). Setting it "
+        "costs nothing for most services. Off by default: it fires on nearly every file."
+    )
+    bad = "services:\n  app:\n    image: alpine:3.20\n"
+    good = (
+        "services:\n  app:\n    image: alpine:3.20\n    security_opt:\n"
+        "      - no-new-privileges:true\n"
+    )
+    aliases = ("CL-0003",)
+    enabled_by_default = False
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        for name, value, _node in _security_options(service):
+            if name == "no-new-privileges" and value.lower() in ("", "true"):
+                return
+        yield self.report(
+            service.path, service.key.span,
+            f"service '{service.name}' does not set security_opt no-new-privileges:true",
+        )
+
+
+class CapDropAllMissing(_ServiceRule):
+    code = "DC319"
+    name = "cap-drop-all-missing"
+    tags = ("security",)
+    severity = Severity.INFO
+    summary = "The service keeps Docker's default capabilities"
+    description = (
+        "Docker grants about fourteen capabilities by default (`CHOWN`, `SETUID`, `NET_RAW`, "
+        "...). Most services need none of them: `cap_drop: [ALL]` plus a short `cap_add` list "
+        "shrinks what an attacker can do. Off by default: it fires on nearly every file."
+    )
+    bad = "services:\n  app:\n    image: alpine:3.20\n"
+    good = "services:\n  app:\n    image: alpine:3.20\n    cap_drop:\n      - ALL\n"
+    aliases = ("CL-0006",)
+    enabled_by_default = False
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        if any(_cap_name(written) == "ALL" for written, _ in _capabilities(service, "cap_drop")):
+            return
+        if is_true(service.get("privileged")):
+            return  # DC310 says more
+        yield self.report(
+            service.path, key_span(service, "cap_drop"),
+            f"service '{service.name}' does not drop all capabilities (cap_drop: [ALL])",
+        )
+
+
+class ReadOnlyRootMissing(_ServiceRule):
+    code = "DC320"
+    name = "read-only-root-missing"
+    tags = ("security",)
+    severity = Severity.INFO
+    summary = "The container's root file system is writable"
+    description = (
+        "With `read_only: true` the container cannot change its own binaries or drop tools "
+        "into its file system; writable paths are given explicitly as volumes or `tmpfs`. "
+        "Many images need some adjusting first, so this rule is off by default."
+    )
+    bad = "services:\n  app:\n    image: nginx:1.27\n"
+    good = (
+        "services:\n  app:\n    image: nginx:1.27\n    read_only: true\n    tmpfs:\n"
+        "      - /var/cache/nginx\n      - /run\n"
+    )
+    aliases = ("CL-0007",)
+    enabled_by_default = False
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        node = service.get("read_only")
+        if is_true(node):
+            return
+        yield self.report(
+            key_path(service, "read_only"), key_span(service, "read_only"),
+            f"service '{service.name}' does not set read_only: true",
+        )
+
+
+class LoggingDisabled(_ServiceRule):
+    code = "DC321"
+    name = "logging-disabled"
+    tags = ("security", "reliability")
+    severity = Severity.INFO
+    summary = "The service's logs are thrown away"
+    description = (
+        "`logging: {driver: none}` discards everything the service writes: there is nothing "
+        "to investigate after an incident or a crash, and `docker compose logs` shows "
+        "nothing. Keep a driver with rotation (`json-file` or `local` with `max-size`)."
+    )
+    bad = "services:\n  app:\n    image: alpine:3.20\n    logging:\n      driver: none\n"
+    good = (
+        "services:\n  app:\n    image: alpine:3.20\n    logging:\n      driver: local\n"
+        "      options:\n        max-size: 10m\n"
+    )
+    aliases = ("CL-0014",)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        logging = service.get("logging")
+        if not isinstance(logging, MappingNode):
+            return
+        driver = logging.get("driver")
+        if scalar_text(driver) == "none" and driver is not None:
+            yield self.report(driver.path, driver.span,
+                              f"service '{service.name}' discards its logs (logging driver none)")
+
+
+class TmpfsExecutable(_ServiceRule):
+    code = "DC322"
+    name = "tmpfs-exec-or-suid"
+    tags = ("security",)
+    severity = Severity.INFO
+    summary = "A tmpfs mount allows executing files or setuid"
+    description = (
+        "Docker mounts `tmpfs` with `noexec` and `nosuid` by default. Adding `exec` or `suid` "
+        "gives an attacker a writable place to drop and run a payload, or a setuid binary. "
+        "Remove the option unless the service really executes from that path."
+    )
+    bad = "services:\n  app:\n    image: alpine:3.20\n    tmpfs:\n      - /tmp:exec,mode=1777\n"
+    good = "services:\n  app:\n    image: alpine:3.20\n    tmpfs:\n      - /tmp:mode=1777\n"
+    aliases = ("CL-0022",)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        for item in scalar_items(service.get("tmpfs")):
+            text = scalar_text(item) or ""
+            target, _, options = text.partition(":")
+            enabled = [opt for opt in options.split(",") if opt.strip() in ("exec", "suid")]
+            if enabled:
+                yield self.report(
+                    item.path, item.span,
+                    f"service '{service.name}' mounts tmpfs {target} with "
+                    f"{' and '.join(o.strip() for o in enabled)}",
+                )
+
+
+# ---------------------------------------------------------------------------------------------
+# Secrets
+
+
+class SecretInEnvironment(_ServiceRule):
+    code = "DC330"
+    name = "secret-in-environment"
+    tags = ("security",)
+    severity = Severity.WARNING
+    summary = "A credential is written literally in the service's environment"
+    description = (
+        "A password, token or key written in the compose file ends up in version control, in "
+        "`docker inspect` and in every log that dumps the environment. Recognised by name "
+        "(`*PASSWORD*`, `*TOKEN*`, `*SECRET*`, `*_API_KEY`, ...) and by value format (AWS, "
+        "GitHub, GitLab, npm, Slack, Stripe tokens, private keys, JWTs). Values taken from "
+        "`${VARIABLES}` and `*_FILE` keys pointing at compose `secrets` are fine."
+    )
+    bad = (
+        "services:\n  db:\n    image: postgres:17\n    environment:\n"
+        "      POSTGRES_PASSWORD: hunter2\n"
+    )
+    good = (
+        "services:\n  db:\n    image: postgres:17\n    environment:\n"
+        "      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n    secrets: [db_password]\n"
+        "secrets:\n  db_password:\n    file: ./db_password.txt\n"
+    )
+    aliases = ("CL-0020",)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        node = service.get("environment")
+        for entry in key_value_entries(node):
+            if entry.value is None or "$" in _written(entry.node):
+                continue
+            fmt = token_format(entry.value)
+            if fmt is None and not (secret_key(entry.key) and literal_secret_value(entry.value)):
+                continue
+            if fmt is None and url_password(entry.value):
+                continue  # DC331 reports the password inside the URL
+            what = fmt or "a credential"
+            yield self.report(
+                entry.node.path, entry.value_span,
+                f"service '{service.name}' sets {entry.key} to {what} written in the file; "
+                f"use a compose secret ({entry.key}_FILE) or a ${{VARIABLE}} from the environment",
+            )
+
+
+def _written(node: Node) -> str:
+    return node.text if isinstance(node, ScalarNode) else ""
+
+
+class CredentialsInUrl(_ServiceRule):
+    code = "DC331"
+    name = "credentials-in-url"
+    tags = ("security",)
+    severity = Severity.WARNING
+    summary = "A connection string in the environment contains a literal password"
+    description = (
+        "`postgres://user:password@db/app`, `redis://:password@cache` and friends put the "
+        "password in the compose file, in `docker inspect` and in logs that print the URL. "
+        "Build the URL from `${VARIABLES}`, or let the application read the password from a "
+        "compose secret."
+    )
+    bad = (
+        "services:\n  api:\n    image: ghcr.io/acme/api:1.4\n    environment:\n"
+        "      DATABASE_URL: postgres://app:s3cret@db:5432/app\n"
+    )
+    good = (
+        "services:\n  api:\n    image: ghcr.io/acme/api:1.4\n    environment:\n"
+        "      DATABASE_URL: postgres://app:${DB_PASSWORD}@db:5432/app\n"
+    )
+    aliases = ("CL-0021",)
+
+    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+        for entry in key_value_entries(service.get("environment")):
+            node = entry.node
+            if entry.value is None or not isinstance(node, ScalarNode):
+                continue
+            # Read the text as written: a password that came from ${VAR} is not in the file.
+            prefix = len(entry.key) + 1 if scalar_text(node) != entry.value else 0
+            written = node.text[prefix:]
+            found = url_password(written)
+            if found is None or "$" in written[found[1]:found[2]]:
+                continue
+            scheme, start, end = found
+            yield self.report(
+                node.path, sub_span(node, prefix + start, prefix + end),
+                f"service '{service.name}' has a literal password in the {scheme}:// URL of "
+                f"{entry.key}; build it from a ${{VARIABLE}} or a secret",
+            )
+
+
+class SecretBuildArg(Rule):
+    code = "DC332"
+    name = "secret-in-build-args"
+    tags = ("security",)
+    severity = Severity.WARNING
+    summary = "A credential is passed to the build as a build argument"
+    description = (
+        "Build arguments are recorded in the image's history and metadata (`docker history`, "
+        "provenance attestations): anyone who can pull the image can read them, even when "
+        "the value comes from a variable. Pass credentials as build secrets "
+        "(`build.secrets` and `RUN --mount=type=secret`)."
+    )
+    bad = (
+        "services:\n  app:\n    build:\n      context: .\n      args:\n"
+        "        NPM_TOKEN: ${NPM_TOKEN}\n"
+    )
+    good = (
+        "services:\n  app:\n    build:\n      context: .\n      secrets: [npm_token]\n"
+        "secrets:\n  npm_token:\n    environment: NPM_TOKEN\n"
+    )
+    target = Target.COMPOSE
+
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        for service in context.project.services.values():
+            build = service.get("build")
+            if not isinstance(build, MappingNode):
+                continue
+            for entry in key_value_entries(build.get("args")):
+                if not secret_key(entry.key) and not (entry.value and token_format(entry.value)):
+                    continue
+                if entry.value is not None and "$" not in _written(entry.node) and (
+                        not literal_secret_value(entry.value)):
+                    continue
+                yield self.report(
+                    entry.node.path, entry.key_span,
+                    f"service '{service.name}' passes {entry.key} as a build argument: it is "
+                    "stored in the image's history; use a build secret",
+                )
+
+
+RULES = (
+    SocketMounted,
+    WritableRootEquivalentMount,
+    SensitiveHostPathMounted,
+    HostDeviceExposed,
+    SharedMountPropagation,
+    PrivilegedService,
+    HostControlCapability,
+    HostAffectingCapability,
+    DebugCapability,
+    ConfinementDisabled,
+    HostNamespace,
+    NamespaceJoinsContainer,
+    ExplicitRootUser,
+    NoNewPrivilegesMissing,
+    CapDropAllMissing,
+    ReadOnlyRootMissing,
+    LoggingDisabled,
+    TmpfsExecutable,
+    SecretInEnvironment,
+    CredentialsInUrl,
+    SecretBuildArg,
+)
