@@ -1,0 +1,304 @@
+"""Compose network isolation rules (DC2xx): what the host and the other services can reach.
+
+These rules reason on the whole topology: which services publish ports to the host, which
+networks each service joins (``default`` when none is given), and who talks to whom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter import (
+    Applicability,
+    ComposeContext,
+    Diagnostic,
+    Edit,
+    Fix,
+    Fixable,
+    Rule,
+    Severity,
+    Target,
+)
+from linter.compose.model import Service
+from linter.compose.nodes import MappingNode, Node, ScalarNode
+
+from ._compose_helpers import (
+    PortMapping,
+    scalar_text,
+    service_datastore,
+    service_image,
+    service_network_names,
+    service_ports,
+    sub_span,
+)
+from ._compose_security_helpers import is_true, networks_of, service_mentions
+
+
+def _bind_loopback_fix(port: PortMapping) -> Fix | None:
+    """Insert or replace the host IP of a short-form entry so it binds 127.0.0.1 only."""
+    node = port.node
+    if port.long_form or not isinstance(node, ScalarNode):
+        return None
+    if port.host_ip is None:
+        new = "127.0.0.1:" if port.has_host_port else "127.0.0.1::"
+        span = sub_span(node, 0, 0)
+        exact = span.start == span.end
+    elif port.host_ip == "0.0.0.0" and node.text.startswith("0.0.0.0:"):
+        new = "127.0.0.1"
+        span = sub_span(node, 0, len("0.0.0.0"))
+        exact = span != node.span
+    else:
+        return None
+    if not exact:
+        return None  # the position inside the scalar is not exact: no edit
+    return Fix("Publish on 127.0.0.1 only", (Edit(span, new),), Applicability.UNSAFE)
+
+
+def _port_label(port: PortMapping) -> str:
+    if isinstance(port.node, ScalarNode):
+        return scalar_text(port.node) or str(port.container_start)
+    return f"{port.host_start or ''}:{port.container_start}"
+
+
+class DatastorePortPublished(Rule):
+    code = "DC201"
+    name = "datastore-port-on-all-interfaces"
+    tags = ("network-isolation", "security")
+    severity = Severity.WARNING
+    summary = "A database or cache publishes its port on every interface of the host"
+    description = (
+        "A published port without a host IP listens on `0.0.0.0` (and Docker's iptables "
+        "rules bypass host firewalls such as ufw), so the database, cache or queue is open "
+        "to the whole network, often with default credentials. Other services reach it over "
+        "the compose network without publishing anything; to reach it from the host, bind "
+        "it to `127.0.0.1`. The fix (unsafe: remote clients lose access) does that."
+    )
+    bad = "services:\n  db:\n    image: postgres:17\n    ports:\n      - \"5432:5432\"\n"
+    good = "services:\n  db:\n    image: postgres:17\n    ports:\n      - \"127.0.0.1:5432:5432\"\n"
+    target = Target.COMPOSE
+    fixable = Fixable.SOMETIMES
+
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        for service in context.project.services.values():
+            datastore = service_datastore(service)
+            if datastore is None:
+                continue
+            for port in service_ports(service):
+                if not port.binds_all_interfaces:
+                    continue
+                yield self.report(
+                    port.path, port.node.span,
+                    f"{datastore.kind} service '{service.name}' publishes {_port_label(port)} on "
+                    "every interface of the host; other services reach it without publishing, "
+                    "bind it to 127.0.0.1 if the host needs it",
+                    fix=_bind_loopback_fix(port),
+                )
+
+
+class PortOnAllInterfaces(Rule):
+    code = "DC202"
+    name = "port-on-all-interfaces"
+    tags = ("network-isolation", "security")
+    severity = Severity.INFO
+    summary = "A published port has no host IP, so it listens on every interface"
+    description = (
+        "`ports: [\"8080:80\"]` publishes on `0.0.0.0` and `::`: every network the host is on "
+        "can connect, and Docker's iptables rules bypass ufw/firewalld. A public entry point "
+        "means it; a port for local development or an admin UI should say `127.0.0.1:`. Off "
+        "by default because public web servers are the common case; databases and caches "
+        "are always checked by DC201."
+    )
+    bad = "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"8080:80\"\n"
+    good = "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"127.0.0.1:8080:80\"\n"
+    target = Target.COMPOSE
+    fixable = Fixable.SOMETIMES
+    aliases = ("CL-0005", "no-unbound-port-interfaces")
+    enabled_by_default = False
+
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        for service in context.project.services.values():
+            for port in service_ports(service):
+                if not port.binds_all_interfaces:
+                    continue
+                yield self.report(
+                    port.path, port.node.span,
+                    f"service '{service.name}' publishes {_port_label(port)} on every interface; "
+                    "add a host IP (127.0.0.1 for local access) if it is not meant to be public",
+                    fix=_bind_loopback_fix(port),
+                )
+
+
+class HostNetworkMode(Rule):
+    code = "DC203"
+    name = "host-network-mode"
+    tags = ("network-isolation", "security")
+    severity = Severity.WARNING
+    summary = "The service uses the host's network stack"
+    description = (
+        "`network_mode: host` removes network isolation: the service listens directly on the "
+        "host's interfaces (ignoring `ports:`), reaches services bound to the host's "
+        "loopback, and can see its traffic. Publish the ports it needs instead."
+    )
+    bad = "services:\n  app:\n    image: nginx:1.27\n    network_mode: host\n"
+    good = "services:\n  app:\n    image: nginx:1.27\n    ports:\n      - \"80:80\"\n"
+    target = Target.COMPOSE
+    aliases = ("CL-0008",)
+
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        for service in context.project.services.values():
+            node = service.get("network_mode")
+            if scalar_text(node) == "host" and node is not None:
+                yield self.report(
+                    node.path, node.span,
+                    f"service '{service.name}' shares the host's network stack; publish the "
+                    "ports it needs instead",
+                )
+
+
+# Database admin UIs: configured in their own UI, so they talk to the datastore without
+# naming it anywhere in the compose file.
+ADMIN_TOOLS = frozenset({
+    "adminer", "pgadmin4", "phpmyadmin", "mongo-express", "redis-commander", "redisinsight",
+    "kibana", "opensearch-dashboards", "cloudbeaver", "dbgate", "pgweb", "metabase",
+    "grafana", "cerebro", "elasticvue", "redisinsight-v2",
+})
+
+
+def _is_admin_tool(service: Service) -> bool:
+    found = service_image(service)
+    return found is not None and found[1].name.lower() in ADMIN_TOOLS
+
+
+def _talks_to(client: Service, datastore: Service) -> bool:
+    return (
+        service_mentions(client, datastore.name)
+        or service_mentions(datastore, client.name)
+        or _is_admin_tool(client)
+    )
+
+
+def _names(services: list[Service]) -> str:
+    return ", ".join(f"'{s.name}'" for s in services) or "none"
+
+
+class DatastoreOnPublicNetwork(Rule):
+    code = "DC204"
+    name = "datastore-on-public-network"
+    tags = ("network-isolation",)
+    severity = Severity.INFO
+    summary = "A datastore shares a network with a public service that does not use it"
+    description = (
+        "When a service that publishes ports to the host (a reverse proxy, a web front end) "
+        "sits on the same network as the database but never talks to it, one compromised "
+        "front service can reach the database directly. Split the stack: a back network "
+        "with `internal: true` for the datastore and its clients, and a front network for "
+        "the public services and the clients they call. The message names both groups. A "
+        "service is a client when it names the datastore (depends_on, links, a host name in "
+        "its environment or command) or is a known admin UI."
+    )
+    bad = (
+        "services:\n  proxy:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n"
+        "    depends_on: [api]\n  api:\n    image: ghcr.io/acme/api:1.4\n"
+        "    environment:\n      DB_HOST: db\n  db:\n    image: postgres:17\n"
+    )
+    good = (
+        "services:\n  proxy:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n"
+        "    networks: [front]\n  api:\n    image: ghcr.io/acme/api:1.4\n"
+        "    environment:\n      DB_HOST: db\n    networks: [front, back]\n"
+        "  db:\n    image: postgres:17\n    networks: [back]\n"
+        "networks:\n  front: {}\n  back:\n    internal: true\n"
+    )
+    target = Target.COMPOSE
+
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        networks = networks_of(context.project)
+        for datastore in context.project.services.values():
+            kind = service_datastore(datastore)
+            if kind is None:
+                continue
+            for network, where in service_network_names(datastore):
+                membership = networks.get(network)
+                if membership is None:
+                    continue
+                others = [s for s in membership.services if s is not datastore]
+                strangers = [s for s in others
+                             if service_ports(s) and not _talks_to(s, datastore)]
+                if not strangers:
+                    continue
+                clients = [s for s in others if s not in strangers and _talks_to(s, datastore)]
+                bridges = [c for c in clients
+                           if any(service_mentions(s, c.name) for s in strangers)]
+                yield self.report(
+                    where.path, where.span,
+                    f"{kind.kind} service '{datastore.name}' shares network '{network}' with "
+                    f"{_names(strangers)}, which publish ports to the host and do not use it: "
+                    f"put '{datastore.name}' and its clients ({_names(clients)}) on a back "
+                    f"network with internal: true, and {_names(strangers)} on a front network"
+                    + (f" with {_names(bridges)} (on both networks)" if bridges else ""),
+                )
+
+
+class NetworkCouldBeInternal(Rule):
+    code = "DC205"
+    name = "network-could-be-internal"
+    tags = ("network-isolation",)
+    severity = Severity.INFO
+    summary = "A network joined only by services that publish nothing is not internal"
+    description = (
+        "A network whose services publish no port to the host is a back-end network. With "
+        "`internal: true`, Docker gives it no route to the outside, so a compromised service "
+        "on it cannot download tools or send data out. Leave it as it is when one of its "
+        "services needs the internet (an API client, a mail sender). Off by default for that "
+        "reason."
+    )
+    bad = (
+        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n"
+        "    networks: [front, back]\n  db:\n    image: postgres:17\n    networks: [back]\n"
+        "networks:\n  front: {}\n  back: {}\n"
+    )
+    good = (
+        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n"
+        "    networks: [front, back]\n  db:\n    image: postgres:17\n    networks: [back]\n"
+        "networks:\n  front: {}\n  back:\n    internal: true\n"
+    )
+    target = Target.COMPOSE
+    enabled_by_default = False
+
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        declared = context.project.section("networks")
+        if declared is None:
+            return
+        networks = networks_of(context.project)
+        for pair in declared.pairs:
+            name = str(pair.key.value)
+            config = pair.value
+            if _external_or_internal(config):
+                continue
+            membership = networks.get(name)
+            if membership is None or membership.publishers:
+                continue
+            yield self.report(
+                pair.key.path, pair.key.span,
+                f"network '{name}' connects only services that publish nothing "
+                f"({_names(list(membership.services))}); set internal: true unless one of "
+                "them needs the internet",
+            )
+
+
+def _external_or_internal(config: Node) -> bool:
+    if not isinstance(config, MappingNode):
+        return False
+    if is_true(config.get("internal")) or (config.get("external") not in (None,) and (
+            is_true(config.get("external")) or isinstance(config.get("external"), MappingNode))):
+        return True
+    driver = scalar_text(config.get("driver"))
+    return driver in ("host", "none", "macvlan", "ipvlan")
+
+
+RULES = (
+    DatastorePortPublished,
+    PortOnAllInterfaces,
+    HostNetworkMode,
+    DatastoreOnPublicNetwork,
+    NetworkCouldBeInternal,
+)
