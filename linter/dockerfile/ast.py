@@ -88,6 +88,9 @@ class Instruction:
     heredocs: tuple[Heredoc, ...] = ()
     onbuild: Instruction | None = None  # for ONBUILD: the wrapped instruction
     stage_index: int | None = None  # None before the first FROM
+    # ARG, ENV and LABEL: the pairs, split with the file's escape character (see
+    # ``linter.dockerfile.variables.split_key_values``).
+    key_values: tuple[KeyValue, ...] = ()
 
     @property
     def is_json_form(self) -> bool:
@@ -129,9 +132,10 @@ class KeyValue:
     """A ``key=value`` pair of ARG, ENV or LABEL (value None for ``ARG NAME`` without default)."""
 
     key: str
-    value: str | None
+    value: str | None  # quotes and escapes removed, variables not expanded
     span: Span
     key_span: Span
+    raw_value: str | None = None  # the value as written (quotes kept), for substitution
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +151,8 @@ class Stage:
 
     @property
     def span(self) -> Span:
-        end = self.instructions[-1].span.end if self.instructions else self.from_instruction.span.end
+        last = self.instructions[-1] if self.instructions else self.from_instruction
+        end = last.span.end
         return Span(self.from_instruction.span.start, end)
 
 

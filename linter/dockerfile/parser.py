@@ -1,0 +1,298 @@
+"""Build the Dockerfile AST from the lexer's logical lines.
+
+``parse_dockerfile`` is the only entry point. It never raises: whatever BuildKit would
+reject (or warn about) becomes a ``ParseError`` in ``Dockerfile.errors`` so rules can report it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from linter.diagnostics import Position, Span
+from linter.dockerfile.ast import (
+    Comment,
+    Directive,
+    Dockerfile,
+    Flag,
+    Heredoc,
+    ImageRef,
+    Instruction,
+    KeyValue,
+    ParseError,
+    SourceLine,
+    Stage,
+    Word,
+)
+from linter.dockerfile.image import parse_image_ref
+from linter.dockerfile.lexer import (
+    GO_SPACE,
+    JSON_KEYWORDS,
+    LogicalLine,
+    RawHeredoc,
+    command_parts,
+    flag_words,
+    json_array,
+    lex,
+    unquote_word,
+    word_pattern,
+)
+from linter.dockerfile.variables import expand, key_values_of
+
+# ARGs BuildKit defines in the global scope by itself; their value depends on the build.
+AUTOMATIC_ARGS = frozenset({
+    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+})
+_KEY_VALUE_KEYWORDS = frozenset({"ARG", "ENV", "LABEL"})
+
+
+def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
+    """Parse a decoded Dockerfile. Problems are recorded in ``errors``; this never raises."""
+    has_bom = text.startswith("\ufeff")
+    source = text[1:] if has_bom else text
+    try:
+        return _parse(source, path, has_bom)
+    except Exception as error:  # a bug here must not stop a lint run; the file says why
+        return Dockerfile(
+            path=path, source=source, lines=(), escape="\\", directives=(), comments=(),
+            instructions=(), stages=(), global_args=(),
+            errors=(ParseError("internal", f"the parser failed: {error!r}",
+                               Span.of(1, 1, 1, 1)),),
+            has_bom=has_bom, crlf="\r\n" in source,
+        )
+
+
+def _parse(source: str, path: str, has_bom: bool) -> Dockerfile:
+    lexed = lex(source)
+    escape = lexed.escape
+    errors = [ParseError(error.kind, error.message, error.span) for error in lexed.errors]
+    instructions: list[Instruction] = []
+    stage_index: int | None = None
+    for logical in lexed.logical_lines:
+        start = command_parts(logical.text)[0]
+        if start >= len(logical.text):
+            errors.append(ParseError(
+                "syntax", "a line continuation with no instruction", Span(
+                    Position(logical.segments[0].line, logical.segments[0].column), logical.end
+                ),
+            ))
+            continue
+        if logical.text[start:start + 4].upper() == "FROM" and (
+            start + 4 == len(logical.text) or logical.text[start + 4] in GO_SPACE
+        ):
+            stage_index = 0 if stage_index is None else stage_index + 1
+        instructions.append(_instruction(logical, 0, escape, stage_index, errors, nested=False))
+    global_args, stages = _stages(instructions, escape)
+    return Dockerfile(
+        path=path,
+        source=source,
+        lines=tuple(lexed.lines),
+        escape=escape,
+        directives=tuple(
+            Directive(d.name, d.value, Span.of(d.line, d.column, d.line, d.end_column), d.honoured)
+            for d in lexed.directives
+        ),
+        comments=tuple(
+            Comment(c.text, Span.of(c.line, c.column, c.line, c.end_column))
+            for c in sorted(lexed.comments, key=lambda c: c.line)
+        ),
+        instructions=tuple(instructions),
+        stages=stages,
+        global_args=global_args,
+        errors=tuple(sorted(errors, key=lambda e: e.span.start)),
+        has_bom=has_bom,
+        crlf="\r\n" in source,
+    )
+
+
+def _instruction(
+    logical: LogicalLine,
+    offset: int,
+    escape: str,
+    stage_index: int | None,
+    errors: list[ParseError],
+    nested: bool,
+) -> Instruction:
+    """One instruction from ``logical.text[offset:]`` (``nested`` for ONBUILD's inner one)."""
+    text = logical.text
+    keyword_start, keyword_end, rest = command_parts(text, offset)
+    raw_keyword = text[keyword_start:keyword_end]
+    keyword = raw_keyword.upper()
+    matches, args_start = flag_words(text, rest)
+    flags = tuple(_flag(logical, match.start(), match.group()) for match in matches)
+    args_end = len(text)
+    while args_end > args_start and text[args_end - 1] in GO_SPACE:
+        args_end -= 1
+    while args_start < args_end and text[args_start] in GO_SPACE:
+        args_start += 1
+    arguments = text[args_start:args_end]
+    arguments_span = logical.span(args_start, args_end) if arguments else None
+    argument_lines = _argument_lines(logical, args_start, args_end)
+    words = tuple(
+        Word(match.group(), logical.span(match.start(), match.end()))
+        for match in word_pattern(escape).finditer(text, args_start, args_end)
+    )
+    json_args = _json_args(keyword, arguments, words, logical, errors)
+    heredocs = tuple(_heredoc(logical, raw) for raw in logical.heredocs)
+    inner = None
+    if keyword == "ONBUILD" and arguments and not nested:
+        inner = _instruction(logical, args_start, escape, stage_index, errors, nested=True)
+    key_values: tuple[KeyValue, ...] = ()
+    if keyword in _KEY_VALUE_KEYWORDS:
+        key_values = tuple(key_values_of(keyword, arguments, argument_lines, escape))
+    return Instruction(
+        keyword=keyword,
+        raw_keyword=raw_keyword,
+        span=Span(logical.position(keyword_start), logical.end),
+        keyword_span=logical.span(keyword_start, keyword_end),
+        flags=flags,
+        arguments=arguments,
+        arguments_span=arguments_span,
+        argument_lines=argument_lines,
+        words=words,
+        json_args=json_args,
+        heredocs=heredocs,
+        onbuild=inner,
+        stage_index=stage_index,
+        key_values=key_values,
+    )
+
+
+def _flag(logical: LogicalLine, start: int, raw: str) -> Flag:
+    """``--name=value`` as BuildKit reads it: quotes and ``\\`` escapes removed."""
+    end = start + len(raw)
+    text = unquote_word(raw, "\\")[2:]
+    name, equals, value = text.partition("=")
+    value_span = None
+    if equals:
+        raw_equals = raw.find("=")
+        if raw_equals >= 0:
+            value_span = logical.span(start + raw_equals + 1, end)
+    return Flag(name, value if equals else None, logical.span(start, end), value_span)
+
+
+def _argument_lines(logical: LogicalLine, start: int, end: int) -> tuple[SourceLine, ...]:
+    lines: list[SourceLine] = []
+    text = logical.text
+    for segment in logical.segments:
+        first = max(segment.offset, start)
+        last = min(segment.offset + len(segment.text), end)
+        if last > first:
+            lines.append(
+                SourceLine(segment.line, segment.column + first - segment.offset, text[first:last])
+            )
+    return tuple(lines)
+
+
+def _json_args(
+    keyword: str,
+    arguments: str,
+    words: tuple[Word, ...],
+    logical: LogicalLine,
+    errors: list[ParseError],
+) -> tuple[str, ...] | None:
+    """The exec-form list, as BuildKit's ``parseMaybeJSON`` decides it."""
+    if keyword == "HEALTHCHECK":
+        if not words or words[0].text.upper() != "CMD":
+            return None
+        arguments = arguments[len(words[0].text):]
+    elif keyword not in JSON_KEYWORDS:
+        return None
+    if not arguments.lstrip(GO_SPACE).startswith("["):
+        return None
+    decoded = json_array(arguments)
+    if decoded is False:
+        span = Span(words[0].span.start, words[-1].span.end) if words else logical.end_span()
+        errors.append(ParseError(
+            "bad-json",
+            "when using JSON array syntax, arrays must be comprised of strings only",
+            span,
+        ))
+        return None
+    if isinstance(decoded, list):
+        return tuple(decoded)
+    return None
+
+
+def _heredoc(logical: LogicalLine, raw: RawHeredoc) -> Heredoc:
+    body_lines = tuple(SourceLine(line, column, text) for line, column, text in raw.body_lines)
+    end = raw.end if raw.end is not None else logical.end
+    if body_lines:
+        start = Position(body_lines[0].line, 1)
+    elif raw.terminator_line is not None:
+        start = Position(raw.terminator_line, 1)
+    else:
+        start = end
+    return Heredoc(
+        delimiter=raw.delimiter,
+        strip_tabs=raw.strip_tabs,
+        quoted=raw.quoted,
+        body="\n".join(line.text for line in body_lines),
+        body_lines=body_lines,
+        marker_span=logical.span(raw.marker_start, raw.marker_end),
+        span=Span(start, end),
+    )
+
+
+def _stages(
+    instructions: list[Instruction], escape: str
+) -> tuple[tuple[KeyValue, ...], tuple[Stage, ...]]:
+    """Global ARGs and the stages, with base images resolved against the global ARGs."""
+    global_args: list[KeyValue] = []
+    env: dict[str, str] = {}
+    groups: list[tuple[Instruction, list[Instruction]]] = []
+    for instruction in instructions:
+        if instruction.keyword == "FROM":
+            groups.append((instruction, []))
+        elif groups:
+            groups[-1][1].append(instruction)
+        elif instruction.keyword == "ARG":
+            for pair in instruction.key_values:
+                global_args.append(pair)
+                if pair.raw_value is not None:
+                    env[pair.key] = expand(pair.raw_value, env, escape)[0]
+                else:
+                    env.pop(pair.key, None)
+    for name in AUTOMATIC_ARGS:
+        env.setdefault(name, "$" + name)
+    stages: list[Stage] = []
+    for index, (from_instruction, body) in enumerate(groups):
+        stages.append(_stage(index, from_instruction, body, stages, env, escape))
+    return tuple(global_args), tuple(stages)
+
+
+def _stage(
+    index: int,
+    from_instruction: Instruction,
+    body: list[Instruction],
+    earlier: list[Stage],
+    env: Mapping[str, str],
+    escape: str,
+) -> Stage:
+    words = from_instruction.words
+    image: ImageRef | None = None
+    base_stage: int | None = None
+    if words:
+        resolved, unresolved = expand(words[0].text, env, escape)
+        image = parse_image_ref(words[0].text, resolved, words[0].span, tuple(unresolved))
+        lowered = resolved.lower()
+        for stage in earlier:
+            if stage.name is not None and stage.name.lower() == lowered:
+                base_stage = stage.index
+                break
+    name: str | None = None
+    name_span: Span | None = None
+    if len(words) >= 3 and words[1].text.lower() == "as":
+        name = words[2].text
+        name_span = words[2].span
+    platform_flag = from_instruction.flag("platform")
+    return Stage(
+        index=index,
+        from_instruction=from_instruction,
+        name=name,
+        name_span=name_span,
+        image=image,
+        base_stage=base_stage,
+        platform=platform_flag.value if platform_flag is not None else None,
+        instructions=tuple(body),
+    )
