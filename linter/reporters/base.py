@@ -73,3 +73,21 @@ def display_code(diagnostic: Diagnostic) -> str:
     if diagnostic.subcode:
         return f"{diagnostic.code}/{diagnostic.subcode}"
     return diagnostic.code
+
+
+def last_line(diagnostic: Diagnostic) -> int:
+    """The last line a span really covers: one ending at column 1 stops on the line before."""
+    span = diagnostic.span
+    if span.end.column <= 1 and span.end.line > span.start.line:
+        return span.end.line - 1
+    return max(span.end.line, span.start.line)
+
+
+def group_by_path(
+    diagnostics: Sequence[Diagnostic],
+) -> list[tuple[str, list[Diagnostic]]]:
+    """Findings grouped by file, files in order of first appearance (input is sorted)."""
+    groups: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        groups.setdefault(diagnostic.path, []).append(diagnostic)
+    return list(groups.items())
