@@ -11,6 +11,7 @@ is installed as ``linter.rules``, and a relative import resolves both at run tim
 
 from __future__ import annotations
 
+import ipaddress
 import posixpath
 import re
 from collections.abc import Iterator
@@ -165,6 +166,14 @@ def _port_range(text: str) -> tuple[int, int] | None:
     return start, end
 
 
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_port_text(text: str, node: Node) -> PortMapping | None:
     """Read a short-form port; None when it is not valid compose syntax."""
     text = text.strip()
@@ -186,6 +195,8 @@ def parse_port_text(text: str, node: Node) -> PortMapping | None:
         if len(parts) == 3:
             host_ip = parts[0]
             parts = parts[1:]
+    if host_ip and not _is_ip(host_ip.strip("[]")):
+        return None
     container = _port_range(parts[-1])
     if container is None:
         return None
