@@ -1,0 +1,235 @@
+"""Helpers the layer, cache, pinning and package rules share: RUN commands, mounts, stages.
+
+The rules reason on parsed shell commands; this module turns the shell view of a RUN into
+plain argv strings with a span per word, and answers stage questions (which stages reach
+an image, what ENV and WORKDIR say) that several rules ask.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from linter import DockerfileContext, Edit, Position, Span
+from linter.dockerfile.ast import Dockerfile, Instruction, Stage
+
+from ._packages import CacheInfo, cache_dir_matches, inline_env
+
+
+@dataclass(frozen=True, slots=True)
+class Cmd:
+    """One simple command of a RUN: argv values (quotes removed) and where each word is."""
+
+    argv: tuple[str, ...]
+    spans: tuple[Span, ...]
+    span: Span
+    order: int  # position among the RUN's commands, in source order
+    env: tuple[tuple[str, str], ...] = ()  # ``VAR=x`` written before the program
+    piped_from: tuple[str, ...] | None = None  # argv of the command feeding this one by a pipe
+
+    def word_span(self, index: int) -> Span:
+        return self.spans[index] if index < len(self.spans) else self.span
+
+    def insert_after(self, index: int, text: str) -> Edit:
+        """An edit inserting `` text`` right after word ``index``."""
+        return Edit(Span(self.spans[index].end, self.spans[index].end), " " + text)
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """Assignments in effect for the program: prefixes and ``env X=1`` wrappers."""
+        found = dict(self.env)
+        found.update(inline_env(self.argv))
+        return found
+
+
+def commands(context: DockerfileContext, instruction: Instruction) -> list[Cmd]:
+    """Every simple command of a RUN (shell form and heredoc bodies), in source order."""
+    found: list[Cmd] = []
+    for script in context.shell(instruction):
+        previous: tuple[str, ...] | None = None
+        for command in script.commands:
+            words = command.argv
+            if not words:
+                continue
+            argv = tuple(word.text for word in words)
+            piped = previous if command.pipeline is not None and command.pipeline[0] > 0 else None
+            found.append(Cmd(argv, tuple(word.span for word in words), command.span,
+                             len(found), tuple(command.env), piped))
+            previous = argv
+    return found
+
+
+def run_instructions(stage: Stage) -> Iterator[Instruction]:
+    """The RUNs of a stage, including those wrapped in ONBUILD."""
+    for instruction in stage.instructions:
+        if instruction.keyword == "RUN":
+            yield instruction
+        elif instruction.onbuild is not None and instruction.onbuild.keyword == "RUN":
+            yield instruction.onbuild
+
+
+# ---------------------------------------------------------------------------------------------
+# RUN --mount
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    type: str
+    target: str | None
+    source_stage: str | None  # ``from=``
+
+
+def mounts(instruction: Instruction) -> list[Mount]:
+    found = []
+    for flag in instruction.flags:
+        if flag.name != "mount" or not flag.value:
+            continue
+        fields: dict[str, str] = {}
+        for part in flag.value.split(","):
+            key, _, value = part.partition("=")
+            fields[key.strip().lower()] = value.strip().strip("\"'")
+        target = fields.get("target") or fields.get("dst") or fields.get("destination")
+        found.append(Mount(fields.get("type", "bind"), target, fields.get("from")))
+    return found
+
+
+def mount_flags_key(instruction: Instruction) -> tuple[tuple[str, str | None], ...]:
+    return tuple(sorted((flag.name, flag.value) for flag in instruction.flags))
+
+
+def cache_mounted(instruction: Instruction, cache: CacheInfo) -> bool:
+    """A ``--mount=type=cache`` or ``type=tmpfs`` over one of the cache's dirs keeps it out."""
+    for mount in mounts(instruction):
+        if mount.type in {"cache", "tmpfs"} and mount.target and any(
+                cache_dir_matches(directory, mount.target) for directory in cache.dirs):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# stages
+
+
+def stage_references(dockerfile: Dockerfile) -> tuple[dict[int, set[int]], set[int]]:
+    """(children of each stage via FROM, stages used by COPY --from / RUN --mount from=)."""
+    children: dict[int, set[int]] = {stage.index: set() for stage in dockerfile.stages}
+    copied: set[int] = set()
+    for stage in dockerfile.stages:
+        if stage.base_stage is not None:
+            children.setdefault(stage.base_stage, set()).add(stage.index)
+        for instruction in stage.instructions:
+            sources = []
+            copy_from = instruction.flag("from")
+            if instruction.keyword in {"COPY", "ADD"} and copy_from and copy_from.value:
+                sources.append(copy_from.value)
+            if instruction.keyword == "RUN":
+                sources.extend(m.source_stage for m in mounts(instruction) if m.source_stage)
+            for source in sources:
+                index = resolve_stage(dockerfile, source, stage.index)
+                if index is not None:
+                    copied.add(index)
+    return children, copied
+
+
+def resolve_stage(dockerfile: Dockerfile, reference: str, before: int) -> int | None:
+    """The index of the earlier stage a ``--from`` value names, if it names one."""
+    if reference.isdigit():
+        index = int(reference)
+        return index if index < before else None
+    stage = dockerfile.stage_by_name(reference)
+    if stage is not None and stage.index < before:
+        return stage.index
+    return None
+
+
+def shipped_stages(dockerfile: Dockerfile) -> set[int]:
+    """Stages whose layers end up in an image somebody runs.
+
+    The last stage ships. A stage nobody references may be built with ``--target`` and ships
+    too. A stage used only through ``COPY --from`` (a builder) does not: only the files
+    copied out of it reach the image, not its caches. A stage ships when a shipped stage is
+    built ``FROM`` it.
+    """
+    if not dockerfile.stages:
+        return set()
+    children, copied = stage_references(dockerfile)
+    last = dockerfile.stages[-1].index
+    shipped: set[int] = set()
+    for stage in reversed(dockerfile.stages):
+        index = stage.index
+        used = bool(children.get(index)) or index in copied
+        if index == last or children.get(index, set()) & shipped or not used:
+            shipped.add(index)
+    return shipped
+
+
+def ancestry(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
+    """The stage and the stages it is built on, nearest first."""
+    chain = [stage]
+    seen = {stage.index}
+    while chain[-1].base_stage is not None and chain[-1].base_stage not in seen:
+        parent = dockerfile.stages[chain[-1].base_stage]
+        seen.add(parent.index)
+        chain.append(parent)
+    return chain
+
+
+def env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
+    """The key/value pairs of an ENV (``ENV A=1 B=2`` and the legacy ``ENV A 1``)."""
+    words = [word.text for word in instruction.words]
+    if not words:
+        return []
+    if "=" not in words[0]:
+        return [(words[0], _unquote(" ".join(words[1:])))]
+    pairs = []
+    for word in words:
+        key, _, value = word.partition("=")
+        pairs.append((key, _unquote(value)))
+    return pairs
+
+
+def stage_env(dockerfile: Dockerfile, stage: Stage, until: Instruction | None = None) -> dict[
+        str, str]:
+    """ENV values in effect in a stage (inherited through ``FROM <stage>``) before ``until``."""
+    env: dict[str, str] = {}
+    for ancestor in reversed(ancestry(dockerfile, stage)):
+        for instruction in ancestor.instructions:
+            if until is not None and instruction is until:
+                return env
+            if instruction.keyword == "ENV":
+                env.update(env_pairs(instruction))
+    return env
+
+
+def _unquote(text: str) -> str:
+    try:
+        parts = shlex.split(text)
+    except ValueError:
+        return text
+    return " ".join(parts)
+
+
+def workdirs(dockerfile: Dockerfile, stage: Stage) -> dict[int, str]:
+    """The WORKDIR in effect at each instruction of the stage (by ``id``), ``/`` by default."""
+    current = "/"
+    for ancestor in reversed(ancestry(dockerfile, stage)[1:]):
+        for instruction in ancestor.instructions:
+            if instruction.keyword == "WORKDIR" and instruction.words:
+                current = posixpath.normpath(posixpath.join(current,
+                                                            _unquote(instruction.arguments)))
+    result: dict[int, str] = {}
+    for instruction in stage.instructions:
+        result[id(instruction)] = current
+        if instruction.keyword == "WORKDIR" and instruction.words:
+            current = posixpath.normpath(posixpath.join(current, _unquote(instruction.arguments)))
+    return result
+
+
+def absolute(path: str, workdir: str) -> str:
+    return posixpath.normpath(posixpath.join(workdir, path))
+
+
+def point(position: Position) -> Span:
+    return Span(position, position)
