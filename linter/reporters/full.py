@@ -63,6 +63,8 @@ def _cells(text: str) -> tuple[str, list[int]]:
 
     The list has one more entry than ``text`` has characters: the width of the whole line.
     """
+    if text.isascii() and text.isprintable():  # the common case: one cell per character
+        return text, list(range(len(text) + 1))
     shown: list[str] = []
     offsets: list[int] = []
     width = 0
