@@ -434,6 +434,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     except KeyboardInterrupt:
         stderr.write("shiplint: interrupted\n")
         return 130
+    except Exception as error:  # a bug of ours: say so plainly, exit 2, no traceback spew
+        if os.environ.get("SHIPLINT_DEBUG"):
+            raise
+        stderr.write(f"shiplint: internal error: {type(error).__name__}: {error} "
+                     "(set SHIPLINT_DEBUG=1 for the traceback; please report it)\n")
+        return EXIT_ERROR
 
 
 def entry() -> None:
