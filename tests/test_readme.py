@@ -1,0 +1,39 @@
+"""The README's rule table and example output are generated, never written by hand.
+
+Run with SHIPLINT_UPDATE_README=1 to regenerate them after changing rules or the example.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from linter.docs import README_BEGIN, README_END, rules_table
+from linter.registry import default_registry
+from tests.lintrun import run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+EXAMPLE_BEGIN, EXAMPLE_END = "<!-- example:begin -->", "<!-- example:end -->"
+
+
+def _replace(text: str, begin: str, end: str, body: str) -> str:
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
+    return pattern.sub(lambda _: f"{begin}\n{body}{end}", text)
+
+
+def _expected() -> str:
+    text = README.read_text(encoding="utf-8")
+    table = rules_table(default_registry().sorted_rules())
+    text = _replace(text, README_BEGIN, README_END, table)
+    _, out, _ = run_cli(ROOT, ["check", "examples/", "--format", "concise", "--jobs", "1"])
+    return _replace(text, EXAMPLE_BEGIN, EXAMPLE_END, f"```text\n{out}```\n")
+
+
+def test_readme_is_generated_from_rules_and_example() -> None:
+    expected = _expected()
+    if os.environ.get("SHIPLINT_UPDATE_README"):
+        README.write_text(expected, encoding="utf-8")
+    assert README.read_text(encoding="utf-8") == expected, (
+        "README is stale: run SHIPLINT_UPDATE_README=1 pytest tests/test_readme.py")
