@@ -1,0 +1,1205 @@
+"""The shell view of RUN: simple commands with argv words and exact file positions.
+
+Rules reason on these commands (program, options, positionals, pipelines, ``&&`` chains)
+instead of on regular expressions over raw text. Parsing uses tree-sitter-bash, which never
+raises, is fast, and handles the constructs seen in official images (``case``, ``[[ ]]``,
+arithmetic, arrays). The parser object is created once, on first use.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from linter.diagnostics import Position, Span
+from linter.dockerfile.ast import Instruction, SourceLine
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser
+
+__all__ = [
+    "Command",
+    "ShellScript",
+    "ShellWord",
+    "is_posix_shell",
+    "parse_instruction",
+    "parse_script",
+    "unquote",
+]
+
+
+# ----------------------------------------------------------------------------- words
+
+
+@dataclass(frozen=True, slots=True)
+class ShellWord:
+    """One shell word: its value with quotes removed, and where it is written."""
+
+    text: str  # unquoted; expansions such as ``$x`` or ``$(cmd)`` are kept as written
+    raw: str  # as written, quotes included
+    span: Span
+    quoted: bool  # some part is quoted or escaped
+    literal: bool = True  # no parameter, command or arithmetic expansion: ``text`` is exact
+
+    def __str__(self) -> str:
+        return self.text
+
+
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_NAME_CHARS = _NAME_START | frozenset("0123456789")
+_SPECIAL_PARAMS = frozenset("@*#?$!-0123456789")
+_DOUBLE_QUOTE_ESCAPES = frozenset('$`"\\\n')
+_ANSI_ESCAPES = {
+    "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
+    "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?",
+}
+
+
+def _skip_balanced(raw: str, index: int, opener: str, closer: str) -> int:
+    """Index just past the ``closer`` matching the ``opener`` at ``raw[index - 1]``."""
+    depth = 1
+    length = len(raw)
+    while index < length:
+        char = raw[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "'" and opener == "(":
+            end = raw.find("'", index + 1)
+            index = length if end < 0 else end + 1
+            continue
+        if char == '"':
+            index = _skip_double(raw, index + 1)
+            continue
+        if char == opener:
+            depth += 1
+        elif char == closer:
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return length
+
+
+def _skip_double(raw: str, index: int) -> int:
+    """Index just past the closing double quote of a string opened before ``index``."""
+    length = len(raw)
+    while index < length:
+        char = raw[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == '"':
+            return index + 1
+        if char == "$" and index + 1 < length and raw[index + 1] in "({":
+            index = _expansion_end(raw, index)
+            continue
+        if char == "`":
+            end = raw.find("`", index + 1)
+            index = length if end < 0 else end + 1
+            continue
+        index += 1
+    return length
+
+
+def _expansion_end(raw: str, index: int) -> int:
+    """End of the ``$...`` expansion starting at ``raw[index] == '$'``, or ``index`` if none."""
+    nxt = raw[index + 1] if index + 1 < len(raw) else ""
+    if nxt == "(":
+        return _skip_balanced(raw, index + 2, "(", ")")
+    if nxt == "{":
+        return _skip_balanced(raw, index + 2, "{", "}")
+    if nxt in _SPECIAL_PARAMS:
+        return index + 2
+    if nxt in _NAME_START:
+        end = index + 2
+        while end < len(raw) and raw[end] in _NAME_CHARS:
+            end += 1
+        return end
+    return index
+
+
+def _ansi_c(raw: str, index: int, out: list[str]) -> int:
+    """Decode a ``$'...'`` body starting at ``index``; returns the index past the quote."""
+    length = len(raw)
+    while index < length:
+        char = raw[index]
+        if char == "'":
+            return index + 1
+        if char == "\\" and index + 1 < length:
+            code = raw[index + 1]
+            if code in _ANSI_ESCAPES:
+                out.append(_ANSI_ESCAPES[code])
+                index += 2
+                continue
+            if code == "x":
+                digits = _take(raw, index + 2, "0123456789abcdefABCDEF", 2)
+                if digits:
+                    out.append(chr(int(digits, 16)))
+                    index += 2 + len(digits)
+                    continue
+            if code in "01234567":
+                digits = _take(raw, index + 1, "01234567", 3)
+                out.append(chr(int(digits, 8) & 0xFF))
+                index += 1 + len(digits)
+                continue
+            out.append(char + code)
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return length
+
+
+def _take(raw: str, index: int, allowed: str, limit: int) -> str:
+    end = index
+    while end < len(raw) and end - index < limit and raw[end] in allowed:
+        end += 1
+    return raw[index:end]
+
+
+def unquote(raw: str) -> tuple[str, bool, bool]:
+    """Remove shell quoting from one word: ``(value, quoted, literal)``.
+
+    Expansions (``$x``, ``${x:-y}``, ``$(cmd)``, backticks, ``$((1+2))``) are kept as written and
+    make the word non-literal. Globs and tildes are not expanded.
+    """
+    if not any(char in raw for char in "\\'\"$`"):
+        return raw, False, True
+    out: list[str] = []
+    quoted = False
+    literal = True
+    index = 0
+    length = len(raw)
+    while index < length:
+        char = raw[index]
+        if char == "\\":
+            quoted = True
+            if index + 1 < length and raw[index + 1] != "\n":
+                out.append(raw[index + 1])
+            index += 2
+        elif char == "'":
+            quoted = True
+            end = raw.find("'", index + 1)
+            end = length if end < 0 else end
+            out.append(raw[index + 1:end])
+            index = end + 1
+        elif char == '"':
+            quoted = True
+            end = _skip_double(raw, index + 1)
+            body_end = end - 1 if end <= length and raw[end - 1:end] == '"' else end
+            value, inner_literal = _double_quoted(raw[index + 1:body_end])
+            literal = literal and inner_literal
+            out.append(value)
+            index = end
+        elif char == "$" and raw[index + 1:index + 2] == "'":
+            quoted = True
+            index = _ansi_c(raw, index + 2, out)
+        elif char == "$" and raw[index + 1:index + 2] == '"':
+            index += 1  # $"..." is a translated string: same as "..."
+        elif char == "$":
+            end = _expansion_end(raw, index)
+            if end == index:
+                out.append(char)
+                index += 1
+            else:
+                literal = False
+                out.append(raw[index:end])
+                index = end
+        elif char == "`":
+            literal = False
+            end = raw.find("`", index + 1)
+            end = length if end < 0 else end + 1
+            out.append(raw[index:end])
+            index = end
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out), quoted, literal
+
+
+def _double_quoted(body: str) -> tuple[str, bool]:
+    """The value of the inside of a double-quoted string and whether it is literal."""
+    out: list[str] = []
+    literal = True
+    index = 0
+    length = len(body)
+    while index < length:
+        char = body[index]
+        if char == "\\" and index + 1 < length and body[index + 1] in _DOUBLE_QUOTE_ESCAPES:
+            if body[index + 1] != "\n":
+                out.append(body[index + 1])
+            index += 2
+        elif char == "$":
+            end = _expansion_end(body, index)
+            if end == index:
+                out.append(char)
+                index += 1
+            else:
+                literal = False
+                out.append(body[index:end])
+                index = end
+        elif char == "`":
+            literal = False
+            end = body.find("`", index + 1)
+            end = length if end < 0 else end + 1
+            out.append(body[index:end])
+            index = end
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out), literal
+
+
+# -------------------------------------------------------------------------- commands
+
+# Options that take a separate value, per program, so that ``subcommand()`` and
+# ``positionals()`` skip the value (``apt-get -o Dpkg::Options=x install``).
+_VALUE_OPTIONS: dict[str, frozenset[str]] = {
+    "apt-get": frozenset({"-o", "--option", "-c", "--config-file", "-t", "--target-release",
+                          "--default-release", "-a", "--host-architecture"}),
+    "apt": frozenset({"-o", "--option", "-c", "--config-file", "-t", "--target-release"}),
+    "apk": frozenset({"-X", "--repository", "-p", "--root", "-t", "--virtual",
+                      "--repositories-file", "--keys-dir", "--cache-dir", "--arch"}),
+    "yum": frozenset({"-c", "--config", "-d", "--debuglevel", "-e", "--errorlevel",
+                      "--enablerepo", "--disablerepo", "-x", "--exclude", "--installroot",
+                      "--releasever", "--setopt"}),
+    "dnf": frozenset({"-c", "--config", "-d", "--debuglevel", "-e", "--errorlevel",
+                      "--enablerepo", "--disablerepo", "-x", "--exclude", "--installroot",
+                      "--releasever", "--setopt", "--repo", "--repoid"}),
+    "microdnf": frozenset({"--enablerepo", "--disablerepo", "--setopt", "--config"}),
+    "zypper": frozenset({"-r", "--repo", "-c", "--config", "--root", "-R"}),
+    "pip": frozenset({"-r", "--requirement", "-c", "--constraint", "-i", "--index-url",
+                      "--extra-index-url", "-f", "--find-links", "-t", "--target",
+                      "--prefix", "--root", "--cache-dir", "--trusted-host", "-e",
+                      "--editable", "--python", "--src", "--progress-bar", "--platform",
+                      "--python-version", "--implementation", "--abi", "--log"}),
+    "npm": frozenset({"--prefix", "--registry", "--cache", "--userconfig", "-w",
+                      "--workspace", "--omit", "--include", "--loglevel"}),
+    "yarn": frozenset({"--cwd", "--registry", "--cache-folder", "--modules-folder",
+                       "--network-timeout"}),
+    "gem": frozenset({"-v", "--version", "-s", "--source", "-i", "--install-dir",
+                      "-n", "--bindir", "-P", "--trust-policy", "--platform"}),
+    "go": frozenset({"-o", "-C", "-mod", "-modfile", "-tags", "-ldflags", "-gcflags", "-p"}),
+    "curl": frozenset({"-o", "--output", "-H", "--header", "-d", "--data", "-X", "--request",
+                       "-u", "--user", "-A", "--user-agent", "-e", "--referer", "-m",
+                       "--max-time", "--retry", "--connect-timeout", "-w", "--write-out",
+                       "-T", "--upload-file", "-x", "--proxy", "-b", "--cookie", "-c",
+                       "--cookie-jar", "-F", "--form", "--cacert", "--cert", "--key",
+                       "-r", "--range", "--retry-delay", "--retry-max-time", "-K", "--config",
+                       "--output-dir", "--proto", "--tlsv1.2", "-z", "--time-cond"}),
+    "wget": frozenset({"-O", "--output-document", "-o", "--output-file", "-P",
+                       "--directory-prefix", "-U", "--user-agent", "--header", "-t", "--tries",
+                       "-T", "--timeout", "-a", "--append-output", "-i", "--input-file",
+                       "-e", "--execute", "--post-data", "--user", "--password"}),
+    "useradd": frozenset({"-u", "--uid", "-g", "--gid", "-G", "--groups", "-d", "--home-dir",
+                          "-s", "--shell", "-c", "--comment", "-k", "--skel", "-e",
+                          "--expiredate", "-f", "--inactive", "-K", "--key", "-p",
+                          "--password", "-b", "--base-dir", "-R", "--root", "-Z"}),
+    "adduser": frozenset({"-u", "--uid", "-g", "--gid", "-G", "--ingroup", "-h", "--home",
+                          "-s", "--shell", "--gecos"}),
+    "groupadd": frozenset({"-g", "--gid", "-K", "--key", "-p", "--password", "-R", "--root"}),
+    "git": frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace"}),
+    "docker": frozenset({"-H", "--host", "--config", "-c", "--context", "-l", "--log-level"}),
+    "tar": frozenset({"-f", "--file", "-C", "--directory", "-T", "--files-from", "-X",
+                      "--exclude-from", "--strip-components", "--exclude", "-b",
+                      "--blocking-factor", "--owner", "--group", "--mode"}),
+    "chown": frozenset({"--from", "--reference"}),
+    "chmod": frozenset({"--reference"}),
+    "sudo": frozenset({"-u", "--user", "-g", "--group", "-C", "-h", "--host", "-p",
+                       "--prompt", "-r", "--role", "-t", "--type", "-D", "--chdir"}),
+    "su": frozenset({"-c", "--command", "-s", "--shell", "-g", "--group", "-G"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option occurrence of a command, as ``Command.options()`` splits them."""
+
+    name: str  # with its dashes: ``-y``, ``--yes``
+    value: str | None
+    word: ShellWord  # the word the option is written in
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A simple command: ``[VAR=x ...] argv... [redirections]`` and where it sits."""
+
+    name: str | None  # argv[0], unquoted; None only for a command with no words at all
+    argv: tuple[ShellWord, ...]
+    span: Span
+    env: tuple[tuple[str, str], ...] = ()  # ``VAR=x`` prefixes, values unquoted
+    pipeline: tuple[int, int] | None = None  # (index in pipeline, pipeline length) when piped
+    operator_before: str | None = None  # "&&", "||", ";", "|", "&", or None for the first
+    background: bool = False  # ends with ``&`` (or its list does)
+    negated: bool = False  # ``! cmd``
+    in_subshell: bool = False  # inside ``( ... )``
+    in_condition: bool = False  # in the test of ``if``/``elif``/``while``/``until``
+    redirects: tuple[str, ...] = ()  # targets of output redirections (>, >>, &>, >|)
+    in_substitution: bool = False  # inside ``$(...)``, backticks or ``<(...)``
+    in_loop: bool = False  # in a ``for``/``while``/``until`` body or condition
+    in_function: bool = False  # in a function body
+    statement: int = 0  # index of the top-level statement (``&&``/``||`` chain) holding it
+    raw: str = ""  # the command as written (continuations included)
+
+    @property
+    def program(self) -> str | None:
+        """argv[0]'s base name: ``/usr/bin/apt-get`` -> ``apt-get``."""
+        if self.name is None:
+            return None
+        return self.name.rstrip("/").rsplit("/", 1)[-1] or self.name
+
+    @property
+    def args(self) -> tuple[ShellWord, ...]:
+        return self.argv[1:]
+
+    @property
+    def arg_texts(self) -> tuple[str, ...]:
+        return tuple(word.text for word in self.argv[1:])
+
+    def _value_options(self, value_options: Iterable[str] | None) -> frozenset[str]:
+        if value_options is not None:
+            return frozenset(value_options)
+        return _VALUE_OPTIONS.get(self.program or "", frozenset())
+
+    def options(self, value_options: Iterable[str] | None = None) -> tuple[Option, ...]:
+        """Options in argument order, up to ``--``; combined short flags are split.
+
+        ``value_options`` names options whose value is the next word (``-o x``); by default a
+        small table of well-known programs is used. A value glued to a short option (``-ofile``)
+        or given with ``=`` to a long one is always recognised.
+        """
+        takes = self._value_options(value_options)
+        found: list[Option] = []
+        words = self.argv[1:]
+        index = 0
+        while index < len(words):
+            word = words[index]
+            text = word.text
+            index += 1
+            if text == "--":
+                break
+            if not text.startswith("-") or text == "-" or (not word.literal and text[1:2] == "$"):
+                continue
+            if text.startswith("--"):
+                name, eq, glued = text.partition("=")
+                if eq:
+                    found.append(Option(name, glued, word))
+                elif name in takes and index < len(words):
+                    found.append(Option(name, words[index].text, word))
+                    index += 1
+                else:
+                    found.append(Option(name, None, word))
+                continue
+            if text in takes:  # single-dash long options such as ``go build -ldflags x``
+                value = words[index].text if index < len(words) else None
+                found.append(Option(text, value, word))
+                index += 1 if value is not None else 0
+                continue
+            for position in range(1, len(text)):
+                name = "-" + text[position]
+                if name in takes:
+                    rest = text[position + 1:]
+                    if rest:
+                        found.append(Option(name, rest, word))
+                    elif index < len(words):
+                        found.append(Option(name, words[index].text, word))
+                        index += 1
+                    else:
+                        found.append(Option(name, None, word))
+                    break
+                found.append(Option(name, None, word))
+        return tuple(found)
+
+    def has_option(self, *names: str, value_options: Iterable[str] | None = None) -> bool:
+        """Whether any of ``names`` (``"-y"``, ``"--yes"``) is given; ``-yq`` has ``-y``.
+
+        A name of several letters after one dash (``-name``) also matches a word written exactly
+        so, as single-dash long options are common (``find -name``, ``java -jar``).
+        """
+        wanted = set(names)
+        for option in self.options(value_options):
+            if option.name in wanted:
+                return True
+        long_single = {name for name in wanted if len(name) > 2 and name[1] != "-"}
+        if long_single:
+            for word in self.argv[1:]:
+                if word.text == "--":
+                    break
+                if word.text.partition("=")[0] in long_single:
+                    return True
+        return False
+
+    def option_value(self, *names: str, value_options: Iterable[str] | None = None) -> str | None:
+        """The last value given to one of ``names``: ``--opt=v``, ``--opt v``, ``-ov``, ``-o v``."""
+        takes = self._value_options(value_options) | set(names)
+        value = None
+        for option in self.options(takes):
+            if option.name in names and option.value is not None:
+                value = option.value
+        return value
+
+    def positionals(self, value_options: Iterable[str] | None = None) -> tuple[ShellWord, ...]:
+        """Arguments that are not options nor option values; everything after ``--``."""
+        takes = self._value_options(value_options)
+        result: list[ShellWord] = []
+        words = self.argv[1:]
+        index = 0
+        while index < len(words):
+            word = words[index]
+            text = word.text
+            index += 1
+            if text == "--":
+                result.extend(words[index:])
+                break
+            if not text.startswith("-") or text == "-" or (not word.literal and text[1:2] == "$"):
+                result.append(word)
+                continue
+            if text.startswith("--"):
+                if "=" not in text and text in takes:
+                    index += 1
+                continue
+            if text in takes:
+                index += 1
+                continue
+            for position in range(1, len(text)):
+                if "-" + text[position] in takes:
+                    if position == len(text) - 1:
+                        index += 1
+                    break
+        return tuple(result)
+
+    def subcommand(self, value_options: Iterable[str] | None = None) -> str | None:
+        """The first positional argument: ``install`` in ``apt-get -y install curl``."""
+        positional = self.positionals(value_options)
+        return positional[0].text if positional else None
+
+    def is_program(self, *programs: str) -> bool:
+        return self.program in programs
+
+
+# --------------------------------------------------------------------------- scripts
+
+
+_SET_LONG = {"e": "errexit", "u": "nounset", "x": "xtrace", "f": "noglob", "v": "verbose",
+             "C": "noclobber", "n": "noexec", "a": "allexport", "h": "hashall"}
+
+
+@dataclass(frozen=True, slots=True)
+class ShellScript:
+    """The commands of one shell script (a RUN's shell form, one heredoc body, or exec form)."""
+
+    commands: tuple[Command, ...]  # in source order; substitutions after their command
+    has_error: bool
+    text: str
+    lines: tuple[SourceLine, ...]
+    # "shell" (shell form), "heredoc" (a heredoc body run as a script), "exec" (JSON form
+    # without a shell: one command), "exec-shell" (JSON ``["sh", "-c", "..."]``).
+    origin: str = "shell"
+    error_spans: tuple[Span, ...] = field(default=(), compare=False)
+
+    def find(self, program: str, subcommand: str | None = None) -> tuple[Command, ...]:
+        """Commands running ``program`` (base name), optionally with this subcommand."""
+        return tuple(
+            command for command in self.commands
+            if command.program == program
+            and (subcommand is None or command.subcommand() == subcommand)
+        )
+
+    def find_any(self, *programs: str) -> tuple[Command, ...]:
+        wanted = set(programs)
+        return tuple(command for command in self.commands if command.program in wanted)
+
+    def pipelines(self) -> tuple[tuple[Command, ...], ...]:
+        """Groups of commands joined by ``|`` (only pipelines of two or more commands)."""
+        groups: list[list[Command]] = []
+        for command in self.commands:
+            if command.pipeline is None:
+                continue
+            index, _length = command.pipeline
+            if index == 0 or not groups:
+                groups.append([command])
+            else:
+                groups[-1].append(command)
+        return tuple(tuple(group) for group in groups)
+
+    def sequences(self) -> tuple[tuple[Command, ...], ...]:
+        """Commands grouped by top-level statement: each ``a && b || c`` chain is one group."""
+        groups: dict[int, list[Command]] = {}
+        for command in self.commands:
+            groups.setdefault(command.statement, []).append(command)
+        return tuple(tuple(group) for _key, group in sorted(groups.items()))
+
+    def set_options(self) -> frozenset[str]:
+        """Shell options turned on by ``set`` at the top level: ``errexit``, ``pipefail``..."""
+        enabled: set[str] = set()
+        for command in self.commands:
+            if command.program != "set" or command.in_substitution or command.in_function:
+                continue
+            words = [word.text for word in command.args]
+            index = 0
+            while index < len(words):
+                word = words[index]
+                index += 1
+                if word in ("-o", "+o") and index < len(words):
+                    (enabled.add if word == "-o" else enabled.discard)(words[index])
+                    index += 1
+                elif word[:1] in "-+" and len(word) > 1 and word != "--":
+                    for letter in word[1:]:
+                        if letter == "o" and index < len(words):
+                            (enabled.add if word[0] == "-" else enabled.discard)(words[index])
+                            index += 1
+                        elif letter in _SET_LONG:
+                            (enabled.add if word[0] == "-" else enabled.discard)(
+                                _SET_LONG[letter])
+        return frozenset(enabled)
+
+
+# ---------------------------------------------------------------------- tree-sitter
+
+_PARSER: Parser | None = None
+
+
+def _parser() -> Parser:
+    """The tree-sitter parser, created on first use (import and setup cost ~20 ms)."""
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter
+        import tree_sitter_bash
+
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    return _PARSER
+
+
+class _Positions:
+    """Maps tree-sitter byte offsets back to file positions through the source lines.
+
+    The script text is the lines' texts joined by ``separator``: "" for the continuation
+    segments of an instruction (what the shell gets, as BuildKit removes ``\\``+newline) and
+    "\n" for heredoc bodies. Columns are counted in characters, not bytes.
+    """
+
+    __slots__ = ("_ascii", "_ends", "_lines", "_starts")
+
+    def __init__(self, lines: Sequence[SourceLine], separators: Sequence[str]) -> None:
+        self._lines = lines
+        self._ascii = [line.text.isascii() for line in lines]
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        offset = 0
+        for line, separator in zip(lines, separators, strict=True):
+            self._starts.append(offset)
+            offset += len(line.text.encode("utf-8"))
+            self._ends.append(offset)
+            offset += len(separator.encode("utf-8"))
+
+    def position(self, offset: int, is_end: bool = False) -> Position:
+        lines = self._lines
+        if not lines:
+            return Position(1, 1)
+        index = max(bisect_right(self._starts, offset) - 1, 0)
+        if is_end and index > 0 and offset == self._starts[index]:
+            index -= 1  # an end at a segment boundary belongs to the segment before
+        line = lines[index]
+        within = min(offset, self._ends[index]) - self._starts[index]
+        if within <= 0:
+            column = 0
+        elif self._ascii[index]:
+            column = within
+        else:
+            column = len(line.text.encode("utf-8")[:within].decode("utf-8", "ignore"))
+        return Position(line.line, line.column + column)
+
+    def span(self, node: Node) -> Span:
+        start = self.position(node.start_byte)
+        end = self.position(node.end_byte, is_end=True)
+        return Span(start, max(start, end))
+
+
+_WORD_TYPES = frozenset({
+    "word", "string", "raw_string", "ansi_c_string", "translated_string", "concatenation",
+    "simple_expansion", "expansion", "command_substitution", "arithmetic_expansion",
+    "process_substitution", "number", "brace_expression", "variable_name", "test_operator",
+    "regex", "extglob_pattern",
+})
+_OUTPUT_REDIRECTS = frozenset({">", ">>", "&>", "&>>", ">|"})
+_REDIRECT_TYPES = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+_SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
+_STATEMENT_SEPARATORS = frozenset({";", "&", ";;", ";&", ";;&", "\n"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """What the walker knows about the place of the nodes it is visiting."""
+
+    pipeline: tuple[int, int] | None = None
+    background: bool = False
+    negated: bool = False
+    in_subshell: bool = False
+    in_condition: bool = False
+    in_substitution: bool = False
+    in_loop: bool = False
+    in_function: bool = False
+    redirects: tuple[str, ...] = ()
+    statement: int = 0
+
+    def but(self, **changes: Any) -> _Where:
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        return _Where(**values)
+
+
+class _Walker:
+    """Turns a tree-sitter-bash tree into ``Command`` records."""
+
+    def __init__(self, source: bytes, positions: _Positions) -> None:
+        self.source = source
+        self.positions = positions
+        self.commands: list[Command] = []
+        self.pending: str | None = None  # operator before the next command found
+        self.errors: list[Span] = []
+
+    def text(self, node: Node) -> str:
+        return self.source[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def word(self, node: Node) -> ShellWord:
+        raw = self.text(node)
+        value, quoted, literal = unquote(raw)
+        return ShellWord(value, raw, self.positions.span(node), quoted, literal)
+
+    # statements -------------------------------------------------------------------
+
+    def statements(self, nodes: Sequence[Node], where: _Where, top: bool = False) -> None:
+        """A sequence of statements separated by ``;``, ``&`` or new lines."""
+        operator: str | None = None
+        first = True
+        count = len(nodes)
+        for index, node in enumerate(nodes):
+            kind = node.type
+            if kind in _STATEMENT_SEPARATORS:
+                operator = "&" if kind == "&" else ";"
+                continue
+            if not node.is_named:
+                continue
+            if kind == "comment":
+                continue
+            following = nodes[index + 1].type if index + 1 < count else None
+            here = where
+            if top:
+                here = here.but(statement=where.statement + index)
+            if following == "&":
+                here = here.but(background=True)
+            if not first:
+                self.pending = operator or ";"
+            first = False
+            operator = None
+            self.visit(node, here)
+
+    def visit(self, node: Node, where: _Where) -> None:
+        kind = node.type
+        handler = _HANDLERS.get(kind)
+        if handler is not None:
+            handler(self, node, where)
+            return
+        if kind == "ERROR" or node.is_missing:
+            self.errors.append(self.positions.span(node))
+        if node.child_count:
+            self.statements(node.children, where)
+
+    def list_node(self, node: Node, where: _Where) -> None:
+        for child in node.children:
+            if child.type in ("&&", "||"):
+                self.pending = child.type
+            elif child.is_named and child.type != "comment":
+                self.visit(child, where)
+
+    def pipeline(self, node: Node, where: _Where) -> None:
+        elements = [child for child in node.children if child.is_named and child.type != "comment"]
+        count = len(elements)
+        position = 0
+        for child in node.children:
+            if child.type in ("|", "|&"):
+                self.pending = "|"
+                continue
+            if not child.is_named or child.type == "comment":
+                continue
+            here = where.but(pipeline=(position, count))
+            if position != count - 1 and where.redirects:
+                here = here.but(redirects=())
+            position += 1
+            self.visit(child, here)
+
+    def redirected(self, node: Node, where: _Where) -> None:
+        targets: list[str] = []
+        tails: list[tuple[Node, str]] = []
+        extra: list[ShellWord] = []
+        body = node.child_by_field_name("body")
+        for child in node.children:
+            if child.type in _REDIRECT_TYPES:
+                self.collect_redirects(child, targets, where, tails, extra)
+        if body is not None:
+            if targets:
+                self.redirect_last(body, where, tuple(targets), extra)
+            else:
+                self.visit(body, where)
+        self.visit_tails(tails, where)
+
+    def redirect_last(self, body: Node, where: _Where, targets: tuple[str, ...],
+                      extra: list[ShellWord]) -> None:
+        """Apply redirections the way bash does: to the last command of a list or pipeline."""
+        if body.type == "list":
+            elements = [child for child in body.children if child.is_named]
+            for child in body.children:
+                if child.type in ("&&", "||"):
+                    self.pending = child.type
+                elif child.is_named and child.type != "comment":
+                    if child.id == elements[-1].id:
+                        self.redirect_last(child, where, targets, extra)
+                    else:
+                        self.visit(child, where)
+            return
+        here = where.but(redirects=where.redirects + targets)
+        if body.type == "command":
+            self.command(body, here, extra)
+        else:
+            self.visit(body, here)
+
+    def visit_tails(self, tails: list[tuple[Node, str]], where: _Where) -> None:
+        """Commands tree-sitter nests in a heredoc redirect (``cat <<EOF && next``)."""
+        for tail, operator in tails:
+            self.pending = operator
+            if tail.type == "pipeline" and tail.children and tail.children[0].type == "|":
+                for child in tail.children[1:]:
+                    if child.type in ("|", "|&"):
+                        self.pending = "|"
+                    elif child.is_named:
+                        self.visit(child, where)
+            else:
+                self.visit(tail, where)
+
+    def collect_redirects(self, node: Node, targets: list[str], where: _Where,
+                          tails: list[tuple[Node, str]], extra: list[ShellWord]) -> None:
+        operator: str | None = None  # the redirection operator (``>``, ``>>``, ``<<``...)
+        joiner: str | None = None  # ``&&``/``||`` tree-sitter puts inside a heredoc redirect
+        destination_seen = False
+        for index, child in enumerate(node.children):
+            kind = child.type
+            field_name = node.field_name_for_child(index)
+            if field_name == "operator":
+                joiner = kind
+            elif not child.is_named:
+                operator = kind
+            elif kind == "file_redirect":
+                self.collect_redirects(child, targets, where, tails, extra)
+            elif kind in ("heredoc_body", "heredoc_start", "heredoc_end", "file_descriptor"):
+                continue
+            elif field_name == "right" or kind in ("pipeline", "list", "command",
+                                                     "redirected_statement"):
+                tails.append((child, joiner or ";"))
+            elif destination_seen:
+                extra.append(self.word(child))  # ``echo > out word``: word is an argument
+                self.substitutions(child, where)
+            else:
+                destination_seen = True
+                if operator in _OUTPUT_REDIRECTS:
+                    targets.append(self.word(child).text)
+                self.substitutions(child, where)
+
+    def negated(self, node: Node, where: _Where) -> None:
+        self.statements(node.children, where.but(negated=True))
+
+    def subshell(self, node: Node, where: _Where) -> None:
+        self.statements(node.children, where.but(in_subshell=True))
+
+    def conditional(self, node: Node, where: _Where) -> None:
+        """``if``/``elif``/``while``/``until``: the commands of the test are marked."""
+        inner = where.but(in_loop=True) if node.type == "while_statement" else where
+        testing = False
+        first = True
+        for child in node.children:
+            kind = child.type
+            if kind in ("if", "elif", "while", "until"):
+                testing = True
+                continue
+            if kind in ("then", "do_group"):
+                testing = False
+            if not child.is_named or kind == "comment":
+                continue
+            if not first:
+                self.pending = ";"
+            first = False
+            if kind == "do_group":
+                self.statements(child.children, inner)
+            else:
+                self.visit(child, inner.but(in_condition=True) if testing else inner)
+
+    def loop(self, node: Node, where: _Where) -> None:
+        for child in node.children:
+            if child.type in ("do_group", "compound_statement"):
+                self.statements(child.children, where.but(in_loop=True))
+            elif child.is_named and child.type != "variable_name":
+                self.substitutions(child, where)
+
+    def case(self, node: Node, where: _Where) -> None:
+        value = node.child_by_field_name("value")
+        if value is not None:
+            self.substitutions(value, where)
+        for item in node.children:
+            if item.type != "case_item":
+                continue
+            patterns = {child.id for child in item.children_by_field_name("value")}
+            body = [child for child in item.children if child.id not in patterns]
+            self.statements(body, where)
+
+    def function(self, node: Node, where: _Where) -> None:
+        body = node.child_by_field_name("body")
+        if body is not None:
+            saved = self.pending
+            self.pending = None
+            self.visit(body, where.but(in_function=True, pipeline=None, background=False))
+            self.pending = saved
+
+    def assignment(self, node: Node, where: _Where) -> None:
+        self.substitutions(node, where)
+
+    # commands ---------------------------------------------------------------------
+
+    def command(self, node: Node, where: _Where, extra: Sequence[ShellWord] = ()) -> None:
+        env: list[tuple[str, str]] = []
+        argv: list[ShellWord] = []
+        redirects = list(where.redirects)
+        nested: list[Node] = []
+        tails: list[tuple[Node, str]] = []
+        for index, child in enumerate(node.children):
+            kind = child.type
+            field_name = node.field_name_for_child(index)
+            if kind == "variable_assignment":
+                name_node = child.child_by_field_name("name")
+                value_node = child.child_by_field_name("value")
+                name = self.text(name_node) if name_node is not None else self.text(child)
+                value = unquote(self.text(value_node))[0] if value_node is not None else ""
+                env.append((name, value))
+                nested.append(child)
+            elif kind == "command_name" or field_name == "name":
+                target = child.named_children[0] if child.named_child_count == 1 else child
+                argv.append(self.word(target))
+                nested.append(child)
+            elif kind in _REDIRECT_TYPES:
+                more: list[ShellWord] = []
+                self.collect_redirects(child, redirects, where, tails, more)
+                argv.extend(more)
+            elif child.is_named and kind != "comment":
+                argv.append(self.word(child))
+                nested.append(child)
+        argv.extend(extra)
+        self.emit(node, argv, where, env, redirects)
+        for child in nested:
+            self.substitutions(child, where)
+        self.visit_tails(tails, where)
+
+    def declaration(self, node: Node, where: _Where) -> None:
+        """``export A=1``, ``local x``, ``unset y``, ``readonly``, ``declare``: also commands."""
+        argv: list[ShellWord] = []
+        for child in node.children:
+            if child.type == "comment":
+                continue
+            argv.append(self.word(child))
+        self.emit(node, argv, where, [], list(where.redirects))
+        self.substitutions(node, where)
+
+    def test(self, node: Node, where: _Where) -> None:
+        """``[ ... ]`` and ``[[ ... ]]`` become commands named ``[`` and ``[[``."""
+        argv: list[ShellWord] = []
+        self.test_words(node, argv)
+        self.emit(node, argv, where, [], list(where.redirects))
+        self.substitutions(node, where)
+
+    def test_words(self, node: Node, argv: list[ShellWord]) -> None:
+        for child in node.children:
+            if child.type in _WORD_TYPES or child.child_count == 0:
+                argv.append(self.word(child))
+            else:
+                self.test_words(child, argv)
+
+    def emit(self, node: Node, argv: list[ShellWord], where: _Where,
+             env: list[tuple[str, str]], redirects: list[str]) -> None:
+        self.commands.append(Command(
+            name=argv[0].text if argv else None,
+            argv=tuple(argv),
+            span=self.positions.span(node),
+            env=tuple(env),
+            pipeline=where.pipeline,
+            operator_before=self.pending,
+            background=where.background,
+            negated=where.negated,
+            in_subshell=where.in_subshell,
+            in_condition=where.in_condition,
+            redirects=tuple(redirects),
+            in_substitution=where.in_substitution,
+            in_loop=where.in_loop,
+            in_function=where.in_function,
+            statement=where.statement,
+            raw=self.text(node),
+        ))
+        self.pending = None
+
+    def substitutions(self, node: Node, where: _Where) -> None:
+        """Commands inside ``$(...)``, backticks and ``<(...)`` found below ``node``."""
+        start, end = node.start_byte, node.end_byte
+        chunk = self.source[start:end]
+        if b"$(" not in chunk and b"`" not in chunk and b"<(" not in chunk and b">(" not in chunk:
+            return
+        self.find_substitutions((node,), where)
+
+    def find_substitutions(self, nodes: Sequence[Node], where: _Where) -> None:
+        for child in nodes:
+            if child.type in _SUBSTITUTIONS:
+                saved = self.pending
+                self.pending = None
+                inner = where.but(in_substitution=True, pipeline=None, redirects=(),
+                                  background=False, negated=False, in_condition=False)
+                self.statements(child.children, inner)
+                self.pending = saved
+            elif child.child_count:
+                self.find_substitutions(child.children, where)
+
+
+_HANDLERS: dict[str, Any] = {
+    "command": _Walker.command,
+    "list": _Walker.list_node,
+    "pipeline": _Walker.pipeline,
+    "redirected_statement": _Walker.redirected,
+    "negated_command": _Walker.negated,
+    "subshell": _Walker.subshell,
+    "if_statement": _Walker.conditional,
+    "elif_clause": _Walker.conditional,
+    "while_statement": _Walker.conditional,
+    "for_statement": _Walker.loop,
+    "c_style_for_statement": _Walker.loop,
+    "select_statement": _Walker.loop,
+    "case_statement": _Walker.case,
+    "function_definition": _Walker.function,
+    "variable_assignment": _Walker.assignment,
+    "variable_assignments": _Walker.assignment,
+    "declaration_command": _Walker.declaration,
+    "unset_command": _Walker.declaration,
+    "test_command": _Walker.test,
+    "comment": lambda walker, node, where: None,
+}
+
+
+def parse_script(lines: Sequence[SourceLine], origin: str = "shell",
+                 separator: str = "\n") -> ShellScript:
+    """Parse shell text given as source lines into a ``ShellScript`` with file positions.
+
+    ``separator`` joins the lines: "\n" for physical lines (a heredoc body), "" for the
+    continuation segments of an instruction, whose ``\\``+newline BuildKit already removed.
+    """
+    lines = tuple(lines)
+    separators = [separator] * (len(lines) - 1) + [""] if lines else []
+    return _parse(lines, separators, origin)
+
+
+def _parse(lines: tuple[SourceLine, ...], separators: Sequence[str], origin: str) -> ShellScript:
+    """Parse ``lines`` joined by ``separators[i]`` after line ``i``."""
+    text = "".join(line.text + sep for line, sep in zip(lines, separators, strict=True))
+    source = text.encode("utf-8")
+    tree = _parser().parse(source)
+    walker = _Walker(source, _Positions(lines, separators))
+    root = tree.root_node
+    walker.statements(root.children, _Where(), top=True)
+    commands = sorted(walker.commands, key=lambda command: command.span.start)
+    return ShellScript(tuple(commands), root.has_error, text, lines, origin,
+                       tuple(walker.errors))
+
+
+# ---------------------------------------------------------------------- instructions
+
+_POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "ksh93", "yash",
+                           "posh", "busybox", "bash.exe", "sh.exe"})
+
+
+def is_posix_shell(shell: Sequence[str] | None) -> bool:
+    """Whether a SHELL argv runs a POSIX shell (None means the default ``/bin/sh -c``)."""
+    if not shell:
+        return True
+    program = shell[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return program in _POSIX_SHELLS
+
+
+def _shell_script_argument(argv: Sequence[str]) -> int | None:
+    """Index of the script in ``["sh", "-c", "script", ...]``-style argv, if it is one."""
+    if not argv or not is_posix_shell(argv):
+        return None
+    index = 1
+    saw_c = False
+    while index < len(argv):
+        word = argv[index]
+        if word in ("-o", "+o", "-O", "+O"):
+            index += 2
+            continue
+        if word.startswith(("-", "+")) and len(word) > 1 and word != "--":
+            saw_c = saw_c or (word[0] == "-" and "c" in word[1:] and not word.startswith("--"))
+            index += 1
+            continue
+        if word == "--":
+            index += 1
+        break
+    if saw_c and index < len(argv):
+        return index
+    return None
+
+
+def _exec_script(instruction: Instruction, argv: tuple[str, ...]) -> ShellScript:
+    """A JSON-form RUN: its argv as one command, or the ``sh -c`` string parsed."""
+    span = instruction.arguments_span or instruction.span
+    script_index = _shell_script_argument(argv)
+    if script_index is not None:
+        script = argv[script_index]
+        located = _locate_json_string(instruction, script_index)
+        if located is not None:
+            return parse_script([located], origin="exec-shell")
+        lines = tuple(SourceLine(span.start.line, span.start.column, part)
+                      for part in script.split("\n"))
+        parsed = parse_script(lines, origin="exec-shell")
+        return _respan(parsed, span)
+    strings = _json_strings(instruction)
+    if len(strings) == len(argv):
+        words = tuple(
+            ShellWord(arg, raw, Span(Position(line.line, line.column - 1),
+                                     Position(line.line, line.column + len(line.text) + 1)), True)
+            for arg, (line, raw) in zip(argv, strings, strict=True))
+    else:
+        words = tuple(ShellWord(arg, json.dumps(arg), span, True) for arg in argv)
+    command = Command(name=argv[0] if argv else None, argv=words, span=span,
+                      raw=instruction.arguments)
+    return ShellScript((command,) if argv else (), False, instruction.arguments,
+                       instruction.argument_lines, "exec")
+
+
+def _json_strings(instruction: Instruction) -> list[tuple[SourceLine, str]]:
+    """The string literals of a JSON-form argument list: (literal as a source line, raw)."""
+    found: list[tuple[SourceLine, str]] = []
+    for line in instruction.argument_lines:
+        text = line.text
+        position = 0
+        while True:
+            start = text.find('"', position)
+            if start < 0:
+                break
+            end = start + 1
+            while end < len(text) and text[end] != '"':
+                end += 2 if text[end] == "\\" else 1
+            if end >= len(text):
+                return []  # a string broken over a continuation: give up on exact spans
+            found.append((SourceLine(line.line, line.column + start + 1, text[start + 1:end]),
+                          text[start:end + 1]))
+            position = end + 1
+    return found
+
+
+def _locate_json_string(instruction: Instruction, index: int) -> SourceLine | None:
+    """The ``index``-th JSON string as a source line, when it has no escapes (exact spans)."""
+    strings = _json_strings(instruction)
+    if index >= len(strings) or "\\" in strings[index][1]:
+        return None
+    return strings[index][0]
+
+
+def _respan(script: ShellScript, span: Span) -> ShellScript:
+    """Give every word and command the same approximate span (positions are unknown)."""
+    commands = []
+    for command in script.commands:
+        argv = tuple(ShellWord(w.text, w.raw, span, w.quoted, w.literal) for w in command.argv)
+        commands.append(_replace_command(command, argv, span))
+    return ShellScript(tuple(commands), script.has_error, script.text, script.lines,
+                       script.origin, tuple(span for _ in script.error_spans))
+
+
+def _replace_command(command: Command, argv: tuple[ShellWord, ...], span: Span) -> Command:
+    from dataclasses import replace
+
+    return replace(command, argv=argv, span=span)
+
+
+def _heredoc_runs_as_script(instruction: Instruction) -> bool:
+    """BuildKit runs a heredoc body as the script when RUN has no other command words."""
+    text = instruction.arguments
+    for heredoc in instruction.heredocs:
+        text = text.replace(_marker_text(instruction, heredoc.marker_span), " ", 1)
+    return not text.strip()
+
+
+def _marker_text(instruction: Instruction, span: Span) -> str:
+    for line in instruction.argument_lines:
+        if line.line == span.start.line == span.end.line:
+            start = span.start.column - line.column
+            end = span.end.column - line.column
+            if 0 <= start <= end <= len(line.text):
+                return line.text[start:end]
+    return "<<"
+
+
+def _is_foreign_shebang(body: str) -> bool:
+    """A heredoc body starting with ``#!`` for a non-POSIX interpreter (python, node...)."""
+    if not body.startswith("#!"):
+        return False
+    words = body[2:].split("\n", 1)[0].split()
+    if not words:
+        return False
+    program = words[0].rsplit("/", 1)[-1]
+    if program == "env" and len(words) > 1:
+        program = next((word for word in words[1:] if not word.startswith("-")), program)
+    return program not in _POSIX_SHELLS
+
+
+def _stdin_shell(command: Command) -> bool:
+    """``bash <<EOF``, ``sh -e <<EOF``: a shell reading its script from standard input."""
+    if command.program not in _POSIX_SHELLS or command.has_option("-c"):
+        return False
+    return not command.positionals(value_options=("-o", "+o", "-O", "+O"))
+
+
+def parse_instruction(instruction: Instruction,
+                      shell: tuple[str, ...] | None = None) -> list[ShellScript]:
+    """The shell scripts a RUN executes, each with file positions.
+
+    Shell form -> one script (heredocs on the line are part of it, as bash would read them);
+    ``RUN <<EOF`` (and ``RUN bash <<EOF``) -> each heredoc body parsed as a script too;
+    JSON form -> the ``sh -c`` string parsed, or the argv as a single command. A non-POSIX
+    ``SHELL`` (powershell, cmd) gives ``[]`` for shell and heredoc forms.
+    """
+    if instruction.json_args is not None:
+        return [_exec_script(instruction, instruction.json_args)]
+    if not is_posix_shell(shell):
+        return []
+    scripts: list[ShellScript] = []
+    heredoc_scripts = bool(instruction.heredocs) and _heredoc_runs_as_script(instruction)
+    if not heredoc_scripts:
+        lines = list(instruction.argument_lines)
+        separators = [""] * len(lines)
+        for heredoc in instruction.heredocs:
+            # bash reads the bodies after the command line, as BuildKit passes them
+            if separators:
+                separators[-1] = "\n"
+            lines.extend(heredoc.body_lines)
+            lines.append(SourceLine(heredoc.span.end.line, 1, heredoc.delimiter))
+            separators.extend(["\n"] * (len(heredoc.body_lines) + 1))
+        if lines and separators[-1] == "\n":
+            lines.append(SourceLine(lines[-1].line, 1, ""))  # bash wants a line end after EOF
+            separators.append("")
+        if lines:
+            script = _parse(tuple(lines), separators, "shell")
+            scripts.append(script)
+            stdin = [command for command in script.commands
+                     if not command.in_substitution and _stdin_shell(command)]
+            heredoc_scripts = bool(stdin)
+    if heredoc_scripts:
+        for heredoc in instruction.heredocs:
+            if _is_foreign_shebang(heredoc.body):
+                continue
+            scripts.append(parse_script(heredoc.body_lines, origin="heredoc"))
+    return scripts
