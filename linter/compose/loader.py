@@ -55,6 +55,12 @@ def _offset_position(text: str, offset: int) -> Position:
     return Position(line, column)
 
 
+def _explicit_tag(node: yaml.Node) -> str:
+    """A collection's tag when one was written (``!override``), else ""."""
+    tag: str = node.tag
+    return "" if tag.startswith(scalars.TAG_PREFIX) else tag
+
+
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
@@ -114,7 +120,7 @@ class _Builder:
             built = self.scalar(raw, key=False)
         elif isinstance(raw, yaml.SequenceNode):
             items = tuple(self.node(item) for item in raw.value)
-            built = SequenceNode(self.path, _span(raw), items)
+            built = SequenceNode(self.path, _span(raw), items, _explicit_tag(raw))
         else:
             assert isinstance(raw, yaml.MappingNode)
             built = self.mapping(raw)
@@ -163,7 +169,7 @@ class _Builder:
                     taken.add(pair.key.text)
                     pairs.append(Pair(pair.key, pair.value, merged=True))
         pairs.extend(own.values())
-        return MappingNode(self.path, _span(raw), tuple(pairs))
+        return MappingNode(self.path, _span(raw), tuple(pairs), _explicit_tag(raw))
 
     def duplicate(self, key: ScalarNode, first: ScalarNode) -> None:
         self.problem(

@@ -42,6 +42,7 @@ class Pair:
 @dataclass(frozen=True, slots=True)
 class MappingNode(Node):
     pairs: tuple[Pair, ...]
+    tag: str = ""  # explicit tag only, e.g. compose's "!override"; "" when none
 
     def get(self, key: str) -> Node | None:
         for pair in reversed(self.pairs):
@@ -65,6 +66,7 @@ class MappingNode(Node):
 @dataclass(frozen=True, slots=True)
 class SequenceNode(Node):
     items: tuple[Node, ...]
+    tag: str = ""  # explicit tag only, e.g. compose's "!override" or "!reset"; "" when none
 
     def __iter__(self) -> Iterator[Node]:
         return iter(self.items)

@@ -1,0 +1,204 @@
+"""Validation against the official compose-spec JSON schema, with real positions.
+
+The schema is the one check-jsonschema ships (``builtin_schemas/vendor/compose-spec.json``,
+draft 2020-12), read at run time, never copied. jsonschema costs ~100 ms to import, so it
+is imported on first use and the validator is built once per process.
+
+Each file is validated on its own, after interpolation: compose-go validates the merged
+model after every file it adds, so each file's content must be valid where it lands, and
+validating files one by one points every error into the file that wrote it (an override
+file may be partial: the schema requires no key of a service).
+
+jsonschema's raw errors are turned into one problem per real mistake: the wrong branches
+of a ``oneOf`` are dropped, and ``unevaluatedProperties`` (which also lists known keys
+whose values failed) is reduced to the keys the schema does not know.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from linter.compose.model import ComposeProblem
+from linter.compose.nodes import MappingNode, Node, SequenceNode, to_python
+from linter.diagnostics import Span
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+SCHEMA_PACKAGE = "check_jsonschema"
+SCHEMA_RESOURCE = "builtin_schemas/vendor/compose-spec.json"
+_BRANCHING = ("oneOf", "anyOf")
+_KEY_ERRORS = ("additionalProperties", "unevaluatedProperties")
+
+
+@functools.lru_cache(maxsize=1)
+def load_schema() -> dict[str, Any]:
+    """The compose-spec schema shipped by check-jsonschema."""
+    text = resources.files(SCHEMA_PACKAGE).joinpath(SCHEMA_RESOURCE).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@functools.lru_cache(maxsize=1)
+def validator() -> Validator:
+    """One validator per process, of the class the schema's ``$schema`` names."""
+    from jsonschema import Draft7Validator, Draft202012Validator
+    from jsonschema.validators import validator_for
+
+    schema = load_schema()
+    declared = str(schema.get("$schema", ""))
+    # validator_for() does not know draft-07 written as https without '#'.
+    cls = Draft7Validator if "draft-07" in declared else validator_for(
+        schema, default=Draft202012Validator)
+    built: Validator = cls(schema)
+    return built
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    """``services.web.ports[0]`` for a JSON path."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(top level)"
+
+
+def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/"):
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        return target if isinstance(target, dict) else {}
+    return schema
+
+
+def known_keys(schema: dict[str, Any], root: dict[str, Any]) -> tuple[set[str], list[str]]:
+    """Property names and patterns a schema object accepts, through ``allOf`` and ``$ref``."""
+    names: set[str] = set()
+    patterns: list[str] = []
+    pending = [schema]
+    seen: set[int] = set()
+    while pending:
+        current = _resolve(pending.pop(), root)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        names.update(current.get("properties", {}))
+        patterns.extend(current.get("patternProperties", {}))
+        for keyword in ("allOf", "$ref"):
+            if keyword == "$ref" and "$ref" in current:
+                pending.append(_resolve(current, root))
+            elif keyword == "allOf":
+                pending.extend(item for item in current.get("allOf", []) if isinstance(item, dict))
+    return names, patterns
+
+
+def _unknown_keys(error: ValidationError) -> list[str]:
+    instance = error.instance
+    if not isinstance(instance, dict) or not isinstance(error.schema, dict):
+        return []
+    names, patterns = known_keys(error.schema, load_schema())
+    return [
+        str(key) for key in instance
+        if key not in names and not any(re.search(pattern, str(key)) for pattern in patterns)
+    ]
+
+
+def _leaf_errors(error: ValidationError) -> Iterator[ValidationError]:
+    """The errors worth reporting under ``error``: for ``oneOf``/``anyOf``, those of the
+    branches that fit the value's type; the branch error itself when none fits."""
+    if error.validator not in _BRANCHING or not error.context:
+        yield error
+        return
+    depth = len(error.absolute_path)
+    wrong_type = {
+        child.schema_path[0] for child in error.context
+        if child.validator == "type" and len(child.absolute_path) == depth
+    }
+    fitting = [child for child in error.context if child.schema_path[0] not in wrong_type]
+    if not fitting:
+        yield error
+        return
+    for child in fitting:
+        yield from _leaf_errors(child)
+
+
+def _locate(root: Node, path: Iterable[str | int], *, key: bool) -> Node:
+    """The node at a JSON path (the key node when ``key``), or the deepest one found."""
+    node = root
+    parts = list(path)
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if isinstance(node, MappingNode):
+            pair = node.pair(str(part))
+            if pair is None:
+                return node
+            node = pair.key if (last and key) else pair.value
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.items):
+            node = node.items[part]
+        else:
+            return node
+    return node
+
+
+def _message(error: ValidationError) -> str:
+    if error.validator == "type":
+        expected = error.validator_value
+        names = " or ".join(expected) if isinstance(expected, list) else str(expected)
+        return f"{_short(error.instance)} is not of type {names}"
+    if error.validator in _BRANCHING:
+        return f"{_short(error.instance)} is not valid here"
+    return str(error.message)
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validate_tree(root: MappingNode) -> list[ComposeProblem]:
+    """Schema problems of one file's tree, each at the key or value it is about."""
+    data = to_python(root)
+    problems: list[ComposeProblem] = []
+    seen: set[tuple[str, Span, str]] = set()
+
+    def add(node: Node, message: str) -> None:
+        signature = (node.path, node.span, message)
+        if signature not in seen:
+            seen.add(signature)
+            problems.append(ComposeProblem("schema", message, node.path, node.span))
+
+    for raw in validator().iter_errors(data):
+        for error in _leaf_errors(raw):
+            path = list(error.absolute_path)
+            where = dotted(path)
+            if error.validator in _KEY_ERRORS:
+                unknown = _unknown_keys(error)
+                patterns = [
+                    p for p in (error.schema.get("patternProperties") or {}) if p != "^x-"
+                ] if isinstance(error.schema, dict) else []
+                for name in unknown:
+                    node = _locate(root, [*path, name], key=True)
+                    if not path:
+                        add(node, f"unknown top-level key '{name}'")
+                    elif patterns:
+                        add(node, f"{where}: '{name}' is not a valid name "
+                                  f"(expected {' or '.join(patterns)})")
+                    else:
+                        add(node, f"{where}: unknown key '{name}'")
+                continue
+            if error.validator == "required":
+                add(_locate(root, path, key=False), f"{where}: {error.message}")
+                continue
+            add(_locate(root, path, key=False), f"{where}: {_message(error)}")
+    problems.sort(key=lambda problem: (problem.path, problem.span.start))
+    return problems
