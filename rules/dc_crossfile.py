@@ -220,10 +220,10 @@ class BuildContextMissing(_CrossFileRule):
                 continue
             node = link.context_node or link.build_node
             path, span = (node.path, node.span) if node else _build_key_span(link)
+            written = scalar_text(link.context_node) or "."
             yield self.report(
                 path, span,
-                f"service '{link.service.name}' builds from {link.context_dir.name or '.'}, "
-                "which does not exist",
+                f"service '{link.service.name}' builds from {written}, which does not exist",
             )
 
 

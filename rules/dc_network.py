@@ -228,13 +228,17 @@ class DatastoreOnPublicNetwork(Rule):
                 clients = [s for s in others if s not in strangers and _talks_to(s, datastore)]
                 bridges = [c for c in clients
                            if any(service_mentions(s, c.name) for s in strangers)]
+                verb = ("publishes ports to the host and does not use it" if len(strangers) == 1
+                        else "publish ports to the host and do not use it")
+                advice = (f"put '{datastore.name}' and its clients ({_names(clients)}) on a back "
+                          f"network with internal: true, and {_names(strangers)} on a front "
+                          "network")
+                if bridges:
+                    advice += f" with {_names(bridges)} (on both networks)"
                 yield self.report(
                     where.path, where.span,
                     f"{kind.kind} service '{datastore.name}' shares network '{network}' with "
-                    f"{_names(strangers)}, which publish ports to the host and do not use it: "
-                    f"put '{datastore.name}' and its clients ({_names(clients)}) on a back "
-                    f"network with internal: true, and {_names(strangers)} on a front network"
-                    + (f" with {_names(bridges)} (on both networks)" if bridges else ""),
+                    f"{_names(strangers)}, which {verb}: {advice}",
                 )
 
 
@@ -252,13 +256,15 @@ class NetworkCouldBeInternal(Rule):
         "reason."
     )
     bad = (
-        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n"
-        "    networks: [front, back]\n  db:\n    image: postgres:17\n    networks: [back]\n"
+        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n    networks: [front]\n"
+        "  api:\n    image: ghcr.io/acme/api:1.4\n    networks: [front, back]\n"
+        "  db:\n    image: postgres:17\n    networks: [back]\n"
         "networks:\n  front: {}\n  back: {}\n"
     )
     good = (
-        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n"
-        "    networks: [front, back]\n  db:\n    image: postgres:17\n    networks: [back]\n"
+        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n    networks: [front]\n"
+        "  api:\n    image: ghcr.io/acme/api:1.4\n    networks: [front, back]\n"
+        "  db:\n    image: postgres:17\n    networks: [back]\n"
         "networks:\n  front: {}\n  back:\n    internal: true\n"
     )
     target = Target.COMPOSE

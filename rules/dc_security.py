@@ -184,6 +184,8 @@ def sensitive_path(host_path: str) -> str | None:
     if host_path in SENSITIVE_EXACT:
         return "a host system folder"
     for tree in SENSITIVE_TREES:
+        if host_path == tree:
+            return "a host system folder"
         if is_under(host_path, tree):
             return f"part of the host's {tree}"
     parts = host_path.split("/")
