@@ -128,8 +128,8 @@ def make_settings(args: argparse.Namespace, config: Config, registry: Registry) 
     )
 
 
-def validate_codes(settings: Any, config: Config, registry: Registry) -> None:
-    """Unknown codes are errors naming where they were written."""
+def validate_codes(args: argparse.Namespace, config: Config, registry: Registry) -> None:
+    """Unknown codes are errors naming where they were written (config key or option)."""
     from linter.registry import is_subcode
 
     def check(keys: Sequence[str], where: str) -> None:
@@ -141,14 +141,19 @@ def validate_codes(settings: Any, config: Config, registry: Registry) -> None:
             except KeyError:
                 raise UsageError(f"{where}: unknown rule code, name or alias {key!r}") from None
 
-    source = str(config.path) if config.path else "command line"
-    check(settings.select or (), f"{source}: select")
-    check(settings.extend_select, f"{source}: extend-select")
-    check(settings.ignore, f"{source}: ignore" if config.origin == "shiplint"
-          else f"{source}: ignored")
-    for pattern, codes in settings.per_file_ignores:
+    source = str(config.path) if config.path else "configuration"
+    ignore_key = "ignore" if config.origin == "shiplint" else "ignored"
+    check(config.select or (), f"{source}: select")
+    check(config.extend_select, f"{source}: extend-select")
+    check(config.ignore, f"{source}: {ignore_key}")
+    for pattern, codes in config.per_file_ignores.items():
         check(codes, f"{source}: per-file-ignores.{pattern}")
-    check([code for code, _ in settings.severity], f"{source}: severity")
+    severity_key = "severity" if config.origin == "shiplint" else "override"
+    check(list(config.severity), f"{source}: {severity_key}")
+    check(_codes(args.select), "--select")
+    check(_codes(args.extend_select), "--extend-select")
+    check(_codes(args.ignore), "--ignore")
+    check([item.partition("=")[0].strip() for item in args.severity or ()], "--severity")
 
 
 def _choose_format(args: argparse.Namespace, config: Config) -> str:
@@ -210,8 +215,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except ConfigError as error:
         raise UsageError(str(error)) from None
     registry = default_registry()
+    validate_codes(args, config, registry)
     settings = make_settings(args, config, registry)
-    validate_codes(settings, config, registry)
     output_format = _choose_format(args, config)
     try:
         reporter = get_reporter(output_format, extra=registry.reporters)

@@ -201,12 +201,30 @@ def _finish(prepared: _Prepared, kind: Kind, path: str, diagnostics: list[Diagno
             for pragma in pragmas:
                 if pragma.used or pragma.source == "buildkit":
                     continue
-                keys = ", ".join(pragma.keys)
-                kept.append(unused_rule.report(
-                    path, pragma.span, f"this suppression ({keys}) suppresses nothing"))
+                message = _unused_message(prepared, pragma)
+                if message is not None:
+                    kept.append(unused_rule.report(path, pragma.span, message))
     if prepared.severity:
         kept = [_override_severity(d, prepared.severity) for d in kept]
     return kept
+
+
+def _unused_message(prepared: _Prepared, pragma: Pragma) -> str | None:
+    """Why a pragma that silenced nothing is worth reporting, or None when it is not.
+
+    A pragma for rules that did not run this time (``--select`` narrowed the run) is not
+    unused; one naming no rule at all is.
+    """
+    unknown = [key for key in pragma.keys
+               if key != "*" and not is_subcode(key) and prepared.registry.resolve(key) is None]
+    if unknown:
+        return f"this suppression names unknown codes ({', '.join(unknown)}): it suppresses nothing"
+    keys = ", ".join(pragma.keys)
+    if "*" in pragma.keys:
+        return "this suppression (all rules) suppresses nothing"
+    if any(prepared.registry.resolve(key) in prepared.selection for key in pragma.keys):
+        return f"this suppression ({keys}) suppresses nothing"
+    return None
 
 
 def _override_severity(diagnostic: Diagnostic, overrides: Mapping[str, Severity]) -> Diagnostic:
