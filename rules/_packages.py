@@ -301,21 +301,10 @@ def parse_invocation(argv: Sequence[str]) -> Invocation | None:
 
 
 def _parse_with(spec: ManagerSpec, argv: Sequence[str], program_index: int) -> Invocation:
-    options: list[Option] = []
-    positionals: list[Operand] = []
-    index = program_index + 1
-    only_operands = False
-    while index < len(argv):
-        word = argv[index]
-        if only_operands or not word.startswith("-") or word == "-":
-            positionals.append(Operand(word, index))
-            index += 1
-            continue
-        if word == "--":
-            only_operands = True
-            index += 1
-            continue
-        index = _read_option(spec, argv, index, options)
+    parsed, found = parse_options(argv, program_index, spec.value_options,
+                                  spec.single_dash_long)
+    options = list(parsed)
+    positionals = list(found)
     action: str | None = None
     action_word: str | None = None
     action_index: int | None = None
@@ -548,3 +537,29 @@ def dependency_install(argv: Sequence[str]) -> DependencyInstall | None:
         return None
     text = " ".join([program, *args[:2]]).strip()
     return DependencyInstall(ecosystem, text, _MANIFESTS[ecosystem])
+
+
+def parse_options(argv: Sequence[str], start: int, value_options: Iterable[str],
+                  single_dash_long: bool = False) -> tuple[tuple[Option, ...],
+                                                           tuple[Operand, ...]]:
+    """Options and operands of any command after ``argv[start]`` (``tar``, ``curl``, ...).
+
+    The same reading as for package managers: clusters of short options, ``--x=y``, the
+    option names in ``value_options`` take the next word, ``--`` ends options.
+    """
+    spec = ManagerSpec("", {}, frozenset(value_options), single_dash_long=single_dash_long)
+    options: list[Option] = []
+    operands: list[Operand] = []
+    index = start + 1
+    only_operands = False
+    while index < len(argv):
+        word = argv[index]
+        if only_operands or not word.startswith("-") or word == "-":
+            operands.append(Operand(word, index))
+            index += 1
+        elif word == "--":
+            only_operands = True
+            index += 1
+        else:
+            index = _read_option(spec, argv, index, options)
+    return tuple(options), tuple(operands)
