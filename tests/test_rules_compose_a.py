@@ -373,3 +373,30 @@ def test_top_level_and_services_order(tmp_path: Path) -> None:
     )
     assert lines(run(dc_style.UnsortedServices, text, tmp_path)) == [(4, 3), (6, 3)]
     assert lines(run(dc_style.TopLevelOrder, text, tmp_path)) == [(8, 1), (9, 1), (11, 1)]
+
+
+def test_healthy_dependency_reads_the_built_stage(tmp_path: Path) -> None:
+    from linter import BuildLink
+    from linter.dockerfile.parser import parse_dockerfile
+
+    text = (
+        "services:\n  web:\n    image: nginx:1.27\n    depends_on:\n"
+        "      api:\n        condition: service_healthy\n"
+        "  api:\n    build:\n      context: .\n      target: runtime\n"
+    )
+    path = tmp_path / "compose.yaml"
+    project = load_project(path.as_posix(), text=text, override_paths=[], validate=False)
+    api = project.services["api"]
+
+    def findings(dockerfile_text: str) -> list[Diagnostic]:
+        dockerfile = parse_dockerfile(dockerfile_text, "Dockerfile")
+        link = BuildLink(api, tmp_path, tmp_path / "Dockerfile", dockerfile, None, None)
+        context = ComposeContext(project=project, builds=(link,))
+        return list(dc_reliability.HealthyDependencyWithoutHealthcheck().check(context))
+
+    inherited = "FROM python:3.12 AS base\nHEALTHCHECK CMD true\nFROM base AS runtime\nCMD x\n"
+    assert findings(inherited) == []
+    other_stage = "FROM python:3.12 AS test\nHEALTHCHECK CMD true\nFROM python:3.12 AS runtime\n"
+    assert lines(findings(other_stage)) == [(6, 20)]
+    disabled = "FROM python:3.12 AS runtime\nHEALTHCHECK NONE\n"
+    assert "HEALTHCHECK NONE" in findings(disabled)[0].message
