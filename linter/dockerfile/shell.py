@@ -9,10 +9,11 @@ arithmetic, arrays). The parser object is created once, on first use.
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from linter.diagnostics import Position, Span
 from linter.dockerfile.ast import Instruction, SourceLine
@@ -161,13 +162,16 @@ def _take(raw: str, index: int, allowed: str, limit: int) -> str:
     return raw[index:end]
 
 
+_NEEDS_UNQUOTING = re.compile(r"[\\'\"$`]")
+
+
 def unquote(raw: str) -> tuple[str, bool, bool]:
     """Remove shell quoting from one word: ``(value, quoted, literal)``.
 
     Expansions (``$x``, ``${x:-y}``, ``$(cmd)``, backticks, ``$((1+2))``) are kept as written and
     make the word non-literal. Globs and tildes are not expanded.
     """
-    if not any(char in raw for char in "\\'\"$`"):
+    if _NEEDS_UNQUOTING.search(raw) is None:
         return raw, False, True
     out: list[str] = []
     quoted = False
@@ -582,13 +586,15 @@ class _Positions:
     "\n" for heredoc bodies. Columns are counted in characters, not bytes.
     """
 
-    __slots__ = ("_ascii", "_ends", "_lines", "_starts")
+    __slots__ = ("_ascii", "_cache", "_ends", "_lines", "_starts")
 
     def __init__(self, lines: Sequence[SourceLine], separators: Sequence[str]) -> None:
         self._lines = lines
         self._ascii = [line.text.isascii() for line in lines]
         self._starts: list[int] = []
         self._ends: list[int] = []
+        # Position objects are shared: a command starts where its first word starts.
+        self._cache: dict[int, Position] = {}
         offset = 0
         for line, separator in zip(lines, separators, strict=True):
             self._starts.append(offset)
@@ -597,26 +603,37 @@ class _Positions:
             offset += len(separator.encode("utf-8"))
 
     def position(self, offset: int, is_end: bool = False) -> Position:
+        key = -offset - 1 if is_end else offset
+        found = self._cache.get(key)
+        if found is not None:
+            return found
         lines = self._lines
         if not lines:
             return Position(1, 1)
-        index = max(bisect_right(self._starts, offset) - 1, 0)
-        if is_end and index > 0 and offset == self._starts[index]:
+        starts = self._starts
+        index = bisect_right(starts, offset) - 1 if len(starts) > 1 else 0
+        if index < 0:
+            index = 0
+        elif is_end and index > 0 and offset == starts[index]:
             index -= 1  # an end at a segment boundary belongs to the segment before
         line = lines[index]
-        within = min(offset, self._ends[index]) - self._starts[index]
+        within = min(offset, self._ends[index]) - starts[index]
         if within <= 0:
             column = 0
         elif self._ascii[index]:
             column = within
         else:
             column = len(line.text.encode("utf-8")[:within].decode("utf-8", "ignore"))
-        return Position(line.line, line.column + column)
+        found = Position(line.line, line.column + column)
+        self._cache[key] = found
+        return found
 
     def span(self, node: Node) -> Span:
         start = self.position(node.start_byte)
-        end = self.position(node.end_byte, is_end=True)
-        return Span(start, max(start, end))
+        end = self.position(node.end_byte, True)
+        if end.line < start.line or (end.line == start.line and end.column < start.column):
+            end = start
+        return Span(start, end)
 
 
 _WORD_TYPES = frozenset({
@@ -627,12 +644,12 @@ _WORD_TYPES = frozenset({
 })
 _OUTPUT_REDIRECTS = frozenset({">", ">>", "&>", "&>>", ">|"})
 _REDIRECT_TYPES = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+_SUBSTITUTION_START = re.compile(rb"\$\(|`|[<>]\(")
 _SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
 _STATEMENT_SEPARATORS = frozenset({";", "&", ";;", ";&", ";;&", "\n"})
 
 
-@dataclass(frozen=True, slots=True)
-class _Where:
+class _Where(NamedTuple):
     """What the walker knows about the place of the nodes it is visiting."""
 
     pipeline: tuple[int, int] | None = None
@@ -647,9 +664,7 @@ class _Where:
     statement: int = 0
 
     def but(self, **changes: Any) -> _Where:
-        values = {name: getattr(self, name) for name in self.__slots__}
-        values.update(changes)
-        return _Where(**values)
+        return self._replace(**changes)
 
 
 class _Walker:
@@ -873,9 +888,8 @@ class _Walker:
         redirects = list(where.redirects)
         nested: list[Node] = []
         tails: list[tuple[Node, str]] = []
-        for index, child in enumerate(node.children):
+        for child in node.children:
             kind = child.type
-            field_name = node.field_name_for_child(index)
             if kind == "variable_assignment":
                 name_node = child.child_by_field_name("name")
                 value_node = child.child_by_field_name("value")
@@ -883,9 +897,8 @@ class _Walker:
                 value = unquote(self.text(value_node))[0] if value_node is not None else ""
                 env.append((name, value))
                 nested.append(child)
-            elif kind == "command_name" or field_name == "name":
-                target = child.named_children[0] if child.named_child_count == 1 else child
-                argv.append(self.word(target))
+            elif kind == "command_name":
+                argv.append(self.word(child))
                 nested.append(child)
             elif kind in _REDIRECT_TYPES:
                 more: list[ShellWord] = []
@@ -896,9 +909,10 @@ class _Walker:
                 nested.append(child)
         argv.extend(extra)
         self.emit(node, argv, where, env, redirects)
-        for child in nested:
-            self.substitutions(child, where)
-        self.visit_tails(tails, where)
+        if self.has_substitution(node):
+            self.find_substitutions(nested, where)
+        if tails:
+            self.visit_tails(tails, where)
 
     def declaration(self, node: Node, where: _Where) -> None:
         """``export A=1``, ``local x``, ``unset y``, ``readonly``, ``declare``: also commands."""
@@ -946,13 +960,14 @@ class _Walker:
         ))
         self.pending = None
 
+    def has_substitution(self, node: Node) -> bool:
+        """A cheap test on the text before walking the subtree for substitutions."""
+        return _SUBSTITUTION_START.search(self.source, node.start_byte, node.end_byte) is not None
+
     def substitutions(self, node: Node, where: _Where) -> None:
         """Commands inside ``$(...)``, backticks and ``<(...)`` found below ``node``."""
-        start, end = node.start_byte, node.end_byte
-        chunk = self.source[start:end]
-        if b"$(" not in chunk and b"`" not in chunk and b"<(" not in chunk and b">(" not in chunk:
-            return
-        self.find_substitutions((node,), where)
+        if self.has_substitution(node):
+            self.find_substitutions((node,), where)
 
     def find_substitutions(self, nodes: Sequence[Node], where: _Where) -> None:
         for child in nodes:
