@@ -339,7 +339,7 @@ def expected_key_order(keys: Sequence[str]) -> list[str]:
 
 class ServiceKeysOrder(Rule):
     code = "DC507"
-    name = "service-keys-order"
+    name = "unordered-service-keys"
     tags = ("style",)
     severity = Severity.STYLE
     summary = "A service's keys are not in the conventional order"
