@@ -539,7 +539,7 @@ class MaintainerDeprecated(Rule):
 def _maintainer_fix(dockerfile: Dockerfile, instruction: Instruction) -> Fix | None:
     if instruction.arguments_span is None or len(instruction.argument_lines) != 1:
         return None
-    value = strip_quotes(instruction.arguments)
+    value = instruction.arguments  # MAINTAINER takes its text literally
     if dockerfile.escape in value or "$" in value:
         return None
     keyword = "label" if instruction.raw_keyword.islower() else "LABEL"
