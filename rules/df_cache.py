@@ -29,6 +29,7 @@ from ._packages import (
     Invocation,
     basename,
     cache_dir_matches,
+    command_start,
     dependency_install,
     parse_invocation,
 )
@@ -103,7 +104,7 @@ class _CacheRule(Rule):
             if any((cache is not None and _removes(other, cache))
                    or (inv is not None and self.cleans(inv)) for other, inv in later):
                 continue
-            start = command.word_span(invocation.program_index).start
+            start = command.word_span(command_start(command.argv)).start
             span = Span(start, command.span.end)
             yield self.report(context.path, span, self.message(invocation, cache),
                               self.fix(command, invocation))
