@@ -108,23 +108,34 @@ class LogicalLine:
     heredocs: list[RawHeredoc] = field(default_factory=list)
     _offsets: list[int] = field(default_factory=list)
 
+    def _segment(self, offset: int) -> Segment:
+        segments = self.segments
+        if len(segments) == 1 or offset < segments[1].offset:
+            return segments[0]
+        if not self._offsets:
+            self._offsets = [segment.offset for segment in segments]
+        return segments[max(bisect_right(self._offsets, offset) - 1, 0)]
+
     def position(self, offset: int) -> Position:
         """The file position of the character at ``offset`` in ``text``."""
-        if not self._offsets:
-            self._offsets = [segment.offset for segment in self.segments]
-        index = bisect_right(self._offsets, offset) - 1
-        segment = self.segments[max(index, 0)]
+        segment = self._segment(offset)
         return Position(segment.line, segment.column + offset - segment.offset)
 
     def end_position(self, offset: int, start: int) -> Position:
         """The exclusive end position of the text ``[start, offset)``."""
         if offset <= start:
             return self.position(start)
-        before = self.position(offset - 1)
-        return Position(before.line, before.column + 1)
+        segment = self._segment(offset - 1)
+        return Position(segment.line, segment.column + offset - segment.offset)
 
     def span(self, start: int, end: int) -> Span:
-        return Span(self.position(start), self.end_position(end, start))
+        segment = self._segment(start)
+        first = Position(segment.line, segment.column + start - segment.offset)
+        if end <= start:
+            return Span(first, first)
+        if end - segment.offset > len(segment.text):
+            segment = self._segment(end - 1)
+        return Span(first, Position(segment.line, segment.column + end - segment.offset))
 
     def end_span(self) -> Span:
         """An empty span at the end of the instruction."""
@@ -265,6 +276,8 @@ def heredoc_markers(text: str) -> list[RawHeredoc]:
 
 def unquote_word(word: str, escape: str) -> str:
     """Remove quotes and escapes from one word, without expanding variables."""
+    if "'" not in word and '"' not in word and escape not in word:
+        return word
     out: list[str] = []
     index = 0
     length = len(word)

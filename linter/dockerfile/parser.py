@@ -128,10 +128,7 @@ def _instruction(
     arguments = text[args_start:args_end]
     arguments_span = logical.span(args_start, args_end) if arguments else None
     argument_lines = _argument_lines(logical, args_start, args_end)
-    words = tuple(
-        Word(match.group(), logical.span(match.start(), match.end()))
-        for match in word_pattern(escape).finditer(text, args_start, args_end)
-    )
+    words = _words(logical, escape, args_start, args_end)
     json_args = _json_args(keyword, arguments, words, logical, errors)
     heredocs = tuple(_heredoc(logical, raw) for raw in logical.heredocs)
     inner = None
@@ -155,6 +152,22 @@ def _instruction(
         onbuild=inner,
         stage_index=stage_index,
         key_values=key_values,
+    )
+
+
+def _words(logical: LogicalLine, escape: str, start: int, end: int) -> tuple[Word, ...]:
+    matches = word_pattern(escape).finditer(logical.text, start, end)
+    if len(logical.segments) > 1:
+        return tuple(Word(match.group(), logical.span(match.start(), match.end()))
+                     for match in matches)
+    # One physical line (the common case): columns are a fixed shift of the offsets.
+    segment = logical.segments[0]
+    line = segment.line
+    shift = segment.column - segment.offset
+    return tuple(
+        Word(match.group(),
+             Span(Position(line, match.start() + shift), Position(line, match.end() + shift)))
+        for match in matches
     )
 
 

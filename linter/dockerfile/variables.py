@@ -197,6 +197,8 @@ def split_key_values(instruction: Instruction) -> list[KeyValue]:
     """
     if instruction.key_values:
         return list(instruction.key_values)
+    if instruction.keyword not in ("ARG", "ENV", "LABEL"):
+        return []
     return key_values_of(
         instruction.keyword, instruction.arguments, instruction.argument_lines, "\\"
     )
