@@ -8,7 +8,7 @@ import pytest
 
 from linter.compose.loader import MAX_NODES, load_compose_text
 from linter.compose.model import ComposeFile
-from linter.compose.nodes import MappingNode, ScalarNode, SequenceNode, to_python
+from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode, to_python
 from linter.diagnostics import Span
 
 
@@ -21,7 +21,7 @@ def kinds(result: ComposeFile) -> list[str]:
 
 
 def value_of(result: ComposeFile, *keys: str) -> ScalarNode:
-    node = result.root
+    node: Node | None = result.root
     for key in keys:
         assert isinstance(node, MappingNode)
         node = node.get(key)

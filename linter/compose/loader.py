@@ -44,7 +44,8 @@ def _position(mark: yaml.Mark) -> Position:
 
 
 def _span(node: yaml.Node) -> Span:
-    return Span(_position(node.start_mark), _position(node.end_mark))
+    start, end = node.start_mark, node.end_mark
+    return Span(Position(start.line + 1, start.column + 1), Position(end.line + 1, end.column + 1))
 
 
 def _offset_position(text: str, offset: int) -> Position:
@@ -61,43 +62,59 @@ def _explicit_tag(node: yaml.Node) -> str:
     return "" if tag.startswith(scalars.TAG_PREFIX) else tag
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [child for pair in node.value for child in pair]
-    return []
+class _TooDeep(Exception):
+    pass
+
+
+class _Cycle(Exception):
+    pass
 
 
 def measure(root: yaml.Node) -> tuple[int, int, bool]:
     """Expanded node count, depth, and whether an alias refers to its own ancestor.
 
-    Iterative and memoised by identity, so it costs the number of distinct nodes even
-    for a document that would expand to billions.
+    Memoised by identity, so it costs the number of distinct nodes even for a document
+    that would expand to billions. Depth stops counting past ``MAX_DEPTH`` (the returned
+    depth is then ``MAX_DEPTH + 1``), which also bounds the recursion.
     """
-    size: dict[int, int] = {}
-    depth: dict[int, int] = {}
-    path: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
+    memo: dict[int, tuple[int, int]] = {}
+    active: set[int] = set()
+    scalar = yaml.ScalarNode
+    mapping = yaml.MappingNode
+
+    def visit(node: yaml.Node, level: int) -> tuple[int, int]:
+        if node.__class__ is scalar:
+            return 1, 1
         key = id(node)
-        if done:
-            kids = _children(node)
-            size[key] = 1 + sum(size[id(kid)] for kid in kids)
-            depth[key] = 1 + max((depth[id(kid)] for kid in kids), default=0)
-            path.discard(key)
-            continue
-        if key in size:
-            continue
-        path.add(key)
-        stack.append((node, True))
-        for kid in _children(node):
-            if id(kid) in path:
-                return size.get(key, 0), len(path), True
-            if id(kid) not in size:
-                stack.append((kid, False))
-    return size[id(root)], depth[id(root)], False
+        known = memo.get(key)
+        if known is not None:
+            return known
+        if level > MAX_DEPTH:
+            raise _TooDeep
+        if key in active:
+            raise _Cycle
+        active.add(key)
+        size, depth = 1, 0
+        children = (
+            [child for pair in node.value for child in pair]
+            if node.__class__ is mapping else node.value
+        )
+        for child in children:
+            child_size, child_depth = visit(child, level + 1)
+            size += child_size
+            if child_depth > depth:
+                depth = child_depth
+        active.discard(key)
+        memo[key] = (size, depth + 1)
+        return size, depth + 1
+
+    try:
+        size, depth = visit(root, 1)
+    except _TooDeep:
+        return 0, MAX_DEPTH + 1, False
+    except _Cycle:
+        return 0, 0, True
+    return size, depth, False
 
 
 class _Builder:
@@ -254,8 +271,7 @@ def load_documents(text: str, path: str) -> tuple[list[MappingNode], list[Compos
             continue
         if depth > MAX_DEPTH:
             problems.append(ComposeProblem(
-                "alias-limit", f"nesting is {depth} levels deep, more than {MAX_DEPTH}",
-                path, where))
+                "alias-limit", f"nesting is more than {MAX_DEPTH} levels deep", path, where))
             continue
         root = _Builder(path, problems).node(document)
         if not isinstance(root, MappingNode):

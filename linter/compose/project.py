@@ -192,10 +192,10 @@ class _Loader:
 
     def project(self, main_path: str, override_paths: Sequence[str], env: Mapping[str, str],
                 text: str | None, chain: tuple[str, ...],
-                referrer: Node | None = None) -> MappingNode | None:
+                referrer: Node | None = None, what: str = "file") -> MappingNode | None:
         root: MappingNode | None = None
         for index, path in enumerate([main_path, *override_paths]):
-            what = "file" if index == 0 else "override file"
+            what = what if index == 0 else "override file"
             parsed = self.parse(path, text if index == 0 else None, referrer=referrer, what=what)
             if parsed is None or parsed.root is None:
                 continue
@@ -258,7 +258,7 @@ class _Loader:
             default_env: list[tuple[str, Node | None]] = [(_join(included_dir, ".env"), None)]
             included_env = self.dotenv(default_env, env, root.path, required=False)
         imported = self.project(main, [path for path, _ in files[1:]], included_env, None,
-                                chain, referrer=main_node)
+                                chain, referrer=main_node, what="included file")
         if imported is None:
             return root
         return _import_resources(root, imported)
@@ -297,7 +297,8 @@ class _Loader:
             return service
         result = _without(service, "extends")
         if key in chain:
-            self.problem("reference", f"extends cycle: service '{name}' extends itself", ext,
+            names = [service_name for _, service_name in chain[chain.index(key):]]
+            self.problem("reference", "extends cycle: " + " -> ".join([*names, name]), ext,
                          path)
             return result
         if isinstance(ext, MappingNode):

@@ -128,6 +128,7 @@ _YAML11_BOOL = frozenset(
 _SEXAGESIMAL = re.compile(
     r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*"
 )
+_NUMBER_START = frozenset("0123456789+-")
 _LEGACY_OCTAL = re.compile(r"[-+]?0[0-7_]+")
 
 
@@ -137,6 +138,8 @@ def yaml11_trap(text: str) -> str | None:
     Old docker-compose (Python, PyYAML) and many other tools read YAML 1.1; compose v2
     reads it as shown by :func:`resolve_plain`.
     """
+    if not text or (text[0] not in _NUMBER_START and text not in _YAML11_BOOL):
+        return None
     if text in _YAML11_BOOL:
         return (
             f"'{text}' is the string \"{text}\" for compose but a boolean for YAML 1.1 "

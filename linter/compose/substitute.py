@@ -116,10 +116,10 @@ class TreeInterpolator:
                 Pair(pair.key, self.node(pair.value, (*path, pair.key.text)), pair.merged)
                 for pair in node.pairs
             )
-            return MappingNode(node.path, node.span, pairs)
+            return MappingNode(node.path, node.span, pairs, node.tag)
         if isinstance(node, SequenceNode):
             items = tuple(self.node(item, (*path, _ANY)) for item in node.items)
-            return SequenceNode(node.path, node.span, items)
+            return SequenceNode(node.path, node.span, items, node.tag)
         assert isinstance(node, ScalarNode)
         return self.scalar(node, path)
 
