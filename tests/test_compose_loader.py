@@ -221,13 +221,13 @@ def test_tree_nodes_carry_the_path_given() -> None:
     assert seq.items[0].path == "sub/dir/compose.yaml"
 
 
-def test_three_hundred_line_file_loads_quickly() -> None:
+def test_three_hundred_line_file_loads_cleanly() -> None:
+    # Timing is measured by hand (DESIGN: no timed tests); here only the result.
     service = "  svc{i}:\n    image: nginx:1.{i}\n    ports:\n      - '80{i:02d}:80'\n" \
               "    environment:\n      A: '1'\n"
     text = "services:\n" + "".join(service.format(i=i) for i in range(50))
     assert text.count("\n") >= 300
-    load(text)
-    started = time.perf_counter()
-    for _ in range(10):
-        load(text)
-    assert (time.perf_counter() - started) / 10 < 0.05  # generous: measured ~3 ms
+    result = load(text)
+    assert result.problems == ()
+    services = result.root.get("services")  # type: ignore[union-attr]
+    assert isinstance(services, MappingNode) and len(services.pairs) == 50

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 from linter.compose.loader import load_compose_text
 from linter.compose.schema import load_schema, validate_tree, validator
@@ -84,17 +83,14 @@ def test_spans_are_in_the_file_that_wrote_the_value() -> None:
     assert problem.path == "sub/c.yaml" and problem.span == Span.of(3, 12, 3, 15)
 
 
-def test_validation_is_fast_after_warm_up() -> None:
+def test_many_services_validate_cleanly() -> None:
+    # Timing is measured by hand (DESIGN: no timed tests); here only the result.
     service = "  s{i}:\n    image: nginx\n    ports: ['80{i:02d}:80']\n" \
               "    environment:\n      A: '1'\n    restart: always\n"
     root = load_compose_text("services:\n" + "".join(service.format(i=i) for i in range(50)),
                              "c.yaml").root
     assert root is not None
-    validate_tree(root)
-    started = time.perf_counter()
-    for _ in range(5):
-        assert validate_tree(root) == []
-    assert (time.perf_counter() - started) / 5 < 0.05  # generous; measured ~4 ms
+    assert validate_tree(root) == []
 
 
 def test_jsonschema_is_not_imported_by_the_loader() -> None:
