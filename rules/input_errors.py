@@ -111,7 +111,7 @@ class UnusedDockerfileSuppression(Rule):
     severity = Severity.INFO
     summary = "A suppression comment in a Dockerfile suppresses nothing"
     description = _UNUSED_DESCRIPTION
-    bad = "FROM alpine:3.20\n# shiplint: ignore[DF001]\nCMD [\"sh\"]\n"
+    bad = "FROM alpine:3.20\n# hadolint ignore=DL3088\nCMD [\"sh\"]\n"
     good = "FROM alpine:3.20\nCMD [\"sh\"]\n"
     target = Target.DOCKERFILE
     enabled_by_default = False
@@ -127,7 +127,7 @@ class UnusedComposeSuppression(Rule):
     severity = Severity.INFO
     summary = "A suppression comment in a compose file suppresses nothing"
     description = _UNUSED_DESCRIPTION
-    bad = "services:\n  web:\n    # shiplint: ignore[DC001]\n    image: nginx:1.27\n"
+    bad = "services:\n  web:\n    # shiplint: ignore[DC991]\n    image: nginx:1.27\n"
     good = "services:\n  web:\n    image: nginx:1.27\n"
     target = Target.COMPOSE
     enabled_by_default = False

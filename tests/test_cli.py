@@ -78,8 +78,10 @@ def test_shiplint_and_hadolint_suppressions(project: Path) -> None:
 def test_unused_suppression_rule(project: Path) -> None:
     write_files(project, {"Dockerfile": "FROM alpine:3.20\n# shiplint: ignore[DL4000]\n"
                                         "CMD [\"sh\"]\n"})
-    findings = lint_json(project, ["--select", "DF099"])
+    findings = lint_json(project, ["--select", "DF099,DL4000"])
     assert [(f["code"], f["line"]) for f in findings] == [("DF099", 2)]
+    # the same pragma is not "unused" in a run where its rule did not run
+    assert lint_json(project, ["--select", "DF099"]) == []
 
 
 def test_config_files_and_errors(project: Path) -> None:
