@@ -335,36 +335,36 @@ def merge_mappings(base: MappingNode, other: MappingNode, path: Path = ()) -> Ma
 
 
 def strip_resets(node: Node) -> Node:
-    """Drop values tagged ``!reset`` left in a tree that had nothing to reset."""
-    if isinstance(node, MappingNode):
-        if not any(_has_reset(pair.value) for pair in node.pairs):
-            return node
-        pairs = tuple(
-            Pair(pair.key, strip_resets(pair.value), pair.merged)
-            for pair in node.pairs if _tag(pair.value) != RESET
-        )
-        return MappingNode(node.path, node.span, pairs, node.tag)
-    if isinstance(node, SequenceNode) and any(_has_reset(item) for item in node.items):
-        items = tuple(strip_resets(item) for item in node.items if _tag(item) != RESET)
-        return SequenceNode(node.path, node.span, items, node.tag)
-    return node
+    """Drop values tagged ``!reset`` left in a tree that had nothing to reset.
 
+    One pass; unchanged subtrees are returned as they are.
+    """
+    memo: dict[int, Node] = {}
 
-def _has_reset(node: Node) -> bool:
-    stack = [node]
-    seen: set[int] = set()
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if _tag(current) == RESET:
-            return True
+    def strip(current: Node) -> Node:
+        known = memo.get(id(current))
+        if known is not None:
+            return known
+        result = current
         if isinstance(current, MappingNode):
-            stack.extend(pair.value for pair in current.pairs)
+            pairs = [
+                Pair(pair.key, strip(pair.value), pair.merged)
+                for pair in current.pairs if _tag(pair.value) != RESET
+            ]
+            if len(pairs) != len(current.pairs) or any(
+                new.value is not old.value for new, old in zip(pairs, current.pairs, strict=False)
+            ):
+                result = MappingNode(current.path, current.span, tuple(pairs), current.tag)
         elif isinstance(current, SequenceNode):
-            stack.extend(current.items)
-    return False
+            items = [strip(item) for item in current.items if _tag(item) != RESET]
+            if len(items) != len(current.items) or any(
+                new is not old for new, old in zip(items, current.items, strict=False)
+            ):
+                result = SequenceNode(current.path, current.span, tuple(items), current.tag)
+        memo[id(current)] = result
+        return result
+
+    return strip(node)
 
 
 def merge_roots(roots: Sequence[MappingNode]) -> MappingNode:

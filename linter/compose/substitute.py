@@ -77,12 +77,19 @@ CASTS: dict[tuple[str, ...], Cast] = {
 }
 
 
+_CASTS_BY_END: dict[tuple[int, str], list[tuple[tuple[str, ...], Cast]]] = {}
+for _pattern, _cast in CASTS.items():
+    _CASTS_BY_END.setdefault((len(_pattern), _pattern[-1]), []).append((_pattern, _cast))
+
+
 def _cast_for(path: tuple[str, ...]) -> Cast | None:
-    for pattern, cast in CASTS.items():
-        if len(pattern) == len(path) and all(
-            want in (_ANY, got) for want, got in zip(pattern, path, strict=True)
-        ):
-            return cast
+    """The cast compose applies at ``path``; indexed by length and last key (hot path)."""
+    if not path:
+        return None
+    for last in (path[-1], _ANY):
+        for pattern, cast in _CASTS_BY_END.get((len(path), last), ()):
+            if all(want in (_ANY, got) for want, got in zip(pattern, path, strict=True)):
+                return cast
     return None
 
 
