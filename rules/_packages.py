@@ -7,6 +7,8 @@ back to the words' spans. Nothing here reports anything.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -282,7 +284,13 @@ def parse_invocation(argv: Sequence[str]) -> Invocation | None:
     """Recognise a package-manager command; ``None`` for anything else.
 
     Handles wrappers (``sudo``, ``env``, leading ``VAR=value``) and ``python -m pip``.
+    Many rules ask about the same commands, so answers are memoised per argv.
     """
+    return _parse_invocation_cached(tuple(argv))
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_invocation_cached(argv: tuple[str, ...]) -> Invocation | None:
     start = command_start(argv)
     if start >= len(argv):
         return None

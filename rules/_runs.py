@@ -45,7 +45,20 @@ class Cmd:
 
 
 def commands(context: DockerfileContext, instruction: Instruction) -> list[Cmd]:
-    """Every simple command of a RUN (shell form and heredoc bodies), in source order."""
+    """Every simple command of a RUN (shell form and heredoc bodies), in source order.
+
+    Computed once per instruction and file: a dozen rules ask for the same RUN.
+    """
+    cache = context.dockerfile.extra.setdefault("rules._runs.commands", {})
+    assert isinstance(cache, dict)
+    key = id(instruction)
+    cached = cache.get(key)
+    if cached is None:
+        cached = cache[key] = _commands(context, instruction)
+    return list(cached)
+
+
+def _commands(context: DockerfileContext, instruction: Instruction) -> list[Cmd]:
     found: list[Cmd] = []
     for script in context.shell(instruction):
         previous: tuple[str, ...] | None = None
