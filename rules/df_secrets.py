@@ -1,0 +1,243 @@
+"""Secrets that end up in the image: by ARG/ENV name, by token format, by copied key files.
+
+ARG and ENV values are stored in the image config and history (ARG values passed with
+``--build-arg`` too), and every COPYed file is in a layer, so a secret given any of these ways
+can be read by whoever pulls the image. BuildKit's secret mounts keep them out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
+from linter.dockerfile.ast import Instruction, KeyValue
+
+from ._df_helpers import strip_quotes
+from .df_shell import run_commands
+
+# ---------------------------------------------------------------------------------------------
+# DF420 secret-looking names
+
+# BuildKit's SecretsUsedInArgOrEnv tokens (the name is split on "_" and "-", case-insensitive).
+_DENY = frozenset({"apikey", "auth", "credential", "credentials", "key", "password", "pword",
+                   "passwd", "secret", "token"})
+# BuildKit's allow tokens, plus tokens that name something about a secret but not its value:
+# where it is (path, file, dir, url, host), what kind it is (type, name, id of a GPG key...).
+_ALLOW = frozenset({
+    "public", "file", "version",  # BuildKit
+    "path", "dir", "url", "uri", "endpoint", "host", "port", "server", "keyserver",
+    "gpg", "pgp", "fingerprint", "name", "type", "method", "mode", "length", "size", "expiry",
+    "ttl", "timeout", "enabled", "required", "provider", "algorithm", "format", "sock",
+})
+# Whole names that are public key material or a flag in official and devcontainer images.
+_ALLOW_NAMES = frozenset({"GPG_KEY", "GPG_KEYS", "PGP_KEY", "PGP_KEYS", "KEYS",
+                          "APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE"})
+_BOOLEAN = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1"})
+
+
+def secret_name(name: str) -> bool:
+    """Whether an ARG/ENV name says it holds a secret (tokenised like BuildKit)."""
+    if name.upper() in _ALLOW_NAMES:
+        return False
+    tokens = [token for token in re.split(r"[_\-.]", name.lower()) if token]
+    if not any(token in _DENY for token in tokens):
+        return False
+    return not any(token in _ALLOW for token in tokens)
+
+
+class SecretInArgOrEnvName(Rule):
+    code = "DF420"
+    name = "secret-in-arg-or-env"
+    tags = ("security",)
+    severity = Severity.WARNING
+    summary = "An ARG or ENV name says it holds a secret"
+    description = (
+        "ARG and ENV values are kept in the image's config and history (build arguments "
+        "too), so a password or token passed that way can be read by anyone who pulls the "
+        "image. Use a secret mount: `RUN --mount=type=secret,id=npm_token ...`. The name is "
+        "split on `_` like BuildKit's SecretsUsedInArgOrEnv (deny tokens `apikey`, `auth`, "
+        "`credential(s)`, `key`, `password`, `pword`, `passwd`, `secret`, `token`); tokens "
+        "naming where or what the secret is (`public`, `file`, `version`, `path`, `url`, "
+        "`gpg`, `name`...) cancel it, so `PUBLIC_KEY`, `TOKEN_FILE`, `GPG_KEY` and "
+        "`USERNAME` (hadolint's DL3064 flags devcontainers' `ARG USERNAME=vscode`) stay "
+        "silent. Boolean values (`ENV AUTH_ENABLED=false`) are not secrets either."
+    )
+    bad = "FROM node:20-slim\nARG NPM_TOKEN\nRUN echo \"//registry.npmjs.org/:_authToken=" \
+        "${NPM_TOKEN}\" > .npmrc && npm ci\n"
+    good = ("# syntax=docker/dockerfile:1\nFROM node:20-slim\n"
+            "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n")
+    target = Target.DOCKERFILE
+    aliases = ("DL3064", "SecretsUsedInArgOrEnv", "DS-0031")
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for instruction in context.dockerfile.instructions:
+            inner = instruction.onbuild or instruction
+            if inner.keyword not in ("ARG", "ENV"):
+                continue
+            for pair in inner.key_values:
+                if not secret_name(pair.key):
+                    continue
+                if pair.value is not None and pair.value.strip().lower() in _BOOLEAN:
+                    continue
+                yield self.report(context.path, pair.key_span,
+                                  f"{inner.keyword} {pair.key} looks like a secret: its value "
+                                  "is kept in the image history. Use RUN --mount=type=secret.")
+
+
+# ---------------------------------------------------------------------------------------------
+# DF421 secrets by value
+
+_TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|AIPA)[A-Z2-7]{16}\b")),
+    ("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
+    ("a GitHub token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{60,}\b")),
+    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_\-]{20,}")),
+    ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
+    ("a Slack token", re.compile(r"\bxox[baprs]-[A-Za-z0-9\-]{10,}")),
+    ("a Stripe live key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{20,}\b")),
+    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
+    ("a private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
+    ("a password in a URL", re.compile(
+        r"\b[a-z][a-z0-9+.\-]*://[^/\s:@$]+:(?!\$|\*+@|x+@|password@|pass@)[^/\s@$]+@[^\s/]+")),
+)
+_AWS_SECRET = re.compile(r"^[A-Za-z0-9/+]{40}$")
+_EXAMPLES = ("EXAMPLE", "example", "xxxxxxxx", "XXXXXXXX")
+
+
+def find_secret(text: str) -> str | None:
+    """What kind of credential ``text`` contains, if it contains a known one."""
+    if any(marker in text for marker in _EXAMPLES):
+        return None
+    for label, pattern in _TOKEN_FORMATS:
+        if pattern.search(text):
+            return label
+    return None
+
+
+def _pair_secret(pair: KeyValue) -> str | None:
+    if pair.value is None:
+        return None
+    found = find_secret(pair.value)
+    if found is not None:
+        return found
+    upper = pair.key.upper()
+    if "AWS" in upper and "SECRET" in upper and _AWS_SECRET.match(pair.value):
+        return "an AWS secret access key"
+    return None
+
+
+class SecretValue(Rule):
+    code = "DF421"
+    name = "secret-value-in-dockerfile"
+    tags = ("security",)
+    severity = Severity.ERROR
+    summary = "A credential is written in the Dockerfile"
+    description = (
+        "Known credential formats are searched in ARG, ENV and LABEL values and in RUN "
+        "commands: AWS access key ids (`AKIA...`) and secret keys, GitHub (`ghp_`, `gho_`, "
+        "`ghs_`, `github_pat_`), GitLab (`glpat-`), npm (`npm_`), Slack (`xoxb-`...), Stripe "
+        "live keys (`sk_live_`), Google API keys (`AIza...`), private key blocks and passwords "
+        "in URLs (`postgres://app:pw@db`). Whatever is in a Dockerfile is in the repository and "
+        "in the image history: revoke the credential, then pass it with a secret mount. Values "
+        "containing `EXAMPLE` or `xxxxxxxx` are treated as documentation."
+    )
+    bad = "FROM alpine:3.20\nENV GITHUB_TOKEN_VALUE=ghp_4f8Kx2LmQ9vT7rY1wZ3nB6cD0eH5jP8sU2aG\n"
+    good = ("# syntax=docker/dockerfile:1\nFROM alpine:3.20\n"
+            "RUN --mount=type=secret,id=gh_token,env=GH_TOKEN ./fetch-release.sh\n")
+    target = Target.DOCKERFILE
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for instruction in context.dockerfile.instructions:
+            inner = instruction.onbuild or instruction
+            if inner.keyword in ("ARG", "ENV", "LABEL"):
+                for pair in inner.key_values:
+                    kind = _pair_secret(pair)
+                    if kind is not None:
+                        yield self._found(context, pair.span, kind, inner)
+        for found in run_commands(context):
+            for word in found.command.argv:
+                kind = find_secret(word.text)
+                if kind is not None:
+                    yield self._found(context, word.span, kind, found.instruction)
+                    break
+
+    def _found(self, context: DockerfileContext, span: Span, kind: str,
+               instruction: Instruction) -> Diagnostic:
+        return self.report(context.path, span,
+                           f"This {instruction.keyword} contains {kind}; it is readable in the "
+                           "repository and the image history. Revoke it and use a secret mount.")
+
+
+# ---------------------------------------------------------------------------------------------
+# DF422 key and credential files copied in
+
+_SECRET_FILES = frozenset({
+    "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk", ".ssh",
+    ".netrc", "_netrc", ".pgpass", ".git-credentials", ".aws", "credentials.json",
+    "service-account.json", "service_account.json", ".htpasswd", "secrets.env",
+})
+_ENV_OK_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tpl")
+_KEY_SUFFIXES = (".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".kdbx")
+
+
+def secret_file(path: str) -> bool:
+    """Whether a file name is a private key or credential store by its name."""
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    lowered = name.lower()
+    if lowered in _SECRET_FILES:
+        return True
+    if lowered == ".env" or (lowered.startswith(".env.") and not lowered.endswith(
+            _ENV_OK_SUFFIXES)):
+        return True
+    if lowered.endswith(_KEY_SUFFIXES):
+        return True
+    if lowered.endswith(".pem"):
+        stem = lowered[:-4]
+        return "key" in stem or "priv" in stem
+    return False
+
+
+class SecretFileCopied(Rule):
+    code = "DF422"
+    name = "secret-file-copied"
+    tags = ("security",)
+    severity = Severity.ERROR
+    summary = "COPY or ADD puts a private key or credentials file into the image"
+    description = (
+        "A file COPYed into a layer stays in the image even if a later RUN deletes it. "
+        "Sources named like SSH keys (`id_rsa`, `id_ed25519`, `.ssh`), TLS/Java keys (`*.key`, "
+        "`*key.pem`, `*.p12`, `*.jks`), `.env` files (not `.env.example`), `.netrc`, `.pgpass`, "
+        "`.git-credentials` or `.aws` are reported. Use `RUN --mount=type=secret` or "
+        "`--mount=type=ssh` for build-time access, and inject runtime secrets when the "
+        "container starts. Certificates (`ca.pem`, `cert.pem`) are public and not reported."
+    )
+    bad = "FROM alpine:3.20\nCOPY id_rsa /root/.ssh/id_rsa\nRUN git clone git@example.com:a/b\n"
+    good = ("# syntax=docker/dockerfile:1\nFROM alpine:3.20\n"
+            "RUN --mount=type=ssh git clone git@example.com:a/b\n")
+    target = Target.DOCKERFILE
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for instruction in context.dockerfile.instructions:
+            inner = instruction.onbuild or instruction
+            if inner.keyword not in ("COPY", "ADD") or inner.heredocs:
+                continue
+            if inner.flag("from") is not None:
+                continue
+            sources = self._sources(inner)
+            for text, span in sources:
+                if secret_file(text):
+                    yield self.report(context.path, span,
+                                      f"{text} looks like a key or credentials file: once "
+                                      "copied it stays in the image. Use a secret or ssh mount.")
+
+    @staticmethod
+    def _sources(instruction: Instruction) -> list[tuple[str, Span]]:
+        if instruction.json_args is not None:
+            span = instruction.arguments_span or instruction.span
+            return [(source, span) for source in instruction.json_args[:-1]]
+        words = instruction.words
+        return [(strip_quotes(word.text), word.span) for word in words[:-1]]
+
+
+RULES = (SecretInArgOrEnvName, SecretValue, SecretFileCopied)

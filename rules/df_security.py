@@ -1,0 +1,617 @@
+"""Security of the image and of its build: root user, sudo, TLS checks, unsigned packages.
+
+Each rule reasons on the AST (USER, EXPOSE, WORKDIR, ADD) or on the shell view of RUN. Peer
+IDs of the same check (hadolint, Checkov, Trivy) are aliases, so their suppressions keep working.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator, Sequence
+
+from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
+from linter.dockerfile.ast import Dockerfile, Instruction, KeyValue, Stage
+from linter.dockerfile.shell import Command
+
+from ._df_helpers import strip_quotes
+from ._packages import basename, parse_invocation
+from ._runs import ancestry, shipped_stages
+from .df_shell import real_program, run_commands, word_span
+
+# ---------------------------------------------------------------------------------------------
+# users
+
+
+def _is_root(user: str) -> bool:
+    name = strip_quotes(user).split(":", 1)[0].strip()
+    return name in ("root", "0")
+
+
+def effective_user(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
+    """The USER instruction in force at the end of ``stage`` (inherited through FROM)."""
+    for ancestor in ancestry(dockerfile, stage):
+        for instruction in reversed(ancestor.instructions):
+            if instruction.keyword == "USER" and instruction.words:
+                return instruction
+    return None
+
+
+class RootUser(Rule):
+    code = "DF400"
+    name = "last-user-root"
+    tags = ("security",)
+    severity = Severity.WARNING
+    summary = "The image's last USER is root"
+    description = (
+        "A container runs as the image's last USER; root in the container is root on every "
+        "file and device it can reach, and one step away from the host after an escape. Switch "
+        "to an unprivileged user after the steps that need root. Only the USER that reaches an "
+        "image is reported: the final stage's (or that of a stage it is built `FROM`) and of "
+        "stages nobody references (buildable with `--target`). hadolint's DL3002 also flags "
+        "builder stages used only through `COPY --from`, whose USER never reaches an image."
+    )
+    bad = "FROM debian:12\nRUN useradd -r app\nUSER app\nRUN id\nUSER root\n"
+    good = "FROM debian:12\nUSER root\nRUN useradd -r app\nUSER app\n"
+    target = Target.DOCKERFILE
+    aliases = ("DL3002", "CKV_DOCKER_8", "DS-0002")
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        dockerfile = context.dockerfile
+        seen: set[int] = set()
+        for index in sorted(shipped_stages(dockerfile)):
+            user = effective_user(dockerfile, dockerfile.stages[index])
+            if user is None or id(user) in seen or not _is_root(user.arguments):
+                continue
+            seen.add(id(user))
+            span = user.arguments_span or user.span
+            yield self.report(context.path, span,
+                              f"The image runs as {user.arguments.strip()}: switch to an "
+                              "unprivileged USER after the steps that need root.")
+
+
+class NoUser(Rule):
+    code = "DF401"
+    name = "no-user"
+    tags = ("security",)
+    severity = Severity.INFO
+    summary = "The final stage never sets a USER"
+    description = (
+        "Without a USER instruction the container runs as the base image's user, which is "
+        "root for most images. Many official images are meant to start as root (their "
+        "entrypoint drops privileges with gosu or su-exec), so this is off by default; enable "
+        "it for application images, where a `USER` line is cheap and explicit. Images on "
+        "`scratch` or a `nonroot` distroless tag are not reported."
+    )
+    bad = "FROM python:3.12-slim\nCOPY app.py /app/\nCMD [\"python\", \"/app/app.py\"]\n"
+    good = ("FROM python:3.12-slim\nCOPY app.py /app/\nUSER 10001:10001\n"
+            "CMD [\"python\", \"/app/app.py\"]\n")
+    target = Target.DOCKERFILE
+    aliases = ("CKV_DOCKER_3",)
+    enabled_by_default = False
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        dockerfile = context.dockerfile
+        if not dockerfile.stages:
+            return
+        final = dockerfile.stages[-1]
+        if effective_user(dockerfile, final) is not None:
+            return
+        root = ancestry(dockerfile, final)[-1]
+        image = root.image
+        if image is None or image.is_scratch or "nonroot" in (image.tag or "") \
+                or "nonroot" in image.repository:
+            return
+        yield self.report(context.path, final.from_instruction.span,
+                          "The final stage sets no USER: the container runs as the base "
+                          "image's user, usually root. Add USER with an unprivileged user.")
+
+
+# ---------------------------------------------------------------------------------------------
+# sudo
+
+
+class SudoInRun(Rule):
+    code = "DF402"
+    name = "sudo-in-run"
+    tags = ("security", "shell")
+    severity = Severity.ERROR
+    summary = "RUN uses sudo"
+    description = (
+        "Build steps already run as the stage's USER; `sudo` needs a sudoers setup inside the "
+        "image, behaves unpredictably without a terminal, and leaves an escalation path for "
+        "the running container. Switch with `USER root` for the steps that need it, then back."
+    )
+    bad = "FROM debian:12\nUSER app\nRUN sudo apt-get update\n"
+    good = "FROM debian:12\nUSER root\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\n" \
+        "USER app\n"
+    target = Target.DOCKERFILE
+    aliases = ("DL3004", "DS-0010", "CKV2_DOCKER_1")
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for found in run_commands(context):
+            command = found.command
+            if command.program == "sudo":
+                yield self.report(context.path, word_span(command, 0),
+                                  "Do not use sudo in RUN: use USER root for the steps that "
+                                  "need it.")
+
+
+# ---------------------------------------------------------------------------------------------
+# EXPOSE 22
+
+
+def _covers_22(text: str) -> bool:
+    port = text.split("/", 1)[0]
+    low, _dash, high = port.partition("-")
+    if not low.isdigit() or (high and not high.isdigit()):
+        return False
+    return int(low) <= 22 <= int(high or low)
+
+
+class SshPortExposed(Rule):
+    code = "DF403"
+    name = "ssh-port-exposed"
+    tags = ("security", "network-isolation")
+    severity = Severity.WARNING
+    summary = "EXPOSE opens the SSH port 22"
+    description = (
+        "An SSH server in a container is a second way in with its own credentials to manage; "
+        "`docker exec` gives a shell without one. Exposing port 22 is how Checkov and Trivy "
+        "spot it."
+    )
+    bad = "FROM debian:12\nEXPOSE 22 8080\n"
+    good = "FROM debian:12\nEXPOSE 8080\n"
+    target = Target.DOCKERFILE
+    aliases = ("CKV_DOCKER_1", "DS-0004")
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for instruction in context.dockerfile.instructions:
+            if instruction.keyword != "EXPOSE":
+                continue
+            for word in instruction.words:
+                if _covers_22(strip_quotes(word.text)):
+                    yield self.report(context.path, word.span,
+                                      "Port 22 (SSH) is exposed; use `docker exec` instead of "
+                                      "an SSH server in the container.")
+
+
+# ---------------------------------------------------------------------------------------------
+# TLS verification
+
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def _env_disables_tls(name: str, value: str) -> str | None:
+    """Why setting ``name=value`` turns certificate checks off, if it does."""
+    upper = name.upper()
+    lowered = value.strip().lower()
+    if upper == "GIT_SSL_NO_VERIFY":
+        return "GIT_SSL_NO_VERIFY makes git skip certificate checks"
+    if upper == "NODE_TLS_REJECT_UNAUTHORIZED" and lowered == "0":
+        return "NODE_TLS_REJECT_UNAUTHORIZED=0 makes Node.js accept any certificate"
+    if upper == "PYTHONHTTPSVERIFY" and lowered == "0":
+        return "PYTHONHTTPSVERIFY=0 makes Python skip certificate checks"
+    if upper in ("NPM_CONFIG_STRICT_SSL", "YARN_STRICT_SSL") and lowered in _FALSE:
+        return f"{name}={value} makes the package manager accept any certificate"
+    if upper == "PIP_TRUSTED_HOST" and lowered:
+        return "PIP_TRUSTED_HOST makes pip skip certificate checks for those hosts"
+    if upper == "GOINSECURE" and lowered:
+        return "GOINSECURE makes go fetch those modules without certificate checks"
+    return None
+
+
+def _tls_off_in_command(command: Command, start: int) -> tuple[Span, str] | None:
+    """Where and why a RUN command disables certificate verification."""
+    argv = command.argv[start:]
+    program = basename(argv[0].text)
+    texts = [word.text for word in argv]
+    lowered = [text.lower() for text in texts]
+    if program == "curl":
+        for option in command.options():
+            if option.name in ("-k", "--insecure"):
+                return option.word.span, "curl -k/--insecure accepts any certificate"
+    if program == "wget":
+        for option in command.options():
+            if option.name == "--no-check-certificate":
+                return option.word.span, "wget --no-check-certificate accepts any certificate"
+    if program == "apk":
+        for option in command.options():
+            if option.name == "--no-check-certificate":
+                return option.word.span, "apk --no-check-certificate accepts any certificate"
+    invocation = parse_invocation(texts)
+    if invocation is not None and invocation.manager == "pip":
+        for pip_option in invocation.options:
+            if pip_option.name == "--trusted-host":
+                return argv[pip_option.index].span, "pip --trusted-host skips certificate checks"
+        if "global.trusted-host" in lowered:
+            return command.span, "pip config trusted-host skips certificate checks"
+    if program in ("npm", "yarn", "pnpm"):
+        for index, text in enumerate(lowered):
+            key, _eq, value = text.lstrip("-").partition("=")
+            if key in ("strict-ssl", "enablestrictssl"):
+                following = value or (lowered[index + 1] if index + 1 < len(lowered) else "")
+                if following in _FALSE:
+                    return argv[index].span, f"{program} strict-ssl false accepts any certificate"
+    if program == "git":
+        for index, text in enumerate(lowered):
+            key, _eq, value = text.partition("=")
+            if key == "http.sslverify":
+                following = value or (lowered[index + 1] if index + 1 < len(lowered) else "")
+                if following in _FALSE:
+                    return argv[index].span, "git http.sslVerify false skips certificate checks"
+    if program in ("yum", "dnf", "microdnf", "tdnf", "yum-config-manager"):
+        for index, text in enumerate(lowered):
+            if "sslverify=" in text and text.rsplit("=", 1)[1] in _FALSE:
+                return argv[index].span, f"{program} sslverify=0 skips certificate checks"
+    return None
+
+
+def _key_value_tls(pairs: Sequence[KeyValue]) -> Iterator[tuple[Span, str]]:
+    for pair in pairs:
+        if pair.value is None:
+            continue
+        why = _env_disables_tls(pair.key, pair.value)
+        if why is not None:
+            yield pair.span, why
+
+
+class TlsVerificationDisabled(Rule):
+    code = "DF404"
+    name = "tls-verification-disabled"
+    tags = ("security",)
+    severity = Severity.ERROR
+    summary = "A download or package tool is told to skip certificate checks"
+    description = (
+        "Without certificate checks anyone on the network path (a proxy, a hijacked mirror) can "
+        "serve a different file, and the build installs it. Reported: `curl -k`, `wget "
+        "--no-check-certificate`, `pip --trusted-host`, npm/yarn `strict-ssl false`, git "
+        "`http.sslVerify false`, yum/dnf `sslverify=0`, and ENV/ARG/inline settings "
+        "`GIT_SSL_NO_VERIFY`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, "
+        "`NPM_CONFIG_STRICT_SSL=false`, `PIP_TRUSTED_HOST`, `GOINSECURE`. Install the CA the "
+        "proxy uses instead (`COPY ca.crt /usr/local/share/ca-certificates/` and "
+        "`update-ca-certificates`)."
+    )
+    bad = "FROM debian:12\nRUN curl -fsSLk -o /tmp/tool https://example.com/tool\n"
+    good = "FROM debian:12\nRUN curl -fsSL -o /tmp/tool https://example.com/tool\n"
+    target = Target.DOCKERFILE
+    aliases = ("CKV2_DOCKER_2", "CKV2_DOCKER_3", "CKV2_DOCKER_4", "CKV2_DOCKER_5",
+               "CKV2_DOCKER_6", "CKV2_DOCKER_12", "CKV2_DOCKER_13", "CKV2_DOCKER_14",
+               "CKV2_DOCKER_15", "CKV2_DOCKER_16")
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for instruction in context.dockerfile.instructions:
+            inner = instruction.onbuild or instruction
+            if inner.keyword in ("ENV", "ARG"):
+                for span, why in _key_value_tls(inner.key_values):
+                    yield self.report(context.path, span, f"{why}; install the CA instead.")
+        for found in run_commands(context):
+            command = found.command
+            for name, value in command.env:
+                reason = _env_disables_tls(name, value)
+                if reason is not None:
+                    yield self.report(context.path, command.span,
+                                      f"{reason}; install the CA instead.")
+            if command.program in ("export", "declare"):
+                for word in command.args:
+                    name, eq, value = word.text.partition("=")
+                    exported = _env_disables_tls(name, value) if eq else None
+                    if exported is not None:
+                        yield self.report(context.path, word.span,
+                                          f"{exported}; install the CA instead.")
+                continue
+            program, start = real_program(command)
+            if program is None:
+                continue
+            found_tls = _tls_off_in_command(command, start)
+            if found_tls is not None:
+                span, why = found_tls
+                yield self.report(context.path, span, f"{why}; install the CA instead.")
+
+
+# ---------------------------------------------------------------------------------------------
+# unsigned packages
+
+_APT_UNSIGNED = {
+    "--allow-unauthenticated": "installs packages whose signature is missing or wrong",
+    "--allow-insecure-repositories": "accepts unsigned repositories",
+    "--force-yes": "accepts unauthenticated and downgraded packages",
+}
+_APT_UNSIGNED_CONFIG = ("apt::get::allowunauthenticated=", "acquire::allowinsecurerepositories=",
+                        "apt::get::allow-unauthenticated=")
+_RPM_UNSIGNED = frozenset({"--nosignature", "--nodigest", "--nofiledigest", "--noverify"})
+
+
+def _unsigned(command: Command, start: int) -> tuple[Span, str] | None:
+    argv = command.argv[start:]
+    texts = [word.text for word in argv]
+    program = basename(texts[0])
+    lowered = [text.lower() for text in texts]
+    if program in ("apt-get", "apt", "aptitude"):
+        for index, text in enumerate(lowered):
+            if text in _APT_UNSIGNED:
+                return argv[index].span, f"{program} {text} {_APT_UNSIGNED[text]}"
+            if text.startswith(_APT_UNSIGNED_CONFIG) and text.rsplit("=", 1)[1] in (
+                    "1", "true", "yes"):
+                return argv[index].span, f"{program} {texts[index]} accepts unsigned packages"
+    if program in ("yum", "dnf", "microdnf", "tdnf", "yum-config-manager"):
+        for index, text in enumerate(lowered):
+            if text == "--nogpgcheck" or (text.startswith("--setopt=") and "gpgcheck=" in text
+                                          and text.rsplit("=", 1)[1] in _FALSE):
+                return argv[index].span, f"{program} {texts[index]} skips signature checks"
+    if program == "zypper":
+        for index, text in enumerate(lowered):
+            if text in ("--no-gpg-checks", "--no-gpg-check"):
+                return argv[index].span, "zypper --no-gpg-checks skips signature checks"
+    if program == "rpm":
+        for index, text in enumerate(lowered):
+            if text in _RPM_UNSIGNED:
+                return argv[index].span, f"rpm {text} skips package verification"
+    if program == "apk":
+        for index, text in enumerate(lowered):
+            if text == "--allow-untrusted":
+                return argv[index].span, "apk --allow-untrusted installs unsigned packages"
+    if program in ("echo", "printf", "tee"):
+        for index, text in enumerate(lowered):
+            if "[trusted=yes" in text or " trusted=yes" in text:
+                return argv[index].span, "an apt source marked trusted=yes skips signature checks"
+    return None
+
+
+class UnsignedPackages(Rule):
+    code = "DF405"
+    name = "unsigned-packages"
+    tags = ("security",)
+    severity = Severity.ERROR
+    summary = "A package manager is told to install unsigned packages"
+    description = (
+        "Package signatures are what make a mirror or proxy unable to slip in a modified "
+        "package. Reported: apt-get `--allow-unauthenticated`, `--allow-insecure-repositories`, "
+        "`--force-yes` (and their `-o APT::...` forms), apt sources written with "
+        "`[trusted=yes]`, yum/dnf/microdnf/tdnf `--nogpgcheck` or `gpgcheck=0`, zypper "
+        "`--no-gpg-checks`, rpm `--nosignature`/`--nodigest`, apk `--allow-untrusted`. Import "
+        "the repository's key instead."
+    )
+    bad = "FROM debian:12\nRUN apt-get update && apt-get install -y --allow-unauthenticated " \
+        "curl\n"
+    good = "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends " \
+        "curl\n"
+    target = Target.DOCKERFILE
+    aliases = ("CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10",
+               "CKV2_DOCKER_11")
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for found in run_commands(context):
+            program, start = real_program(found.command)
+            if program is None:
+                continue
+            result = _unsigned(found.command, start)
+            if result is not None:
+                span, why = result
+                yield self.report(context.path, span, f"{why}; import the repository's signing "
+                                  "key instead.")
+
+
+# ---------------------------------------------------------------------------------------------
+# passwords set in RUN
+
+
+class PasswordInRun(Rule):
+    code = "DF406"
+    name = "password-set-in-run"
+    tags = ("security",)
+    severity = Severity.WARNING
+    summary = "RUN sets a password with chpasswd, passwd --stdin or useradd -p"
+    description = (
+        "The command line of every RUN is kept in the image history (`docker history`), so a "
+        "password written there, or passed through an ARG, is readable by anyone who can pull "
+        "the image; a password login in a container is rarely needed at all. Use key-based "
+        "access, a secret mount (`RUN --mount=type=secret`) or set it at run time. Locking or "
+        "deleting a password (`passwd -l`, `passwd -d`) is fine."
+    )
+    bad = "FROM debian:12\nRUN useradd -m app && echo 'app:s3cret' | chpasswd\n"
+    good = "FROM debian:12\nRUN useradd -m app && passwd -l app\n"
+    target = Target.DOCKERFILE
+    aliases = ("CKV2_DOCKER_17",)
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for found in run_commands(context):
+            command = found.command
+            program, start = real_program(command)
+            if program == "chpasswd":
+                yield self.report(context.path, word_span(command, start),
+                                  "chpasswd puts a password in the image history; use keys or "
+                                  "set it at run time.")
+            elif program == "passwd" and command.has_option("--stdin"):
+                yield self.report(context.path, word_span(command, start),
+                                  "passwd --stdin puts a password in the image history.")
+            elif program in ("useradd", "usermod"):
+                for option in command.options():
+                    if option.name in ("-p", "--password") and option.value not in (
+                            None, "*", "!", "!!", "x"):
+                        yield self.report(context.path, option.word.span,
+                                          f"{program} {option.name} puts a password hash in "
+                                          "the image history.")
+
+
+# ---------------------------------------------------------------------------------------------
+# WORKDIR in system directories
+
+_SYSTEM_DIRS = ("/proc", "/sys", "/dev", "/boot", "/initrd", "/lost+found")
+
+
+class SensitiveWorkdir(Rule):
+    code = "DF407"
+    name = "system-workdir"
+    tags = ("security", "reliability")
+    severity = Severity.WARNING
+    summary = "WORKDIR points into a kernel or boot directory"
+    description = (
+        "`/proc`, `/sys` and `/dev` are replaced by the kernel's file systems when a container "
+        "starts, and `/boot`, `/initrd`, `/lost+found` belong to the host's boot process: files "
+        "written there at build time disappear or touch what they should not. Use a directory "
+        "of your own such as `/app`."
+    )
+    bad = "FROM debian:12\nWORKDIR /proc/app\n"
+    good = "FROM debian:12\nWORKDIR /app\n"
+    target = Target.DOCKERFILE
+    aliases = ("DS-0030",)
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for instruction in context.dockerfile.instructions:
+            if instruction.keyword != "WORKDIR" or not instruction.words:
+                continue
+            path = strip_quotes(instruction.arguments.strip())
+            if not path.startswith("/"):
+                continue
+            normal = posixpath.normpath(path)
+            hit = next((d for d in _SYSTEM_DIRS if normal == d or normal.startswith(d + "/")),
+                       None)
+            if hit is not None:
+                yield self.report(context.path, instruction.arguments_span or instruction.span,
+                                  f"WORKDIR {path} is inside {hit}, a system directory; use a "
+                                  "directory of your own such as /app.")
+
+
+# ---------------------------------------------------------------------------------------------
+# curl | sh
+
+_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh", "mksh", "busybox"})
+_INTERPRETERS = frozenset({"python", "python2", "python3", "perl", "ruby", "node", "php"})
+
+
+def _writes_stdout(command: Command, start: int) -> bool:
+    """A curl/wget that sends the download to standard output."""
+    program = basename(command.argv[start].text)
+    if program == "curl":
+        return not command.has_option("-o", "--output", "-O", "--remote-name",
+                                      "--remote-name-all", "--output-dir")
+    if program == "wget":
+        value = command.option_value("-O", "--output-document")
+        return value == "-"
+    return False
+
+
+def _runs_stdin(command: Command) -> str | None:
+    """The interpreter's name when it executes the script read from standard input."""
+    program, start = real_program(command)
+    if program is None:
+        return None
+    interpreter = program in _INTERPRETERS or program.startswith("python3.")
+    if program not in _SHELLS and not interpreter:
+        return None
+    words = command.argv[start + 1:]
+    for word in words:
+        text = word.text
+        if text in ("-c", "-e", "-m", "--command") or (
+                text.startswith("-") and not text.startswith("--") and "c" in text[1:]
+                and program in _SHELLS):
+            return None
+        if text == "-s" and program in _SHELLS:
+            return program
+        if text == "-" or text == "--":
+            return program
+        if not text.startswith("-"):
+            return None  # a script file: standard input is only data
+    return program
+
+
+_FETCH_IN_WORD = ("$(curl", "$(wget", "<(curl", "<(wget", "`curl", "`wget")
+
+
+class DownloadPipedToShell(Rule):
+    code = "DF408"
+    name = "download-piped-to-shell"
+    tags = ("security", "shell")
+    severity = Severity.WARNING
+    summary = "A script is downloaded and run in one go (curl | sh)"
+    description = (
+        "`curl url | sh`, `wget -qO- url | bash` or `sh -c \"$(curl url)\"` run whatever the "
+        "server sends at that moment, unreviewed and unverified; a truncated download even "
+        "runs half a script. Download to a file, check its checksum (`sha256sum -c`), then run "
+        "it, or install the tool from a signed package."
+    )
+    bad = "FROM debian:12\nRUN curl -fsSL https://example.com/install.sh | sh\n"
+    good = ("FROM debian:12\nRUN curl -fsSLo /tmp/install.sh https://example.com/install.sh \\\n"
+            " && echo \"3b1f0e4c9a0c7d2a5e6f8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e  "
+            "/tmp/install.sh\" | sha256sum -c - \\\n && sh /tmp/install.sh\n")
+    target = Target.DOCKERFILE
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for stage in context.dockerfile.stages:
+            for found in run_commands(context, (stage,)):
+                yield from self._command(context, found.script.commands, found.command)
+
+    def _command(self, context: DockerfileContext, commands: Sequence[Command],
+                 command: Command) -> Iterator[Diagnostic]:
+        program, start = real_program(command)
+        if program is None:
+            return
+        if program in _SHELLS or program in _INTERPRETERS:
+            for word in command.argv[start + 1:]:
+                if any(marker in word.raw for marker in _FETCH_IN_WORD):
+                    yield self.report(context.path, command.span,
+                                      f"{program} runs a script straight from a download; "
+                                      "download it, verify its checksum, then run it.")
+                    return
+        if program not in ("curl", "wget") or command.pipeline is None:
+            return
+        if not _writes_stdout(command, start):
+            return
+        position, length = command.pipeline
+        index = commands.index(command)
+        for later in commands[index + 1:index + length - position]:
+            if later.pipeline is None:
+                break
+            runner = _runs_stdin(later)
+            if runner is not None:
+                yield self.report(context.path, Span(command.span.start, later.span.end),
+                                  f"The output of {program} is run by {runner} unverified; "
+                                  "download to a file, check its checksum, then run it.")
+                return
+
+
+# ---------------------------------------------------------------------------------------------
+# ADD <url> without --checksum
+
+
+def _is_git(source: str) -> bool:
+    base = source.split("#", 1)[0]
+    return base.endswith(".git") or source.startswith("git@")
+
+
+class AddUrlWithoutChecksum(Rule):
+    code = "DF409"
+    name = "add-url-without-checksum"
+    tags = ("security", "pinning")
+    severity = Severity.WARNING
+    summary = "ADD downloads a URL without --checksum"
+    description = (
+        "`ADD https://...` fetches whatever the server returns at build time; if the file "
+        "changes or is tampered with, the image changes silently. `ADD --checksum=sha256:<hex> "
+        "<url> <dest>` (Dockerfile syntax 1.6 and later) fails the build instead. Git sources "
+        "are pinned by commit instead and are not reported."
+    )
+    bad = "FROM debian:12\nADD https://example.com/tool.tar.gz /opt/\n"
+    good = ("FROM debian:12\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd86"
+            "9a9b2945d1036d1dc68d https://example.com/tool.tar.gz /opt/\n")
+    target = Target.DOCKERFILE
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for instruction in context.dockerfile.instructions:
+            inner = instruction.onbuild or instruction
+            if inner.keyword != "ADD" or inner.flag("checksum") is not None:
+                continue
+            words = inner.words
+            if inner.json_args is not None or len(words) < 2:
+                continue
+            for word in words[:-1]:
+                source = strip_quotes(word.text)
+                if source.startswith(("http://", "https://")) and not _is_git(source):
+                    yield self.report(context.path, word.span,
+                                      "ADD of a URL without --checksum: pin the file with "
+                                      "--checksum=sha256:<digest>.")
+
+
+RULES = (RootUser, NoUser, SudoInRun, SshPortExposed, TlsVerificationDisabled,
+         UnsignedPackages, PasswordInRun, SensitiveWorkdir, DownloadPipedToShell,
+         AddUrlWithoutChecksum)

@@ -1,0 +1,627 @@
+"""Shell analysis of RUN: commands that do nothing useful in a build, or hide failures.
+
+The rules read the shell view of each RUN (``context.shell``), never the raw text. The helpers
+at the top (``run_commands``, ``stage_shell``, ``real_start``) are shared with the other
+security and reliability modules of this pack.
+"""
+
+from __future__ import annotations
+
+import itertools
+import posixpath
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
+from linter.dockerfile.ast import Dockerfile, Instruction, Stage
+from linter.dockerfile.shell import Command, ShellScript, ShellWord
+
+from ._packages import basename, command_start, parse_invocation
+from ._runs import ancestry, run_instructions
+
+# ---------------------------------------------------------------------------------------------
+# shared helpers
+
+
+@dataclass(frozen=True, slots=True)
+class RunCommand:
+    """One simple command of a RUN, with the stage, instruction and script it belongs to."""
+
+    stage: Stage
+    instruction: Instruction
+    script: ShellScript
+    command: Command
+
+
+def run_commands(context: DockerfileContext,
+                 stages: Iterable[Stage] | None = None) -> Iterator[RunCommand]:
+    """Every simple command of every RUN (ONBUILD RUN included) of ``stages`` (default: all)."""
+    for stage in context.dockerfile.stages if stages is None else stages:
+        for instruction in run_instructions(stage):
+            for script in context.shell(instruction):
+                for command in script.commands:
+                    if command.argv:
+                        yield RunCommand(stage, instruction, script, command)
+
+
+def real_start(command: Command) -> int:
+    """Index in ``argv`` of the program really run, past ``sudo``, ``env X=1``, ``nohup``..."""
+    return command_start([word.text for word in command.argv])
+
+
+def real_program(command: Command) -> tuple[str | None, int]:
+    """The base name of the program really run and its argv index."""
+    index = real_start(command)
+    if index >= len(command.argv):
+        return None, index
+    return basename(command.argv[index].text), index
+
+
+def stage_shell(dockerfile: Dockerfile, stage: Stage,
+                until: Instruction | None = None) -> tuple[str, ...] | None:
+    """The SHELL in force before ``until`` (inherited through ``FROM <stage>``); None: default."""
+    shell: tuple[str, ...] | None = None
+    for ancestor in reversed(ancestry(dockerfile, stage)):
+        for instruction in ancestor.instructions:
+            if until is not None and (instruction is until or instruction.onbuild is until):
+                return shell
+            if instruction.keyword == "SHELL" and instruction.json_args:
+                shell = tuple(instruction.json_args)
+    return shell
+
+
+def word_span(command: Command, index: int) -> Span:
+    return command.argv[index].span if index < len(command.argv) else command.span
+
+
+def from_word(command: Command, index: int) -> Span:
+    """From word ``index`` to the end of the command."""
+    return Span(word_span(command, index).start, command.span.end)
+
+
+# ---------------------------------------------------------------------------------------------
+# DF600 pointless commands (DL3001)
+
+_POINTLESS = frozenset({"free", "kill", "mount", "ps", "service", "shutdown", "ssh", "top", "vim"})
+
+
+class PointlessCommand(Rule):
+    code = "DF600"
+    name = "pointless-command-in-run"
+    tags = ("shell", "best-practice")
+    severity = Severity.INFO
+    summary = "RUN uses a command that makes no sense in an image build"
+    description = (
+        "A build step runs without a terminal, an init system or running services, and its "
+        "processes end with the step. Commands such as `ssh`, `vim`, `shutdown`, `service`, "
+        "`ps`, `free`, `top`, `kill` and `mount` either hang, fail, or change nothing that is "
+        "kept in the layer. Same command list as hadolint's DL3001."
+    )
+    bad = "FROM debian:12\nRUN service nginx start\n"
+    good = "FROM nginx:1.27\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n"
+    target = Target.DOCKERFILE
+    aliases = ("DL3001",)
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for found in run_commands(context):
+            program, index = real_program(found.command)
+            if program in _POINTLESS:
+                yield self.report(
+                    context.path, word_span(found.command, index),
+                    f"`{program}` does nothing useful in a build step: no terminal, no running "
+                    "services, and processes end with the step.")
+
+
+# ---------------------------------------------------------------------------------------------
+# DF602 cd (DL3003)
+
+
+def _removed_later(commands: Sequence[Command], start: int, directory: str) -> bool:
+    """Whether a later ``rm -r`` removes ``directory`` (a temporary build folder)."""
+    for later in commands[start + 1:]:
+        if later.program != "rm":
+            continue
+        for word in later.positionals():
+            target = word.text.rstrip("/")
+            if target and (directory == target or directory.startswith(target + "/")):
+                return True
+    return False
+
+
+class CdInRun(Rule):
+    code = "DF602"
+    name = "cd-in-run"
+    tags = ("shell", "best-practice")
+    severity = Severity.WARNING
+    summary = "RUN changes directory with cd instead of WORKDIR"
+    description = (
+        "A `cd` in RUN only lasts for that step, so the next instructions run elsewhere than a "
+        "reader expects; `WORKDIR` sets the directory for every later instruction and documents "
+        "it. Unlike hadolint's DL3003, a `cd` into a temporary build folder that the same RUN "
+        "deletes, a `cd` inside `( ... )` or `$( ... )`, and `cd /` / `cd -` back out are "
+        "accepted: those are the idioms official images use on purpose."
+    )
+    bad = "FROM node:20-slim\nRUN cd /app && npm ci\n"
+    good = "FROM node:20-slim\nWORKDIR /app\nRUN npm ci\n"
+    target = Target.DOCKERFILE
+    aliases = ("DL3003", "DS-0013")
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for stage in context.dockerfile.stages:
+            for instruction in run_instructions(stage):
+                for script in context.shell(instruction):
+                    yield from self._script(context, script)
+
+    def _script(self, context: DockerfileContext, script: ShellScript) -> Iterator[Diagnostic]:
+        commands = script.commands
+        for position, command in enumerate(commands):
+            if command.program != "cd" or command.in_subshell or command.in_substitution \
+                    or command.in_function:
+                continue
+            targets = command.positionals()
+            target = targets[0].text if targets else "~"
+            if target in ("/", "-", "~", "$HOME") or (
+                    targets and not targets[0].literal and target.startswith("$OLDPWD")):
+                continue
+            if _removed_later(commands, position, posixpath.normpath(target).rstrip("/")):
+                continue
+            yield self.report(context.path, command.span,
+                              f"`cd {target}` only lasts for this RUN; use WORKDIR {target} "
+                              "to change the directory of the following instructions.")
+
+
+# ---------------------------------------------------------------------------------------------
+# DF603 wget progress (DL3047)
+
+
+class WgetProgress(Rule):
+    code = "DF603"
+    name = "wget-without-progress-control"
+    tags = ("shell", "best-practice")
+    severity = Severity.INFO
+    summary = "wget prints a progress bar into the build log"
+    description = (
+        "Without a terminal, wget's progress indicator becomes thousands of lines of dots in "
+        "the build log. Use `-q`, `-nv`, or `--progress=dot:giga`, or send the log to a file "
+        "with `-o`. Same acceptance as hadolint's DL3047."
+    )
+    bad = "FROM debian:12\nRUN wget https://example.com/tool.tar.gz\n"
+    good = "FROM debian:12\nRUN wget -q https://example.com/tool.tar.gz\n"
+    target = Target.DOCKERFILE
+    aliases = ("DL3047",)
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for found in run_commands(context):
+            command = found.command
+            if command.program != "wget":
+                continue
+            if command.has_option("--progress", "-q", "--quiet", "-nv", "--no-verbose", "-o",
+                                  "--output-file", "-a", "--append-output"):
+                continue
+            yield self.report(context.path, word_span(command, 0),
+                              "wget without -q, -nv or --progress fills the build log with its "
+                              "progress bar.")
+
+
+# ---------------------------------------------------------------------------------------------
+# DF604 curl and wget (DL4001)
+
+
+class CurlAndWget(Rule):
+    code = "DF604"
+    name = "curl-and-wget"
+    tags = ("shell", "layer-bloat")
+    severity = Severity.WARNING
+    summary = "A stage uses both curl and wget"
+    description = (
+        "Both tools do the same job; installing or keeping both costs space and a second set of "
+        "TLS and proxy settings to maintain. Pick one. Reported, like hadolint's DL4001, at "
+        "the first use of the second tool in a stage (RUNs inside ONBUILD included)."
+    )
+    bad = ("FROM debian:12\nRUN curl -fsSLo /tmp/a https://example.com/a\n"
+           "RUN wget -q -O /tmp/b https://example.com/b\n")
+    good = ("FROM debian:12\nRUN curl -fsSLo /tmp/a https://example.com/a \\\n"
+            " && curl -fsSLo /tmp/b https://example.com/b\n")
+    target = Target.DOCKERFILE
+    aliases = ("DL4001", "DS-0014")
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for stage in context.dockerfile.stages:
+            first: dict[str, Command] = {}
+            for found in run_commands(context, (stage,)):
+                program, index = real_program(found.command)
+                if program not in ("curl", "wget") or program in first:
+                    continue
+                first[program] = found.command
+                if len(first) == 2:
+                    other = "wget" if program == "curl" else "curl"
+                    line = first[other].span.start.line
+                    yield self.report(context.path, word_span(found.command, index),
+                                      f"This stage already uses {other} (line {line}); use one "
+                                      "of curl and wget, not both.")
+                    break
+
+
+# ---------------------------------------------------------------------------------------------
+# DF605 ln -s to /bin/sh (DL4005)
+
+_SH_PATHS = frozenset({"/bin/sh", "/usr/bin/sh"})
+
+
+class LinkBinSh(Rule):
+    code = "DF605"
+    name = "replace-bin-sh-with-ln"
+    tags = ("shell", "best-practice")
+    severity = Severity.WARNING
+    summary = "RUN replaces /bin/sh with ln instead of using SHELL"
+    description = (
+        "Linking another shell over `/bin/sh` changes the shell of every program in the image, "
+        "not just of the build, and breaks scripts that expect the distribution's `sh`. The "
+        "`SHELL` instruction changes the shell of later RUN, CMD and ENTRYPOINT (shell form) "
+        "only."
+    )
+    bad = "FROM debian:12\nRUN ln -sf /bin/bash /bin/sh\n"
+    good = "FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n"
+    target = Target.DOCKERFILE
+    aliases = ("DL4005",)
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for found in run_commands(context):
+            command = found.command
+            if command.program != "ln":
+                continue
+            positionals = command.positionals(value_options=("-t", "--target-directory", "-S",
+                                                             "--suffix"))
+            if len(positionals) >= 2 and positionals[-1].text in _SH_PATHS:
+                yield self.report(context.path, positionals[-1].span,
+                                  "Replacing /bin/sh changes the shell of the whole image; use "
+                                  "SHELL [\"/bin/bash\", \"-c\"] to change the build's shell.")
+
+
+# ---------------------------------------------------------------------------------------------
+# DF606 pipefail (DL4006)
+
+_PIPEFAIL_SHELLS = frozenset({"bash", "zsh", "ash", "ksh", "mksh", "ksh93", "busybox"})
+# Programs that cannot fail in a way the pipeline's last command would hide.
+_CANNOT_FAIL = frozenset({"echo", "printf", "yes", "true", ":"})
+
+
+def shell_sets(shell: Sequence[str] | None, option: str, letter: str) -> bool:
+    """Whether a SHELL argv enables a ``set`` option (``-o pipefail``, ``-e``, ``-eo pipefail``)."""
+    if not shell:
+        return False
+    words = list(shell[1:])
+    for index, word in enumerate(words):
+        if word == "-c":
+            break
+        if word.startswith("-") and not word.startswith("--"):
+            letters = word[1:]
+            if letter and letter in letters:
+                return True
+            if letters.endswith("o") and index + 1 < len(words) and words[index + 1] == option:
+                return True
+    return False
+
+
+def pipefail_shell(shell: Sequence[str] | None) -> bool:
+    if not shell:
+        return False
+    program = basename(shell[0].replace("\\", "/"))
+    return program in _PIPEFAIL_SHELLS and shell_sets(shell, "pipefail", "")
+
+
+def _set_before(script: ShellScript, command: Command, option: str) -> bool:
+    """``set -o option`` (or ``set -eo option``) at the top level before ``command``."""
+    for candidate in script.commands:
+        if candidate.span.start >= command.span.start:
+            return False
+        if candidate.program != "set" or candidate.in_substitution or candidate.in_function:
+            continue
+        words = [word.text for word in candidate.args]
+        for index, word in enumerate(words):
+            if word.startswith("-") and word.endswith("o") and index + 1 < len(words) \
+                    and words[index + 1] == option:
+                return True
+    return False
+
+
+class MissingPipefail(Rule):
+    code = "DF606"
+    name = "pipe-without-pipefail"
+    tags = ("shell", "reliability")
+    severity = Severity.WARNING
+    summary = "A RUN pipeline hides the failure of its first commands"
+    description = (
+        "A pipeline's exit status is its last command's: in `curl -fsSL url | tar -xz` a failed "
+        "download still lets the step pass. Use `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", "
+        "\"-c\"]` before the RUN, or start the RUN with `set -o pipefail &&` in a shell that has "
+        "it. Like hadolint's DL4006, but pipelines fed only by `echo`/`printf` (which cannot "
+        "fail, e.g. `echo \"$SHA  file\" | sha256sum -c -`) and pipelines inside `$( )` are "
+        "accepted; non-POSIX shells are skipped."
+    )
+    bad = "FROM debian:12\nRUN curl -fsSL https://example.com/x.tgz | tar -xz -C /opt\n"
+    good = ("FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n"
+            "RUN curl -fsSL https://example.com/x.tgz | tar -xz -C /opt\n")
+    target = Target.DOCKERFILE
+    aliases = ("DL4006",)
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        dockerfile = context.dockerfile
+        for stage in dockerfile.stages:
+            for instruction in run_instructions(stage):
+                if instruction.is_json_form:
+                    continue
+                if pipefail_shell(stage_shell(dockerfile, stage, instruction)):
+                    continue
+                for script in context.shell(instruction):
+                    found = self._first_pipeline(script)
+                    if found is not None:
+                        yield self.report(
+                            context.path, Span(found[0].span.start, found[-1].span.end),
+                            "Only the last command of this pipeline decides whether the step "
+                            "fails; set -o pipefail (SHELL [\"/bin/bash\", \"-o\", \"pipefail\", "
+                            "\"-c\"]) so a failure earlier in the pipe fails the build.")
+                        break
+
+    @staticmethod
+    def _first_pipeline(script: ShellScript) -> tuple[Command, ...] | None:
+        for pipeline in script.pipelines():
+            if pipeline[0].in_substitution:
+                continue
+            if all(command.program in _CANNOT_FAIL for command in pipeline[:-1]):
+                continue
+            if _set_before(script, pipeline[0], "pipefail"):
+                continue
+            return pipeline
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# DF607 rm -rf /
+
+
+class RemoveRoot(Rule):
+    code = "DF607"
+    name = "rm-root"
+    tags = ("shell", "reliability")
+    severity = Severity.ERROR
+    summary = "rm -r deletes / or everything in it"
+    description = (
+        "`rm -rf /`, `rm -rf /*` or `--no-preserve-root` in a build step deletes the image's "
+        "whole file system; it is almost always an unset variable (`rm -rf $DIR/`) or a typo. "
+        "Quote and check the path, or use `${DIR:?}` so an empty variable stops the build."
+    )
+    bad = "FROM debian:12\nRUN rm -rf /*\n"
+    good = "FROM debian:12\nRUN rm -rf /tmp/*\n"
+    target = Target.DOCKERFILE
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for found in run_commands(context):
+            command = found.command
+            program, _index = real_program(command)
+            if program != "rm" or not command.has_option("-r", "-R", "--recursive"):
+                continue
+            if command.has_option("--no-preserve-root"):
+                yield self.report(context.path, command.span,
+                                  "rm --no-preserve-root may delete the whole file system.")
+                continue
+            for word in command.positionals():
+                if word.literal and word.text in ("/", "/*", "/.*"):
+                    yield self.report(context.path, word.span,
+                                      f"`rm -r {word.text}` deletes the image's whole file "
+                                      "system.")
+
+
+# ---------------------------------------------------------------------------------------------
+# DF608 world-writable chmod
+
+
+def _world_writable(mode: str) -> bool:
+    """Octal modes with the others-write bit and no sticky bit; symbolic ``o+w``/``a+w``."""
+    if mode.isdigit():
+        if any(char not in "01234567" for char in mode) or not mode:
+            return False
+        value = int(mode, 8)
+        return bool(value & 0o002) and not value & 0o1000
+    for clause in mode.split(","):
+        who, _sep, rest = clause.partition("+")
+        if not _sep or "w" not in rest.split("-")[0]:
+            continue
+        if "o" in who or "a" in who:
+            return "t" not in rest
+    return False
+
+
+class ChmodWorldWritable(Rule):
+    code = "DF608"
+    name = "chmod-world-writable"
+    tags = ("security", "shell")
+    severity = Severity.WARNING
+    summary = "chmod makes files writable by every user"
+    description = (
+        "`chmod 777` (or `o+w`) lets any process in the container, whatever user it runs as, "
+        "replace those files: a compromise of one service becomes a compromise of the image's "
+        "programs. Give the directory to the user that needs it (`chown app:app`, "
+        "`COPY --chown`) and keep the mode at 755/775. Sticky shared directories "
+        "(`chmod 1777 /tmp/x`) are accepted."
+    )
+    bad = "FROM debian:12\nRUN mkdir /data && chmod -R 777 /data\n"
+    good = "FROM debian:12\nRUN mkdir /data && chown -R 1000:1000 /data && chmod 755 /data\n"
+    target = Target.DOCKERFILE
+    aliases = ()
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for found in run_commands(context):
+            command = found.command
+            program, _index = real_program(command)
+            if program != "chmod":
+                continue
+            positionals = command.positionals(value_options=("--reference",))
+            if not positionals or not positionals[0].literal:
+                continue
+            mode = positionals[0]
+            if _world_writable(mode.text):
+                yield self.report(context.path, mode.span,
+                                  f"chmod {mode.text} lets every user in the container modify "
+                                  "these files; chown them to the user that needs them instead.")
+
+
+# ---------------------------------------------------------------------------------------------
+# DF609 failure masked with || true
+
+_MASKS = frozenset({"true", ":"})
+_BUILDERS = frozenset({"make", "cmake", "ninja", "cargo", "mvn", "gradle", "msbuild"})
+
+
+def _masking(command: Command) -> bool:
+    if command.program in _MASKS and not command.args:
+        return True
+    if command.program == "exit":
+        args = command.arg_texts
+        return not args or args[0] == "0"
+    return False
+
+
+def _can_hide(command: Command) -> str | None:
+    """A label for commands whose failure must not be ignored: installs and builds."""
+    argv = [word.text for word in command.argv]
+    invocation = parse_invocation(argv)
+    if invocation is not None and invocation.action in ("install", "add", "ci", "build",
+                                                        "upgrade", "get"):
+        return f"{invocation.manager} {invocation.action_word or invocation.action}"
+    program, _ = real_program(command)
+    if program in _BUILDERS:
+        return program
+    return None
+
+
+class FailureMasked(Rule):
+    code = "DF609"
+    name = "install-failure-masked"
+    tags = ("shell", "reliability")
+    severity = Severity.WARNING
+    summary = "An install or build command's failure is hidden with || true"
+    description = (
+        "`apt-get install x || true` (or `|| :`, `|| exit 0`) turns a failed install or build "
+        "into a successful step: the image is built without the package and fails later, at "
+        "run time, far from the cause. Let the step fail, or handle the specific error you "
+        "expect."
+    )
+    bad = "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl" \
+        " || true\n"
+    good = ("FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends "
+            "curl \\\n && rm -rf /var/lib/apt/lists/*\n")
+    target = Target.DOCKERFILE
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for stage in context.dockerfile.stages:
+            for instruction in run_instructions(stage):
+                for script in context.shell(instruction):
+                    yield from self._script(context, script)
+
+    def _script(self, context: DockerfileContext, script: ShellScript) -> Iterator[Diagnostic]:
+        commands = [c for c in script.commands if not c.in_substitution]
+        for position, command in enumerate(commands[1:], start=1):
+            if command.operator_before != "||" or not _masking(command):
+                continue
+            # every command of the same ``&&`` chain before the ``||`` is masked
+            index = position - 1
+            while index >= 0:
+                masked = commands[index]
+                if masked.statement != command.statement or masked.in_condition:
+                    break
+                label = _can_hide(masked)
+                if label is not None:
+                    yield self.report(
+                        context.path, masked.span,
+                        f"`|| {command.raw}` hides a failure of `{label}`: the image builds "
+                        "without what it installs or builds.")
+                    break
+                if masked.operator_before not in ("&&", "|"):
+                    break
+                index -= 1
+
+
+# ---------------------------------------------------------------------------------------------
+# DF610 ; without set -e
+
+_HARMLESS = frozenset({
+    "set", "export", "echo", "printf", "true", ":", "unset", "local", "declare", "readonly",
+    "shopt", "trap", "umask", "hash", "sleep", "[", "[[", "test", "exit", "return", "rm", "mkdir",
+    "ls", "cat", "which", "command", "type",
+})
+
+
+def errexit_shell(shell: Sequence[str] | None) -> bool:
+    return shell_sets(shell, "errexit", "e")
+
+
+class SemicolonWithoutErrexit(Rule):
+    code = "DF610"
+    name = "semicolon-ignores-failure"
+    tags = ("shell", "reliability")
+    severity = Severity.INFO
+    summary = "A command separated by ; can fail without failing the build"
+    description = (
+        "In `a; b`, the step's exit status is `b`'s: when `a` fails the build goes on. "
+        "Official images write `set -eux; a; b` for that reason. This rule reports commands "
+        "that can fail (installs, downloads, builds: not `echo`, `rm`, `mkdir`...) followed "
+        "by `;` or a new line when neither `set -e` nor a SHELL with `-e` is in force. Off by "
+        "default: `&&` chains are the more common style and are not affected."
+    )
+    bad = "FROM debian:12\nRUN apt-get update; apt-get install -y --no-install-recommends curl\n"
+    good = ("FROM debian:12\nRUN set -eux; apt-get update; apt-get install -y "
+            "--no-install-recommends curl; rm -rf /var/lib/apt/lists/*\n")
+    target = Target.DOCKERFILE
+    enabled_by_default = False
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        dockerfile = context.dockerfile
+        for stage in dockerfile.stages:
+            for instruction in run_instructions(stage):
+                if errexit_shell(stage_shell(dockerfile, stage, instruction)):
+                    continue
+                for script in context.shell(instruction):
+                    if script.origin in ("shell", "heredoc"):
+                        yield from self._script(context, script)
+
+    def _script(self, context: DockerfileContext, script: ShellScript) -> Iterator[Diagnostic]:
+        sequences = [group for group in script.sequences()
+                     if any(not c.in_substitution for c in group)]
+        for group, following in itertools.pairwise(sequences):
+            if _errexit_before(script, following[0]):
+                return  # set -e stays on for the rest of the script
+            last = next((c for c in reversed(group) if not c.in_substitution), None)
+            if last is None or last.background or last.in_condition or last.in_loop:
+                continue
+            if any(c.operator_before == "||" for c in group):
+                continue
+            program, _ = real_program(last)
+            if program is None or program in _HARMLESS or last.negated:
+                continue
+            yield self.report(context.path, last.span,
+                              f"If `{program}` fails, the build goes on: the next command "
+                              "follows `;`. Use `&&`, or start the RUN with `set -e`.")
+
+
+def _errexit_before(script: ShellScript, command: Command) -> bool:
+    """``set -e`` (``set -eux``, ``set -o errexit``) at the top level before ``command``."""
+    for candidate in script.commands:
+        if candidate.span.start >= command.span.start:
+            return False
+        if candidate.program != "set" or candidate.in_substitution or candidate.in_function:
+            continue
+        words = [word.text for word in candidate.args]
+        for index, word in enumerate(words):
+            if word.startswith("-") and not word.startswith("--") and "e" in word[1:]:
+                return True
+            if word == "-o" and index + 1 < len(words) and words[index + 1] == "errexit":
+                return True
+    return False
+
+
+RULES = (PointlessCommand, CdInRun, WgetProgress, CurlAndWget, LinkBinSh, MissingPipefail,
+         RemoveRoot, ChmodWorldWritable, FailureMasked, SemicolonWithoutErrexit)
+
+__all__ = ["RULES", "RunCommand", "ShellWord", "from_word", "pipefail_shell", "real_program",
+           "real_start", "run_commands", "stage_shell", "word_span"]
