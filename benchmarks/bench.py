@@ -151,7 +151,8 @@ def many_compose(folder: Path, count: int, repeat: int) -> None:
         theirs = timed([dclint, *files], folder, repeat)
         print(f"  dclint: {theirs / count * 1000:.1f} ms/file; ratio {theirs / ours:.1f}x")
     else:
-        print("  dclint not found (npm install dclint; set DCLINT=path/to/node_modules/.bin/dclint)")
+        print("  dclint not found (npm install dclint; "
+              "set DCLINT=path/to/node_modules/.bin/dclint)")
 
 
 def main() -> None:

@@ -263,7 +263,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         except BaselineError as error:
             raise UsageError(str(error)) from None
 
-    ran = {code: registry.rules[code] for code in engine.prepare(settings, registry).selection.enabled}
+    enabled = engine.prepare(settings, registry).selection.enabled
+    ran = {code: registry.rules[code] for code in enabled}
     for diagnostic in diagnostics:  # engine-made findings (internal errors) need metadata too
         if diagnostic.code in registry.rules:
             ran.setdefault(diagnostic.code, registry.rules[diagnostic.code])

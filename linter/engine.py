@@ -21,7 +21,7 @@ from linter.compose.nodes import MappingNode, Node, ScalarNode
 from linter.context import BuildLink, ComposeContext, DockerfileContext
 from linter.diagnostics import Diagnostic, Severity, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, ParseError
-from linter.project import Kind, SourceFile, classify, discover, display_path, group_compose
+from linter.project import Kind, classify, discover, display_path, group_compose
 from linter.registry import Registry, Selection, default_registry, is_subcode, select_rules
 from linter.rule import Rule, Target
 from linter.source import SourceError, read_source

@@ -17,7 +17,8 @@ from typing import Literal
 Kind = Literal["dockerfile", "compose"]
 
 _DOCKERFILE_NAME = re.compile(
-    r"^((Dockerfile|Containerfile)([.-][^/]*)?|[^/]+\.(Dockerfile|dockerfile|containerfile|Containerfile))$"
+    r"^((Dockerfile|Containerfile)([.-][^/]*)?"
+    r"|[^/]+\.(Dockerfile|dockerfile|containerfile|Containerfile))$"
 )
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$")
 _OVERRIDE_NAME = re.compile(r"^(docker-)?compose\.override\.ya?ml$")
@@ -115,7 +116,8 @@ def walk(folder: Path, exclude: Sequence[str], root: Path) -> Iterator[SourceFil
         kept = []
         for name in sorted(dirs):
             child = current_path / name
-            if name in SKIP_DIRS or gitignore.ignored(child, True) or _excluded(child, exclude, root):
+            if (name in SKIP_DIRS or gitignore.ignored(child, True)
+                    or _excluded(child, exclude, root)):
                 continue
             kept.append(name)
         dirs[:] = kept

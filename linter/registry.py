@@ -92,7 +92,8 @@ def _plugin_rules(manager: pluggy.PluginManager) -> Iterable[tuple[str, Sequence
         try:
             rules = hook()
         except Exception as error:  # a broken plugin must not crash the run
-            raise RegistryError(f"plugin {name!r} failed while listing its rules: {error}") from None
+            raise RegistryError(
+                f"plugin {name!r} failed while listing its rules: {error}") from None
         if not isinstance(rules, (list, tuple)):
             raise RegistryError(f"plugin {name!r}: shiplint_rules() must return a list of rules")
         yield name, rules

@@ -8,7 +8,6 @@ back to the words' spans. Nothing here reports anything.
 from __future__ import annotations
 
 import functools
-
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass

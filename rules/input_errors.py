@@ -51,7 +51,8 @@ class UnparseableDockerfile(Rule):
         dockerfile = context.dockerfile
         for error in dockerfile.errors:
             if error.kind == "unreadable":
-                yield self.report(context.path, error.span, f"cannot read the file: {error.message}")
+                yield self.report(context.path, error.span,
+                                  f"cannot read the file: {error.message}")
                 return
         if not dockerfile.instructions:
             what = "is empty" if not dockerfile.source.strip() else "has only comments"

@@ -191,7 +191,7 @@ def test_jobs_output_is_identical(project: Path) -> None:
 
 def test_output_file_and_statistics(project: Path) -> None:
     write_files(project, {"Dockerfile": MAINTAINER})
-    code, out, _ = run_cli(project, ["check", "--format", "sarif", "--output-file", "r.sarif"])
+    _, out, _ = run_cli(project, ["check", "--format", "sarif", "--output-file", "r.sarif"])
     assert out == "" and json.loads((project / "r.sarif").read_text())["version"] == "2.1.0"
     code, out, _ = run_cli(project, ["check", "--statistics", "--select", "DL4000"])
     assert _maintainer_code() in out and "Found 1 problems" in out
@@ -221,7 +221,7 @@ def test_baseline_reports_only_new_findings(project: Path) -> None:
 
 def test_fix_and_diff(project: Path) -> None:
     write_files(project, {"Dockerfile": "from alpine:3.20\nCMD [\"sh\"]\n"})
-    code, out, _ = run_cli(project, ["check", "--diff", "--select", "ConsistentInstructionCasing"])
+    _, out, _ = run_cli(project, ["check", "--diff", "--select", "ConsistentInstructionCasing"])
     assert "+FROM alpine:3.20" in out or out == ""
     assert (project / "Dockerfile").read_text() == "from alpine:3.20\nCMD [\"sh\"]\n"
 
