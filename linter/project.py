@@ -61,7 +61,8 @@ class _GitIgnore:
             import pathspec
 
             lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-            self._specs.append((Path(os.path.abspath(folder)), pathspec.GitIgnoreSpec.from_lines(lines)))
+            spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            self._specs.append((Path(os.path.abspath(folder)), spec))
         except (OSError, ValueError):
             return
 
