@@ -7,7 +7,6 @@ internal error.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections import Counter
@@ -367,6 +366,8 @@ def run_rules(args: argparse.Namespace, stdout: TextIO) -> int:
     registry = default_registry()
     rules = registry.sorted_rules()
     if args.format == "json":
+        import json
+
         stdout.write(json.dumps([r.metadata() for r in rules], indent=2) + "\n")
         return EXIT_CLEAN
     if args.format == "markdown":

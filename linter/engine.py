@@ -11,7 +11,6 @@ import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -477,6 +476,8 @@ def _map_units(settings: Settings, units: Sequence[_Unit],
                jobs: int) -> list[tuple[list[FileResult], set[Path]]]:
     if jobs <= 1 or len(units) < 2:
         return [_run_unit(settings, unit) for unit in units]
+    from concurrent.futures import ProcessPoolExecutor  # only parallel runs pay for it
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(_run_unit, [settings] * len(units), units,
                              chunksize=max(1, len(units) // (jobs * 4))))

@@ -8,13 +8,13 @@ that names the plugin.
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pluggy
 
+from linter.entrypoints import entry_points
 from linter.hooks import ENTRY_POINT_GROUP, PROJECT, ShiplintSpec
 from linter.rule import Rule, metadata_problems
 
@@ -103,9 +103,7 @@ def load_registry(extra_plugins: Sequence[tuple[str, Any]] = ()) -> Registry:
     """Load every plugin of the entry-point group (and ``extra_plugins``) into a registry."""
     manager = pluggy.PluginManager(PROJECT)
     manager.add_hookspecs(ShiplintSpec)
-    for entry_point in sorted(
-        importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name
-    ):
+    for entry_point in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
         if manager.get_plugin(entry_point.name) is not None:
             continue
         try:
