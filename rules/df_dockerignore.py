@@ -145,11 +145,11 @@ class MissingDockerignore(Rule):
         if notable:
             listed = ", ".join(notable[:4])
             yield self.report(context.path, whole.span,
-                              f"COPY {whole.text} sends the whole context into the image, "
+                              f"{whole.instruction.keyword} {whole.text} sends the whole context into the image, "
                               f"including {listed}, and there is no .dockerignore. Add one.")
         else:
             yield self.report(context.path, whole.span,
-                              f"COPY {whole.text} sends the whole build context into the image "
+                              f"{whole.instruction.keyword} {whole.text} sends the whole build context into the image "
                               "and there is no .dockerignore to keep files out.",
                               severity=Severity.INFO)
 
