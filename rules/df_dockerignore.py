@@ -144,12 +144,14 @@ class MissingDockerignore(Rule):
                               if secret_file(entry.name) and entry.name not in notable))
         if notable:
             listed = ", ".join(notable[:4])
+            what = f"{whole.instruction.keyword} {whole.text}"
             yield self.report(context.path, whole.span,
-                              f"{whole.instruction.keyword} {whole.text} sends the whole context into the image, "
+                              f"{what} sends the whole context into the image, "
                               f"including {listed}, and there is no .dockerignore. Add one.")
         else:
+            what = f"{whole.instruction.keyword} {whole.text}"
             yield self.report(context.path, whole.span,
-                              f"{whole.instruction.keyword} {whole.text} sends the whole build context into the image "
+                              f"{what} sends the whole build context into the image "
                               "and there is no .dockerignore to keep files out.",
                               severity=Severity.INFO)
 
