@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -12,6 +13,7 @@ from linter.dockerfile.parser import parse_dockerfile
 from linter.dockerfile.shell import (
     Command,
     ShellScript,
+    _parser,
     is_posix_shell,
     parse_instruction,
     parse_script,
@@ -306,9 +308,63 @@ def test_typical_run_parses_fast() -> None:
     assert 550 <= len(body) <= 700
     lines = [SourceLine(2, 5, body)]
     parse_script(lines)
-    runs = 200
-    start = time.perf_counter()
-    for _ in range(runs):
-        parse_script(lines)
-    per_run = (time.perf_counter() - start) / runs
-    assert per_run < 0.005  # generous for loaded CI machines; see the report for measurements
+    raw_parser = _parser()
+    source = body.encode()
+
+    def best(work: Callable[[], object]) -> float:
+        timings = []
+        for _ in range(5):
+            start = time.perf_counter()
+            for _ in range(40):
+                work()
+            timings.append(time.perf_counter() - start)
+        return min(timings) / 40
+
+    # Relative to tree-sitter's own parse, so that a loaded machine does not fail the test:
+    # the Python walk must stay within a small factor of the C parser.
+    tree_sitter_alone = best(lambda: raw_parser.parse(source))
+    full = best(lambda: parse_script(lines))
+    assert full < 25 * tree_sitter_alone, (full, tree_sitter_alone)
+
+
+@pytest.mark.parametrize(("text", "program", "args", "env"), [
+    ("sudo -u app env A=1 B=2 nice -n 5 apt-get -y install x", "apt-get",
+     ["-y", "install", "x"], [("A", "1"), ("B", "2")]),
+    ("timeout -s KILL 30 curl -f https://x", "curl", ["-f", "https://x"], []),
+    ("gosu app:app node server.js", "node", ["server.js"], []),
+    ("exec -a name tini -- python app.py", "python", ["app.py"], []),
+    ("command -v curl", "command", ["-v", "curl"], []),
+    ("env", "env", [], []),
+    ("apt-get install x", "apt-get", ["install", "x"], []),
+])
+def test_unwrap_wrappers(text: str, program: str, args: list[str],
+                         env: list[tuple[str, str]]) -> None:
+    command = only(script(text).commands)
+    inner = command.unwrap()
+    assert inner.program == program
+    assert list(inner.arg_texts) == args
+    assert list(inner.env) == env
+    assert inner.span == command.span
+    if inner is not command:
+        assert inner.argv[0].span.start.column > command.argv[0].span.start.column
+
+
+def test_heredoc_marker_before_the_command() -> None:
+    dockerfile = ("FROM alpine\n"
+                  "RUN --mount=type=cache,target=/var/cache/apk <<EOT bash\n"
+                  "set -e\n"
+                  "apk add curl\n"
+                  "EOT\n"
+                  "RUN cat <<-EOF > /a && cat <<B > /b\n"
+                  "\thello\n"
+                  "\tEOF\n"
+                  "bee\n"
+                  "B\n")
+    line, body = run_scripts(dockerfile, 0)
+    assert names(line) == ["bash"] and not line.has_error
+    assert names(body) == ["set", "apk"]
+    assert body.set_options() == frozenset({"errexit"})
+    (cats,) = run_scripts(dockerfile, 1)
+    assert names(cats) == ["cat", "cat"] and not cats.has_error
+    assert [c.redirects for c in cats.commands] == [("/a",), ("/b",)]
+    assert cats.commands[1].operator_before == "&&"

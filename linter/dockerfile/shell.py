@@ -12,7 +12,7 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from linter.diagnostics import Position, Span
@@ -484,6 +484,71 @@ class Command:
     def is_program(self, *programs: str) -> bool:
         return self.program in programs
 
+    def unwrap(self) -> Command:
+        """The command a wrapper runs: ``sudo -u x env A=1 nice -n 5 apt-get ...`` -> apt-get.
+
+        Wrappers: sudo, doas, env, exec, command (not ``command -v``), nice, nohup, time,
+        timeout, gosu, su-exec, tini, dumb-init. ``env`` assignments join ``env``; spans and
+        flags are kept. Returns the command itself when nothing is wrapped.
+        """
+        current = self
+        while current.program in _WRAPPERS:
+            start = _wrapped_start(current)
+            if start is None:
+                break
+            assignments: list[tuple[str, str]] = []
+            if current.program == "env":
+                for word in current.argv[1:start]:
+                    key, equals, value = word.text.partition("=")
+                    if equals and not key.startswith("-"):
+                        assignments.append((key, value))
+            argv = current.argv[start:]
+            current = replace(current, name=argv[0].text, argv=argv,
+                              env=current.env + tuple(assignments))
+        return current
+
+
+# Wrapper programs: (options taking a value, positionals before the wrapped command).
+_WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
+    "sudo": (_VALUE_OPTIONS["sudo"], 0),
+    "doas": (frozenset({"-u", "-C"}), 0),
+    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}), 0),
+    "exec": (frozenset({"-a"}), 0),
+    "command": (frozenset(), 0),
+    "nice": (frozenset({"-n", "--adjustment"}), 0),
+    "nohup": (frozenset(), 0),
+    "time": (frozenset({"-f", "--format", "-o", "--output"}), 0),
+    "timeout": (frozenset({"-s", "--signal", "-k", "--kill-after"}), 1),
+    "gosu": (frozenset(), 1),
+    "su-exec": (frozenset(), 1),
+    "tini": (frozenset({"-p", "-e"}), 0),
+    "dumb-init": (frozenset({"-r", "--rewrite"}), 0),
+}
+
+
+def _wrapped_start(command: Command) -> int | None:
+    """Index in argv of the program a wrapper runs, or None (``env`` alone, ``command -v``)."""
+    program = command.program or ""
+    takes, skip = _WRAPPERS[program]
+    words = command.argv
+    index = 1
+    while index < len(words):
+        text = words[index].text
+        if text == "--":
+            index += 1
+            break
+        if text.startswith("-") and len(text) > 1:
+            if program == "command" and text[1:2] in ("v", "V"):
+                return None
+            index += 2 if text in takes else 1
+            continue
+        if program == "env" and "=" in text:
+            index += 1
+            continue
+        break
+    index += skip
+    return index if index < len(words) else None
+
 
 # --------------------------------------------------------------------------- scripts
 
@@ -586,15 +651,14 @@ class _Positions:
     "\n" for heredoc bodies. Columns are counted in characters, not bytes.
     """
 
-    __slots__ = ("_ascii", "_cache", "_ends", "_lines", "_starts")
+    __slots__ = ("_all_ascii", "_ascii", "_ends", "_lines", "_starts")
 
     def __init__(self, lines: Sequence[SourceLine], separators: Sequence[str]) -> None:
         self._lines = lines
         self._ascii = [line.text.isascii() for line in lines]
+        self._all_ascii = all(self._ascii)
         self._starts: list[int] = []
         self._ends: list[int] = []
-        # Position objects are shared: a command starts where its first word starts.
-        self._cache: dict[int, Position] = {}
         offset = 0
         for line, separator in zip(lines, separators, strict=True):
             self._starts.append(offset)
@@ -602,35 +666,46 @@ class _Positions:
             self._ends.append(offset)
             offset += len(separator.encode("utf-8"))
 
+    def _segment(self, offset: int, is_end: bool) -> int:
+        starts = self._starts
+        if len(starts) == 1:
+            return 0
+        index = bisect_right(starts, offset) - 1
+        if index < 0:
+            return 0
+        if is_end and index > 0 and offset == starts[index]:
+            index -= 1  # an end at a segment boundary belongs to the segment before
+        return index
+
     def position(self, offset: int, is_end: bool = False) -> Position:
-        key = -offset - 1 if is_end else offset
-        found = self._cache.get(key)
-        if found is not None:
-            return found
         lines = self._lines
         if not lines:
             return Position(1, 1)
-        starts = self._starts
-        index = bisect_right(starts, offset) - 1 if len(starts) > 1 else 0
-        if index < 0:
-            index = 0
-        elif is_end and index > 0 and offset == starts[index]:
-            index -= 1  # an end at a segment boundary belongs to the segment before
+        index = self._segment(offset, is_end)
         line = lines[index]
-        within = min(offset, self._ends[index]) - starts[index]
+        within = min(offset, self._ends[index]) - self._starts[index]
         if within <= 0:
             column = 0
         elif self._ascii[index]:
             column = within
         else:
             column = len(line.text.encode("utf-8")[:within].decode("utf-8", "ignore"))
-        found = Position(line.line, line.column + column)
-        self._cache[key] = found
-        return found
+        return Position(line.line, line.column + column)
 
     def span(self, node: Node) -> Span:
-        start = self.position(node.start_byte)
-        end = self.position(node.end_byte, True)
+        start_byte = node.start_byte
+        end_byte = node.end_byte
+        if self._all_ascii and self._lines:
+            # Fast path: both ends in one ASCII segment (nearly every word).
+            index = self._segment(start_byte, False)
+            segment_start = self._starts[index]
+            if start_byte >= segment_start and end_byte <= self._ends[index]:
+                line = self._lines[index]
+                base = line.column - segment_start
+                return Span(Position(line.line, base + start_byte),
+                            Position(line.line, base + end_byte))
+        start = self.position(start_byte)
+        end = self.position(end_byte, True)
         if end.line < start.line or (end.line == start.line and end.column < start.column):
             end = start
         return Span(start, end)
@@ -1135,27 +1210,29 @@ def _respan(script: ShellScript, span: Span) -> ShellScript:
 
 
 def _replace_command(command: Command, argv: tuple[ShellWord, ...], span: Span) -> Command:
-    from dataclasses import replace
-
     return replace(command, argv=argv, span=span)
 
 
-def _heredoc_runs_as_script(instruction: Instruction) -> bool:
-    """BuildKit runs a heredoc body as the script when RUN has no other command words."""
-    text = instruction.arguments
+def _without_markers(instruction: Instruction) -> list[SourceLine]:
+    """The argument lines with each ``<<EOF`` marker blanked out (same length, same columns).
+
+    The command line is then parsed on its own: tree-sitter-bash mis-parses some heredoc
+    forms (``RUN <<EOF bash``, two heredocs joined by ``&&``), and rules do not need the
+    bodies of data heredocs (``cat <<EOF > file``).
+    """
+    lines = list(instruction.argument_lines)
     for heredoc in instruction.heredocs:
-        text = text.replace(_marker_text(instruction, heredoc.marker_span), " ", 1)
-    return not text.strip()
-
-
-def _marker_text(instruction: Instruction, span: Span) -> str:
-    for line in instruction.argument_lines:
-        if line.line == span.start.line == span.end.line:
+        span = heredoc.marker_span
+        for index, line in enumerate(lines):
+            if line.line != span.start.line or span.end.line != span.start.line:
+                continue
             start = span.start.column - line.column
             end = span.end.column - line.column
-            if 0 <= start <= end <= len(line.text):
-                return line.text[start:end]
-    return "<<"
+            if 0 <= start < end <= len(line.text):
+                text = line.text[:start] + " " * (end - start) + line.text[end:]
+                lines[index] = SourceLine(line.line, line.column, text)
+                break
+    return lines
 
 
 def _is_foreign_shebang(body: str) -> bool:
@@ -1182,8 +1259,8 @@ def parse_instruction(instruction: Instruction,
                       shell: tuple[str, ...] | None = None) -> list[ShellScript]:
     """The shell scripts a RUN executes, each with file positions.
 
-    Shell form -> one script (heredocs on the line are part of it, as bash would read them);
-    ``RUN <<EOF`` (and ``RUN bash <<EOF``) -> each heredoc body parsed as a script too;
+    Shell form -> one script (``<<EOF`` markers blanked: a data heredoc is not shell code);
+    ``RUN <<EOF`` -> each heredoc body as a script; ``RUN bash <<EOF`` -> both;
     JSON form -> the ``sh -c`` string parsed, or the argv as a single command. A non-POSIX
     ``SHELL`` (powershell, cmd) gives ``[]`` for shell and heredoc forms.
     """
@@ -1192,26 +1269,15 @@ def parse_instruction(instruction: Instruction,
     if not is_posix_shell(shell):
         return []
     scripts: list[ShellScript] = []
-    heredoc_scripts = bool(instruction.heredocs) and _heredoc_runs_as_script(instruction)
-    if not heredoc_scripts:
-        lines = list(instruction.argument_lines)
-        separators = [""] * len(lines)
-        for heredoc in instruction.heredocs:
-            # bash reads the bodies after the command line, as BuildKit passes them
-            if separators:
-                separators[-1] = "\n"
-            lines.extend(heredoc.body_lines)
-            lines.append(SourceLine(heredoc.span.end.line, 1, heredoc.delimiter))
-            separators.extend(["\n"] * (len(heredoc.body_lines) + 1))
-        if lines and separators[-1] == "\n":
-            lines.append(SourceLine(lines[-1].line, 1, ""))  # bash wants a line end after EOF
-            separators.append("")
-        if lines:
-            script = _parse(tuple(lines), separators, "shell")
-            scripts.append(script)
-            stdin = [command for command in script.commands
-                     if not command.in_substitution and _stdin_shell(command)]
-            heredoc_scripts = bool(stdin)
+    lines = _without_markers(instruction) if instruction.heredocs else instruction.argument_lines
+    heredoc_scripts = bool(instruction.heredocs)
+    if any(line.text.strip() for line in lines):
+        # BuildKit runs the heredoc bodies as the script only for ``RUN <<EOF`` alone; with a
+        # command, they are its standard input (scripts again for ``bash <<EOF``).
+        script = parse_script(lines, separator="")
+        scripts.append(script)
+        heredoc_scripts = heredoc_scripts and any(
+            not command.in_substitution and _stdin_shell(command) for command in script.commands)
     if heredoc_scripts:
         for heredoc in instruction.heredocs:
             if _is_foreign_shebang(heredoc.body):
