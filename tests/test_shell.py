@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linter.diagnostics import Position, Span
 from linter.dockerfile.ast import SourceLine
@@ -368,3 +370,28 @@ def test_heredoc_marker_before_the_command() -> None:
     assert names(cats) == ["cat", "cat"] and not cats.has_error
     assert [c.redirects for c in cats.commands] == [("/a",), ("/b",)]
     assert cats.commands[1].operator_before == "&&"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"ab -|&;()<>{}$`'\"\\\n=*é#!", "if ", " then ", " fi",
+                                 "<<EOF", "EOF"]), max_size=40).map("".join))
+def test_any_text_parses_without_raising_and_spans_point_at_the_words(text: str) -> None:
+    lines = text.split("\n")
+    parsed = script(text, line=3, column=7)
+    for command in parsed.commands:
+        options = command.options()
+        assert all(option.name.startswith("-") for option in options)
+        command.positionals()
+        command.subcommand()
+        command.unwrap()
+        for word in command.argv:
+            start, end = word.span.start, word.span.end
+            assert (start.line, start.column) <= (end.line, end.column)
+            assert 3 <= start.line <= end.line <= 3 + len(lines) - 1
+            if start.line == end.line and "\n" not in word.raw:
+                row = lines[start.line - 3]
+                offset = 7 if start.line == 3 else 1
+                assert row[start.column - offset:end.column - offset] == word.raw
+    parsed.pipelines()
+    parsed.sequences()
+    parsed.set_options()
