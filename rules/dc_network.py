@@ -230,9 +230,10 @@ class DatastoreOnPublicNetwork(Rule):
                            if any(service_mentions(s, c.name) for s in strangers)]
                 verb = ("publishes ports to the host and does not use it" if len(strangers) == 1
                         else "publish ports to the host and do not use it")
-                advice = (f"put '{datastore.name}' and its clients ({_names(clients)}) on a back "
-                          f"network with internal: true, and {_names(strangers)} on a front "
-                          "network")
+                members = (f"'{datastore.name}' and its clients ({_names(clients)})" if clients
+                           else f"'{datastore.name}' (no service here uses it)")
+                advice = (f"put {members} on a back network with internal: true, and "
+                          f"{_names(strangers)} on a front network")
                 if bridges:
                     advice += f" with {_names(bridges)} (on both networks)"
                 yield self.report(
