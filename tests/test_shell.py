@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +12,6 @@ from linter.dockerfile.parser import parse_dockerfile
 from linter.dockerfile.shell import (
     Command,
     ShellScript,
-    _parser,
     is_posix_shell,
     parse_instruction,
     parse_script,
@@ -292,41 +288,6 @@ def test_non_posix_shells_turn_shell_rules_off(shell: tuple[str, ...] | None,
     parsed = parse_dockerfile(dockerfile, "Dockerfile")
     run = parsed.instructions[1]
     assert bool(parse_instruction(run, shell)) is posix
-
-
-# -------------------------------------------------------------------------- speed
-
-
-def test_typical_run_parses_fast() -> None:
-    body = ("set -eux; apt-get update; apt-get install -y --no-install-recommends ca-certificates "
-            "curl gnupg wget; rm -rf /var/lib/apt/lists/*; "
-            "savedAptMark=\"$(apt-mark showmanual)\"; dpkgArch=\"$(dpkg --print-architecture)\"; "
-            "case \"$dpkgArch\" in amd64) arch='x86_64' ;; arm64) arch='aarch64' ;; "
-            "*) echo >&2 \"unsupported: $dpkgArch\"; exit 1 ;; esac; "
-            "wget -O /tmp/x.tgz \"https://example.com/x-${VERSION}-${arch}.tgz\"; "
-            "tar -xzf /tmp/x.tgz -C /usr/local --strip-components=1; rm /tmp/x.tgz; "
-            "apt-mark auto '.*' > /dev/null; apt-mark manual $savedAptMark; "
-            "apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false")
-    assert 550 <= len(body) <= 700
-    lines = [SourceLine(2, 5, body)]
-    parse_script(lines)
-    raw_parser = _parser()
-    source = body.encode()
-
-    def best(work: Callable[[], object]) -> float:
-        timings = []
-        for _ in range(5):
-            start = time.perf_counter()
-            for _ in range(40):
-                work()
-            timings.append(time.perf_counter() - start)
-        return min(timings) / 40
-
-    # Relative to tree-sitter's own parse, so that a loaded machine does not fail the test:
-    # the Python walk must stay within a small factor of the C parser.
-    tree_sitter_alone = best(lambda: raw_parser.parse(source))
-    full = best(lambda: parse_script(lines))
-    assert full < 25 * tree_sitter_alone, (full, tree_sitter_alone)
 
 
 @pytest.mark.parametrize(("text", "program", "args", "env"), [
