@@ -33,7 +33,12 @@ class Finding:
 
 @dataclass(slots=True)
 class Tally:
-    """Counts for one shiplint code: peer, ours, matched, and the unmatched findings."""
+    """Counts for one shiplint code: peer, ours, matched, and the unmatched findings.
+
+    `ours_extra` / `peer_extra` count unmatched findings on an anchor where the other tool
+    reported the same code too (one finding per package or command against one per
+    instruction); `peer_blind` counts our unmatched findings in files the peer could not read.
+    """
 
     peer: int = 0
     ours: int = 0
@@ -41,6 +46,9 @@ class Tally:
     same_line: int = 0
     peer_only: list[Finding] = field(default_factory=list)
     ours_only: list[Finding] = field(default_factory=list)
+    ours_extra: int = 0
+    peer_extra: int = 0
+    peer_blind: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +107,13 @@ def timed(
     return best, result
 
 
-def match(peer: Iterable[Finding], ours: Iterable[Finding]) -> dict[str, Tally]:
-    """Pair findings with the same code, file and anchor; exact lines are paired first."""
+def match(
+    peer: Iterable[Finding], ours: Iterable[Finding], blind: frozenset[str] = frozenset()
+) -> dict[str, Tally]:
+    """Pair findings with the same code, file and anchor; exact lines are paired first.
+
+    `blind` holds the files the peer could not parse: our findings there are counted apart.
+    """
     buckets: dict[tuple[str, str, str], tuple[list[Finding], list[Finding]]] = defaultdict(
         lambda: ([], [])
     )
@@ -109,7 +122,7 @@ def match(peer: Iterable[Finding], ours: Iterable[Finding]) -> dict[str, Tally]:
     for finding in ours:
         buckets[(finding.code, finding.path, finding.anchor)][1].append(finding)
     tallies: dict[str, Tally] = defaultdict(Tally)
-    for (code, _path, _anchor), (theirs, mine) in buckets.items():
+    for (code, path, _anchor), (theirs, mine) in buckets.items():
         tally = tallies[code]
         tally.peer += len(theirs)
         tally.ours += len(mine)
@@ -125,34 +138,55 @@ def match(peer: Iterable[Finding], ours: Iterable[Finding]) -> dict[str, Tally]:
                 rest.append(finding)
         paired = min(len(left), len(rest))
         tally.both += paired
-        tally.peer_only.extend(left[paired:])
-        tally.ours_only.extend(rest[paired:])
+        left, rest = left[paired:], rest[paired:]
+        if mine:
+            tally.peer_extra += len(left)
+        else:
+            tally.peer_only.extend(left)
+        if theirs:
+            tally.ours_extra += len(rest)
+        elif path in blind:
+            tally.peer_blind += len(rest)
+        else:
+            tally.ours_only.extend(rest)
     return dict(tallies)
 
 
 def print_table(
     title: str, tallies: dict[str, Tally], labels: dict[str, str], peer_name: str, examples: int
 ) -> None:
-    """Per-code table (both / peer-only / shiplint-only), then a few unmatched examples."""
+    """Per-code table (both / peer-only / shiplint-only), then a few unmatched examples.
+
+    Columns: findings of each tool; `both` matched on the same anchor (`line=` of them on the
+    very same line); `+peer`/`+ours` extra findings on an anchor both tools flagged;
+    `blind` ours in files the peer could not parse; then the real disagreements.
+    """
     print(f"\n## {title}\n")
-    head = f"{'code':<14} {'aliases':<34} {peer_name:>8} {'shiplint':>8} {'both':>6}"
-    print(f"{head} {'line=':>6} {'peer-only':>9} {'ours-only':>9}")
+    print(
+        f"{'code':<14} {'aliases':<30} {peer_name[:8]:>8} {'shiplint':>8} {'both':>6} {'line=':>6}"
+        f" {'+peer':>6} {'+ours':>6} {'blind':>6} {'peer-only':>9} {'ours-only':>9}"
+    )
     totals = Tally()
     for code in sorted(tallies):
         t = tallies[code]
         print(
-            f"{code:<14} {labels.get(code, '')[:34]:<34} {t.peer:>8} {t.ours:>8} {t.both:>6}"
-            f" {t.same_line:>6} {len(t.peer_only):>9} {len(t.ours_only):>9}"
+            f"{code:<14} {labels.get(code, '')[:30]:<30} {t.peer:>8} {t.ours:>8} {t.both:>6}"
+            f" {t.same_line:>6} {t.peer_extra:>6} {t.ours_extra:>6} {t.peer_blind:>6}"
+            f" {len(t.peer_only):>9} {len(t.ours_only):>9}"
         )
         totals.peer += t.peer
         totals.ours += t.ours
         totals.both += t.both
         totals.same_line += t.same_line
+        totals.peer_extra += t.peer_extra
+        totals.ours_extra += t.ours_extra
+        totals.peer_blind += t.peer_blind
         totals.peer_only.extend(t.peer_only)
         totals.ours_only.extend(t.ours_only)
     print(
-        f"{'TOTAL':<14} {'':<34} {totals.peer:>8} {totals.ours:>8} {totals.both:>6}"
-        f" {totals.same_line:>6} {len(totals.peer_only):>9} {len(totals.ours_only):>9}"
+        f"{'TOTAL':<14} {'':<30} {totals.peer:>8} {totals.ours:>8} {totals.both:>6}"
+        f" {totals.same_line:>6} {totals.peer_extra:>6} {totals.ours_extra:>6}"
+        f" {totals.peer_blind:>6} {len(totals.peer_only):>9} {len(totals.ours_only):>9}"
     )
     if examples <= 0:
         return
