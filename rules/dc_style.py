@@ -79,8 +79,9 @@ class ImageWithoutDigest(Rule):
     description = (
         "Tags can be re-pushed: `nginx:1.27` today and next month may be different images. "
         "Only a digest (`nginx:1.27@sha256:...`) names exactly one image, which makes "
-        "deployments reproducible and protects against a compromised registry tag. Off by "
-        "default: digests need a bot (Renovate, Dependabot) to stay current."
+        "deployments reproducible and protects against a compromised registry tag. Images "
+        "without a tag or with a moving tag are left to DC500. Off by default: digests need a "
+        "bot (Renovate, Dependabot) to stay current."
     )
     bad = "services:\n  web:\n    image: nginx:1.27\n"
     good = (
@@ -97,6 +98,8 @@ class ImageWithoutDigest(Rule):
             if found is None or service.get("build") is not None:
                 continue
             node, image = found
+            if image.tag is None or image.tag.lower() in MUTABLE_TAGS:
+                continue  # DC500 already says so (compose-lint reports CL-0004 alone too)
             if not image.digest and not image.has_variables:
                 yield self.report(node.path, node.span,
                                   f"image {image.text!r} is not pinned by digest")
