@@ -17,10 +17,11 @@ whose values failed) is reduced to the keys the schema does not know.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import re
 from collections.abc import Iterable, Iterator
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from linter.compose.model import ComposeProblem
@@ -37,10 +38,29 @@ _BRANCHING = ("oneOf", "anyOf")
 _KEY_ERRORS = ("additionalProperties", "unevaluatedProperties")
 
 
+def _schema_path() -> Path:
+    spec = importlib.util.find_spec(SCHEMA_PACKAGE)
+    if spec is not None and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            candidate = Path(folder, SCHEMA_RESOURCE)
+            if candidate.is_file():
+                return candidate
+    # An unusual installation (a zip, say): let importlib.resources find it.
+    from importlib import resources
+
+    with resources.as_file(resources.files(SCHEMA_PACKAGE).joinpath(SCHEMA_RESOURCE)) as path:
+        return Path(path)
+
+
 @functools.lru_cache(maxsize=1)
 def load_schema() -> dict[str, Any]:
-    """The compose-spec schema shipped by check-jsonschema."""
-    text = resources.files(SCHEMA_PACKAGE).joinpath(SCHEMA_RESOURCE).read_text("utf-8")
+    """The compose-spec schema shipped by check-jsonschema.
+
+    The file is found through the package's import spec, without importing the package:
+    check-jsonschema's ``__init__`` loads its whole command line (click, requests), about
+    300 ms that a linter run must not pay.
+    """
+    text = _schema_path().read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
