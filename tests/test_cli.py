@@ -235,3 +235,59 @@ def test_installed_command_and_module(project: Path) -> None:
     version = subprocess.run(["shiplint", "--version"], capture_output=True, text=True,
                              timeout=60)
     assert version.returncode == 0 and version.stdout.startswith("shiplint ")
+
+
+def test_compose_suppressions_before_and_at_line_end(project: Path) -> None:
+    base = "services:\n  web:\n    image: nginx:1.27\n"
+    write_files(project, {
+        "a/compose.yaml": base + "    privileged: true  # shiplint: ignore[CL-0002]\n",
+        "b/compose.yaml": base + "    # shiplint: ignore[privileged-service]\n    privileged: true\n",
+        "c/compose.yaml": base + "    privileged: true\n",
+        "d/compose.yaml": "# dclint disable-file\n" + base + "    privileged: true\n",
+    })
+    findings = lint_json(project, ["--select", "CL-0002"])
+    assert {f["path"] for f in findings} == {"c/compose.yaml"}
+
+
+def test_buildkit_check_skip_directive(project: Path) -> None:
+    write_files(project, {
+        "a.Dockerfile": "# check=skip=MaintainerDeprecated\nFROM alpine:3.20\n"
+                        "MAINTAINER x@example.com\n",
+        "b.Dockerfile": "# check=skip=all\nFROM alpine:3.20\nMAINTAINER x@example.com\n",
+        "c.Dockerfile": MAINTAINER,
+    })
+    findings = lint_json(project, ["--select", "DL4000"])
+    assert {f["path"] for f in findings} == {"c.Dockerfile"}
+
+
+def test_github_format_is_the_default_in_actions(project: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    write_files(project, {"Dockerfile": MAINTAINER})
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    _, out, _ = run_cli(project, ["check", "--select", "DL4000"])
+    assert out.startswith("::warning file=Dockerfile,line=2")
+
+
+def test_no_color_is_honoured(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter.cli import _use_color
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert _use_color(Terminal())  # type: ignore[arg-type]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not _use_color(Terminal())  # type: ignore[arg-type]
+
+
+def test_alias_bomb_is_a_finding(project: Path) -> None:
+    levels = ["a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"]
+    for index, name in enumerate("bcdefghi"):
+        previous = "abcdefghi"[index]
+        levels.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    write_files(project, {"compose.yaml": "\n".join(levels) + "\nservices: {}\n"})
+    code, out, err = run_cli(project, ["check", "--format", "json"])
+    assert code == 1 and "Traceback" not in err
+    assert any("alias" in f["message"].lower() for f in json.loads(out))
