@@ -241,7 +241,8 @@ def test_compose_suppressions_before_and_at_line_end(project: Path) -> None:
     base = "services:\n  web:\n    image: nginx:1.27\n"
     write_files(project, {
         "a/compose.yaml": base + "    privileged: true  # shiplint: ignore[CL-0002]\n",
-        "b/compose.yaml": base + "    # shiplint: ignore[privileged-service]\n    privileged: true\n",
+        "b/compose.yaml": base + "    # shiplint: ignore[privileged-service]\n"
+                                 "    privileged: true\n",
         "c/compose.yaml": base + "    privileged: true\n",
         "d/compose.yaml": "# dclint disable-file\n" + base + "    privileged: true\n",
     })
