@@ -8,11 +8,7 @@ to its exact line and column, continuation lines and heredoc bodies included.
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +100,8 @@ def _shebang(shell: tuple[str, ...] | None) -> str:
 
 def find_shellcheck(configured: str | None) -> str | None:
     """The shellcheck binary: the configured path, PATH, or beside this Python (a venv)."""
+    import shutil
+
     if configured:
         return configured if Path(configured).is_file() else shutil.which(configured)
     found = shutil.which("shellcheck")
@@ -148,6 +146,8 @@ class ShellCheck(Rule):
                               "`shellcheck` on PATH) to check RUN scripts.",
                               severity=Severity.ERROR)
             return
+        import subprocess  # only runs with --shellcheck pay for it
+
         try:
             comments = _run(binary, jobs)
         except (OSError, subprocess.SubprocessError, ValueError) as error:
@@ -211,6 +211,10 @@ def _job(script: ShellScript, shell: tuple[str, ...] | None, exports: list[str])
 
 def _run(binary: str, jobs: Sequence[_Job]) -> list[dict[str, object]]:
     """Run ShellCheck once over every script; its json1 comments."""
+    import json
+    import subprocess
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="shiplint-sc-") as folder:
         names = []
         for index, job in enumerate(jobs):

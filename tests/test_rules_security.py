@@ -132,7 +132,7 @@ def test_shellcheck_runs_once_per_dockerfile(monkeypatch: pytest.MonkeyPatch) ->
         calls.append(args)
         return real(args, **kwargs)
 
-    monkeypatch.setattr(df_shellcheck.subprocess, "run", counting)
+    monkeypatch.setattr(subprocess, "run", counting)
     text = "FROM debian:12\n" + "".join(f"RUN echo $x{n}\n" for n in range(6))
     found = _shellcheck(text)
     assert len(calls) == 1
