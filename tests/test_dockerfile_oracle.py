@@ -67,6 +67,11 @@ def _yaml_texts(path: Path, relative: str) -> list[tuple[str, str]]:
 
 
 SAMPLES: dict[str, str] = {
+    "escaped escape ends the line": "FROM a\nRUN echo y\\\\\nRUN echo b\n",
+    "three escapes end the line": "FROM a\nRUN echo y\\\\\\\nRUN echo b\n",
+    "windows path list then blank line": (
+        "FROM a\nCOPY x \\\n\tC:\\\\y.dll \\\n\tC:\\\\y\\\\\n\n# c\nENV A 1\n"
+    ),
     "simple": "FROM alpine:3.20\nRUN echo hi\nCMD [\"sh\"]\n",
     "lowercase": "from alpine\n  run echo hi\nonbuild run echo x\nFROM\talpine\n",
     "crlf": "FROM alpine\r\nRUN a \\\r\n  b\r\nCMD [\"x\"]\r\n",

@@ -48,7 +48,13 @@ def word_pattern(escape: str) -> re.Pattern[str]:
 
 @lru_cache(maxsize=4)
 def continuation_pattern(escape: str) -> re.Pattern[str]:
-    return re.compile(re.escape(escape) + r"[ \t]*$")
+    """A line continues when it ends with one escape character that is not itself escaped.
+
+    BuildKit ends ``C:\\Windows\\`` (an escaped backslash, common in Windows images) there;
+    checked against BuildKit's parser with one to four trailing escapes.
+    """
+    escaped = re.escape(escape)
+    return re.compile(rf"(?<!{escaped}){escaped}[ \t]*$")
 
 
 def match_directive(stripped: str) -> tuple[str, str] | None:
