@@ -105,6 +105,9 @@ class AptGetMissingYes(_PackageRule):
     def fine(self, command: Cmd, invocation: Invocation) -> bool:
         if invocation.has("-y", "--yes", "--assume-yes", "--force-yes"):
             return True
+        if invocation.has("-s", "--simulate", "--just-print", "--dry-run", "--recon",
+                          "--no-act"):
+            return True  # a simulation changes nothing and never asks (postgres image)
         if invocation.count("-q", "--quiet") >= 2 or any(
                 option.name in {"-q", "--quiet"} and option.value == "2"
                 for option in invocation.options):

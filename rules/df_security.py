@@ -321,6 +321,11 @@ _APT_UNSIGNED_CONFIG = ("apt::get::allowunauthenticated=", "acquire::allowinsecu
 _RPM_UNSIGNED = frozenset({"--nosignature", "--nodigest", "--nofiledigest", "--noverify"})
 
 
+def _local_package(text: str) -> bool:
+    """A package file built or copied into the image itself: nothing is downloaded unsigned."""
+    return text.startswith(("/", "./", "../", "$")) or text.endswith(".apk")
+
+
 def _unsigned(command: Command, start: int) -> tuple[Span, str] | None:
     argv = command.argv[start:]
     texts = [word.text for word in argv]
@@ -347,12 +352,15 @@ def _unsigned(command: Command, start: int) -> tuple[Span, str] | None:
             if text in _RPM_UNSIGNED:
                 return argv[index].span, f"rpm {text} skips package verification"
     if program == "apk":
+        packages = [text for text in texts[1:] if not text.startswith("-") and text != "add"]
+        local = bool(packages) and all(_local_package(text) for text in packages)
         for index, text in enumerate(lowered):
-            if text == "--allow-untrusted":
+            if text == "--allow-untrusted" and not local:
                 return argv[index].span, "apk --allow-untrusted installs unsigned packages"
     if program in ("echo", "printf", "tee"):
         for index, text in enumerate(lowered):
-            if "[trusted=yes" in text or " trusted=yes" in text:
+            local_source = "file:" in text or "copy:" in text
+            if ("[trusted=yes" in text or " trusted=yes" in text) and not local_source:
                 return argv[index].span, "an apt source marked trusted=yes skips signature checks"
     return None
 

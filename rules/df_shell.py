@@ -432,6 +432,21 @@ def _world_writable(mode: str) -> bool:
     return False
 
 
+def _removed_later(found: RunCommand, targets: set[str]) -> bool:
+    """The paths are a scratch folder that a later command of the same RUN deletes."""
+    if not targets:
+        return False
+    removed: set[str] = set()
+    seen = False
+    for command in found.script.commands:
+        if command is found.command:
+            seen = True
+            continue
+        if seen and command.program == "rm":
+            removed.update(word.raw for word in command.argv[1:])
+    return targets <= removed
+
+
 class ChmodWorldWritable(Rule):
     code = "DF608"
     name = "chmod-world-writable"
@@ -443,7 +458,8 @@ class ChmodWorldWritable(Rule):
         "replace those files: a compromise of one service becomes a compromise of the image's "
         "programs. Give the directory to the user that needs it (`chown app:app`, "
         "`COPY --chown`) and keep the mode at 755/775. Sticky shared directories "
-        "(`chmod 1777 /tmp/x`) are accepted."
+        "(`chmod 1777 /tmp/x`) and scratch folders the same RUN deletes (as the official nginx "
+        "image does with its `mktemp -d` build folder) are accepted."
     )
     bad = "FROM debian:12\nRUN mkdir /data && chmod -R 777 /data\n"
     good = "FROM debian:12\nRUN mkdir /data && chown -R 1000:1000 /data && chmod 755 /data\n"
@@ -460,7 +476,8 @@ class ChmodWorldWritable(Rule):
             if not positionals or not positionals[0].literal:
                 continue
             mode = positionals[0]
-            if _world_writable(mode.text):
+            targets = {word.raw for word in positionals[1:]}
+            if _world_writable(mode.text) and not _removed_later(found, targets):
                 yield self.report(context.path, mode.span,
                                   f"chmod {mode.text} lets every user in the container modify "
                                   "these files; chown them to the user that needs them instead.")

@@ -393,6 +393,8 @@ def _is_sdk_image(repository: str, tag: str | None) -> bool:
     if repository.endswith("dotnet/sdk") or repository.endswith("dotnet/core/sdk"):
         return True
     last = repository.rsplit("/", 1)[-1]
+    if last == "buildpack-deps" and (tag or "").lower().endswith(("-scm", "-curl")):
+        return False  # the curl and scm variants hold no compiler (official golang image)
     if last in _SDK_REPOSITORIES:
         return True
     if last in _JDK_REPOSITORIES:
