@@ -432,7 +432,7 @@ def _world_writable(mode: str) -> bool:
     return False
 
 
-def _removed_later(found: RunCommand, targets: set[str]) -> bool:
+def _scratch_folder(found: RunCommand, targets: set[str]) -> bool:
     """The paths are a scratch folder that a later command of the same RUN deletes."""
     if not targets:
         return False
@@ -477,7 +477,7 @@ class ChmodWorldWritable(Rule):
                 continue
             mode = positionals[0]
             targets = {word.raw for word in positionals[1:]}
-            if _world_writable(mode.text) and not _removed_later(found, targets):
+            if _world_writable(mode.text) and not _scratch_folder(found, targets):
                 yield self.report(context.path, mode.span,
                                   f"chmod {mode.text} lets every user in the container modify "
                                   "these files; chown them to the user that needs them instead.")
