@@ -100,3 +100,16 @@ def test_jsonschema_is_not_imported_by_the_loader() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_repeated_list_items_point_at_the_repeat() -> None:
+    from linter.compose.loader import load_compose_text
+    from linter.compose.schema import validate_tree
+
+    text = ("services:\n  web:\n    image: nginx:1.27\n    environment:\n"
+            "      - TZ=UTC\n      - A=1\n      - TZ=UTC\n")
+    root = load_compose_text(text, "compose.yaml").root
+    assert root is not None
+    problems = validate_tree(root)
+    assert [(p.span.start.line, p.message) for p in problems] == [
+        (7, "services.web.environment: 'TZ=UTC' is listed twice")]

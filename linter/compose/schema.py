@@ -261,6 +261,18 @@ def _message(error: ValidationError) -> str:
     return str(error.message)
 
 
+def _repeated(items: list[object]) -> list[int]:
+    """Indexes of the items equal to an earlier one (the repeats, not the first)."""
+    seen: list[object] = []
+    repeats = []
+    for index, item in enumerate(items):
+        if item in seen:
+            repeats.append(index)
+        else:
+            seen.append(item)
+    return repeats
+
+
 def _short(value: object) -> str:
     text = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -299,6 +311,11 @@ def validate_tree(root: MappingNode) -> list[ComposeProblem]:
                 continue
             if error.validator == "required":
                 add(_locate(root, path, key=False), f"{where}: {error.message}")
+                continue
+            if error.validator == "uniqueItems" and isinstance(error.instance, list):
+                for index in _repeated(error.instance):
+                    add(_locate(root, [*path, index], key=False),
+                        f"{where}: {_short(error.instance[index])} is listed twice")
                 continue
             add(_locate(root, path, key=False), f"{where}: {_message(error)}")
     problems.sort(key=lambda problem: (problem.path, problem.span.start))
