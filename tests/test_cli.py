@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.lintrun import lint_json, run_cli, write_files
+from lintrun import lint_json, run_cli, write_files
 
 MAINTAINER = "FROM alpine:3.20\nMAINTAINER someone@example.com\nCMD [\"sh\"]\n"
 

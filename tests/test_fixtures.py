@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-
-from tests.lintrun import lint_json, run_cli, write_files
+from lintrun import lint_json, run_cli, write_files
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -9,9 +9,10 @@ import os
 import re
 from pathlib import Path
 
+from lintrun import run_cli
+
 from linter.docs import README_BEGIN, README_END, rules_table
 from linter.registry import default_registry
-from tests.lintrun import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
