@@ -25,6 +25,7 @@ from linter import (
 from linter.compose.nodes import MappingNode, Node, Pair, ScalarNode, SequenceNode
 
 from ._compose_helpers import parse_port, scalar_text, service_image
+from ._reorder import reorder_fix, sorted_order
 
 # ---------------------------------------------------------------------------------------------
 # Pinning
@@ -300,6 +301,7 @@ class UnsortedDependencies(Rule):
         "  db:\n    image: postgres:16\n  redis:\n    image: redis:7\n"
     )
     target = Target.COMPOSE
+    fixable = Fixable.SOMETIMES
     aliases = ("service-dependencies-alphabetical-order",)
     enabled_by_default = False
 
@@ -316,9 +318,11 @@ class UnsortedDependencies(Rule):
             else:
                 continue
             if not _is_sorted(names):
+                order = sorted_order([_natural_key(name) for name in names])
+                fix = reorder_fix(context.project, value, order, "sort depends_on")
                 yield self.report(pair.key.path, pair.key.span,
                                   f"depends_on of {service.name!r} is not sorted: "
-                                  f"{', '.join(sorted(names, key=_natural_key))}")
+                                  f"{', '.join(sorted(names, key=_natural_key))}", fix)
 
 
 SERVICE_KEY_GROUPS: tuple[tuple[str, ...], ...] = (
@@ -388,6 +392,7 @@ class UnsortedPorts(Rule):
     bad = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8443:443\", \"8080:80\"]\n"
     good = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\", \"8443:443\"]\n"
     target = Target.COMPOSE
+    fixable = Fixable.SOMETIMES
     aliases = ("service-ports-alphabetical-order",)
     enabled_by_default = False
 
@@ -398,8 +403,11 @@ class UnsortedPorts(Rule):
                 continue
             keys = [_port_sort_text(item) for item in pair.value.items]
             if not _is_sorted(keys):
+                order = sorted_order([_natural_key(key) for key in keys])
+                fix = reorder_fix(context.project, pair.value, order, "sort the ports")
                 yield self.report(pair.key.path, pair.key.span,
-                                  f"ports of {service.name!r} are not sorted by published port")
+                                  f"ports of {service.name!r} are not sorted by published port",
+                                  fix)
 
 
 def _port_sort_text(item: Node) -> str:
