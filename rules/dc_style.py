@@ -360,6 +360,7 @@ class ServiceKeysOrder(Rule):
     bad = "services:\n  web:\n    ports: [\"8080:80\"]\n    image: nginx:1.27\n"
     good = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n"
     target = Target.COMPOSE
+    fixable = Fixable.SOMETIMES
     aliases = ("service-keys-order",)
     enabled_by_default = False
 
@@ -371,12 +372,24 @@ class ServiceKeysOrder(Rule):
             order = expected_key_order(keys)
             rank = {key: index for index, key in enumerate(order)}
             previous = -1
+            fix = _service_keys_fix(context, service.node, pairs, keys)
             for pair, key in zip(pairs, keys, strict=True):
                 if rank[key] < previous:
                     yield self.report(pair.key.path, pair.key.span,
                                       f"key {key!r} of service {service.name!r} is out of "
-                                      f"order; expected: {', '.join(order)}")
+                                      f"order; expected: {', '.join(order)}", fix)
+                    fix = None  # one fix per service, on its first finding
                 previous = rank[key]
+
+
+def _service_keys_fix(context: ComposeContext, node: MappingNode, pairs: Sequence[Pair],
+                      keys: Sequence[str]) -> Fix | None:
+    """Reorder the service's keys, when every key of the service is written right here."""
+    if len(pairs) != len(node.pairs):
+        return None  # keys merged from another file, an anchor or `extends`
+    order = sorted_order([(0, _KEY_RANK[key], "") if key in _KEY_RANK else (1, 0, key)
+                          for key in keys])
+    return reorder_fix(context.project, node, order, "put the service's keys in order")
 
 
 class UnsortedPorts(Rule):
@@ -434,6 +447,7 @@ class UnsortedServices(Rule):
     bad = "services:\n  web:\n    image: nginx:1.27\n  db:\n    image: postgres:16\n"
     good = "services:\n  db:\n    image: postgres:16\n  web:\n    image: nginx:1.27\n"
     target = Target.COMPOSE
+    fixable = Fixable.SOMETIMES
     aliases = ("services-alphabetical-order",)
     enabled_by_default = False
 
@@ -443,13 +457,16 @@ class UnsortedServices(Rule):
             if not isinstance(services, MappingNode):
                 continue
             seen: list[str] = []
+            order = sorted_order([_natural_key(str(pair.key.value)) for pair in services.pairs])
+            fix = reorder_fix(context.project, services, order, "sort the services")
             for pair in services.pairs:
                 name = str(pair.key.value)
                 later = [other for other in seen if _natural_key(other) > _natural_key(name)]
                 if later:
                     first = min(later, key=_natural_key)
                     yield self.report(pair.key.path, pair.key.span,
-                                      f"service {name!r} should come before {first!r}")
+                                      f"service {name!r} should come before {first!r}", fix)
+                    fix = None  # one fix for the whole mapping, on its first finding
                 seen.append(name)
 
 
@@ -472,6 +489,7 @@ class TopLevelOrder(Rule):
     bad = "volumes:\n  data:\nservices:\n  web:\n    image: nginx:1.27\n"
     good = "services:\n  web:\n    image: nginx:1.27\nvolumes:\n  data:\n"
     target = Target.COMPOSE
+    fixable = Fixable.SOMETIMES
     aliases = ("top-level-properties-order",)
     enabled_by_default = False
 
@@ -484,6 +502,7 @@ class TopLevelOrder(Rule):
             extensions = sorted(key for key in keys if key.startswith("x-"))
             order = [*extensions, *TOP_LEVEL_ORDER]
             previous = -1
+            fix = _top_level_fix(context, compose_file.root, keys, order)
             for pair, key in zip(pairs, keys, strict=True):
                 if key not in order:
                     continue  # unknown keys are the schema rule's business
@@ -491,9 +510,20 @@ class TopLevelOrder(Rule):
                 if rank < previous:
                     yield self.report(pair.key.path, pair.key.span,
                                       f"top-level key {key!r} is out of order; expected: "
-                                      f"{', '.join(k for k in order if k in keys)}")
+                                      f"{', '.join(k for k in order if k in keys)}", fix)
+                    fix = None  # one fix for the whole file, on its first finding
                 else:
                     previous = rank
+
+
+def _top_level_fix(context: ComposeContext, root: MappingNode, keys: Sequence[str],
+                   order: Sequence[str]) -> Fix | None:
+    """Reorder the top-level keys; none when a key has no place in the order (unknown)."""
+    if len(keys) != len(root.pairs) or any(key not in order for key in keys):
+        return None
+    permutation = sorted_order([order.index(key) for key in keys])
+    return reorder_fix(context.project, root, permutation, "put the top-level keys in order",
+                       top_level=True)
 
 
 RULES = (
