@@ -1,4 +1,5 @@
-"""Text fixes that move whole entries of a block mapping or sequence, keeping every byte.
+"""Text fixes on block mappings and sequences (move whole entries, append one), keeping every
+other byte.
 
 The ordering rules and the no-new-privileges fix edit compose files as text, because a YAML
 round trip would lose comments, quoting and layout. They only act when the layout is certain:
@@ -99,6 +100,7 @@ class _Layout:
 
     lines: list[str]
     blocks: list[tuple[int, int]]  # (first line with leading comments, last body line)
+    indent: int  # of the keys, or of the dashes of a sequence
 
 
 def _head_indent(source_lines: Sequence[str], head: Position, sequence: bool) -> int | None:
@@ -166,7 +168,7 @@ def _layout(source: str, container: Node, entries: Sequence[tuple[Node, ...]],
     anchors = _anchor_lines(source)
     if anchors is None or any(first_line <= line <= last_line for line in anchors):
         return None
-    return _Layout(lines, blocks)
+    return _Layout(lines, blocks, indent)
 
 
 def _siblings_only(region: Sequence[str], first_line: int, indent: int,
@@ -228,3 +230,54 @@ def reorder_fix(project: ComposeProject, container: Node, order: Sequence[int], 
 def sorted_order(keys: Sequence[Any]) -> list[int]:
     """The stable permutation that sorts ``keys`` (mutually comparable values)."""
     return sorted(range(len(keys)), key=lambda index: keys[index])
+
+
+def _insert_after(layout: _Layout, lines_to_add: Sequence[str]) -> Edit:
+    """An edit that adds whole lines after the collection's last entry."""
+    lines = layout.lines
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    last = layout.blocks[-1][1]
+    if last == len(lines) and not lines[-1].endswith("\n"):
+        text = "".join(newline + line for line in lines_to_add)
+        return Edit(Span(Position(last, len(lines[-1]) + 1), Position(last, len(lines[-1]) + 1)),
+                    text)
+    at = Position(last + 1, 1)
+    return Edit(Span(at, at), "".join(line + newline for line in lines_to_add))
+
+
+def append_item_fix(project: ComposeProject, sequence: Node, item: str, title: str) -> Fix | None:
+    """Append ``- item`` to a block sequence, at the indentation of its other items."""
+    entries = _entries(sequence)
+    source = source_of(project, sequence.path)
+    if not entries or source is None:
+        return None
+    layout = _layout(source, sequence, entries, top_level=False)
+    if layout is None:
+        return None
+    edit = _insert_after(layout, [f"{' ' * layout.indent}- {item}"])
+    return Fix(title, (edit,), Applicability.UNSAFE)
+
+
+def add_key_fix(project: ComposeProject, mapping: Node, parent: ScalarNode,
+                lines_to_add: Sequence[str], title: str) -> Fix | None:
+    """Add a key after a block mapping's last entry, at the indentation of its other keys.
+
+    ``lines_to_add`` are written relative to the mapping: each leading two-space step becomes
+    one step of the file's own indentation (the distance from ``parent``'s key to its keys).
+    """
+    entries = _entries(mapping)
+    source = source_of(project, mapping.path)
+    if not entries or source is None or parent.path != mapping.path:
+        return None
+    layout = _layout(source, mapping, entries, top_level=False)
+    if layout is None:
+        return None
+    step = layout.indent - (parent.span.start.column - 1)
+    if step <= 0:
+        return None
+    added = []
+    for line in lines_to_add:
+        stripped = line.lstrip(" ")
+        depth = (len(line) - len(stripped)) // 2
+        added.append(" " * (layout.indent + depth * step) + stripped)
+    return Fix(title, (_insert_after(layout, added),), Applicability.UNSAFE)

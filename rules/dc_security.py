@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
-from linter import ComposeContext, Diagnostic, Rule, Severity, Target
+from linter import ComposeContext, Diagnostic, Fix, Fixable, Rule, Severity, Target
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -32,6 +33,7 @@ from ._compose_security_helpers import (
     token_format,
     url_password,
 )
+from ._reorder import add_key_fix, append_item_fix
 
 
 class _ServiceRule(Rule):
@@ -606,8 +608,14 @@ class NoNewPrivilegesMissing(_ServiceRule):
         "services:\n  app:\n    image: alpine:3.20\n    security_opt:\n"
         "      - no-new-privileges:true\n"
     )
+    fixable = Fixable.SOMETIMES
     aliases = ("CL-0003",)
     enabled_by_default = False
+
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        for service in context.project.services.values():
+            for diagnostic in self.check_service(service):
+                yield replace(diagnostic, fix=_no_new_privileges_fix(context, service))
 
     def check_service(self, service: Service) -> Iterator[Diagnostic]:
         for name, value, _node in _security_options(service):
@@ -617,6 +625,28 @@ class NoNewPrivilegesMissing(_ServiceRule):
             service.path, service.key.span,
             f"service '{service.name}' does not set security_opt no-new-privileges:true",
         )
+
+
+_NO_NEW_PRIVILEGES = "no-new-privileges:true"
+
+
+def _no_new_privileges_fix(context: ComposeContext, service: Service) -> Fix | None:
+    """Add the option to the service's own block list, or a new `security_opt` key.
+
+    Unsafe: a program that relies on setuid (sudo, su, some entrypoints) stops working.
+    No fix when the service already names no-new-privileges (set to false: a choice), or
+    when the layout is not plain block YAML written in one file.
+    """
+    if any(name == "no-new-privileges" for name, _, _ in _security_options(service)):
+        return None
+    title = f"add `{_NO_NEW_PRIVILEGES}` to security_opt"
+    pair = service.node.pair("security_opt")
+    if pair is None:
+        return add_key_fix(context.project, service.node, service.key,
+                           ["security_opt:", f"  - {_NO_NEW_PRIVILEGES}"], title)
+    if pair.merged or not isinstance(pair.value, SequenceNode):
+        return None
+    return append_item_fix(context.project, pair.value, _NO_NEW_PRIVILEGES, title)
 
 
 class CapDropAllMissing(_ServiceRule):
