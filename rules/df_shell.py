@@ -423,13 +423,17 @@ def _world_writable(mode: str) -> bool:
             return False
         value = int(mode, 8)
         return bool(value & 0o002) and not value & 0o1000
+    writable = sticky = False
     for clause in mode.split(","):
         who, _sep, rest = clause.partition("+")
-        if not _sep or "w" not in rest.split("-")[0]:
+        if not _sep:
             continue
-        if "o" in who or "a" in who:
-            return "t" not in rest
-    return False
+        added = rest.split("-")[0]
+        if "t" in added:
+            sticky = True  # `o+t` anywhere in the mode makes it a shared sticky folder (1777)
+        if "w" in added and (not who or "o" in who or "a" in who):
+            writable = True
+    return writable and not sticky
 
 
 def _scratch_folder(found: RunCommand, targets: set[str]) -> bool:
