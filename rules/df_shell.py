@@ -431,7 +431,7 @@ def _world_writable(mode: str) -> bool:
         added = rest.split("-")[0]
         if "t" in added:
             sticky = True  # `o+t` anywhere in the mode makes it a shared sticky folder (1777)
-        if "w" in added and (not who or "o" in who or "a" in who):
+        if "w" in added and ("o" in who or "a" in who):  # a bare +w obeys the umask
             writable = True
     return writable and not sticky
 
