@@ -792,7 +792,19 @@ class SecretInEnvironment(_ServiceRule):
     def check_service(self, service: Service) -> Iterator[Diagnostic]:
         node = service.get("environment")
         for entry in key_value_entries(node):
-            if entry.value is None or "$" in _written(entry.node):
+            if entry.value is None:
+                continue
+            written = _written(entry.node)
+            if "$" in written:
+                default = _literal_default(written)
+                if default is not None and secret_key(entry.key) and \
+                        literal_secret_value(default):
+                    yield self.report(
+                        entry.node.path, entry.value_span,
+                        f"service '{service.name}' gives {entry.key} a default credential "
+                        "written in the file, used whenever the variable is unset; drop the "
+                        "default (`${VAR:?set VAR}`) or use a compose secret",
+                    )
                 continue
             fmt = token_format(entry.value)
             if fmt is None and not (secret_key(entry.key) and literal_secret_value(entry.value)):
@@ -805,6 +817,15 @@ class SecretInEnvironment(_ServiceRule):
                 f"service '{service.name}' sets {entry.key} to {what} written in the file; "
                 f"use a compose secret ({entry.key}_FILE) or a ${{VARIABLE}} from the environment",
             )
+
+
+_DEFAULTED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]+)\}")
+
+
+def _literal_default(written: str) -> str | None:
+    """The literal default of a ``${VAR:-default}`` (or ``${VAR-default}``), if any."""
+    match = _DEFAULTED.search(written)
+    return match.group(1) if match else None
 
 
 def _written(node: Node) -> str:
