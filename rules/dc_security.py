@@ -171,7 +171,7 @@ class WritableRootEquivalentMount(_ServiceRule):
 
 SENSITIVE_TREES = ("/proc", "/sys", "/dev", "/boot", "/root", "/var/lib/docker",
                    "/var/lib/containerd", "/var/lib/kubelet", "/etc/kubernetes", "/etc/docker",
-                   "/etc/ssh", "/etc/shadow", "/etc/sudoers", "/etc/sudoers.d", "/lib/modules")
+                   "/etc/ssh", "/etc/shadow", "/etc/sudoers", "/etc/sudoers.d")
 SENSITIVE_EXACT = ("/", "/etc", "/home", "/var", "/var/lib", "/var/log", "/usr", "/run",
                    "/var/run", "~")
 HOME_CREDENTIALS = (".ssh", ".docker", ".aws", ".kube", ".gnupg", ".config/gcloud", ".azure")
