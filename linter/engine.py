@@ -181,6 +181,9 @@ def _finish(prepared: _Prepared, kind: Kind, path: str, diagnostics: list[Diagno
     """Selection, per-file ignores, pragmas, severity overrides, unused-pragma findings."""
     selection = prepared.selection
     internal = INTERNAL_ERROR_CODES[kind]
+    # A value shared through a YAML anchor or merge key is seen once per service that uses
+    # it; the same finding at the same place is reported once.
+    diagnostics = list(dict.fromkeys(diagnostics))
     kept = [
         d for d in diagnostics
         if (d.code in selection or d.code == internal)

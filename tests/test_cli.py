@@ -291,3 +291,10 @@ def test_alias_bomb_is_a_finding(project: Path) -> None:
     code, out, err = run_cli(project, ["check", "--format", "json"])
     assert code == 1 and "Traceback" not in err
     assert any("alias" in f["message"].lower() for f in json.loads(out))
+
+
+def test_a_finding_shared_through_a_merge_key_is_reported_once(project: Path) -> None:
+    write_files(project, {"compose.yaml": (
+        "x-db: &db\n  image: mariadb:latest\nservices:\n  a:\n    <<: *db\n  b:\n    <<: *db\n")})
+    findings = [f for f in lint_json(project, ["--select", "DC500"])]
+    assert [(f["line"], f["column"]) for f in findings] == [(2, 10)]
