@@ -42,7 +42,9 @@ class Source:
 def context_sources(context: DockerfileContext) -> Iterator[Source]:
     """The sources of every COPY/ADD that reads the build context (not --from, URLs, heredocs)."""
     for instruction in context.dockerfile.instructions:
-        inner = instruction.onbuild or instruction
+        if instruction.onbuild is not None:
+            continue  # ONBUILD COPY runs in the downstream build, with that build's context
+        inner = instruction
         if inner.keyword not in ("COPY", "ADD") or inner.flag("from") is not None:
             continue
         if inner.json_args is not None:
