@@ -264,8 +264,11 @@ def _is_spdx(value: str) -> bool:
 def _is_rfc3339(value: str) -> bool:
     if not _RFC3339.match(value):
         return False
+    # Python 3.10's fromisoformat wants "T" and 3 or 6 fraction digits: normalise first.
+    normal = value[:10] + "T" + value[11:]
+    normal = re.sub(r"\.(\d+)", lambda m: "." + (m.group(1) + "000000")[:6], normal)
     try:
-        datetime.fromisoformat(value.replace("z", "+00:00").replace("Z", "+00:00"))
+        datetime.fromisoformat(normal.replace("z", "+00:00").replace("Z", "+00:00"))
     except ValueError:
         return False
     return True
