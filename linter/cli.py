@@ -286,7 +286,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         if args.statistics and output_format in ("full", "concise"):
             out_stream.write(_statistics(diagnostics))
-        elif not (args.diff and not diagnostics):
+        elif not args.diff:  # --diff prints the diff alone, as ruff does
             rendered = reporter(diagnostics, context)
             if not (args.quiet and output_format == "full" and not diagnostics):
                 out_stream.write(rendered)
@@ -297,7 +297,9 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"shiplint: {missing}: no such file or folder\n")
     if run_result.internal_error or run_result.missing:
         return EXIT_ERROR
-    if args.exit_zero or config.no_fail or args.diff:
+    if args.diff:
+        return EXIT_FINDINGS if getattr(args, "diff_changed", False) else EXIT_CLEAN
+    if args.exit_zero or config.no_fail:
         return EXIT_CLEAN
     fail_level = args.fail_level or (config.fail_level.value if config.fail_level else "info")
     return EXIT_FINDINGS if _fails(diagnostics, fail_level) else EXIT_CLEAN
@@ -329,6 +331,7 @@ def _fix_files(args: argparse.Namespace, settings: Any, registry: Registry, run_
         changed_any = True
         if args.diff:
             stdout.write(unified_diff(path, outcome.original, outcome.fixed))
+            args.diff_changed = True
             continue
         target = Path(settings.cwd, path)
         newline_data = outcome.fixed.encode("utf-8")
