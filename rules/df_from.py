@@ -95,7 +95,7 @@ class FromAsCasing(Rule):
             fix = Fix(f"Write {wanted}", (Edit(as_word.span, wanted),))
             yield self.report(
                 context.path, as_word.span,
-                f"'{as_word.text}' and '{keyword}' keywords' casing do not match", fix=fix,
+                f"'{as_word.text}' is not written in the same case as '{keyword}'; write both alike", fix=fix,
             )
 
 
@@ -139,7 +139,8 @@ class UndefinedArgInFrom(Rule):
                 for ref in variable_refs(text, escape):
                     if ref.name in known:
                         continue
-                    message = f"FROM argument '{ref.name}' is not declared"
+                    message = (f"'{ref.name}' is used in FROM but no ARG before the first FROM "
+                               "declares it, so it expands to nothing")
                     close = difflib.get_close_matches(ref.name, [*declared,
                                                                  *AUTOMATIC_PLATFORM_ARGS], 1)
                     if close:

@@ -381,8 +381,8 @@ class ShellFormCommand(Rule):
                     continue
                 yield self.report(
                     context.path, instruction.arguments_span or instruction.span,
-                    f"JSON arguments recommended for {instruction.keyword} to prevent "
-                    "unintended behavior related to OS signals",
+                    f"shell-form {instruction.keyword} runs under /bin/sh -c, which does not "
+                    "pass SIGTERM on: write it as a JSON array so the program gets signals",
                     fix=_exec_form_fix(instruction),
                 )
 
