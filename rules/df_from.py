@@ -95,7 +95,8 @@ class FromAsCasing(Rule):
             fix = Fix(f"Write {wanted}", (Edit(as_word.span, wanted),))
             yield self.report(
                 context.path, as_word.span,
-                f"'{as_word.text}' is not written in the same case as '{keyword}'; write both alike", fix=fix,
+                f"'{as_word.text}' is not written in the same case as '{keyword}'; "
+                "write both alike", fix=fix,
             )
 
 
