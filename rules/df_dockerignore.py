@@ -213,7 +213,7 @@ class SensitiveFileNotIgnored(Rule):
             yield self.report(
                 context.path, source.span,
                 f"{source.instruction.keyword} {source.text} puts {listed} into the image; "
-                "add them to .dockerignore.",
+                f"add {'it' if len(sent) == 1 else 'them'} to .dockerignore.",
                 severity=Severity.ERROR if secrets else Severity.WARNING)
 
 
