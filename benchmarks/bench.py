@@ -100,8 +100,8 @@ def cold_start(folder: Path, repeat: int) -> None:
             rows.append((int(cumulative), name.strip()))
     rows.sort(reverse=True)
     print("  -X importtime, top-level imports by cumulative time (us):")
-    for cumulative, name in rows[:12]:
-        print(f"    {cumulative:>8}  {name}")
+    for micros, module in rows[:12]:
+        print(f"    {micros:>8}  {module}")
 
 
 def many_dockerfiles(folder: Path, count: int, repeat: int) -> None:
