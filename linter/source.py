@@ -7,6 +7,7 @@ A linter must never crash on what it is given, so every failure becomes a
 from __future__ import annotations
 
 import codecs
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,11 @@ def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> SourceText:
     try:
         if path.is_dir():
             raise SourceError("is a directory, not a file")
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or a device (/dev/zero) would block or never end: never read those.
+            raise SourceError("not a regular file (a pipe, socket or device)")
+        size = info.st_size
         if size > max_bytes:
             raise SourceError(
                 f"file is too large ({size // 1024} KiB; the limit is {max_bytes // 1024} KiB)"

@@ -298,3 +298,16 @@ def test_a_finding_shared_through_a_merge_key_is_reported_once(project: Path) ->
         "x-db: &db\n  image: mariadb:latest\nservices:\n  a:\n    <<: *db\n  b:\n    <<: *db\n")})
     findings = [f for f in lint_json(project, ["--select", "DC500"])]
     assert [(f["line"], f["column"]) for f in findings] == [(2, 10)]
+
+
+def test_special_files_are_refused_not_read(project: Path) -> None:
+    import os
+
+    fifo = project / "Dockerfile"
+    os.mkfifo(fifo)
+    code, out, err = run_cli(project, ["check", "--format", "json", "Dockerfile", "/dev/zero",
+                                       "--kind", "dockerfile"])
+    assert code == 1 and "Traceback" not in err
+    messages = {f["path"]: f["message"] for f in json.loads(out)}
+    assert "not a regular file" in messages["Dockerfile"]
+    assert "not a regular file" in messages["/dev/zero"]
