@@ -230,12 +230,21 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if len(paths) > 1:
             raise UsageError("'-' (standard input) cannot be combined with other paths")
         name = args.stdin_filename or "Dockerfile"
-        text = sys.stdin.read()
         engine.prepare(settings, registry)
-        result = engine.lint_source(text, name, settings, registry=registry)
-        run_result = engine.RunResult([result])
-        if fixing:
-            return _fix_stdin(args, settings, registry, text, name, stdout)
+        from linter.source import SourceError, decode
+
+        stdin = sys.stdin
+        data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
+        try:
+            text = decode(data).text
+        except SourceError as error:
+            result = engine.lint_unreadable(name, str(error), settings, registry=registry)
+            run_result = engine.RunResult([result])
+        else:
+            result = engine.lint_source(text, name, settings, registry=registry)
+            run_result = engine.RunResult([result])
+            if fixing:
+                return _fix_stdin(args, settings, registry, text, name, stdout)
     else:
         for raw in paths:
             if not Path(raw).exists():

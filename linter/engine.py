@@ -273,7 +273,12 @@ def _shell_parser(dockerfile: Dockerfile) -> Callable[[Instruction], list[Any]]:
     def parse(instruction: Instruction) -> list[Any]:
         key = id(instruction)
         if key not in cache:
-            cache[key] = parse_instruction(instruction, shells.get(key))
+            try:
+                cache[key] = parse_instruction(instruction, shells.get(key))
+            except RecursionError:
+                # A RUN of tens of thousands of chained commands nests deeper than Python's
+                # stack: shell rules skip it rather than each crashing on it.
+                cache[key] = []
         return cache[key]
 
     return parse
@@ -536,6 +541,22 @@ def run(paths: Sequence[str], settings: Settings,
     for result in ordered:
         result.diagnostics.sort(key=lambda d: d.sort_key)
     return RunResult(ordered, missing)
+
+
+def lint_unreadable(path: str, message: str, settings: Settings, kind: Kind | None = None,
+                    registry: Registry | None = None) -> FileResult:
+    """The result for input that could not be decoded (stdin, an editor buffer)."""
+    prepared = prepare(settings, registry)
+    file_kind: Kind = kind or settings.kind or classify(Path(path).name) or "dockerfile"
+    if file_kind == "compose":
+        project = unreadable_project(path, message)
+        context = ComposeContext(project=project, options=prepared.options)
+        rules = [r for r in prepared.rules_by_target[Target.COMPOSE] if r.code == "DC001"]
+        found, crashed = _run_rules(prepared, "compose", path, rules, context)
+        return FileResult(path, "compose", None, _finish(prepared, "compose", path, found, []),
+                          crashed)
+    return lint_dockerfile(prepared, Path(path), path,
+                           dockerfile=unreadable_dockerfile(path, message))
 
 
 def lint_source(text: str, path: str, settings: Settings, kind: Kind | None = None,

@@ -11,7 +11,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_FILE_BYTES = 5 * 1024 * 1024  # larger files are refused: no real Dockerfile is this big
+# Larger files are refused: real Dockerfiles and compose files are tens of KiB, and a file of
+# a few MiB written as one instruction would take a minute to analyse.
+MAX_FILE_BYTES = 1024 * 1024
 
 
 class SourceError(Exception):

@@ -311,3 +311,29 @@ def test_special_files_are_refused_not_read(project: Path) -> None:
     messages = {f["path"]: f["message"] for f in json.loads(out)}
     assert "not a regular file" in messages["Dockerfile"]
     assert "not a regular file" in messages["/dev/zero"]
+
+
+def test_undecodable_stdin_is_a_finding(project: Path) -> None:
+    import sys
+
+    class BinaryStdin:
+        buffer = __import__("io").BytesIO(b"FROM alpine\nRUN echo \xff\n")
+
+    old = sys.stdin
+    sys.stdin = BinaryStdin()  # type: ignore[assignment]
+    try:
+        from linter.cli import main
+
+        out = __import__("io").StringIO()
+        code = main(["check", "-", "--stdin-filename", "Dockerfile", "--format", "concise",
+                     "--no-config"], stdout=out)
+    finally:
+        sys.stdin = old
+    assert code == 1 and out.getvalue().startswith("Dockerfile:1:1: DF001")
+
+
+def test_a_very_long_command_chain_does_not_crash_rules(project: Path) -> None:
+    chain = " && ".join(f"echo {index}" for index in range(20000))
+    write_files(project, {"Dockerfile": f"FROM alpine:3.20\nRUN {chain}\n"})
+    findings = lint_json(project)
+    assert not [f for f in findings if f["code"] == "DF000"]
