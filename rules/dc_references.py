@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -472,13 +472,18 @@ class DependencyCycle(Rule):
         refs = {name: [ref for ref in depends_on(service) if ref.other in services]
                 for name, service in services.items()}
         graph = {name: [ref.other for ref in items] for name, items in refs.items()}
-        order = list(services)
+        order = {name: index for index, name in enumerate(services)}
         for cycle in dependency_cycles(graph):
-            first = min(cycle, key=order.index)
+            first = min(cycle, key=order.__getitem__)
             chain = _shortest_cycle(first, refs, set(cycle))
             if not chain:
                 continue
-            shown = " -> ".join([*(ref.service for ref in chain), first])
+            names = [*(ref.service for ref in chain), first]
+            if len(names) > 9:  # a long loop: its ends say enough, the count says the rest
+                names = [*names[:4], "...", *names[-3:]]
+                shown = " -> ".join(names) + f" ({len(chain)} services)"
+            else:
+                shown = " -> ".join(names)
             closing = chain[-1]
             yield self.report(closing.node.path, closing.span, f"dependency cycle: {shown}")
 
@@ -574,18 +579,39 @@ class DuplicateHostPort(Rule):
     aliases = ("no-duplicate-exported-ports",)
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        # Earlier mappings indexed by host port, so a stack with thousands of ports is not
+        # compared pair by pair; wide ranges (rare) are kept aside and always compared.
         seen: list[tuple[str, PortMapping]] = []
+        by_port: dict[int, list[int]] = {}
+        wide: list[int] = []
         for service in context.project.services.values():
             for port in service_ports(service):
                 if not port.has_host_port:
                     continue
-                clash = next((owner for owner, other in seen if port.overlaps(other)), None)
+                ports = port.host_ports
+                candidates: Sequence[int]
+                if len(ports) > _WIDE_RANGE:
+                    candidates = range(len(seen))
+                else:
+                    found = {index for number in ports for index in by_port.get(number, ())}
+                    candidates = sorted(found.union(wide))
+                clash = next((seen[index][0] for index in candidates
+                              if port.overlaps(seen[index][1])), None)
                 if clash is not None:
                     where = "this service" if clash == service.name else f"service {clash!r}"
                     yield self.report(port.path, port.node.span,
                                       f"host port {_describe_port(port)} is already published "
                                       f"by {where}")
+                index = len(seen)
                 seen.append((service.name, port))
+                if len(ports) > _WIDE_RANGE:
+                    wide.append(index)
+                else:
+                    for number in ports:
+                        by_port.setdefault(number, []).append(index)
+
+
+_WIDE_RANGE = 256
 
 
 class LegacyLinks(Rule):
