@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from linter import DockerfileContext, Edit, Position, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 
+from ._df_helpers import stage_chain
 from ._packages import CacheInfo, cache_dir_matches, inline_env
 
 
@@ -178,17 +179,6 @@ def shipped_stages(dockerfile: Dockerfile) -> set[int]:
     return shipped
 
 
-def ancestry(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
-    """The stage and the stages it is built on, nearest first."""
-    chain = [stage]
-    seen = {stage.index}
-    while chain[-1].base_stage is not None and chain[-1].base_stage not in seen:
-        parent = dockerfile.stages[chain[-1].base_stage]
-        seen.add(parent.index)
-        chain.append(parent)
-    return chain
-
-
 def env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
     """The key/value pairs of an ENV (``ENV A=1 B=2`` and the legacy ``ENV A 1``)."""
     words = [word.text for word in instruction.words]
@@ -207,7 +197,7 @@ def stage_env(dockerfile: Dockerfile, stage: Stage, until: Instruction | None = 
         str, str]:
     """ENV values in effect in a stage (inherited through ``FROM <stage>``) before ``until``."""
     env: dict[str, str] = {}
-    for ancestor in reversed(ancestry(dockerfile, stage)):
+    for ancestor in reversed(stage_chain(dockerfile, stage)):
         for instruction in ancestor.instructions:
             if until is not None and instruction is until:
                 return env
@@ -227,7 +217,7 @@ def _unquote(text: str) -> str:
 def workdirs(dockerfile: Dockerfile, stage: Stage) -> dict[int, str]:
     """The WORKDIR in effect at each instruction of the stage (by ``id``), ``/`` by default."""
     current = "/"
-    for ancestor in reversed(ancestry(dockerfile, stage)[1:]):
+    for ancestor in reversed(stage_chain(dockerfile, stage)[1:]):
         for instruction in ancestor.instructions:
             if instruction.keyword == "WORKDIR" and instruction.words:
                 current = posixpath.normpath(posixpath.join(current,

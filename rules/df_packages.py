@@ -21,8 +21,9 @@ from linter import (
 )
 from linter.dockerfile.ast import Stage
 
+from ._df_helpers import stage_chain
 from ._packages import Invocation, basename, command_start, parse_invocation
-from ._runs import Cmd, ancestry, commands, run_instructions
+from ._runs import Cmd, commands, run_instructions
 
 
 def _invocations(context: DockerfileContext) -> Iterator[tuple[Stage, Cmd, Invocation]]:
@@ -186,7 +187,7 @@ class AptNoInstallRecommends(_PackageRule):
                 for command in cmds:
                     invocation = parse_invocation(command.argv)
                     if invocation is not None and self.applies(invocation):
-                        inherited = {s.index for s in ancestry(context.dockerfile, stage)}
+                        inherited = {s.index for s in stage_chain(context.dockerfile, stage)}
                         if not (inherited & configured) and not self.fine(command, invocation):
                             yield self.report(context.path, _action_span(command, invocation),
                                               self.message(invocation),

@@ -14,9 +14,9 @@ from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.dockerfile.shell import Command, ShellWord
 
-from ._df_helpers import strip_quotes
+from ._df_helpers import stage_chain, strip_quotes
 from ._packages import basename
-from ._runs import absolute, ancestry, run_instructions, shipped_stages, workdirs
+from ._runs import absolute, run_instructions, shipped_stages, workdirs
 from .df_shell import real_start
 
 # ---------------------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def _last_command(commands: Sequence[Command]) -> Command | None:
 
 
 def _latest(dockerfile: Dockerfile, stage: Stage, keyword: str) -> Instruction | None:
-    for ancestor in ancestry(dockerfile, stage):
+    for ancestor in stage_chain(dockerfile, stage):
         for instruction in reversed(ancestor.instructions):
             if instruction.keyword == keyword:
                 return instruction
@@ -178,7 +178,7 @@ class DaemonizingCommand(Rule):
     def _nginx_foreground(context: DockerfileContext, dockerfile: Dockerfile,
                           stage: Stage) -> bool:
         """The image may configure ``daemon off;`` itself (a RUN edit or its own nginx.conf)."""
-        for ancestor in ancestry(dockerfile, stage):
+        for ancestor in stage_chain(dockerfile, stage):
             for instruction in ancestor.instructions:
                 if instruction.keyword in ("COPY", "ADD") and instruction.words and \
                         "nginx" in instruction.words[-1].text:
@@ -263,7 +263,7 @@ class WriteToVolume(Rule):
         dockerfile = context.dockerfile
         for stage in dockerfile.stages:
             volumes: list[tuple[str, int]] = []
-            for ancestor in reversed(ancestry(dockerfile, stage)[1:]):
+            for ancestor in reversed(stage_chain(dockerfile, stage)[1:]):
                 for instruction in ancestor.instructions:
                     if instruction.keyword == "VOLUME":
                         volumes.extend((p, instruction.line) for p in

@@ -13,9 +13,9 @@ from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Dockerfile, Instruction, KeyValue, Stage
 from linter.dockerfile.shell import Command
 
-from ._df_helpers import strip_quotes
+from ._df_helpers import stage_chain, strip_quotes
 from ._packages import basename, parse_invocation
-from ._runs import ancestry, shipped_stages
+from ._runs import shipped_stages
 from .df_shell import real_program, run_commands, word_span
 
 # ---------------------------------------------------------------------------------------------
@@ -29,7 +29,7 @@ def _is_root(user: str) -> bool:
 
 def effective_user(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
     """The USER instruction in force at the end of ``stage`` (inherited through FROM)."""
-    for ancestor in ancestry(dockerfile, stage):
+    for ancestor in stage_chain(dockerfile, stage):
         for instruction in reversed(ancestor.instructions):
             if instruction.keyword == "USER" and instruction.words:
                 return instruction
@@ -96,7 +96,7 @@ class NoUser(Rule):
         final = dockerfile.stages[-1]
         if effective_user(dockerfile, final) is not None:
             return
-        root = ancestry(dockerfile, final)[-1]
+        root = stage_chain(dockerfile, final)[-1]
         image = root.image
         if image is None or image.is_scratch or "nonroot" in (image.tag or "") \
                 or "nonroot" in image.repository:

@@ -16,8 +16,9 @@ from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.dockerfile.shell import Command, ShellScript, ShellWord
 
+from ._df_helpers import stage_chain
 from ._packages import basename, command_start, parse_invocation
-from ._runs import ancestry, run_instructions
+from ._runs import run_instructions
 
 # ---------------------------------------------------------------------------------------------
 # shared helpers
@@ -61,7 +62,7 @@ def stage_shell(dockerfile: Dockerfile, stage: Stage,
                 until: Instruction | None = None) -> tuple[str, ...] | None:
     """The SHELL in force before ``until`` (inherited through ``FROM <stage>``); None: default."""
     shell: tuple[str, ...] | None = None
-    for ancestor in reversed(ancestry(dockerfile, stage)):
+    for ancestor in reversed(stage_chain(dockerfile, stage)):
         for instruction in ancestor.instructions:
             if until is not None and (instruction is until or instruction.onbuild is until):
                 return shell
@@ -436,19 +437,12 @@ def _world_writable(mode: str) -> bool:
     return writable and not sticky
 
 
-def _scratch_folder(found: RunCommand, targets: set[str]) -> bool:
+def _scratch_folder(found: RunCommand, targets: list[str]) -> bool:
     """The paths are a scratch folder that a later command of the same RUN deletes."""
-    if not targets:
-        return False
-    removed: set[str] = set()
-    seen = False
-    for command in found.script.commands:
-        if command is found.command:
-            seen = True
-            continue
-        if seen and command.program == "rm":
-            removed.update(word.raw for word in command.argv[1:])
-    return targets <= removed
+    commands = found.script.commands
+    position = next(i for i, command in enumerate(commands) if command is found.command)
+    return bool(targets) and all(_removed_later(commands, position, target.rstrip("/"))
+                                 for target in targets)
 
 
 class ChmodWorldWritable(Rule):
@@ -480,7 +474,7 @@ class ChmodWorldWritable(Rule):
             if not positionals or not positionals[0].literal:
                 continue
             mode = positionals[0]
-            targets = {word.raw for word in positionals[1:]}
+            targets = [word.text for word in positionals[1:]]
             if _world_writable(mode.text) and not _scratch_folder(found, targets):
                 yield self.report(context.path, mode.span,
                                   f"chmod {mode.text} lets every user in the container modify "

@@ -17,8 +17,8 @@ from linter import Diagnostic, DockerfileContext, Position, Rule, Severity, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, SourceLine, Stage
 from linter.dockerfile.shell import ShellScript
 
-from ._df_helpers import PROXY_ARGS
-from ._runs import ancestry, run_instructions
+from ._df_helpers import PROXY_ARGS, stage_chain
+from ._runs import run_instructions
 from .df_shell import stage_shell
 
 # hadolint never reports these: SC2187 (ash is not supported), SC1090/SC1091 (sourced files
@@ -80,7 +80,7 @@ def _position(job: _Job, line: int, column: int) -> Position | None:
 def _variables(dockerfile: Dockerfile, stage: Stage, until: Instruction) -> list[str]:
     """ARG and ENV names defined before ``until`` (global ARGs and inherited stages too)."""
     names = [pair.key for pair in dockerfile.global_args]
-    for ancestor in reversed(ancestry(dockerfile, stage)):
+    for ancestor in reversed(stage_chain(dockerfile, stage)):
         for instruction in ancestor.instructions:
             if instruction is until or instruction.onbuild is until:
                 break

@@ -204,21 +204,9 @@ def unquote(raw: str) -> tuple[str, bool, bool]:
             index = _ansi_c(raw, index + 2, out)
         elif char == "$" and raw[index + 1:index + 2] == '"':
             index += 1  # $"..." is a translated string: same as "..."
-        elif char == "$":
-            end = _expansion_end(raw, index)
-            if end == index:
-                out.append(char)
-                index += 1
-            else:
-                literal = False
-                out.append(raw[index:end])
-                index = end
-        elif char == "`":
-            literal = False
-            end = raw.find("`", index + 1)
-            end = length if end < 0 else end + 1
-            out.append(raw[index:end])
-            index = end
+        elif char in "$`":
+            index, expanded = _copy_expansion(raw, index, out)
+            literal = literal and not expanded
         else:
             out.append(char)
             index += 1
@@ -237,25 +225,31 @@ def _double_quoted(body: str) -> tuple[str, bool]:
             if body[index + 1] != "\n":
                 out.append(body[index + 1])
             index += 2
-        elif char == "$":
-            end = _expansion_end(body, index)
-            if end == index:
-                out.append(char)
-                index += 1
-            else:
-                literal = False
-                out.append(body[index:end])
-                index = end
-        elif char == "`":
-            literal = False
-            end = body.find("`", index + 1)
-            end = length if end < 0 else end + 1
-            out.append(body[index:end])
-            index = end
+        elif char in "$`":
+            index, expanded = _copy_expansion(body, index, out)
+            literal = literal and not expanded
         else:
             out.append(char)
             index += 1
     return "".join(out), literal
+
+
+def _copy_expansion(text: str, index: int, out: list[str]) -> tuple[int, bool]:
+    """Copy the ``$...`` or backtick expansion at ``index`` as written.
+
+    Returns the index after it and whether it really was an expansion (a lone ``$`` is not).
+    """
+    if text[index] == "`":
+        end = text.find("`", index + 1)
+        end = len(text) if end < 0 else end + 1
+        out.append(text[index:end])
+        return end, True
+    end = _expansion_end(text, index)
+    if end == index:
+        out.append("$")
+        return index + 1, False
+    out.append(text[index:end])
+    return end, True
 
 
 # -------------------------------------------------------------------------- commands
