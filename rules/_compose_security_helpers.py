@@ -102,22 +102,6 @@ NOT_SECRET_PARTS = ("ALLOW_EMPTY_", "RANDOM_", "_POLICY", "_METHOD", "_ALGORITHM
 FLAG_VALUES = frozenset({"yes", "no", "true", "false", "0", "1", "on", "off", "none", "null"})
 _QUANTITY = re.compile(r"^\d+(\.\d+)?(ms|s|m|h|d|w|k|kb|m|mb|g|gb)?$", re.IGNORECASE)
 
-# Well-known token formats: a value with one of these shapes is a credential whatever its key.
-TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("an AWS access key id", re.compile(r"^(AKIA|ASIA)[0-9A-Z]{16}$")),
-    ("a GitHub token", re.compile(r"^(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})$")),
-    ("a GitLab token", re.compile(r"^glpat-[A-Za-z0-9_-]{20,}$")),
-    ("an npm token", re.compile(r"^npm_[A-Za-z0-9]{36}$")),
-    ("a Slack token", re.compile(r"^xox[abposr]-[A-Za-z0-9-]{10,}$")),
-    ("a Stripe secret key", re.compile(r"^(sk|rk)_live_[A-Za-z0-9]{20,}$")),
-    ("a Google API key", re.compile(r"^AIza[0-9A-Za-z_-]{35}$")),
-    ("an OpenAI key", re.compile(r"^sk-(proj-)?[A-Za-z0-9_-]{32,}$")),
-    ("a private key", re.compile(r"-----BEGIN ([A-Z]+ )*PRIVATE KEY-----")),
-    ("a JSON Web Token",
-     re.compile(r"^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+$")),
-)
-
-
 def secret_key(key: str) -> bool:
     """Does an environment/build-arg name say it holds a credential?"""
     upper = key.strip().upper()
@@ -132,15 +116,6 @@ def literal_secret_value(value: str) -> bool:
     if not stripped or stripped.lower() in FLAG_VALUES or _QUANTITY.match(stripped):
         return False
     return not stripped.startswith(("/run/secrets/", "/var/run/secrets/"))
-
-
-def token_format(value: str) -> str | None:
-    """The name of the token format ``value`` has, if any."""
-    stripped = value.strip()
-    for label, pattern in TOKEN_FORMATS:
-        if pattern.search(stripped):
-            return label
-    return None
 
 
 _URL_CREDENTIALS = re.compile(

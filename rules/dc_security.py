@@ -30,10 +30,10 @@ from ._compose_security_helpers import (
     normalize_host_path,
     scalar_items,
     secret_key,
-    token_format,
     url_password,
 )
 from ._reorder import add_key_fix, append_item_fix
+from ._secrets import token_format
 
 
 class _ServiceRule(Rule):

@@ -14,6 +14,7 @@ from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Instruction, KeyValue
 
 from ._df_helpers import strip_quotes
+from ._secrets import is_example, token_format
 from .df_shell import run_commands
 
 # ---------------------------------------------------------------------------------------------
@@ -88,31 +89,18 @@ class SecretInArgOrEnvName(Rule):
 # ---------------------------------------------------------------------------------------------
 # DF421 secrets by value
 
-_TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|AIPA)[A-Z2-7]{16}\b")),
-    ("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
-    ("a GitHub token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{60,}\b")),
-    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_\-]{20,}")),
-    ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
-    ("a Slack token", re.compile(r"\bxox[baprs]-[A-Za-z0-9\-]{10,}")),
-    ("a Stripe live key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{20,}\b")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
-    ("a private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
-    ("a password in a URL", re.compile(
-        r"\b[a-z][a-z0-9+.\-]*://[^/\s:@$]+:(?!\$|\*+@|x+@|password@|pass@)[^/\s@$]+@[^\s/]+")),
-)
+_URL_PASSWORD = re.compile(
+    r"\b[a-z][a-z0-9+.\-]*://[^/\s:@$]+:(?!\$|\*+@|x+@|password@|pass@)[^/\s@$]+@[^\s/]+")
 _AWS_SECRET = re.compile(r"^[A-Za-z0-9/+]{40}$")
-_EXAMPLES = ("EXAMPLE", "example", "xxxxxxxx", "XXXXXXXX")
 
 
 def find_secret(text: str) -> str | None:
     """What kind of credential ``text`` contains, if it contains a known one."""
-    if any(marker in text for marker in _EXAMPLES):
+    if is_example(text):
         return None
-    for label, pattern in _TOKEN_FORMATS:
-        if pattern.search(text):
-            return label
-    return None
+    if _URL_PASSWORD.search(text) and token_format(text) is None:
+        return "a password in a URL"
+    return token_format(text)
 
 
 def _pair_secret(pair: KeyValue) -> str | None:

@@ -11,9 +11,9 @@ from linter.rules._compose_security_helpers import (
     literal_secret_value,
     normalize_host_path,
     secret_key,
-    token_format,
     url_password,
 )
+from linter.rules._secrets import token_format
 from linter.rules.dc_security import root_equivalent, sensitive_path, socket_exposed
 
 from linter.context import ComposeContext
