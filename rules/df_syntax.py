@@ -201,7 +201,8 @@ class InstructionCasing(Rule):
             fix = Fix(f"Write {text}", (Edit(instruction.keyword_span, text),))
             yield self.report(
                 context.path, instruction.keyword_span,
-                f"instruction {raw!r} should match the case of the majority ({wanted})",
+                f"instruction {raw!r} is cased differently from most instructions here "
+                f"({wanted}); pick one casing for the file",
                 fix=fix,
             )
 
