@@ -37,7 +37,8 @@ from _compare import (
     timed,
 )
 
-COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$", re.IGNORECASE)
+from linter.project import classify
+
 DCLINT_NAME = re.compile(r"^[a-z]+(-[a-z]+)+$")
 # dclint's two mandatory validations have no alias (shiplint has no rule of that exact
 # shape), so they are paired with the shiplint codes that report the same problems.
@@ -55,7 +56,7 @@ def discover(root: Path) -> list[str]:
         found.extend(
             os.path.relpath(Path(dirpath, name), root)
             for name in filenames
-            if COMPOSE_NAME.match(name)
+            if classify(name) == "compose"
         )
     return sorted(found)
 

@@ -226,6 +226,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(f"--context {args.context}: not a folder")
 
     fixing = args.fix or args.diff
+    diff_changed = False
     if "-" in paths:
         if len(paths) > 1:
             raise UsageError("'-' (standard input) cannot be combined with other paths")
@@ -253,7 +254,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         show_progress = stderr.isatty() and not args.quiet
         run_result = engine.run(paths, settings, _progress(stderr, show_progress))
         if fixing:
-            run_result = _fix_files(args, settings, registry, run_result, stdout, stderr)
+            run_result, diff_changed = _fix_files(args, settings, registry, run_result, stdout,
+                                                  stderr)
 
     diagnostics = run_result.diagnostics
     if args.write_baseline:
@@ -307,7 +309,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if run_result.internal_error or run_result.missing:
         return EXIT_ERROR
     if args.diff:
-        return EXIT_FINDINGS if getattr(args, "diff_changed", False) else EXIT_CLEAN
+        return EXIT_FINDINGS if diff_changed else EXIT_CLEAN
     if args.exit_zero or config.no_fail:
         return EXIT_CLEAN
     fail_level = args.fail_level or (config.fail_level.value if config.fail_level else "info")
@@ -315,8 +317,11 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _fix_files(args: argparse.Namespace, settings: Any, registry: Registry, run_result: Any,
-               stdout: TextIO, stderr: TextIO) -> Any:
-    """Apply fixes file by file, then lint again so the report shows what is left."""
+               stdout: TextIO, stderr: TextIO) -> tuple[Any, bool]:
+    """Apply fixes file by file, then lint again so the report shows what is left.
+
+    Returns the run to report and whether any file would change (what --diff exits on).
+    """
     from linter import engine
     from linter.fixes import fix_text, unified_diff
 
@@ -340,7 +345,6 @@ def _fix_files(args: argparse.Namespace, settings: Any, registry: Registry, run_
         changed_any = True
         if args.diff:
             stdout.write(unified_diff(path, outcome.original, outcome.fixed))
-            args.diff_changed = True
             continue
         target = Path(settings.cwd, path)
         newline_data = outcome.fixed.encode("utf-8")
@@ -351,8 +355,8 @@ def _fix_files(args: argparse.Namespace, settings: Any, registry: Registry, run_
         if not args.quiet:
             stderr.write(f"shiplint: fixed {outcome.applied} problem(s) in {path}\n")
     if args.diff or not changed_any:
-        return run_result
-    return engine.run(list(args.paths) if args.paths else ["."], settings)
+        return run_result, changed_any
+    return engine.run(list(args.paths) if args.paths else ["."], settings), changed_any
 
 
 def _fix_stdin(args: argparse.Namespace, settings: Any, registry: Registry, text: str,

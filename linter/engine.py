@@ -396,7 +396,7 @@ def unreadable_project(path: str, message: str) -> ComposeProject:
 
 
 def load_compose(path: Path, display: str, overrides: list[Path] | None,
-                 text: str | None = None) -> ComposeProject:
+                 text: str | None = None, validate: bool = True) -> ComposeProject:
     from linter.compose.project import load_project
 
     if text is None:
@@ -413,7 +413,7 @@ def load_compose(path: Path, display: str, overrides: list[Path] | None,
             raise OSError(str(error)) from None
 
     return load_project(display, override_paths=override_paths, text=text.lstrip("\ufeff"),
-                        read_file=read_file)
+                        read_file=read_file, validate=validate)
 
 
 def lint_compose(prepared: _Prepared, path: Path, display: str, overrides: list[Path] | None,

@@ -82,23 +82,41 @@ def _kind_of(path: Path, language_id: str | None) -> Kind:
     return "dockerfile"
 
 
-def _compose_build_context(dockerfile: Path) -> Path | None:
-    """The build context a compose project beside or above this Dockerfile gives it."""
+# compose file -> (its mtime, the build links it declares): the editor lints a Dockerfile on
+# every change, and the compose project around it rarely changes meanwhile.
+_LINKS: dict[Path, tuple[int, list[tuple[Path, Path]]]] = {}
+
+
+def _build_links(compose: Path) -> list[tuple[Path, Path]]:
+    """``(dockerfile, context)`` pairs of a compose file, loaded once per version of it."""
     from linter import engine
 
+    mtime = compose.stat().st_mtime_ns
+    cached = _LINKS.get(compose)
+    if cached is not None and cached[0] == mtime:
+        return cached[1]
+    project = engine.load_compose(compose, str(compose), None, validate=False)
+    links = [(link.dockerfile_path.resolve(), link.context_dir)
+             for link in engine.build_links(project, {}) if not link.remote]
+    _LINKS[compose] = (mtime, links)
+    return links
+
+
+def _compose_build_context(dockerfile: Path) -> Path | None:
+    """The build context a compose project beside or above this Dockerfile gives it."""
+    target = dockerfile.resolve()
     for folder in (dockerfile.parent, *dockerfile.parent.parents[:3]):
         for name in MAIN_COMPOSE_NAMES:
             compose = folder / name
             if not compose.is_file():
                 continue
             try:
-                project = engine.load_compose(compose, str(compose), None)
-                links = engine.build_links(project, {})
+                links = _build_links(compose)
             except Exception:  # an unreadable neighbour must not break the editor
                 continue
-            for link in links:
-                if not link.remote and link.dockerfile_path.resolve() == dockerfile.resolve():
-                    return link.context_dir
+            for path, context in links:
+                if path == target:
+                    return context
     return None
 
 

@@ -89,3 +89,16 @@ def test_utf16_columns(line: str, column: int, units: int) -> None:
 
     assert _utf16_column(line, column) == units
     assert _char_column(line, units) == column
+
+
+def test_dockerfile_gets_the_build_context_of_its_compose_service(tmp_path: Path) -> None:
+    from linter.lsp import _compose_build_context
+
+    (tmp_path / "docker").mkdir()
+    dockerfile = tmp_path / "docker" / "app.Dockerfile"
+    dockerfile.write_text("FROM alpine:3.20\n", encoding="utf-8")
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  app:\n    build:\n      context: .\n"
+        "      dockerfile: docker/app.Dockerfile\n", encoding="utf-8")
+    assert _compose_build_context(dockerfile) == tmp_path
+    assert _compose_build_context(tmp_path / "docker" / "other.Dockerfile") is None
