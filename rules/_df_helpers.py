@@ -7,6 +7,7 @@ packs may import this module read-only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from linter import Position, Span
@@ -223,6 +224,14 @@ def stage_chain(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
         seen.add(parent.index)
         chain.append(parent)
     return chain
+
+
+def closest(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The candidate ``name`` was most likely meant to be, for "did you mean" hints."""
+    import difflib  # only findings pay for it, not every run
+
+    found = difflib.get_close_matches(name, list(candidates), 1, cutoff)
+    return found[0] if found else None
 
 
 def start_of(span: Span) -> Span:

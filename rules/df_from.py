@@ -6,7 +6,6 @@ they are empty until declared again. Most rules here follow from that one BuildK
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
@@ -29,6 +28,7 @@ from ._df_helpers import (
     AUTOMATIC_PLATFORM_ARGS,
     PREDEFINED_ARGS,
     VarRef,
+    closest,
     unquote,
     variable_refs,
 )
@@ -142,10 +142,9 @@ class UndefinedArgInFrom(Rule):
                         continue
                     message = (f"'{ref.name}' is used in FROM but no ARG before the first FROM "
                                "declares it, so it expands to nothing")
-                    close = difflib.get_close_matches(ref.name, [*declared,
-                                                                 *AUTOMATIC_PLATFORM_ARGS], 1)
+                    close = closest(ref.name, [*declared, *AUTOMATIC_PLATFORM_ARGS])
                     if close:
-                        message += f" (did you mean {close[0]}?)"
+                        message += f" (did you mean {close}?)"
                     yield self.report(context.path, _ref_span(span, text, ref), message)
 
 

@@ -7,7 +7,6 @@ gets expanded, what BuildKit rejects), reading words and key/value pairs from th
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from linter.dockerfile.variables import Locator
 
 from ._df_helpers import (
     PREDEFINED_ARGS,
+    closest,
     effective,
     is_legacy_key_value,
     stage_chain,
@@ -688,13 +688,13 @@ class UndefinedVariable(Rule):
             for ref in variable_refs(text, context.dockerfile.escape):
                 if ref.name in known or ref.name in global_names or ref.has_default:
                     continue
-                close = difflib.get_close_matches(ref.name, candidates, 1, 0.8)
+                close = closest(ref.name, candidates, 0.8)
                 if not close and not on_scratch:
                     continue
                 where = locator.span(ref.start, ref.end) if span is None else span
                 message = f"usage of undefined variable '${ref.name}'"
                 if close:
-                    message += f" (did you mean ${close[0]}?)"
+                    message += f" (did you mean ${close}?)"
                 yield self.report(context.path, where, message)
 
 

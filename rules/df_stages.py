@@ -6,14 +6,20 @@ needs, so a wrong or stale reference is silently an image pull or a dead stage.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from linter import Diagnostic, DockerfileContext, Edit, Fix, Fixable, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 
-from ._df_helpers import effective, mount_from, resolve_from, stage_chain, strip_quotes
+from ._df_helpers import (
+    closest,
+    effective,
+    mount_from,
+    resolve_from,
+    stage_chain,
+    strip_quotes,
+)
 
 
 class StageNameCasing(Rule):
@@ -177,9 +183,9 @@ class CopyFromUnknownStage(Rule):
             else:
                 message = f"--from={value}: no earlier stage has this name"
                 names = [s.name for s in dockerfile.stages[:ref.stage.index] if s.name]
-                close = difflib.get_close_matches(value, names, 1)
+                close = closest(value, names)
                 if close:
-                    message += f" (did you mean {close[0]}?)"
+                    message += f" (did you mean {close}?)"
                 else:
                     message += f"; Docker will pull the image '{value}'"
             yield self.report(context.path, ref.span, message)
