@@ -26,7 +26,7 @@ from linter import (
     Span,
     Target,
 )
-from linter.compose.model import ComposeProject, Service
+from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ._compose_helpers import (
@@ -107,10 +107,6 @@ _USES = {
 }
 
 
-def _defined(project: ComposeProject, section: str) -> MappingNode | None:
-    return project.section(section)
-
-
 # ---------------------------------------------------------------------------------------------
 # Undefined and unused resources
 
@@ -124,7 +120,7 @@ class _UndefinedResource(Rule):
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         project = context.project
-        defined = _defined(project, self.section)
+        defined = project.section(self.section)
         names = set(defined.keys()) if defined else set()
         if self.section == "networks":
             names.add("default")
@@ -222,7 +218,7 @@ class _UnusedResource(Rule):
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         project = context.project
-        defined = _defined(project, self.section)
+        defined = project.section(self.section)
         if defined is None:
             return
         used = {use.name for service in project.services.values()
