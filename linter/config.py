@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from linter.diagnostics import Severity
+from linter.records import field, record
 
 SHIPLINT_FILES = (".shiplint.toml", ".shiplint.yaml", ".shiplint.yml")
 HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
@@ -50,7 +50,7 @@ class ConfigError(Exception):
     """A configuration file is invalid; the message names the file and the key."""
 
 
-@dataclass
+@record(frozen=False)
 class Config:
     path: Path | None = None  # the file it came from, None for defaults
     root: Path = field(default_factory=Path.cwd)  # paths in the config are relative to this

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from linter.compose.model import ComposeProject, Service
 from linter.compose.nodes import Node
 from linter.dockerfile.ast import Dockerfile, Instruction
+from linter.records import field, record
 
 if TYPE_CHECKING:
     from linter.dockerfile.dockerignore import DockerIgnore
     from linter.dockerfile.shell import ShellScript
 
 
-@dataclass(frozen=True)
+@record
 class DockerfileContext:
     dockerfile: Dockerfile
     # The folder sent as the build context: the Dockerfile's folder, ``--context``, or
@@ -44,7 +44,7 @@ class DockerfileContext:
         return self.shell_parser(instruction)
 
 
-@dataclass(frozen=True)
+@record
 class BuildLink:
     """A compose service with ``build:`` and the Dockerfile it points at."""
 
@@ -61,7 +61,7 @@ class BuildLink:
         return self.service.get("build")
 
 
-@dataclass(frozen=True)
+@record
 class ComposeContext:
     project: ComposeProject
     builds: tuple[BuildLink, ...] = ()

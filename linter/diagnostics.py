@@ -6,10 +6,11 @@ All of them are frozen so that nothing a rule yields can be changed behind its b
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+
+from linter.records import field, record
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@record(order=True)
 class Position:
     """A 1-based line and a 1-based column counted in characters."""
 
@@ -17,7 +18,7 @@ class Position:
     column: int
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@record(order=True)
 class Span:
     """A range of text; ``end`` is exclusive."""
 
@@ -39,7 +40,7 @@ class Applicability(enum.Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Edit:
     """Replace the text of ``span`` with ``text`` (an empty span inserts)."""
 
@@ -47,7 +48,7 @@ class Edit:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Fix:
     title: str
     edits: tuple[Edit, ...]
@@ -83,7 +84,7 @@ class Severity(enum.Enum):
 _SEVERITY_RANK = {Severity.ERROR: 4, Severity.WARNING: 3, Severity.INFO: 2, Severity.STYLE: 1}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Diagnostic:
     """One finding of one rule in one file."""
 

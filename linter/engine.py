@@ -11,7 +11,6 @@ import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from linter.context import BuildLink, ComposeContext, DockerfileContext
 from linter.diagnostics import Diagnostic, Severity, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, ParseError
 from linter.project import Kind, classify, discover, display_path, group_compose
+from linter.records import field, record, replace
 from linter.registry import Registry, Selection, default_registry, is_subcode, select_rules
 from linter.rule import Rule, Target
 from linter.source import SourceError, read_source
@@ -38,7 +38,7 @@ PARALLEL_THRESHOLD = 24  # below this many files, worker start-up costs more tha
 _BUILDKIT_NAME = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     """Everything that decides what a run reports, resolved from the CLI and the config."""
 
@@ -60,7 +60,7 @@ class Settings:
         return dict(self.options)
 
 
-@dataclass
+@record(frozen=False)
 class FileResult:
     path: str  # display path
     kind: Kind
@@ -69,7 +69,7 @@ class FileResult:
     internal_error: bool = False
 
 
-@dataclass
+@record(frozen=False)
 class RunResult:
     files: list[FileResult]
     missing: list[str] = field(default_factory=list)
@@ -461,7 +461,7 @@ def lint_compose(prepared: _Prepared, path: Path, display: str, overrides: list[
 # ---------------------------------------------------------------------------- runs
 
 
-@dataclass(frozen=True)
+@record
 class _Unit:
     kind: Kind
     path: str

@@ -12,11 +12,12 @@ import importlib
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
+from linter.records import record
 
-@dataclass(frozen=True, slots=True)
+
+@record
 class EntryPoint:
     name: str
     value: str  # "module" or "module:attribute"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from linter.diagnostics import Applicability, Diagnostic, Edit, Fix, Position
+from linter.records import field, record
 
 MAX_ROUNDS = 10
 PARSE_ERROR_CODES = frozenset({"DF001", "DC001"})
@@ -89,7 +89,7 @@ def _overlaps(a: tuple[Position, Position], b: tuple[Position, Position]) -> boo
     return a[0] < b[1] and b[0] < a[1]
 
 
-@dataclass
+@record(frozen=False)
 class FixOutcome:
     original: str
     fixed: str

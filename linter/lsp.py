@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -21,6 +20,7 @@ from linter.cli import build_parser, make_settings
 from linter.config import ConfigError, load_config
 from linter.diagnostics import Diagnostic, Position, Severity, Span
 from linter.project import MAIN_COMPOSE_NAMES, Kind, classify
+from linter.records import field, record
 from linter.registry import default_registry
 
 SOURCE = "shiplint"
@@ -66,7 +66,7 @@ def to_position(position: types.Position, lines: Sequence[str]) -> Position:
     return Position(position.line + 1, _char_column(text, position.character) + 1)
 
 
-@dataclass
+@record(frozen=False)
 class _Document:
     kind: Kind
     lines: list[str]

@@ -10,9 +10,10 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from linter.records import record
 
 Kind = Literal["dockerfile", "compose"]
 
@@ -40,7 +41,7 @@ def is_override(name: str) -> bool:
     return bool(_OVERRIDE_NAME.match(name))
 
 
-@dataclass(frozen=True)
+@record
 class SourceFile:
     path: Path  # as given or found (may be relative)
     kind: Kind

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pluggy
 
 from linter.entrypoints import entry_points
 from linter.hooks import ENTRY_POINT_GROUP, PROJECT, ShiplintSpec
+from linter.records import field, record
 from linter.rule import Rule, metadata_problems
 
 
@@ -23,7 +23,7 @@ class RegistryError(Exception):
     """A plugin could not be loaded or declares a clashing rule."""
 
 
-@dataclass
+@record(frozen=False)
 class Registry:
     rules: dict[str, Rule] = field(default_factory=dict)  # by code, in load order
     reporters: dict[str, Callable[..., str]] = field(default_factory=dict)
@@ -143,7 +143,7 @@ def default_registry() -> Registry:
     return load_registry()
 
 
-@dataclass(frozen=True)
+@record
 class Selection:
     """Which rules run, resolved from select / extend-select / ignore lists."""
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import codecs
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+
+from linter.records import record
 
 # Larger files are refused: real Dockerfiles and compose files are tens of KiB, and a file of
 # a few MiB written as one instruction would take a minute to analyse.
@@ -20,7 +21,7 @@ class SourceError(Exception):
     """The file could not be turned into text; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SourceText:
     text: str
     encoding: str

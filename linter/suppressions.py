@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from linter.diagnostics import Diagnostic, Span
 from linter.dockerfile.ast import Dockerfile
+from linter.records import field, record
 
 ALL = "*"
 BUILDKIT_ALL = "buildkit:all"  # `# check=skip=all`: every rule that mirrors a BuildKit check
@@ -29,7 +29,7 @@ _DCLINT = re.compile(
 )
 
 
-@dataclass
+@record(frozen=False)
 class Pragma:
     """One suppression comment and the lines it covers."""
 

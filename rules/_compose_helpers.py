@@ -15,11 +15,11 @@ import ipaddress
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from linter import Position, Span
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from linter.records import record
 
 # ---------------------------------------------------------------------------------------------
 # Scalars and spans
@@ -73,7 +73,7 @@ def int_value(node: Node | None) -> int | None:
 ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PortMapping:
     """One ``ports:`` entry: ``[HOST_IP:][HOST[-HOST]:]CONTAINER[-CONTAINER][/PROTOCOL]``.
 
@@ -254,7 +254,7 @@ def service_ports(service: Service) -> list[PortMapping]:
 # Image references
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ImageName:
     """An image reference split like Docker does: ``[registry/]repository[:tag][@digest]``."""
 
@@ -322,7 +322,7 @@ _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _BIND_OPTIONS = frozenset({"shared", "rshared", "slave", "rslave", "private", "rprivate", "z", "Z"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VolumeMount:
     """One ``volumes:`` entry of a service.
 
@@ -488,7 +488,7 @@ def service_network_names(service: Service) -> list[tuple[str, Node]]:
     return [("default", service.key)]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KeyValueEntry:
     """One entry of a list-or-mapping field (environment, labels, build args, ...)."""
 
@@ -531,7 +531,7 @@ def key_value_entries(node: Node | None) -> Iterator[KeyValueEntry]:
 # Datastores
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Datastore:
     """A database, cache or queue image and where it keeps its data."""
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from linter.compose.model import ComposeProject, Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.diagnostics import Span
+from linter.records import record
 
 from ._compose_helpers import (
     scalar_text,
@@ -135,7 +135,7 @@ def url_password(value: str) -> tuple[str, int, int] | None:
 # Topology
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Membership:
     """Who is on one network, and which of them publish ports to the host."""
 

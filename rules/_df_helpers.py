@@ -8,10 +8,10 @@ packs may import this module read-only.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from linter import Position, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage, Word
+from linter.records import record
 
 # The 18 instructions a Dockerfile may contain (BuildKit's list).
 INSTRUCTIONS = frozenset({
@@ -67,7 +67,7 @@ def strip_quotes(text: str) -> str:
 # variable references
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VarRef:
     """A ``$NAME`` or ``${NAME...}`` in a word; offsets index the word's text."""
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+
+from linter.records import record
 
 # ---------------------------------------------------------------------------------------------
 # argv helpers
@@ -76,20 +77,20 @@ def inline_env(argv: Sequence[str]) -> dict[str, str]:
 # invocations of package managers
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Option:
     name: str  # up to '=': "-y", "--yes", "-o"; short clusters are split ("-qy" -> -q, -y)
     value: str | None
     index: int  # argv index of the word holding the option
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Operand:
     text: str
     index: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Invocation:
     """One run of a package manager, e.g. ``apt-get -y install curl``."""
 
@@ -121,7 +122,7 @@ class Invocation:
         return self.action_index if self.action_index is not None else self.program_index
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ManagerSpec:
     name: str
     actions: Mapping[str, str]  # raw action word -> canonical action
@@ -382,7 +383,7 @@ def _read_option(spec: ManagerSpec, argv: Sequence[str], index: int, out: list[O
 # caches and package lists: where each manager leaves bytes behind
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CacheInfo:
     """Where a manager keeps its cache, and the ways to keep that cache out of the layer."""
 
@@ -489,7 +490,7 @@ _MANIFESTS: Mapping[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DependencyInstall:
     ecosystem: str  # "npm", "pip", "go", ...
     description: str  # "npm ci"

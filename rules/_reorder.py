@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
 from linter import Applicability, Edit, Fix, Position, Span
 from linter.compose.model import ComposeProject
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from linter.records import record
 
 _DASH_PREFIX = re.compile(r"^( *)- +$")
 _KEEP_CHOMPING = re.compile(r"^[|>][0-9]?\+")
@@ -94,7 +94,7 @@ def _last_content_line(node: Node, lines: Sequence[str]) -> int | None:
     return last
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Layout:
     """Where the entries of one block collection sit, as 1-based inclusive line ranges."""
 

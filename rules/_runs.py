@@ -10,16 +10,16 @@ from __future__ import annotations
 import posixpath
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from linter import DockerfileContext, Edit, Position, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
+from linter.records import record
 
 from ._df_helpers import stage_chain
 from ._packages import CacheInfo, cache_dir_matches, inline_env
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Cmd:
     """One simple command of a RUN: argv values (quotes removed) and where each word is."""
 
@@ -88,7 +88,7 @@ def run_instructions(stage: Stage) -> Iterator[Instruction]:
 # RUN --mount
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Mount:
     type: str
     target: str | None

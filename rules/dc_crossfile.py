@@ -11,12 +11,12 @@ import os
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from linter import BuildLink, ComposeContext, Diagnostic, Rule, Severity, Span, Target
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
+from linter.records import record
 
 from ._compose_helpers import key_value_entries, parse_port, scalar_text
 
@@ -41,7 +41,7 @@ def _is_builtin_arg(name: str) -> bool:
 # Reading the Dockerfile side
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ArgDecl:
     name: str
     has_default: bool

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from linter import (
@@ -28,6 +27,7 @@ from linter import (
 )
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from linter.records import record
 
 from ._compose_helpers import (
     PortMapping,
@@ -42,7 +42,7 @@ from ._compose_helpers import (
 # Who uses what
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Use:
     """A service naming a top-level resource."""
 
@@ -310,7 +310,7 @@ class UnusedConfig(_UnusedResource):
 # Service references
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ServiceRef:
     """A service naming another service (depends_on, links, volumes_from, network_mode)."""
 

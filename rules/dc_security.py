@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 
 from linter import ComposeContext, Diagnostic, Fix, Fixable, Rule, Severity, Target
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from linter.records import replace
 
 from ._compose_helpers import (
     VolumeMount,

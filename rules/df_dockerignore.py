@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Instruction
 from linter.dockerfile.dockerignore import DockerIgnore, clean_path
+from linter.records import record
 
 from ._df_helpers import strip_quotes
 from .df_secrets import secret_file
@@ -29,7 +29,7 @@ _NOTABLE = (".git", "node_modules", ".venv", "venv", "__pycache__", ".env", ".te
             ".idea", ".vscode", ".pytest_cache", ".mypy_cache", ".tox")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Source:
     """A COPY/ADD source inside the build context, relative to its root."""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from linter import (
     Applicability,
@@ -25,6 +24,7 @@ from linter import (
     Target,
 )
 from linter.dockerfile.ast import Instruction, Stage
+from linter.records import record
 
 from ._packages import (
     basename,
@@ -41,7 +41,7 @@ _ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".t
                      ".zip", ".7z", ".rar")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Written:
     """A path an instruction put into the stage's filesystem."""
 

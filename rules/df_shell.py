@@ -10,11 +10,11 @@ from __future__ import annotations
 import itertools
 import posixpath
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
 from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.dockerfile.shell import Command, ShellScript, ShellWord
+from linter.records import record
 
 from ._df_helpers import stage_chain
 from ._packages import basename, command_start, parse_invocation
@@ -24,7 +24,7 @@ from ._runs import run_instructions
 # shared helpers
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RunCommand:
     """One simple command of a RUN, with the stage, instruction and script it belongs to."""
 

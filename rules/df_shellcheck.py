@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from linter import Diagnostic, DockerfileContext, Position, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Dockerfile, Instruction, SourceLine, Stage
 from linter.dockerfile.shell import ShellScript
+from linter.records import record
 
 from ._df_helpers import PROXY_ARGS, stage_chain
 from ._runs import run_instructions
@@ -29,7 +29,7 @@ _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severit
 _TIMEOUT = 120
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Job:
     """One script handed to ShellCheck and how to map its lines back to the Dockerfile."""
 

@@ -7,10 +7,10 @@ needs, so a wrong or stale reference is silently an image pull or a dead stage.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from linter import Diagnostic, DockerfileContext, Edit, Fix, Fixable, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
+from linter.records import record
 
 from ._df_helpers import (
     closest,
@@ -112,7 +112,7 @@ class ReservedStageName(Rule):
                                   f"'{stage.name}' is reserved and should not be a stage name")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _FromRef:
     """A ``--from=`` (COPY/ADD) or ``from=`` (RUN --mount) in a stage."""
 

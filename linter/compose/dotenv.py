@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections import ChainMap
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from linter.compose.interpolation import interpolate
+from linter.records import record
 
 _EXPORT = re.compile(r"export\s+")
 _ESCAPES = re.compile(r"\\(?:[abcfnrtv$\"\\]|0[0-7]{0,3})")
@@ -22,7 +22,7 @@ _SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "c": "\\c", "f": "\f", "n": "\n", "r": 
 _SPACE = " \t\v\f\r\x85\xa0"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DotenvError:
     message: str
     line: int

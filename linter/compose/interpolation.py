@@ -11,12 +11,13 @@ a ``$`` followed by anything else than ``$``, a name or ``{`` is kept as written
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from linter.records import record
 
 OPERATORS = (":-", ":?", ":+", "-", "?", "+")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InterpolationIssue:
     """A malformed expression ("syntax") or a ``?``/``:?`` whose variable is missing
     ("required"); ``start``/``end`` are offsets in the text, end exclusive."""
@@ -27,7 +28,7 @@ class InterpolationIssue:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Variable:
     """One variable reference: ``$NAME`` or ``${NAME<operator><argument>}``."""
 

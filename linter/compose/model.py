@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from linter.compose.nodes import MappingNode, Node, ScalarNode
 from linter.diagnostics import Span
+from linter.records import field, record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ComposeProblem:
     """Something the front end found while reading; syntax rules turn these into findings.
 
@@ -24,7 +23,7 @@ class ComposeProblem:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ComposeFile:
     path: str
     source: str
@@ -32,7 +31,7 @@ class ComposeFile:
     problems: tuple[ComposeProblem, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Service:
     name: str
     node: MappingNode  # the merged, interpolated definition
@@ -46,7 +45,7 @@ class Service:
         return self.node.get(key)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ComposeProject:
     """One compose project: the main file, its override/include files, merged."""
 

@@ -7,20 +7,20 @@ rule can always say where in which file a value was written, even in a merged pr
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from linter.diagnostics import Span
+from linter.records import record
 
 Scalar = str | int | float | bool | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Node:
     path: str  # the file this node was written in
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ScalarNode(Node):
     value: Scalar  # the compose (YAML 1.2 core schema) reading of the scalar
     text: str  # the scalar's text as written, without quotes
@@ -32,14 +32,14 @@ class ScalarNode(Node):
         return self.style in ("single", "double")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pair:
     key: ScalarNode
     value: Node
     merged: bool = False  # came from a ``<<`` merge key or an anchor, not written here
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MappingNode(Node):
     pairs: tuple[Pair, ...]
     tag: str = ""  # explicit tag only, e.g. compose's "!override"; "" when none
@@ -63,7 +63,7 @@ class MappingNode(Node):
         return iter(self.pairs)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SequenceNode(Node):
     items: tuple[Node, ...]
     tag: str = ""  # explicit tag only, e.g. compose's "!override" or "!reset"; "" when none

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from linter.compose.dotenv import parse_dotenv
 from linter.compose.loader import load_compose_text
@@ -20,6 +19,7 @@ from linter.compose.model import ComposeFile, ComposeProblem, ComposeProject, Se
 from linter.compose.nodes import MappingNode, Node, Pair, ScalarNode, SequenceNode
 from linter.compose.substitute import interpolate_tree
 from linter.diagnostics import Span
+from linter.records import field, record
 
 ReadFile = Callable[[str], str]
 
@@ -122,7 +122,7 @@ def _with(node: MappingNode, key: str, value: Node) -> MappingNode:
     return MappingNode(node.path, node.span, tuple(pairs), node.tag)
 
 
-@dataclass
+@record(frozen=False)
 class _Loader:
     """The state of one ``load_project`` call."""
 

@@ -6,12 +6,11 @@ see ``linter.dockerfile.parser`` for how these are built.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from linter.diagnostics import Span
+from linter.records import field, record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Directive:
     """A parser directive such as ``# syntax=...``, ``# escape=`` or ``# check=``."""
 
@@ -21,13 +20,13 @@ class Directive:
     honoured: bool  # False when BuildKit would treat the line as a plain comment
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Comment:
     text: str  # without the leading '#', stripped
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Flag:
     """An instruction flag: ``--from=build``, ``--mount=type=cache,target=/x``, ``--link``."""
 
@@ -37,7 +36,7 @@ class Flag:
     value_span: Span | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Word:
     """A whitespace-separated argument of a shell-form instruction, quotes kept."""
 
@@ -45,7 +44,7 @@ class Word:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SourceLine:
     """One physical line of an instruction's argument text, for mapping back positions.
 
@@ -58,7 +57,7 @@ class SourceLine:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Heredoc:
     """A here-document attached to RUN, COPY or ADD."""
 
@@ -71,7 +70,7 @@ class Heredoc:
     span: Span  # from the first body line to the end of the terminator line
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Instruction:
     """One logical instruction, continuation lines and heredocs included."""
 
@@ -109,7 +108,7 @@ class Instruction:
         return self.span.start.line
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ImageRef:
     """A parsed image reference as written in FROM (after global ARG substitution)."""
 
@@ -127,7 +126,7 @@ class ImageRef:
         return self.resolved.lower() == "scratch"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KeyValue:
     """A ``key=value`` pair of ARG, ENV or LABEL (value None for ``ARG NAME`` without default)."""
 
@@ -138,7 +137,7 @@ class KeyValue:
     raw_value: str | None = None  # the value as written (quotes kept), for substitution
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Stage:
     index: int
     from_instruction: Instruction
@@ -156,7 +155,7 @@ class Stage:
         return Span(self.from_instruction.span.start, end)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ParseError:
     """A problem the lexer found; ``kind`` lets the syntax rules pick theirs."""
 
@@ -165,7 +164,7 @@ class ParseError:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Dockerfile:
     path: str
     source: str  # decoded text, BOM removed, line endings kept as in the file

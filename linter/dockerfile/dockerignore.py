@@ -14,10 +14,10 @@ Facts this module follows, as Docker documents and implements them:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter.diagnostics import Span
+from linter.records import field, record
 
 __all__ = ["DockerIgnore", "Pattern", "clean_path", "find_dockerignore"]
 
@@ -118,7 +118,7 @@ def _translate(pattern: str) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pattern:
     """One line of a .dockerignore, cleaned the way Docker cleans it."""
 
@@ -162,7 +162,7 @@ def _compile(text: str, negated: bool, line: int, span: Span, raw: str) -> Patte
     return Pattern(text, negated, line, span, raw, error, regex)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DockerIgnore:
     """The patterns of one .dockerignore and the questions rules ask of them."""
 

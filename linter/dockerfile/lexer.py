@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from linter.diagnostics import Position, Span
+from linter.records import field, record
 
 # Go's unicode.IsSpace, which BuildKit uses to trim lines.
 GO_SPACE = (
@@ -82,7 +82,7 @@ def split_lines(text: str) -> list[str]:
     return result
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Segment:
     """A piece of a logical line taken from one physical line."""
 
@@ -92,7 +92,7 @@ class Segment:
     text: str
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class RawHeredoc:
     delimiter: str
     strip_tabs: bool
@@ -104,7 +104,7 @@ class RawHeredoc:
     end: Position | None = None  # exclusive end of the terminator (or of the file)
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class LogicalLine:
     """One instruction as BuildKit sees it: continuation lines joined, heredocs attached."""
 
@@ -148,7 +148,7 @@ class LogicalLine:
         return Span(self.end, self.end)
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class RawDirective:
     name: str
     value: str
@@ -158,7 +158,7 @@ class RawDirective:
     honoured: bool
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class RawComment:
     text: str
     line: int
@@ -166,14 +166,14 @@ class RawComment:
     end_column: int
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class LexError:
     kind: str
     message: str
     span: Span
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class LexResult:
     lines: list[str]
     escape: str

@@ -12,11 +12,11 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from linter.diagnostics import Position, Span
 from linter.dockerfile.ast import Instruction, SourceLine
+from linter.records import field, record, replace
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
@@ -35,7 +35,7 @@ __all__ = [
 # ----------------------------------------------------------------------------- words
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ShellWord:
     """One shell word: its value with quotes removed, and where it is written."""
 
@@ -313,7 +313,7 @@ _VALUE_OPTIONS: dict[str, frozenset[str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Option:
     """One option occurrence of a command, as ``Command.options()`` splits them."""
 
@@ -322,7 +322,7 @@ class Option:
     word: ShellWord  # the word the option is written in
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Command:
     """A simple command: ``[VAR=x ...] argv... [redirections]`` and where it sits."""
 
@@ -551,7 +551,7 @@ _SET_LONG = {"e": "errexit", "u": "nounset", "x": "xtrace", "f": "noglob", "v": 
              "C": "noclobber", "n": "noexec", "a": "allexport", "h": "hashall"}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ShellScript:
     """The commands of one shell script (a RUN's shell form, one heredoc body, or exec form)."""
 

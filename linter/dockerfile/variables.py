@@ -12,18 +12,18 @@ import fnmatch
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from linter.diagnostics import Position, Span
 from linter.dockerfile.ast import Instruction, KeyValue, SourceLine
 from linter.dockerfile.lexer import unquote_word, word_pattern
+from linter.records import field, record
 
 _NAME_CHAR = re.compile(r"[A-Za-z0-9_]")
 _SPECIAL = frozenset("@*#?-$!0")
 _MAX_DEPTH = 32
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Expander:
     text: str
     env: Mapping[str, str]

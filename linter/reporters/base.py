@@ -7,13 +7,13 @@ the environment, so the CLI, the LSP and tests can all call it the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from linter.diagnostics import Diagnostic, Severity
+from linter.records import field, record
 from linter.rule import Rule
 
 
-@dataclass(frozen=True)
+@record
 class ReportContext:
     """Everything a reporter may need besides the findings themselves."""
 
@@ -37,7 +37,7 @@ SEVERITY_ORDER: tuple[Severity, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class SourceLines:
     """A file's text split into lines once, for reporters that quote the source."""
 
