@@ -1,5 +1,5 @@
 """``python -m linter`` runs the same command line as ``shiplint``."""
 
-from linter.cli import entry
+from linter.launch import entry
 
 entry()

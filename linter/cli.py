@@ -7,6 +7,7 @@ internal error.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections import Counter
@@ -214,6 +215,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except ConfigError as error:
         raise UsageError(str(error)) from None
     registry = default_registry()
+    end_of_start_up()
     validate_codes(args, config, registry)
     settings = make_settings(args, config, registry)
     output_format = _choose_format(args, config)
@@ -418,6 +420,7 @@ def run_server() -> int:
         raise UsageError(
             f"the language server needs the 'lsp' extra: pip install 'shiplint[lsp]' ({error})"
         ) from None
+    end_of_start_up()
     start_server()
     return EXIT_CLEAN
 
@@ -465,5 +468,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
         return EXIT_ERROR
 
 
-def entry() -> None:
-    sys.exit(main())
+def end_of_start_up() -> None:
+    """Hand the objects made at start-up to the permanent generation and turn the collector on.
+
+    ``linter.launch.entry`` turns the cyclic garbage collector off while modules are imported;
+    linting many files, and the language server, need it back.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()

@@ -6,12 +6,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from linter.compose.model import ComposeProject, Service
-from linter.compose.nodes import Node
-from linter.dockerfile.ast import Dockerfile, Instruction
 from linter.records import field, record
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # only annotations: a Dockerfile run never imports the compose model
+    from linter.compose.model import ComposeProject, Service
+    from linter.compose.nodes import Node
+    from linter.dockerfile.ast import Dockerfile, Instruction
     from linter.dockerfile.dockerignore import DockerIgnore
     from linter.dockerfile.shell import ShellScript
 

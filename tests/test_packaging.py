@@ -31,7 +31,7 @@ def test_wheel_has_only_the_linter_package(tmp_path: Path) -> None:
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[shiplint]" in text and "linter.rules" in text
-    assert "shiplint = linter.cli:entry" in text
+    assert "shiplint = linter.launch:entry" in text
 
 
 def _check_arguments(command: str) -> list[str]:

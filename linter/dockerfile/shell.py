@@ -9,6 +9,7 @@ arithmetic, arrays). The parser object is created once, on first use.
 from __future__ import annotations
 
 import json
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -631,10 +632,35 @@ def _parser() -> Parser:
     global _PARSER
     if _PARSER is None:
         import tree_sitter
-        import tree_sitter_bash
 
-        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
     return _PARSER
+
+
+def _bash_language() -> object:
+    """tree-sitter-bash's grammar, read from its compiled binding.
+
+    The package's ``__init__`` imports ``importlib.resources`` (and with it tempfile, random and
+    zipfile: ~10 ms of a ~130 ms cold start) only to serve query files a linter never reads, so
+    the binding is loaded on its own; any surprise in the package's layout falls back to the
+    ordinary import.
+    """
+    import importlib.machinery
+
+    spec = importlib.machinery.PathFinder.find_spec("tree_sitter_bash")
+    folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+    for folder in folders:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folder, "_binding" + suffix)
+            if os.path.isfile(path):
+                loader = importlib.machinery.ExtensionFileLoader("tree_sitter_bash._binding", path)
+                binding = loader.create_module(
+                    importlib.machinery.ModuleSpec(loader.name, loader, origin=path))
+                loader.exec_module(binding)
+                return binding.language()
+    import tree_sitter_bash
+
+    return tree_sitter_bash.language()
 
 
 class _Positions:
