@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from linter.compose.loader import load_compose_text
 from linter.compose.schema import load_schema, validate_tree, validator
@@ -16,12 +19,33 @@ def problems_of(text: str) -> list[tuple[int, int, str]]:
     return [(p.span.start.line, p.span.start.column, p.message) for p in validate_tree(root)]
 
 
-def test_the_schema_is_the_2020_12_one_and_the_validator_matches() -> None:
-    from jsonschema import Draft202012Validator
+def test_the_schema_is_the_2020_12_one_and_our_validator_handles_it() -> None:
+    from linter.compose.schema_validator import SchemaValidator
 
     assert "2020-12" in load_schema()["$schema"]
-    assert isinstance(validator(), Draft202012Validator)
+    built = validator()
+    assert isinstance(built, SchemaValidator) and built.unsupported == ()
     assert validator() is validator()  # cached per process
+
+
+def test_a_schema_with_an_unknown_keyword_falls_back_to_jsonschema(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from jsonschema import Draft202012Validator
+
+    from linter.compose import schema
+
+    changed = dict(load_schema())
+    changed["dependentSchemas"] = {"services": {"required": ["name"]}}
+    monkeypatch.setattr(schema, "load_schema", lambda: changed)
+    validator.cache_clear()
+    try:
+        assert isinstance(validator(), Draft202012Validator)
+        root = load_compose_text("services: {}\n", "compose.yaml").root
+        assert root is not None
+        assert [p.message for p in validate_tree(root)] == [
+            "(top level): 'name' is a required property"]
+    finally:
+        validator.cache_clear()
 
 
 def test_valid_file_has_no_problem() -> None:
@@ -100,6 +124,22 @@ def test_jsonschema_is_not_imported_by_the_loader() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_jsonschema_is_not_imported_by_a_compose_check(tmp_path: Path) -> None:
+    # An invalid file, so that the schema is validated and its errors are reported.
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: 5\n    imgae: x\n    ports: [[1]]\n", "utf-8")
+    code = (
+        "import sys\n"
+        "from linter.cli import main\n"
+        "code = main(['check', '--format', 'json', 'compose.yaml'])\n"
+        "print('MODULES', 'jsonschema' in sys.modules, code, file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, check=False)
+    assert "MODULES False 1" in out.stderr, out.stderr
+    assert "unknown key 'imgae'" in out.stdout and "DC" in out.stdout
 
 
 def test_repeated_list_items_point_at_the_repeat() -> None:

@@ -1,8 +1,11 @@
 """Validation against the official compose-spec JSON schema, with real positions.
 
 The schema is the one check-jsonschema ships (``builtin_schemas/vendor/compose-spec.json``,
-draft 2020-12), read at run time, never copied. jsonschema costs ~100 ms to import, so it
-is imported on first use and the validator is built once per process.
+draft 2020-12), read at run time, never copied. jsonschema costs ~150 ms to import, more
+than linting a file, so the schema is checked by ``schema_validator`` (compiled closures for
+the keywords the schema uses, errors shaped like jsonschema's); jsonschema is imported only
+if a future schema uses a keyword that module does not implement. The validator is built
+once per process.
 
 Each file is validated on its own, after interpolation: compose-go validates the merged
 model after every file it adds, so each file's content must be valid where it lands, and
@@ -22,15 +25,12 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from linter.compose.model import ComposeProblem
 from linter.compose.nodes import MappingNode, Node, SequenceNode, to_python
+from linter.compose.schema_validator import SchemaErrorView, SchemaValidator, ValidatorView
 from linter.diagnostics import Span
-
-if TYPE_CHECKING:
-    from jsonschema.exceptions import ValidationError
-    from jsonschema.protocols import Validator
 
 SCHEMA_PACKAGE = "check_jsonschema"
 SCHEMA_RESOURCE = "builtin_schemas/vendor/compose-spec.json"
@@ -66,17 +66,27 @@ def load_schema() -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=1)
-def validator() -> Validator:
-    """One validator per process, of the class the schema's ``$schema`` names."""
+def validator() -> ValidatorView:
+    """One validator per process: ours, or jsonschema's if the schema needs a keyword ours
+    does not implement."""
+    schema = _without_unevaluated(load_schema())
+    compiled = SchemaValidator(schema)
+    if not compiled.unsupported:
+        return compiled
+    return jsonschema_validator(schema)
+
+
+def jsonschema_validator(schema: dict[str, Any]) -> ValidatorView:
+    """jsonschema's validator for ``schema``, of the class its ``$schema`` names."""
     from jsonschema import Draft7Validator, Draft202012Validator
     from jsonschema.validators import validator_for
 
-    schema = _inline_references(_without_unevaluated(load_schema()))
+    schema = _inline_references(schema)
     declared = str(schema.get("$schema", ""))
     # validator_for() does not know draft-07 written as https without '#'.
     cls = Draft7Validator if "draft-07" in declared else validator_for(
         schema, default=Draft202012Validator)
-    built: Validator = cls(schema)
+    built: ValidatorView = cls(schema)
     return built
 
 
@@ -203,7 +213,7 @@ def known_keys(schema: dict[str, Any], root: dict[str, Any]) -> tuple[set[str], 
     return names, patterns
 
 
-def _unknown_keys(error: ValidationError) -> list[str]:
+def _unknown_keys(error: SchemaErrorView) -> list[str]:
     instance = error.instance
     if not isinstance(instance, dict) or not isinstance(error.schema, dict):
         return []
@@ -214,7 +224,7 @@ def _unknown_keys(error: ValidationError) -> list[str]:
     ]
 
 
-def _leaf_errors(error: ValidationError) -> Iterator[ValidationError]:
+def _leaf_errors(error: SchemaErrorView) -> Iterator[SchemaErrorView]:
     """The errors worth reporting under ``error``: for ``oneOf``/``anyOf``, those of the
     branches that fit the value's type; the branch error itself when none fits."""
     if error.validator not in _BRANCHING or not error.context:
@@ -251,7 +261,7 @@ def _locate(root: Node, path: Iterable[str | int], *, key: bool) -> Node:
     return node
 
 
-def _message(error: ValidationError) -> str:
+def _message(error: SchemaErrorView) -> str:
     if error.validator == "type":
         expected = error.validator_value
         names = " or ".join(expected) if isinstance(expected, list) else str(expected)
@@ -280,6 +290,11 @@ def _short(value: object) -> str:
 
 def validate_tree(root: MappingNode) -> list[ComposeProblem]:
     """Schema problems of one file's tree, each at the key or value it is about."""
+    return problems_with(validator(), root)
+
+
+def problems_with(backend: ValidatorView, root: MappingNode) -> list[ComposeProblem]:
+    """``validate_tree`` with a given validator (tests compare ours with jsonschema's)."""
     data = to_python(root)
     problems: list[ComposeProblem] = []
     seen: set[tuple[str, Span, str]] = set()
@@ -290,7 +305,7 @@ def validate_tree(root: MappingNode) -> list[ComposeProblem]:
             seen.add(signature)
             problems.append(ComposeProblem("schema", message, node.path, node.span))
 
-    for raw in validator().iter_errors(data):
+    for raw in backend.iter_errors(data):
         for error in _leaf_errors(raw):
             path = list(error.absolute_path)
             where = dotted(path)
