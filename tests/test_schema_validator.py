@@ -1,0 +1,474 @@
+"""The compiled schema validator: keyword by keyword, and against jsonschema as an oracle."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from linter.compose import schema as compose_schema
+from linter.compose.loader import load_compose_text
+from linter.compose.nodes import MappingNode
+from linter.compose.schema_validator import (
+    SchemaValidator,
+    UnsupportedSchemaError,
+    json_equal,
+    unsupported_keywords,
+)
+from linter.compose.substitute import interpolate_tree
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+def flat(errors: Iterable[Any]) -> list[tuple[Any, ...]]:
+    """Every error, context children included, as comparable tuples, in order."""
+    rows: list[tuple[Any, ...]] = []
+    for error in errors:
+        rows.append((error.validator, tuple(error.absolute_path),
+                     tuple(error.absolute_schema_path), error.message))
+        rows.extend(flat(error.context or ()))
+    return rows
+
+
+def agree(schema: Any, instance: Any) -> list[tuple[Any, ...]]:
+    """Our errors for ``instance``, after checking jsonschema finds exactly the same ones."""
+    ours = flat(SchemaValidator(schema).iter_errors(instance))
+    theirs = flat(Draft202012Validator(schema).iter_errors(instance))
+    assert ours == theirs
+    assert SchemaValidator(schema).is_valid(instance) == (not ours)
+    return ours
+
+
+# -- keywords ----------------------------------------------------------------------------------
+
+# (schema, instances it accepts, instances it refuses)
+KEYWORD_CASES: list[tuple[Any, list[Any], list[Any]]] = [
+    ({"type": "integer"}, [1, 1.0, -3, 2**70], [True, False, "1", 1.5, None, [1]]),
+    ({"type": "number"}, [1, 1.5, 0.0], [True, "1", None]),
+    ({"type": "boolean"}, [True, False], [0, 1, "true", None]),
+    ({"type": "null"}, [None], [0, False, "", []]),
+    ({"type": "string"}, ["", "x"], [1, None, ["x"]]),
+    ({"type": "array"}, [[], [1]], [{}, "[]", (1, 2).__class__.__name__]),
+    ({"type": "object"}, [{}, {"a": 1}], [[], "x", None]),
+    ({"type": ["string", "integer"]}, ["x", 3, 3.0], [True, 3.5, None]),
+    ({"enum": [1, "a", [1, 2], {"a": 1}, None]},
+     [1, 1.0, "a", [1.0, 2], {"a": 1.0}, None], [True, "1", [True, 2], {"a": True}, {}, False]),
+    ({"enum": [False, 0.5]}, [False, 0.5], [0, True, "False"]),
+    ({"const": True}, [True], [1, 1.0, "true"]),
+    ({"const": 0}, [0, 0.0, -0.0], [False, None, "0"]),
+    ({"const": {"a": [1, {"b": None}]}}, [{"a": [1.0, {"b": None}]}], [{"a": [True, {"b": None}]}]),
+    ({"uniqueItems": True},
+     [[1, True], [0, False], ["1", 1], [[1], [True]], [{"a": 1}, {"a": True}], [], "x"],
+     [[1, 1.0], [[1], [1.0]], [{"a": 1}, {"a": 1.0}], ["x", "y", "x"], [None, None]]),
+    ({"uniqueItems": False}, [[1, 1]], []),
+    ({"required": ["a", "b"]}, [{"a": 1, "b": 2}, [], "x"], [{}, {"a": 1}, {"b": 1, "c": 2}]),
+    ({"properties": {"a": {"type": "string"}, "b": True}},
+     [{}, {"a": "x", "b": 5}, 5], [{"a": 1}, {"a": None, "b": 1}]),
+    ({"patternProperties": {"^x-": {"type": "integer"}, "y$": {"minimum": 3}}},
+     [{"x-a": 1, "ay": 3, "b": "z"}], [{"x-a": "1"}, {"ay": 2}, {"x-y": 2}]),
+    ({"properties": {"a": {}}, "additionalProperties": False}, [{"a": 1}, {}], [{"b": 1}]),
+    ({"properties": {"a": {}}, "patternProperties": {"^x-": {}}, "additionalProperties": False},
+     [{"a": 1, "x-b": 2}], [{"b": 1}, {"b": 1, "a": 1}]),
+    ({"properties": {"a": {}}, "additionalProperties": {"type": "string"}},
+     [{"a": 1, "b": "x"}], [{"b": 1}]),
+    ({"items": {"type": "string"}}, [[], ["a", "b"], "no"], [["a", 1], [None]]),
+    ({"prefixItems": [{"type": "string"}, {"type": "integer"}], "items": False},
+     [[], ["a"], ["a", 1]], [[1], ["a", "b"], ["a", 1, 2], ["a", 1, 2, 3]]),
+    ({"prefixItems": [{"type": "string"}], "items": {"type": "integer"}},
+     [["a", 1, 2]], [["a", "b"], [1]]),
+    ({"contains": {"type": "integer"}}, [[1], ["a", 2], {}], [[], ["a"], [True]]),
+    ({"minItems": 1}, [[1]], [[]]),
+    ({"minItems": 2, "maxItems": 3}, [[1, 2]], [[1], [1, 2, 3, 4]]),
+    ({"maxItems": 0}, [[]], [[1]]),
+    ({"minLength": 1}, ["a"], [""]),
+    ({"minLength": 2, "maxLength": 3}, ["ab", "é€"], ["a", "abcd"]),
+    ({"maxLength": 0}, [""], ["a"]),
+    ({"minProperties": 1}, [{"a": 1}], [{}]),
+    ({"minProperties": 2, "maxProperties": 2}, [{"a": 1, "b": 2}],
+     [{"a": 1}, dict.fromkeys("abc")]),
+    ({"maxProperties": 0}, [{}], [{"a": 1}]),
+    ({"minimum": 1}, [1, 1.5, "0", True], [0, 0.5, -1]),
+    ({"maximum": 65535}, [65535, False], [65536, 1e10]),
+    ({"exclusiveMinimum": 0}, [0.1, 1], [0, -1]),
+    ({"exclusiveMaximum": 10}, [9.9], [10, 11]),
+    ({"multipleOf": 3}, [0, 9, -3, 6.0], [4, 4.5]),
+    ({"multipleOf": 0.5}, [1.5, 2], [1.2]),
+    ({"pattern": "^[a-z]+$"}, ["abc", 5], ["ABC", "a1"]),
+    ({"pattern": "b"}, ["abc"], ["ac"]),  # search, not match
+    ({"propertyNames": {"pattern": "^[a-z]+$"}}, [{"ab": 1}], [{"Ab": 1}, {"a": 1, "1": 2}]),
+    ({"dependentRequired": {"a": ["b", "c"]}}, [{"b": 1}, {"a": 1, "b": 1, "c": 1}],
+     [{"a": 1}, {"a": 1, "b": 1}]),
+    ({"not": {"type": "string"}}, [1, None], ["x"]),
+    ({"if": {"type": "string"}, "then": {"minLength": 2}, "else": {"minimum": 0}},
+     ["ab", 3], ["a", -1]),
+    ({"if": {"type": "string"}, "then": {"minLength": 2}}, ["ab", -1], ["a"]),
+    ({"allOf": [{"type": "integer"}, {"minimum": 2}]}, [2], [1, "x", 1.5]),
+    ({"anyOf": [{"type": "string"}, {"minimum": 2}]}, ["x", 3], [1]),
+    ({"oneOf": [{"type": "string"}, {"type": "integer"}]}, ["x", 1], [None, 1.5]),
+    ({"oneOf": [{"type": "number"}, {"type": "integer"}, {"minimum": 5}]}, [1.5], [1, 7.0]),
+    ({"oneOf": [{"type": "string"}, {"type": "object", "properties": {"a": {"enum": [1]}}}]},
+     ["x", {"a": 1}], [{"a": 2}, []]),
+    (True, [1, None, {}], []),
+    (False, [], [1, None, {}]),
+    ({"$defs": {"port": {"type": "integer", "maximum": 9}},
+      "properties": {"p": {"$ref": "#/$defs/port"}, "q": {"$ref": "#/$defs/port", "minimum": 2}}},
+     [{"p": 1, "q": 2}], [{"p": 10}, {"q": 1}, {"q": "x"}]),
+    ({"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#"}}},
+      "required": ["name"]},
+     [{"name": 1, "children": [{"name": 2, "children": []}]}],
+     [{"name": 1, "children": [{"children": [{"name": 3}, {}]}]}]),
+    ({"description": "d", "title": "t", "default": 1, "deprecated": True, "examples": [1],
+      "$comment": "c", "format": "email"}, ["not an email", 1], []),
+]
+
+
+@pytest.mark.parametrize(("schema", "accepted", "refused"), KEYWORD_CASES,
+                         ids=[str(case[0])[:60] for case in KEYWORD_CASES])
+def test_keyword(schema: Any, accepted: list[Any], refused: list[Any]) -> None:
+    for instance in accepted:
+        assert agree(schema, instance) == [], instance
+    for instance in refused:
+        assert agree(schema, instance) != [], instance
+
+
+def test_a_false_subschema_error_is_at_the_value_it_refuses() -> None:
+    # jsonschema drops the key and the schema step of a ``false`` subschema's error (its
+    # descend() returns before adding them); the compose schema has no false subschema.
+    schema = {"properties": {"c": False}, "allOf": [True, False]}
+    rows = flat(SchemaValidator(schema).iter_errors({"c": 1}))
+    assert rows == [
+        (None, ("c",), ("properties", "c"), "False schema does not allow 1"),
+        (None, (), ("allOf", 1), "False schema does not allow {'c': 1}"),
+    ]
+    assert unsupported_keywords(schema) == ()
+    compose = compose_schema._without_unevaluated(compose_schema.load_schema())
+    assert False not in _subschemas(compose)
+
+
+def _subschemas(schema: Any) -> list[Any]:
+    """Every subschema reached through a keyword that holds subschemas (``false`` is one;
+    ``additionalProperties: false`` and ``items: false`` are keyword values, not descents)."""
+    found = [schema]
+    if not isinstance(schema, dict):
+        return found
+    for keyword, value in schema.items():
+        if keyword in ("properties", "patternProperties", "$defs"):
+            subs = list(value.values())
+        elif keyword in ("allOf", "anyOf", "oneOf", "prefixItems"):
+            subs = list(value)
+        elif keyword in ("not", "if", "then", "else", "contains", "propertyNames", "items",
+                         "additionalProperties"):
+            subs = [value] if value is not False or keyword in ("not", "if") else []
+        else:
+            continue
+        for sub in subs:
+            found.extend(_subschemas(sub))
+    return found
+
+
+def test_json_equality() -> None:
+    assert json_equal(1, 1.0) and json_equal([1, {"a": 2}], [1.0, {"a": 2.0}])
+    assert not json_equal(True, 1) and not json_equal(False, 0) and not json_equal([True], [1])
+    assert not json_equal({"a": 1}, {"a": 1, "b": 2}) and not json_equal("1", 1)
+    assert not json_equal([1, 2], [2, 1]) and json_equal({"a": 1, "b": 2}, {"b": 2, "a": 1})
+
+
+def test_unique_items_compares_every_pair() -> None:
+    # jsonschema only compares neighbours after sorting, and misses the third item here.
+    assert not SchemaValidator({"uniqueItems": True}).is_valid([[1, 1], [1, True], [1, 1]])
+
+
+def test_messages_are_jsonschema_s() -> None:
+    def messages(schema: dict[str, Any], instance: Any) -> list[str]:
+        return [error.message for error in SchemaValidator(schema).iter_errors(instance)]
+
+    assert messages({"required": ["image"]}, {}) == ["'image' is a required property"]
+    assert messages({"enum": ["a", "b"]}, "x") == ["'x' is not one of ['a', 'b']"]
+    assert messages({"minimum": 1}, 0) == ["0 is less than the minimum of 1"]
+    assert messages({"pattern": "^a$"}, "x") == ["'x' does not match '^a$'"]
+    assert messages({"type": ["string", "null"]}, 1) == ["1 is not of type 'string', 'null'"]
+    assert messages({"additionalProperties": False}, {"b": 1, "a": 2}) == [
+        "Additional properties are not allowed ('a', 'b' were unexpected)"]
+    assert messages({"oneOf": [{}, {"type": "integer"}]}, 1) == [
+        "1 is valid under each of {'type': 'integer'}, {}"]
+
+
+def test_error_fields_match_what_validate_tree_reads() -> None:
+    schema = {"properties": {"p": {"oneOf": [{"type": "string"}, {"required": ["a"]}]}}}
+    (error,) = SchemaValidator(schema).iter_errors({"p": {"b": 1}})
+    assert error.validator == "oneOf" and error.validator_value is schema["properties"]["p"][
+        "oneOf"]
+    assert error.schema is schema["properties"]["p"] and error.instance == {"b": 1}
+    assert list(error.absolute_path) == ["p"]
+    assert list(error.schema_path) == ["properties", "p", "oneOf"]
+    first, second = error.context
+    assert (first.validator, list(first.schema_path), list(first.absolute_path)) == (
+        "type", [0, "type"], ["p"])
+    assert (second.validator, list(second.schema_path)) == ("required", [1, "required"])
+    assert list(first.path) == [] and first.parent is error
+
+
+def test_errors_come_in_a_stable_order() -> None:
+    schema = {"properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+              "additionalProperties": {"type": "integer"}}
+    instance = {"z": "x", "b": 1, "y": "x", "a": 1}
+    first = flat(SchemaValidator(schema).iter_errors(instance))
+    assert first == flat(SchemaValidator(schema).iter_errors(instance))
+    assert [row[1] for row in first] == [("a",), ("b",), ("z",), ("y",)]
+
+
+def test_subschemas_are_compiled_when_first_used() -> None:
+    built = SchemaValidator(compose_schema._without_unevaluated(compose_schema.load_schema()))
+    compiler = built._root._compiler
+    assert built.is_valid({"services": {"web": {"image": "x"}}})
+    used = sum(node._built for node in compiler.nodes.values())
+    assert 0 < used < 60  # the whole schema has hundreds of subschemas
+
+
+@pytest.mark.parametrize("schema", [
+    {"unevaluatedProperties": False},
+    {"dependentSchemas": {"a": {}}},
+    {"$dynamicRef": "#x"},
+    {"$ref": "https://example.com/other.json"},
+    {"$ref": "#/$defs/missing"},
+    {"properties": {"a": {"$id": "nested"}}},
+    {"$schema": "http://json-schema.org/draft-07/schema#"},
+    {"type": "int"},
+    {"minContains": 1, "contains": {}},
+    {"items": [{"type": "string"}]},
+    {"anyOf": {"type": "string"}},
+])
+def test_unsupported_keywords_are_named_and_refused(schema: dict[str, Any]) -> None:
+    built = SchemaValidator(schema)
+    assert built.unsupported
+    with pytest.raises(UnsupportedSchemaError):
+        list(built.iter_errors({}))
+
+
+def test_the_compose_schema_is_fully_supported() -> None:
+    rewritten = compose_schema._without_unevaluated(compose_schema.load_schema())
+    assert unsupported_keywords(rewritten) == ()
+    # The raw schema needs unevaluatedProperties, which schema.py rewrites.
+    assert unsupported_keywords(compose_schema.load_schema()) == ("unevaluatedProperties",)
+
+
+# -- the oracle: validate_tree and the raw errors agree with jsonschema's ---------------------
+
+@functools.lru_cache(maxsize=1)
+def backends() -> tuple[Any, Any, Any]:
+    """Ours, jsonschema's as schema.py builds it in its fallback, jsonschema's on our input."""
+    rewritten = compose_schema._without_unevaluated(compose_schema.load_schema())
+    return (SchemaValidator(rewritten), compose_schema.jsonschema_validator(rewritten),
+            Draft202012Validator(rewritten))
+
+
+def check_agreement(root: MappingNode) -> None:
+    ours, fallback, _ = backends()
+    assert compose_schema.problems_with(ours, root) == \
+        compose_schema.problems_with(fallback, root)
+    interpolated, _ = interpolate_tree(root, {"X": "1"})
+    assert compose_schema.problems_with(ours, interpolated) == \
+        compose_schema.problems_with(fallback, interpolated)
+    check_raw(root)
+
+
+def check_raw(root: MappingNode) -> None:
+    from linter.compose.nodes import to_python
+
+    ours, _, plain = backends()
+    data = to_python(root)
+    mine = {(row[0], row[1], row[3]) for row in flat(ours.iter_errors(data))}
+    theirs = {(row[0], row[1], row[3]) for row in flat(plain.iter_errors(data))}
+    assert mine == theirs
+
+
+def compose_texts() -> list[Any]:
+    params = []
+    for fixture in sorted((ROOT / "fixtures").glob("DC*.yaml")):
+        data = yaml.safe_load(fixture.read_text(encoding="utf-8"))
+        for index, case in enumerate(data.get("cases", [])):
+            for name, text in case.get("files", {}).items():
+                if str(name).endswith((".yaml", ".yml")) and isinstance(text, str):
+                    params.append(pytest.param(
+                        name, text, id=f"{fixture.stem}-{index}-{name}"))
+    for example in sorted((ROOT / "examples").rglob("*.y*ml")):
+        params.append(pytest.param(example.name, example.read_text(encoding="utf-8"),
+                                   id=f"examples/{example.relative_to(ROOT / 'examples')}"))
+    return params
+
+
+COMPOSE_TEXTS = compose_texts()
+
+
+def test_the_fixtures_are_many_and_some_are_invalid() -> None:
+    assert len(COMPOSE_TEXTS) > 300
+    ours = backends()[0]
+    invalid = 0
+    for param in COMPOSE_TEXTS:
+        root = load_compose_text(param.values[1], param.values[0]).root
+        if isinstance(root, MappingNode):
+            invalid += bool(compose_schema.problems_with(ours, root))
+    assert invalid >= 5  # DC002 (schema-violation) cases; the mutations below make many more
+
+
+@pytest.mark.parametrize(("name", "text"), COMPOSE_TEXTS)
+def test_fixture_files_agree_with_jsonschema(name: str, text: str) -> None:
+    root = load_compose_text(text, name).root
+    if isinstance(root, MappingNode):
+        check_agreement(root)
+
+
+# Valid documents to mutate: every section, both shapes of the values that have two.
+BASES: list[dict[str, Any]] = [
+    {
+        "name": "demo",
+        "services": {
+            "web": {
+                "image": "nginx:1.27",
+                "build": {"context": ".", "dockerfile": "Dockerfile", "args": {"A": "1"},
+                          "target": "prod", "cache_from": ["a", "b"]},
+                "ports": ["80:80", 443, {"target": 8080, "published": "8080",
+                                         "protocol": "tcp", "mode": "host"}],
+                "environment": {"A": "1", "B": 2, "C": None},
+                "depends_on": {"db": {"condition": "service_healthy", "restart": True}},
+                "healthcheck": {"test": ["CMD", "true"], "interval": "5s", "retries": 3},
+                "volumes": ["data:/data", {"type": "bind", "source": ".", "target": "/app",
+                                           "read_only": True}],
+                "networks": {"front": {"aliases": ["w"]}, "back": None},
+                "restart": "unless-stopped",
+                "deploy": {"replicas": 2, "resources": {"limits": {"cpus": "0.5",
+                                                                   "memory": "50M"}},
+                           "restart_policy": {"condition": "on-failure"}},
+                "logging": {"driver": "json-file", "options": {"max-size": "1m"}},
+                "ulimits": {"nofile": {"soft": 1024, "hard": 2048}, "nproc": 512},
+                "secrets": ["token", {"source": "key", "target": "k", "mode": 0o440}],
+                "cap_drop": ["ALL"],
+                "x-note": {"anything": [1, 2]},
+            },
+            "db": {
+                "image": "postgres:16",
+                "command": ["postgres", "-c", "fsync=off"],
+                "environment": ["POSTGRES_DB=app", "TZ=UTC"],
+                "depends_on": ["cache"],
+                "networks": ["back"],
+                "extends": {"service": "base", "file": "base.yaml"},
+                "extra_hosts": ["host:10.0.0.1"],
+                "sysctls": {"net.core.somaxconn": 1024},
+                "labels": ["a=b"],
+                "dns": "8.8.8.8",
+            },
+            "cache": {"image": "redis:7", "build": ".", "expose": ["6379"],
+                      "tmpfs": "/tmp", "user": "1000:1000", "read_only": True},
+        },
+        "networks": {"front": {}, "back": {"internal": True, "driver": "bridge",
+                                           "ipam": {"config": [{"subnet": "10.0.0.0/24"}]}}},
+        "volumes": {"data": {"driver": "local"}, "ext": {"external": True}},
+        "secrets": {"token": {"file": "./token"}, "key": {"environment": "KEY"}},
+        "configs": {"conf": {"content": "x"}},
+        "include": ["other.yaml", {"path": ["a.yaml"], "project_directory": "."}],
+        "x-common": {"restart": "always"},
+    },
+    {"services": {"job": {"image": "busybox", "entrypoint": "sh -c",
+                          "profiles": ["debug"], "init": True, "stop_grace_period": "10s",
+                          "develop": {"watch": [{"path": "./src", "action": "sync",
+                                                 "target": "/src"}]},
+                          "devices": ["/dev/fuse"], "env_file": [".env", {"path": "x.env",
+                                                                          "required": False}]}}},
+]
+
+WORDS = st.sampled_from(["", "x", "80:80", "always", "service_started", "started", "bind",
+                         "host", "tcp", "sync", "1m", "ALL", "true", "0", "bad name"])
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 70000) | st.sampled_from([1.0, 0.5, -1.5])
+    | WORDS,
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from(["a", "image", "target", "x-a", "condition", "path"]),
+                      inner, max_size=3),
+    max_leaves=6,
+)
+KEYS = st.sampled_from(["imgae", "image", "ports", "x-extra", "bogus", "context", "condition",
+                        "target", "driver", "external", "bad name", "9", "services"])
+
+
+def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(_places(item, (*path, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_places(item, (*path, index)))
+    return found
+
+
+def _at(value: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        value = value[part]
+    return value
+
+
+def _mutate(doc: dict[str, Any], data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(_places(doc)))
+    target = _at(doc, path)
+    parent = _at(doc, path[:-1]) if path else None
+    action = data.draw(st.sampled_from(["replace", "word", "key", "repeat", "delete", "wrap"]))
+    if action == "replace" and parent is not None:
+        parent[path[-1]] = data.draw(JSON_VALUES)
+    elif action == "word" and parent is not None and isinstance(target, str):
+        # Another word where a word was: bad enum values and patterns.
+        parent[path[-1]] = data.draw(WORDS)
+    elif action == "key" and isinstance(target, dict):
+        target[data.draw(KEYS)] = data.draw(JSON_VALUES)
+    elif action == "repeat" and isinstance(target, list) and target:
+        target.append(copy.deepcopy(data.draw(st.sampled_from(target))))
+    elif action == "delete" and isinstance(target, dict) and target:
+        del target[data.draw(st.sampled_from(sorted(target)))]
+    elif action == "wrap" and parent is not None:
+        # The other branch's shape: a list where a mapping was, and the reverse.
+        parent[path[-1]] = {"a": target} if isinstance(target, list) else [target]
+
+
+def test_the_bases_are_valid() -> None:
+    for base in BASES:
+        assert list(backends()[2].iter_errors(base)) == []
+        assert list(backends()[0].iter_errors(base)) == []
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_mutated_documents_agree_with_jsonschema(data: st.DataObject) -> None:
+    doc = copy.deepcopy(data.draw(st.sampled_from(BASES)))
+    for _ in range(data.draw(st.integers(1, 3))):
+        _mutate(doc, data)
+    text = yaml.safe_dump(doc, sort_keys=False)
+    root = load_compose_text(text, "compose.yaml").root
+    assert isinstance(root, MappingNode)
+    check_agreement(root)
+    # Straight from the data too (no YAML round trip).
+    ours, _, plain = backends()
+    assert {(r[0], r[1], r[3]) for r in flat(ours.iter_errors(doc))} == \
+        {(r[0], r[1], r[3]) for r in flat(plain.iter_errors(doc))}
+
+
+def test_validating_a_file_does_not_import_jsonschema() -> None:
+    code = (
+        "import sys\n"
+        "from linter.compose.loader import load_compose_text\n"
+        "from linter.compose.schema import validate_tree\n"
+        "root = load_compose_text('services:\\n  a:\\n    image: [1]\\n', 'c.yaml').root\n"
+        "print(len(validate_tree(root)), 'jsonschema' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "False"]
