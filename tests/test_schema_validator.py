@@ -170,7 +170,8 @@ def _subschemas(schema: Any) -> list[Any]:
             subs = list(value)
         elif keyword in ("not", "if", "then", "else", "contains", "propertyNames", "items",
                          "additionalProperties"):
-            subs = [value] if value is not False or keyword in ("not", "if") else []
+            subs = [] if value is False and keyword in ("items", "additionalProperties") \
+                else [value]
         else:
             continue
         for sub in subs:
