@@ -214,7 +214,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                              use_files=not args.no_config)
     except ConfigError as error:
         raise UsageError(str(error)) from None
-    registry = default_registry()
+    paths = list(args.paths) if args.paths else ["."]
+    registry = default_registry(engine.kinds_needed(paths, args.kind))
     end_of_start_up()
     validate_codes(args, config, registry)
     settings = make_settings(args, config, registry)
@@ -223,7 +224,6 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         reporter = get_reporter(output_format, extra=registry.reporters)
     except (KeyError, ValueError) as error:
         raise UsageError(str(error).strip("'\"")) from None
-    paths = list(args.paths) if args.paths else ["."]
     if args.context and not Path(args.context).is_dir():
         raise UsageError(f"--context {args.context}: not a folder")
 

@@ -9,13 +9,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from linter.compose.model import ComposeFile, ComposeProblem, ComposeProject
-from linter.compose.nodes import MappingNode, Node, ScalarNode
 from linter.context import BuildLink, ComposeContext, DockerfileContext
 from linter.diagnostics import Diagnostic, Severity, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, ParseError
@@ -31,6 +28,10 @@ from linter.suppressions import (
     compose_pragmas,
     dockerfile_pragmas,
 )
+
+if TYPE_CHECKING:  # the compose model is imported when a compose file is linted
+    from linter.compose.model import ComposeProject
+    from linter.compose.nodes import Node, ScalarNode
 
 INTERNAL_ERROR_CODES = {"dockerfile": "DF000", "compose": "DC000"}
 UNUSED_SUPPRESSION_CODES = {"dockerfile": "DF099", "compose": "DC099"}
@@ -94,6 +95,7 @@ class _Prepared:
     def __init__(self, settings: Settings, registry: Registry | None = None) -> None:
         self.settings = settings
         self.registry = registry or default_registry()
+        self.generation = self.registry.generation
         self.selection: Selection = select_rules(
             self.registry, settings.select, settings.extend_select, settings.ignore
         )
@@ -129,7 +131,8 @@ _PREPARED: dict[Settings, _Prepared] = {}
 def prepare(settings: Settings, registry: Registry | None = None) -> _Prepared:
     """The per-process cache of the registry and selection for these settings."""
     prepared = _PREPARED.get(settings)
-    if prepared is None or (registry is not None and prepared.registry is not registry):
+    if prepared is None or (registry is not None and prepared.registry is not registry) \
+            or prepared.generation != prepared.registry.generation:
         prepared = _Prepared(settings, registry)
         _PREPARED[settings] = prepared
     return prepared
@@ -142,6 +145,8 @@ def _internal_error(prepared: _Prepared, kind: Kind, path: str, rule: Rule,
                     error: BaseException) -> Diagnostic:
     code = INTERNAL_ERROR_CODES[kind]
     meta = prepared.registry.rules.get(code)
+    import traceback
+
     where = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
     location = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
     return Diagnostic(
@@ -348,11 +353,15 @@ _REMOTE_CONTEXT = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IG
 
 
 def _scalar(node: Node | None) -> ScalarNode | None:
+    from linter.compose.nodes import ScalarNode
+
     return node if isinstance(node, ScalarNode) and node.value is not None else None
 
 
 def build_links(project: ComposeProject, cache: dict[Path, Dockerfile | None]) -> list[BuildLink]:
     """The Dockerfile each service with ``build:`` points at, parsed once."""
+    from linter.compose.nodes import MappingNode
+
     links: list[BuildLink] = []
     for service in project.services.values():
         build = service.get("build")
@@ -390,6 +399,8 @@ def build_links(project: ComposeProject, cache: dict[Path, Dockerfile | None]) -
 
 
 def unreadable_project(path: str, message: str) -> ComposeProject:
+    from linter.compose.model import ComposeFile, ComposeProblem, ComposeProject
+
     problem = ComposeProblem("unreadable", message, path, Span.of(1, 1, 1, 1))
     return ComposeProject(files=(ComposeFile(path, "", None, (problem,)),), root=None,
                           problems=(problem,))
@@ -420,6 +431,8 @@ def lint_compose(prepared: _Prepared, path: Path, display: str, overrides: list[
                  text: str | None = None,
                  follow_builds: bool = True) -> tuple[list[FileResult], set[Path]]:
     """Lint a compose project and the Dockerfiles its services build."""
+    from linter.compose.model import ComposeFile
+
     project = load_compose(path, display, overrides, text)
     cache: dict[Path, Dockerfile | None] = {}
     links = build_links(project, cache) if project.root is not None else []
@@ -499,12 +512,28 @@ def effective_jobs(settings: Settings, file_count: int) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def kinds_needed(paths: Sequence[str], kind: Kind | None = None) -> frozenset[str]:
+    """The kinds of rules a run over ``paths`` needs, told without walking any folder:
+    only Dockerfile rules when every path is a file of that kind (a pre-commit hook's list
+    of Dockerfiles, say), else every kind."""
+    every = frozenset({"dockerfile", "compose"})
+    for raw in paths:
+        path = Path(raw)
+        if raw == "-" or not path.is_file():
+            return every
+        if (kind or classify(path.name)) != "dockerfile":
+            return every
+    return frozenset({"dockerfile"}) if paths else every
+
+
 def run(paths: Sequence[str], settings: Settings,
         progress: Callable[[int, int], None] | None = None) -> RunResult:
     """Lint files and folders: compose projects first (they know their Dockerfiles' contexts)."""
     prepare(settings)  # fail early on bad selectors, before any work
     sources, missing = discover(paths, settings.exclude, Path(settings.config_root), settings.kind)
     projects = group_compose(sources)
+    if projects:  # compose rules, and Dockerfile rules for the Dockerfiles services build
+        prepare(settings).registry.ensure()
     compose_units = [
         _Unit("compose", str(source.path),
               None if overrides is None else tuple(str(p) for p in overrides))

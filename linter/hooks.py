@@ -19,8 +19,13 @@ class ShiplintSpec:
     """The hooks a plugin may implement."""
 
     @hookspec
-    def shiplint_rules(self) -> Sequence[Any]:  # type: ignore[empty-body]
-        """Return the plugin's rule objects (instances of :class:`linter.Rule`)."""
+    def shiplint_rules(self, kinds: frozenset[str]) -> Sequence[Any]:  # type: ignore[empty-body]
+        """Return the plugin's rule objects (instances of :class:`linter.Rule`).
+
+        ``kinds`` names the kinds of file the run needs rules for ("dockerfile", "compose"):
+        a plugin may return only those (to import less), or all of its rules. An
+        implementation may leave the argument out, as pluggy allows.
+        """
 
     @hookspec
     def shiplint_reporters(self) -> dict[str, Any]:  # type: ignore[empty-body]

@@ -7,7 +7,6 @@ that names the plugin.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -23,14 +22,49 @@ class RegistryError(Exception):
     """A plugin could not be loaded or declares a clashing rule."""
 
 
+KINDS: frozenset[str] = frozenset({"dockerfile", "compose"})
+
+
 @record(frozen=False)
 class Registry:
+    """The rules of the plugins, loaded for some kinds of file and completed on demand.
+
+    A run over Dockerfiles only loads the Dockerfile rules (importing the compose pack is a
+    tenth of a cold start); a lookup that finds nothing, or :meth:`ensure`, loads the rest.
+    ``generation`` changes whenever rules are added, so callers can tell a cached selection
+    is stale.
+    """
+
     rules: dict[str, Rule] = field(default_factory=dict)  # by code, in load order
     reporters: dict[str, Callable[..., str]] = field(default_factory=dict)
     _lookup: dict[str, str] = field(default_factory=dict)  # lower-cased code/name/alias -> code
     owners: dict[str, str] = field(default_factory=dict)  # code -> plugin name
+    kinds: frozenset[str] = KINDS  # the kinds whose rules are loaded
+    loader: Callable[[frozenset[str]], Iterable[tuple[str, Sequence[Rule]]]] | None = None
+    generation: int = 0
+
+    def ensure(self, kinds: Iterable[str] = KINDS) -> bool:
+        """Load the rules of ``kinds`` not loaded yet; True when anything was loaded."""
+        missing = frozenset(kinds) - self.kinds
+        if not missing or self.loader is None:
+            return False
+        self.kinds |= missing
+        for owner, rules in self.loader(missing):
+            for rule in rules:
+                code = getattr(rule, "code", None)
+                if self.owners.get(str(code)) == owner:
+                    continue  # a plugin that ignores ``kinds`` lists its rules again
+                self.add(rule, owner)
+        self.generation += 1
+        return True
+
+    @property
+    def complete(self) -> bool:
+        return self.kinds >= KINDS or self.loader is None
 
     def add(self, rule: Rule, owner: str) -> None:
+        if not isinstance(rule, Rule):
+            raise RegistryError(f"plugin {owner!r}: {rule!r} is not a linter.Rule instance")
         problems = metadata_problems(rule)
         if problems:
             label = getattr(rule, "code", type(rule).__name__)
@@ -52,7 +86,10 @@ class Registry:
 
     def resolve(self, key: str) -> str | None:
         """The code a code, name or alias stands for, or None."""
-        return self._lookup.get(key.strip().lower())
+        code = self._lookup.get(key.strip().lower())
+        if code is None and self.ensure():
+            code = self._lookup.get(key.strip().lower())
+        return code
 
     def expand(self, selector: str) -> set[str]:
         """Codes matched by a selector: a code, name, alias, a code prefix, or ``ALL``.
@@ -60,12 +97,18 @@ class Registry:
         Raises KeyError for a selector that matches nothing.
         """
         key = selector.strip()
+        if key.upper() == "ALL" or not key.upper().startswith(("DF", "DC")):
+            self.ensure()  # every rule, or a peer's prefix that any pack may carry
         if key.upper() == "ALL":
             return set(self.rules)
         code = self.resolve(key)
         if code is not None:
             return {code}
         prefix = key.upper()
+        if prefix.startswith("DC"):
+            self.ensure({"compose"})
+        if prefix.startswith("DF"):
+            self.ensure({"dockerfile"})
         matched = {code for code in self.rules if code.startswith(prefix)}
         if matched and prefix[:2] in ("DF", "DC"):
             return matched
@@ -80,17 +123,22 @@ class Registry:
         raise KeyError(selector)
 
     def sorted_rules(self) -> list[Rule]:
+        """Every rule, in code order (loads the kinds not loaded yet)."""
+        self.ensure()
         return [self.rules[code] for code in sorted(self.rules)]
 
 
-def _plugin_rules(manager: pluggy.PluginManager) -> Iterable[tuple[str, Sequence[Rule]]]:
-    for plugin in manager.get_plugins():
-        hook = getattr(plugin, "shiplint_rules", None)
-        if hook is None:
-            continue
-        name = manager.get_name(plugin) or repr(plugin)
+def _plugin_rules(manager: pluggy.PluginManager,
+                  kinds: frozenset[str]) -> Iterable[tuple[str, Sequence[Rule]]]:
+    """Each plugin's rules, one plugin at a time so that an error names its plugin."""
+    order = [name for name, _ in manager.list_name_plugin()]  # registration order
+    implementations = sorted(manager.hook.shiplint_rules.get_hookimpls(),
+                             key=lambda impl: order.index(impl.plugin_name))
+    for implementation in implementations:
+        name = implementation.plugin_name
+        arguments = {"kinds": kinds} if "kinds" in implementation.argnames else {}
         try:
-            rules = hook()
+            rules = implementation.function(**arguments)
         except Exception as error:  # a broken plugin must not crash the run
             raise RegistryError(
                 f"plugin {name!r} failed while listing its rules: {error}") from None
@@ -99,8 +147,10 @@ def _plugin_rules(manager: pluggy.PluginManager) -> Iterable[tuple[str, Sequence
         yield name, rules
 
 
-def load_registry(extra_plugins: Sequence[tuple[str, Any]] = ()) -> Registry:
-    """Load every plugin of the entry-point group (and ``extra_plugins``) into a registry."""
+def load_registry(extra_plugins: Sequence[tuple[str, Any]] = (),
+                  kinds: Iterable[str] = KINDS) -> Registry:
+    """Load every plugin of the entry-point group (and ``extra_plugins``) into a registry,
+    with the rules for ``kinds`` (the others are loaded when first needed)."""
     manager = pluggy.PluginManager(PROJECT)
     manager.add_hookspecs(ShiplintSpec)
     for entry_point in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
@@ -119,14 +169,9 @@ def load_registry(extra_plugins: Sequence[tuple[str, Any]] = ()) -> Registry:
             raise RegistryError(f"plugin {entry_point.name!r} is invalid: {error}") from None
     for name, plugin in extra_plugins:
         manager.register(plugin, name=name)
-    registry = Registry()
-    for owner, rules in _plugin_rules(manager):
-        for rule in rules:
-            if not isinstance(rule, Rule):
-                raise RegistryError(
-                    f"plugin {owner!r}: {rule!r} is not a linter.Rule instance"
-                )
-            registry.add(rule, owner)
+    registry = Registry(kinds=frozenset(),
+                        loader=lambda wanted: _plugin_rules(manager, wanted))
+    registry.ensure(kinds)
     for plugin in manager.get_plugins():
         hook = getattr(plugin, "shiplint_reporters", None)
         if hook is None:
@@ -137,10 +182,17 @@ def load_registry(extra_plugins: Sequence[tuple[str, Any]] = ()) -> Registry:
     return registry
 
 
-@functools.lru_cache(maxsize=1)
-def default_registry() -> Registry:
-    """The registry of the installed plugins, loaded once per process."""
-    return load_registry()
+_DEFAULT: list[Registry] = []
+
+
+def default_registry(kinds: Iterable[str] = KINDS) -> Registry:
+    """The registry of the installed plugins, loaded once per process, with at least the
+    rules for ``kinds``."""
+    if not _DEFAULT:
+        _DEFAULT.append(load_registry(kinds=kinds))
+    else:
+        _DEFAULT[0].ensure(kinds)
+    return _DEFAULT[0]
 
 
 @record

@@ -8,7 +8,6 @@ arithmetic, arrays). The parser object is created once, on first use.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from bisect import bisect_right
@@ -1183,6 +1182,8 @@ def _exec_script(instruction: Instruction, argv: tuple[str, ...]) -> ShellScript
                                      Position(line.line, line.column + len(line.text) + 1)), True)
             for arg, (line, raw) in zip(argv, strings, strict=True))
     else:
+        import json
+
         words = tuple(ShellWord(arg, json.dumps(arg), span, True) for arg in argv)
     command = Command(name=argv[0] if argv else None, argv=words, span=span,
                       raw=instruction.arguments)
