@@ -36,15 +36,60 @@ def _codes(values: Sequence[str] | None) -> list[str]:
     return out
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = ("check", "rules", "rule", "server")
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, told the terminal width instead of asking shutil for it.
+
+    argparse makes a formatter for every argument it adds and imports shutil (with its
+    compression modules) to measure the terminal: a few ms of every run, for a help text
+    that is seldom printed.
+    """
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_help_width())
+
+
+def _help_width() -> int:
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns) - 2
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns - 2  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 78
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with ``only``, just that command's part (each sub-parser costs a
+    few gettext lookups and formatter objects that a pre-commit run would pay for nothing)."""
     parser = argparse.ArgumentParser(
         prog="shiplint",
         description="Lint Dockerfiles and Docker Compose files, together.",
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"shiplint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if only in (None, "check"):
+        _add_check(commands)
+    if only in (None, "rules"):
+        rules = commands.add_parser("rules", help="list the rules", formatter_class=_Formatter)
+        rules.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+        rules.add_argument("--all", action="store_true", help="unused; every rule is listed")
+    if only in (None, "rule"):
+        rule = commands.add_parser("rule", help="explain one rule (code, name or alias)",
+                                   formatter_class=_Formatter)
+        rule.add_argument("key")
+    if only in (None, "server"):
+        commands.add_parser("server", help="start the language server on stdio "
+                            "(needs shiplint[lsp])", formatter_class=_Formatter)
+    return parser
 
-    check = commands.add_parser("check", help="lint files and folders (default: .)")
+
+def _add_check(commands: Any) -> None:
+    check = commands.add_parser("check", help="lint files and folders (default: .)",
+                                formatter_class=_Formatter)
     check.add_argument("paths", nargs="*", default=None, metavar="PATH",
                        help="files or folders; '-' reads standard input")
     check.add_argument("--format", "-f", help="full, concise, json, sarif, github, gitlab, "
@@ -77,15 +122,6 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", help="report only findings not recorded in this file")
     check.add_argument("--write-baseline", help="record today's findings in this file")
 
-    rules = commands.add_parser("rules", help="list the rules")
-    rules.add_argument("--format", choices=("table", "json", "markdown"), default="table")
-    rules.add_argument("--all", action="store_true", help="unused; every rule is listed")
-
-    rule = commands.add_parser("rule", help="explain one rule (code, name or alias)")
-    rule.add_argument("key")
-
-    commands.add_parser("server", help="start the language server on stdio (needs shiplint[lsp])")
-    return parser
 
 
 # ---------------------------------------------------------------------------- check
@@ -429,11 +465,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if not arguments or arguments[0] not in ("check", "rules", "rule", "server", "-h", "--help",
-                                             "--version"):
+    if not arguments or arguments[0] not in (*COMMANDS, "-h", "--help", "--version"):
         arguments.insert(0, "check")  # `shiplint Dockerfile` works like `shiplint check`
+    parser = build_parser(arguments[0] if arguments[0] in COMMANDS else None)
     try:
         args = parser.parse_args(arguments)
     except SystemExit as exit_:

@@ -132,6 +132,7 @@ def _build(cls: type[T], *, frozen: bool, order: bool) -> type[T]:
     namespace["__slots__"] = tuple(spec.name for spec in own)
     namespace[_FIELDS] = specs
     namespace["__match_args__"] = tuple(spec.name for spec in specs)
+    _check_defaults(cls.__name__, specs)
     methods = _methods(cls.__name__, specs, frozen=frozen, order=order)
     for name, method in methods.items():
         if name not in cls.__dict__:
@@ -139,7 +140,34 @@ def _build(cls: type[T], *, frozen: bool, order: bool) -> type[T]:
     metaclass: type = type(cls)
     built = cast("type[T]", metaclass(cls.__name__, cls.__bases__, namespace))
     built.__qualname__ = cls.__qualname__
+    if "__init__" not in cls.__dict__:
+        type.__setattr__(built, "__init__", _first_init(built, specs, frozen=frozen))
     return built
+
+
+def _check_defaults(name: str, specs: tuple[_Spec, ...]) -> None:
+    defaulted = False
+    for spec in specs:
+        if spec.default is not _MISSING or spec.factory is not _MISSING:
+            defaulted = True
+        elif defaulted:
+            raise TypeError(f"{name}: field {spec.name!r} without a default follows one with "
+                            "a default")
+
+
+def _first_init(cls: type, specs: tuple[_Spec, ...], *, frozen: bool) -> Callable[..., None]:
+    """An ``__init__`` that compiles the real one on first use and puts it on the class.
+
+    Most records of a run are never instantiated (the compose model in a Dockerfile run, the
+    fixer's, the language server's), so they never pay for the compile.
+    """
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        compiled = _init(cls.__name__, specs, frozen=frozen)
+        type.__setattr__(cls, "__init__", compiled)
+        compiled(self, *args, **kwargs)
+
+    return __init__
 
 
 def _methods(name: str, specs: tuple[_Spec, ...], *, frozen: bool,
@@ -148,7 +176,6 @@ def _methods(name: str, specs: tuple[_Spec, ...], *, frozen: bool,
     key = _key(compared)
     shown = [spec.name for spec in specs if spec.repr]
     methods: dict[str, Any] = {
-        "__init__": _init(name, specs, frozen=frozen),
         "__repr__": _repr(shown),
         "__eq__": _comparison(key, lambda a, b: a == b),
         "__reduce__": _reduce(tuple(spec.name for spec in specs)),
@@ -179,23 +206,17 @@ def _init(name: str, specs: tuple[_Spec, ...], *, frozen: bool) -> Callable[...,
     """``__init__`` compiled from a few lines, so that creating an instance stays cheap."""
     parameters = []
     body = []
-    defaulted = False
     scope: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": _MISSING}
     for index, spec in enumerate(specs):
         if spec.factory is not _MISSING:
             scope[f"_factory{index}"] = spec.factory
             parameters.append(f"{spec.name}=_MISSING")
-            defaulted = True
             value = f"_factory{index}() if {spec.name} is _MISSING else {spec.name}"
         elif spec.default is not _MISSING:
             scope[f"_default{index}"] = spec.default
             parameters.append(f"{spec.name}=_default{index}")
-            defaulted = True
             value = spec.name
         else:
-            if defaulted:
-                raise TypeError(f"{name}: field {spec.name!r} without a default follows one "
-                                "with a default")
             parameters.append(spec.name)
             value = spec.name
         body.append(f"    _set(self, {spec.name!r}, {value})" if frozen

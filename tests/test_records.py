@@ -106,3 +106,19 @@ def test_a_field_without_default_after_one_with_is_an_error() -> None:
         class Wrong:
             first: int = 0
             second: int
+
+
+def test_init_is_compiled_on_first_use_and_kept() -> None:
+    @record
+    class Lazy:
+        value: int
+        other: str = "o"
+
+    first = Lazy.__dict__["__init__"]
+    assert Lazy(1) == Lazy(value=1, other="o")
+    assert Lazy.__dict__["__init__"] is not first  # the compiled one replaced the stub
+    compiled = Lazy.__dict__["__init__"]
+    Lazy(2)
+    assert Lazy.__dict__["__init__"] is compiled
+    with pytest.raises(TypeError):
+        Lazy(1, "a", 3)  # type: ignore[call-arg]
