@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from linter.context import BuildLink, ComposeContext, DockerfileContext
 from linter.diagnostics import Diagnostic, Severity, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, ParseError
+from linter.patterns import lazy_compile
 from linter.project import Kind, classify, discover, display_path, group_compose
 from linter.records import field, record, replace
 from linter.registry import Registry, Selection, default_registry, is_subcode, select_rules
@@ -36,7 +37,7 @@ if TYPE_CHECKING:  # the compose model is imported when a compose file is linted
 INTERNAL_ERROR_CODES = {"dockerfile": "DF000", "compose": "DC000"}
 UNUSED_SUPPRESSION_CODES = {"dockerfile": "DF099", "compose": "DC099"}
 PARALLEL_THRESHOLD = 24  # below this many files, worker start-up costs more than it saves
-_BUILDKIT_NAME = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
+_BUILDKIT_NAME = lazy_compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
 
 
 @record
@@ -349,7 +350,7 @@ def lint_dockerfile(prepared: _Prepared, path: Path, display: str, text: str | N
 # ---------------------------------------------------------------------------- compose
 
 
-_REMOTE_CONTEXT = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
+_REMOTE_CONTEXT = lazy_compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 
 
 def _scalar(node: Node | None) -> ScalarNode | None:

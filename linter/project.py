@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
+from linter.patterns import lazy_compile
 from linter.records import record
 
 Kind = Literal["dockerfile", "compose"]
@@ -22,7 +23,7 @@ _DOCKERFILE_NAME = re.compile(
     r"|[^/]+\.(Dockerfile|dockerfile|containerfile|Containerfile))$"
 )
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$")
-_OVERRIDE_NAME = re.compile(r"^(docker-)?compose\.override\.ya?ml$")
+_OVERRIDE_NAME = lazy_compile(r"^(docker-)?compose\.override\.ya?ml$")
 MAIN_COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache"}
 _NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".md", ".txt", ".yml", ".yaml", ".json", ".sh")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from linter.diagnostics import Diagnostic, Span
 from linter.dockerfile.ast import Dockerfile
+from linter.patterns import lazy_compile
 from linter.records import field, record
 
 ALL = "*"
@@ -24,7 +25,7 @@ _HADOLINT = re.compile(
     r"\s*(?:#.*)?$",
     re.IGNORECASE,
 )
-_DCLINT = re.compile(
+_DCLINT = lazy_compile(
     r"^\s*dclint\s+(?P<kind>disable-file|disable-line|disable)\b(?P<codes>[^#]*)", re.IGNORECASE
 )
 

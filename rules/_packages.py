@@ -11,6 +11,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from linter.patterns import lazy_compile
 from linter.records import record
 
 # ---------------------------------------------------------------------------------------------
@@ -266,8 +267,8 @@ SPECS: Mapping[str, ManagerSpec] = {
     ),
 }
 
-_PIP_PROGRAM = re.compile(r"^pip(\d+(\.\d+)*)?$")
-_PYTHON_PROGRAM = re.compile(r"^python(\d+(\.\d+)*)?$")
+_PIP_PROGRAM = lazy_compile(r"^pip(\d+(\.\d+)*)?$")
+_PYTHON_PROGRAM = lazy_compile(r"^python(\d+(\.\d+)*)?$")
 
 
 def manager_of(program: str) -> str | None:

@@ -23,6 +23,7 @@ from linter import (
 )
 from linter.dockerfile.ast import Instruction, Stage
 from linter.dockerfile.variables import Locator
+from linter.patterns import lazy_compile
 
 from ._df_helpers import (
     AUTOMATIC_PLATFORM_ARGS,
@@ -158,7 +159,7 @@ def _ref_span(span: Span, text: str, ref: VarRef) -> Span:
 _NAME_COMPONENT = r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*"
 _HOST_PART = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?"
 _DOMAIN = rf"(?:{_HOST_PART}(?:\.{_HOST_PART})*(?::[0-9]+)?|\[[0-9a-fA-F:]+\](?::[0-9]+)?)"
-_REFERENCE = re.compile(
+_REFERENCE = lazy_compile(
     rf"^(?:{_DOMAIN}/)?{_NAME_COMPONENT}(?:/{_NAME_COMPONENT})*"
     r"(?::[\w][\w.-]{0,127})?"
     r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$"

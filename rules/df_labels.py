@@ -14,10 +14,11 @@ from typing import Any, ClassVar
 
 from linter import Diagnostic, DockerfileContext, Rule, Severity, Target
 from linter.dockerfile.ast import Dockerfile, KeyValue, Stage
+from linter.patterns import lazy_compile
 
 from ._df_helpers import effective, resolve_from, stage_chain, strip_quotes
 
-_LABEL_KEY = re.compile(r"^[a-z](?:[a-z0-9._/-]*[a-z0-9])?$")
+_LABEL_KEY = lazy_compile(r"^[a-z](?:[a-z0-9._/-]*[a-z0-9])?$")
 _RESERVED_NAMESPACES = ("com.docker.", "io.docker.", "org.dockerproject.")
 
 
@@ -200,20 +201,22 @@ class EmptyLabel(Rule):
                                       f"label '{pair.key}' is empty")
 
 
-_SEMVER = re.compile(
+_SEMVER = lazy_compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
 )
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*$|^(?:mailto|urn):\S+$")
-_HASH = re.compile(r"^(?:[0-9a-f]{7}|[0-9a-f]{40})$")
-_EMAIL = re.compile(r"^[^@\s\"<>(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
-_RFC3339 = re.compile(
+_URL = lazy_compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*$|^(?:mailto|urn):\S+$")
+_HASH = lazy_compile(r"^(?:[0-9a-f]{7}|[0-9a-f]{40})$")
+_EMAIL = lazy_compile(r"^[^@\s\"<>(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+_RFC3339 = lazy_compile(
     r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$"
 )
-_SPDX_ID = re.compile(r"^(?:LicenseRef-|DocumentRef-)[A-Za-z0-9.-]+|[A-Za-z0-9][A-Za-z0-9.-]*\+?$")
+_SPDX_ID = lazy_compile(
+    r"^(?:LicenseRef-|DocumentRef-)[A-Za-z0-9.-]+|[A-Za-z0-9][A-Za-z0-9.-]*\+?$"
+)
 # Families of SPDX license identifiers; an id must be one of these or a LicenseRef.
-_SPDX_FAMILIES = re.compile(
+_SPDX_FAMILIES = lazy_compile(
     r"^(?:0BSD|AFL-[\d.]+|AGPL-[\d.]+(?:-only|-or-later)?|Apache-[\d.]+|APSL-[\d.]+|"
     r"Artistic-[\d.]+(?:-\w+)?|BlueOak-1\.0\.0|BSD-[\w.-]+|BSL-1\.0|BUSL-1\.1|CC0-1\.0|"
     r"CC-BY(?:-[A-Z]+)*-[\d.]+(?:-\w+)?|CDDL-[\d.]+|CECILL-[\w.]+|CPL-1\.0|ECL-[\d.]+|"

@@ -22,6 +22,7 @@ from linter import (
     Target,
 )
 from linter.dockerfile.ast import Comment, Instruction
+from linter.patterns import lazy_compile
 
 from ._df_helpers import INSTRUCTIONS
 
@@ -235,7 +236,7 @@ class MisplacedDirective(Rule):
             )
 
 
-_HADOLINT_PRAGMA = re.compile(r"^hadolint\s+(global\s+|stage\s+)?ignore\s*=", re.IGNORECASE)
+_HADOLINT_PRAGMA = lazy_compile(r"^hadolint\s+(global\s+|stage\s+)?ignore\s*=", re.IGNORECASE)
 
 
 class HadolintPragma(Rule):
