@@ -27,8 +27,8 @@ Collect = Callable[[Any], "list[SchemaError]"]
 ANNOTATIONS = frozenset({
     "description", "title", "default", "deprecated", "$schema", "$id", "$comment",
     "examples", "format", "readOnly", "writeOnly", "contentMediaType", "contentEncoding",
-    "$defs",
 })
+_INERT = ANNOTATIONS | {"$defs"}  # nothing to check in a subschema made only of these
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs")
 _SCHEMA_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains",
                "propertyNames")
@@ -249,7 +249,7 @@ class _Node:
         self._compiler = compiler
         # Nothing to check: ``true``, ``{}`` or only annotations.
         self.trivial = schema is True or (
-            isinstance(schema, dict) and all(key in ANNOTATIONS for key in schema))
+            isinstance(schema, dict) and all(key in _INERT for key in schema))
         self._built = False
         self.valid: Check = self._first_valid
         self.errors: Collect = self._first_errors
@@ -732,7 +732,7 @@ _BUILDERS: dict[str, Callable[[_Compiler, Any, dict[str, Any]], Built]] = {
     "not": _not,
     "if": _if,
 }
-_KNOWN = frozenset(_BUILDERS) | ANNOTATIONS | {"then", "else"}
+_KNOWN = frozenset(_BUILDERS) | _INERT | {"then", "else"}
 
 
 # -- messages (jsonschema's texts) ---------------------------------------------------------------
