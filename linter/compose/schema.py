@@ -12,7 +12,7 @@ model after every file it adds, so each file's content must be valid where it la
 validating files one by one points every error into the file that wrote it (an override
 file may be partial: the schema requires no key of a service).
 
-jsonschema's raw errors are turned into one problem per real mistake: the wrong branches
+The validator's raw errors are turned into one problem per real mistake: the wrong branches
 of a ``oneOf`` are dropped, and ``unevaluatedProperties`` (which also lists known keys
 whose values failed) is reduced to the keys the schema does not know.
 """
