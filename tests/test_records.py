@@ -108,17 +108,32 @@ def test_a_field_without_default_after_one_with_is_an_error() -> None:
             second: int
 
 
-def test_init_is_compiled_on_first_use_and_kept() -> None:
+def test_init_fills_fields_in_a_loop_then_compiles_for_busy_classes() -> None:
+    from linter import records
+
     @record
     class Lazy:
         value: int
         other: str = "o"
+        items: list[int] = field(default_factory=list)
 
-    first = Lazy.__dict__["__init__"]
-    assert Lazy(1) == Lazy(value=1, other="o")
-    assert Lazy.__dict__["__init__"] is not first  # the compiled one replaced the stub
+    stub = Lazy.__dict__["__init__"]
+    made = [Lazy(1), Lazy(value=1), Lazy(1, "o", []), Lazy(1, items=[])]
+    assert all(item == Lazy(1) for item in made) and made[0].items is not made[1].items
+    with pytest.raises(TypeError, match="missing required argument: 'value'"):
+        Lazy()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'nope'"):
+        Lazy(1, nope=2)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'value'"):
+        Lazy(1, value=2)  # type: ignore[misc]
+    with pytest.raises(TypeError, match="takes 3 positional arguments but 4"):
+        Lazy(1, "a", [], 3)  # type: ignore[call-arg]
+    assert Lazy.__dict__["__init__"] is stub
+    for number in range(records._COMPILE_AFTER):
+        assert Lazy(number).value == number
     compiled = Lazy.__dict__["__init__"]
-    Lazy(2)
-    assert Lazy.__dict__["__init__"] is compiled
+    assert compiled is not stub  # busy: the compiled one replaced the loop
+    assert Lazy(7, items=[1]) == Lazy(7, "o", [1]) and Lazy(3).items == []
     with pytest.raises(TypeError):
-        Lazy(1, "a", 3)  # type: ignore[call-arg]
+        Lazy()  # type: ignore[call-arg]
+    assert Lazy.__dict__["__init__"] is compiled
