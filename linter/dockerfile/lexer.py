@@ -8,7 +8,6 @@ reader needs (whether a line may carry heredocs). ``linter.dockerfile.parser`` t
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_right
 from functools import lru_cache
@@ -228,6 +227,8 @@ def json_array(text: str) -> list[str] | bool | None:
     stripped = text.strip(GO_SPACE)
     if not stripped.startswith("["):
         return None
+    import json  # only files with an exec-form instruction pay for it
+
     try:
         value = json.loads(stripped)
     except (ValueError, RecursionError):
