@@ -141,9 +141,10 @@ class MissingDockerignore(Rule):
                       if s.path == "." or set(s.path) <= {"*"}), None)
         if whole is None:
             return
-        notable = [name for name in _NOTABLE if (root / name).exists()]
-        notable.extend(sorted(entry.name for entry in _top_entries(root)
-                              if secret_file(entry.name) and entry.name not in notable))
+        names = _top_names(root)  # one listing instead of a stat per notable name
+        notable = [name for name in _NOTABLE if name in names]
+        notable.extend(sorted(name for name in list(names)[:WALK_LIMIT]
+                              if secret_file(name) and name not in notable))
         if notable:
             listed = ", ".join(notable[:4])
             what = f"{whole.instruction.keyword} {whole.text}"
@@ -158,11 +159,12 @@ class MissingDockerignore(Rule):
                               severity=Severity.INFO)
 
 
-def _top_entries(root: Path) -> list[Path]:
+def _top_names(root: Path) -> dict[str, None]:
+    """The names in the context's top folder, in listing order."""
     try:
-        return list(root.iterdir())[:WALK_LIMIT]
+        return dict.fromkeys(os.listdir(root))
     except OSError:
-        return []
+        return {}
 
 
 # ---------------------------------------------------------------------------------------------
