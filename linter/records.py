@@ -4,8 +4,9 @@
 ``dataclasses`` compiles six or seven generated methods for every frozen slotted class
 (about 1.4 ms per class on Python 3.11 here); with ~80 of them on the import path that was a
 third of the cold start. ``record`` builds the same kind of class, frozen (by default), slotted,
-compared and hashed by its fields, with one tiny compile for ``__init__`` (so creating
-instances stays as fast as a dataclass's) and shared, closure-made methods for the rest.
+compared and hashed by its fields, from shared closure-made methods; only the ``__init__`` of a
+class that makes many instances is compiled, so creating positions and spans stays as fast as
+with a dataclass.
 
 Type checkers see it as a dataclass (``dataclass_transform``); ``replace()`` is
 ``dataclasses.replace`` for records; instances pickle (``--jobs`` sends them between processes).
