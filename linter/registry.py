@@ -58,10 +58,6 @@ class Registry:
         self.generation += 1
         return True
 
-    @property
-    def complete(self) -> bool:
-        return self.kinds >= KINDS or self.loader is None
-
     def add(self, rule: Rule, owner: str) -> None:
         if not isinstance(rule, Rule):
             raise RegistryError(f"plugin {owner!r}: {rule!r} is not a linter.Rule instance")
