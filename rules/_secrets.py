@@ -31,9 +31,16 @@ def is_example(text: str) -> bool:
 
 def token_format(text: str) -> str | None:
     """The kind of credential ``text`` contains, if it contains a known one."""
+    found = find_token(text)
+    return found[0] if found else None
+
+
+def find_token(text: str) -> tuple[str, int, int] | None:
+    """``(kind, start, end)`` of the first known credential in ``text``, to point at it."""
     if is_example(text):
         return None
     for label, pattern in TOKEN_FORMATS:
-        if pattern.search(text):
-            return label
+        match = pattern.search(text)
+        if match:
+            return label, match.start(), match.end()
     return None

@@ -14,6 +14,7 @@ from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.records import replace
 
+from ._command_secrets import Found, command_lines, text_span
 from ._compose_helpers import (
     VolumeMount,
     key_value_entries,
@@ -770,13 +771,20 @@ class SecretInEnvironment(_ServiceRule):
     name = "secret-in-environment"
     tags = ("security",)
     severity = Severity.WARNING
-    summary = "A credential is written literally in the service's environment"
+    summary = "A credential is written literally in the service's environment or command line"
     description = (
         "A password, token or key written in the compose file ends up in version control, in "
-        "`docker inspect` and in every log that dumps the environment. Recognised by name "
-        "(`*PASSWORD*`, `*TOKEN*`, `*SECRET*`, `*_API_KEY`, ...) and by value format (AWS, "
-        "GitHub, GitLab, npm, Slack, Stripe tokens, private keys, JWTs). Values taken from "
-        "`${VARIABLES}` and `*_FILE` keys pointing at compose `secrets` are fine."
+        "`docker inspect` and in every log that dumps the environment; on a command line it "
+        "is also in `ps` and `/proc/<pid>/cmdline`, readable by every user in the container. "
+        "In `environment` it is recognised by name (`*PASSWORD*`, `*TOKEN*`, `*SECRET*`, "
+        "`*_API_KEY`, ...) and by value format (AWS, GitHub, GitLab, npm, Slack, Stripe tokens, "
+        "private keys, JWTs). In `command`, `entrypoint` and `healthcheck.test` (and in the "
+        "scripts they pass to `sh -c` or `CMD-SHELL`) it is recognised by option "
+        "(`--password=x`, `--token x`, `--api-key x`, redis `--requirepass x` and "
+        "`--masterauth x`, `redis-cli -a x`, mysql `-px`), by `PGPASSWORD=x`-style "
+        "assignments using the same names, and by value format. Values taken from "
+        "`${VARIABLES}` or the container's shell (`$${VAR}`, `$$(cat /run/secrets/x)`), "
+        "`*_FILE` keys and `--*-file` options pointing at compose `secrets` are fine."
     )
     bad = (
         "services:\n  db:\n    image: postgres:17\n    environment:\n"
@@ -788,6 +796,20 @@ class SecretInEnvironment(_ServiceRule):
         "secrets:\n  db_password:\n    file: ./db_password.txt\n"
     )
     aliases = ("CL-0020",)
+
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        sources = {file.path: file.source for file in context.project.files}
+        for service in context.project.services.values():
+            yield from self.check_service(service)
+            yield from self.check_command_line(service, sources)
+
+    def check_command_line(self, service: Service, sources: dict[str, str]
+                           ) -> Iterator[Diagnostic]:
+        for field, found in command_lines(service):
+            for item in found:
+                span = text_span(item.node, item.start, item.end, sources.get(item.node.path))
+                yield self.report(item.node.path, span,
+                                  _command_message(service.name, field, item))
 
     def check_service(self, service: Service) -> Iterator[Diagnostic]:
         node = service.get("environment")
@@ -817,6 +839,20 @@ class SecretInEnvironment(_ServiceRule):
                 f"service '{service.name}' sets {entry.key} to {what} written in the file; "
                 f"use a compose secret ({entry.key}_FILE) or a ${{VARIABLE}} from the environment",
             )
+
+
+def _command_message(service: str, field: str, found: Found) -> str:
+    where = f"in `{field}` of service '{service}'"
+    if found.kind == "default":
+        return (f"{found.option} {where} has a default credential written in the file, used "
+                "whenever the variable is unset; drop the default (`${VAR:?set VAR}`) or use a "
+                "compose secret")
+    fix = ("read it from a compose secret (a `--*-file` option or "
+           "`$$(cat /run/secrets/NAME)`) or from a variable set in `.env`")
+    if found.kind == "literal":
+        return f"{found.option} is given a literal credential {where}; {fix}"
+    after = f" after {found.option}" if found.option else ""
+    return f"{found.kind} is written{after} {where}; {fix}"
 
 
 _DEFAULTED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]+)\}")

@@ -1,0 +1,467 @@
+"""Credentials written on a service's command line (``command``, ``entrypoint``, healthcheck).
+
+A string ``command:`` is split into words the way a shell would (quotes, backslashes), but
+compose runs no shell; ``sh -c SCRIPT`` and ``CMD-SHELL SCRIPT`` hand a script to a real
+shell, whose words are split again. Every word keeps, character by character, where it is
+written in its YAML scalar, so a finding can point at the value itself.
+
+What counts as a credential follows the environment check: the same key-name test
+(``secret_key``), the same literal-value test (``literal_secret_value``) and the same table
+of token formats (``find_token``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from linter import Position, Span
+from linter.compose.model import Service
+from linter.compose.nodes import MappingNode, ScalarNode, SequenceNode
+from linter.records import record
+
+from ._compose_helpers import sub_span
+from ._compose_security_helpers import literal_secret_value, secret_key
+from ._secrets import find_token
+
+
+@record
+class Word:
+    """One word of a command line: its unquoted text and where each character is written."""
+
+    text: str  # quotes removed; ``$`` expansions kept as written
+    node: ScalarNode  # the scalar holding it
+    offsets: tuple[int, ...]  # index in ``node.text`` of each character of ``text``
+    start: int  # the word as written: ``node.text[start:end]``
+    end: int
+    operator: bool = False  # a shell operator (``&&``, ``;``, ``|``, newline, ...)
+
+    def span_of(self, first: int, last: int) -> tuple[int, int]:
+        """``node.text`` offsets of ``text[first:last]`` (the whole word when empty)."""
+        if first >= last or last > len(self.offsets):
+            return self.start, self.end
+        return self.offsets[first], self.offsets[last - 1] + 1
+
+
+@record
+class Found:
+    """A credential on a command line: what carries it and where its value is written."""
+
+    option: str  # ``--requirepass``, ``-p``, ``PGPASSWORD``; "" for a bare token format
+    kind: str  # "literal", "default" (a ``${VAR:-x}`` default) or a token format's label
+    node: ScalarNode
+    start: int  # offsets in ``node.text``
+    end: int
+
+
+# ---------------------------------------------------------------------------------------------
+# Splitting
+
+_OPERATORS = ("&&", "||", ";;", "|&", ">>", "<<", ">&", "<&", ";", "&", "|", "(", ")", "<", ">",
+              "\n")
+_REDIRECTS = frozenset({">>", "<<", ">&", "<&", "<", ">"})
+_DOUBLE_QUOTE_ESCAPES = frozenset('$`"\\\n')
+
+
+def _balanced_end(text: str, index: int, opener: str, closer: str) -> int:
+    """Index after the ``closer`` matching the ``opener`` at ``index`` (quotes skipped)."""
+    depth = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "'":
+            found = text.find("'", index + 1)
+            index = length if found < 0 else found + 1
+            continue
+        if char == opener:
+            depth += 1
+        elif char == closer:
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return length
+
+
+class _Splitter:
+    """Shell-like word splitting of one text, keeping where every character came from."""
+
+    def __init__(self, text: str, offsets: Sequence[int], node: ScalarNode, shell: bool) -> None:
+        self.text = text
+        self.offsets = offsets
+        self.node = node
+        self.shell = shell
+        self.words: list[Word] = []
+        self.chars: list[str] = []
+        self.where: list[int] = []
+        self.begin: int | None = None
+
+    def add(self, start: int, end: int) -> None:
+        self.chars.append(self.text[start:end])
+        self.where.extend(self.offsets[start:end])
+
+    def flush(self, end: int) -> None:
+        if self.begin is None:
+            return
+        text = "".join(self.chars)
+        self.words.append(Word(text, self.node, tuple(self.where), self.offsets[self.begin],
+                               self.offsets[end - 1] + 1))
+        self.chars, self.where, self.begin = [], [], None
+
+    def operator(self, index: int, op: str) -> None:
+        start = self.offsets[index]
+        self.words.append(Word(op, self.node, (), start, start + len(op), operator=True))
+
+    def split(self) -> list[Word]:
+        text, length, index = self.text, len(self.text), 0
+        while index < length:
+            char = text[index]
+            if char in " \t\r" or (char == "\n" and not self.shell):
+                self.flush(index)
+                index += 1
+                continue
+            if self.shell and char == "#" and self.begin is None:
+                found = text.find("\n", index)
+                index = length if found < 0 else found
+                continue
+            if self.shell and char in ";&|()<>\n":
+                self.flush(index)
+                op = next(o for o in _OPERATORS if text.startswith(o, index))
+                self.operator(index, op)
+                index += len(op)
+                continue
+            if self.begin is None:
+                self.begin = index
+            index = self.word_part(index)
+        self.flush(length)
+        return self.words
+
+    def word_part(self, index: int) -> int:
+        """Consume one piece of a word at ``index``; return the index after it."""
+        text, length = self.text, len(self.text)
+        char = text[index]
+        if char == "\\":
+            if index + 1 < length and text[index + 1] != "\n":
+                self.add(index + 1, index + 2)
+            return index + 2
+        if char == "'":
+            found = text.find("'", index + 1)
+            end = length if found < 0 else found
+            self.add(index + 1, end)
+            return end + 1
+        if char == '"':
+            return self.double_quoted(index + 1)
+        if self.shell and char == "$" and text[index + 1:index + 2] in ("(", "{"):
+            opener = text[index + 1]
+            end = _balanced_end(text, index + 1, opener, ")" if opener == "(" else "}")
+            self.add(index, end)
+            return end
+        if self.shell and char == "`":
+            found = text.find("`", index + 1)
+            end = length if found < 0 else found + 1
+            self.add(index, end)
+            return end
+        self.add(index, index + 1)
+        return index + 1
+
+    def double_quoted(self, index: int) -> int:
+        text, length = self.text, len(self.text)
+        while index < length:
+            char = text[index]
+            if char == '"':
+                return index + 1
+            if char == "\\" and text[index + 1:index + 2] in _DOUBLE_QUOTE_ESCAPES and \
+                    index + 1 < length:
+                if text[index + 1] != "\n":
+                    self.add(index + 1, index + 2)
+                index += 2
+            elif self.shell and char == "$" and text[index + 1:index + 2] == "(":
+                end = _balanced_end(text, index + 1, "(", ")")
+                self.add(index, end)
+                index = end
+            else:
+                self.add(index, index + 1)
+                index += 1
+        return length
+
+
+def split_words(text: str, node: ScalarNode, offsets: Sequence[int] | None = None, *,
+                shell: bool = False) -> list[Word]:
+    """Split ``text`` into words; ``shell`` also splits on operators and drops comments.
+
+    ``offsets`` maps each character of ``text`` to ``node.text`` (identity when omitted).
+    """
+    where = range(len(text)) if offsets is None else offsets
+    return _Splitter(text, where, node, shell).split()
+
+
+def item_word(node: ScalarNode) -> Word:
+    """A list item of an exec-form command: one word, exactly as written."""
+    return Word(node.text, node, tuple(range(len(node.text))), 0, len(node.text))
+
+
+def commands(words: Sequence[Word]) -> Iterator[list[Word]]:
+    """Simple commands between shell operators, redirection targets left out."""
+    current: list[Word] = []
+    redirect = False
+    for word in words:
+        if word.operator:
+            if word.text in _REDIRECTS:
+                redirect = True
+                continue
+            if current:
+                yield current
+            current, redirect = [], False
+        elif redirect:
+            redirect = False
+        else:
+            current.append(word)
+    if current:
+        yield current
+
+
+# ---------------------------------------------------------------------------------------------
+# Recognising credentials
+
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
+_SHELL_SCRIPT_FLAG = re.compile(r"^-[A-Za-z]*c[A-Za-z]*$")
+# mysql-family clients take the password only glued to the option (``-phunter2``,
+# ``--password=hunter2``); a bare ``-p``/``--password`` prompts and the next word is a
+# database name.
+_MYSQL = frozenset({
+    "mysql", "mysqladmin", "mysqldump", "mysqlcheck", "mysqlshow", "mysqlimport", "mysqlpump",
+    "mysqlsh", "mysqlslap", "mariadb", "mariadb-admin", "mariadb-dump", "mariadb-check",
+    "mariadb-show", "mariadb-import", "mariadb-slap", "mariadb-upgrade", "mysql_upgrade",
+})
+_REDIS_CLI = frozenset({"redis-cli", "valkey-cli", "keydb-cli"})
+# Option names the key-name test does not reach: redis' server passwords, redis-cli and
+# openssl's ``--pass``/``-pass``.
+_EXTRA_OPTION_NAMES = frozenset({"REQUIREPASS", "MASTERAUTH", "PASS"})
+# An option about a credential that is not its value: read from a stream or a variable.
+_NOT_VALUE_SUFFIXES = ("_STDIN", "_PROMPT", "_ENV", "_FD", "_CMD", "_COMMAND")
+_OPTION = re.compile(r"^(--?)([A-Za-z][A-Za-z0-9_.-]*)(?:=(.*))?$", re.DOTALL)
+_ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=", re.DOTALL)
+_MYSQL_PASSWORD = re.compile(r"^-p(?!-)(.+)$", re.DOTALL)
+# Values that say where the credential is rather than what it is.
+_PATH_PREFIXES = ("/", "./", "../", "~/")
+_SOURCE_PREFIXES = ("env:", "file:", "fd:")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def basename(word: str) -> str:
+    return word.rstrip("/").rsplit("/", 1)[-1]
+
+
+def compose_default(written: str) -> str | None:
+    """The literal default of a compose ``${VAR:-x}``/``${VAR-x}`` (``$$`` is an escape)."""
+    index, length = 0, len(written)
+    while index < length:
+        if written[index] != "$":
+            index += 1
+            continue
+        if written[index + 1:index + 2] == "$":
+            index += 2
+            continue
+        name = _NAME.match(written, index + 2) if written[index + 1:index + 2] == "{" else None
+        if name is None:
+            index += 1
+            continue
+        rest = written[name.end():]
+        dash = 2 if rest.startswith(":-") else 1 if rest.startswith("-") else 0
+        close = rest.find("}")
+        if dash and close > dash and "$" not in rest[dash:close]:
+            return rest[dash:close]
+        index = name.end()
+    return None
+
+
+def value_kind(value: str) -> str | None:
+    """"literal" or "default" when ``value`` (as written) ships a credential; else None."""
+    if "$" in value or "`" in value:
+        default = compose_default(value)
+        return "default" if default is not None and literal_secret_value(default) else None
+    if value.startswith(_PATH_PREFIXES) or value.lower().startswith(_SOURCE_PREFIXES):
+        return None
+    return "literal" if literal_secret_value(value) else None
+
+
+def credential_option(name: str) -> bool:
+    """Does an option name (``requirepass``, ``api-key``, ``db.password``) take a credential?"""
+    upper = name.upper().replace("-", "_").replace(".", "_")
+    if upper in _EXTRA_OPTION_NAMES:
+        return True
+    return secret_key(upper) and not upper.endswith(_NOT_VALUE_SUFFIXES)
+
+
+class _Scanner:
+    """Walk the commands of one command line and collect every credential written in it."""
+
+    def __init__(self) -> None:
+        self.found: list[Found] = []
+
+    def add(self, option: str, kind: str, word: Word, first: int, last: int) -> None:
+        start, end = word.span_of(first, last)
+        for other in self.found:
+            if other.node is word.node and other.start < end and start < other.end:
+                return
+        self.found.append(Found(option, kind, word.node, start, end))
+
+    def value(self, option: str, word: Word, first: int) -> None:
+        kind = value_kind(word.text[first:])
+        if kind is not None:
+            self.add(option, kind, word, first, len(word.text))
+
+    def script(self, words: Sequence[Word]) -> None:
+        for command in commands(words):
+            self.command(command)
+
+    def command(self, words: list[Word]) -> None:
+        programs: set[str] = set()
+        shell_at: int | None = None
+        skip: set[int] = set()
+        for index, word in enumerate(words):
+            if index in skip:
+                continue
+            text = word.text
+            programs.add(basename(text))
+            if basename(text) in _SHELLS:
+                shell_at = index
+            elif shell_at is not None and _SHELL_SCRIPT_FLAG.match(text) and \
+                    all(w.text.startswith("-") for w in words[shell_at + 1:index]):
+                if index + 1 < len(words):
+                    payload = words[index + 1]
+                    skip.add(index + 1)
+                    self.script(split_words(payload.text, payload.node, payload.offsets,
+                                            shell=True))
+                shell_at = None
+                continue
+            taken = self.option(words, index, programs)
+            if taken:
+                skip.add(index + 1)
+            found = find_token(text)
+            if found is not None:
+                self.add("", found[0], word, found[1], found[2])
+
+    def option(self, words: list[Word], index: int, programs: set[str]) -> bool:
+        """Check one word as an option or assignment; True when it takes the next word."""
+        word = words[index]
+        text = word.text
+        following = words[index + 1] if index + 1 < len(words) else None
+        if following is not None and following.text.startswith("-"):
+            following = None
+        assignment = _ASSIGNMENT.match(text)
+        if assignment:
+            if secret_key(assignment.group(1)):
+                self.value(assignment.group(1), word, assignment.end())
+            return False
+        mysql = bool(programs & _MYSQL)
+        if mysql and (glued := _MYSQL_PASSWORD.match(text)):
+            self.value("-p", word, glued.start(1))
+            return False
+        if text == "-a" and programs & _REDIS_CLI:
+            if following is not None:
+                self.value("-a", following, 0)
+            return following is not None
+        option = _OPTION.match(text)
+        if option is None or not credential_option(option.group(2)):
+            return False
+        name = option.group(1) + option.group(2)
+        if option.group(3) is not None:
+            self.value(name, word, option.start(3))
+            return False
+        if following is None or (mysql and option.group(2).lower() == "password"):
+            return False
+        self.value(name, following, 0)
+        return True
+
+
+def scan(words: Sequence[Word], *, shell: bool = False) -> list[Found]:
+    """Credentials in one command line (``shell``: ``words`` are a shell script's)."""
+    scanner = _Scanner()
+    if shell:
+        scanner.script(words)
+    else:
+        scanner.command(list(words))
+    return scanner.found
+
+
+def _items(nodes: Sequence[object]) -> list[Word]:
+    return [item_word(node) for node in nodes
+            if isinstance(node, ScalarNode) and node.value is not None]
+
+
+def command_lines(service: Service) -> Iterator[tuple[str, list[Found]]]:
+    """``(field, credentials)`` for ``entrypoint``, ``command`` and ``healthcheck.test``."""
+    for key in ("entrypoint", "command"):
+        node = service.get(key)
+        if isinstance(node, ScalarNode) and isinstance(node.value, str):
+            yield key, scan(split_words(node.text, node))
+        elif isinstance(node, SequenceNode):
+            yield key, scan(_items(node.items))
+    health = service.get("healthcheck")
+    test = health.get("test") if isinstance(health, MappingNode) else None
+    if isinstance(test, ScalarNode) and isinstance(test.value, str):
+        yield "healthcheck.test", scan(split_words(test.text, test, shell=True), shell=True)
+    elif isinstance(test, SequenceNode) and test.items:
+        first = test.items[0]
+        form = first.value if isinstance(first, ScalarNode) else None
+        script = test.items[1] if len(test.items) > 1 else None
+        if form == "CMD-SHELL" and isinstance(script, ScalarNode):
+            words = split_words(script.text, script, shell=True)
+            yield "healthcheck.test", scan(words, shell=True)
+        elif form == "CMD":
+            yield "healthcheck.test", scan(_items(test.items[1:]))
+        elif form not in ("NONE", "CMD-SHELL"):
+            yield "healthcheck.test", scan(_items(test.items))
+
+
+# ---------------------------------------------------------------------------------------------
+# Positions
+
+
+def _exact(node: ScalarNode) -> bool:
+    """Is every character of ``node.text`` one character of the source, on one line?"""
+    span = node.span
+    quote = 2 if node.quoted else 0
+    return (span.start.line == span.end.line and node.style in ("plain", "single", "double")
+            and span.end.column - span.start.column - quote == len(node.text))
+
+
+def _offset(line_starts: list[int], position: Position) -> int:
+    line = min(max(position.line, 1), len(line_starts))
+    return line_starts[line - 1] + position.column - 1
+
+
+def text_span(node: ScalarNode, start: int, end: int, source: str | None) -> Span:
+    """The span of ``node.text[start:end]`` in the file.
+
+    Exact for one-line scalars without escapes; for block, folded, multi-line and escaped
+    scalars the same occurrence of the text is looked for in the source; failing that, the
+    whole scalar.
+    """
+    if _exact(node) or source is None:
+        return sub_span(node, start, end)
+    needle = node.text[start:end]
+    if not needle or "\n" in needle:
+        return node.span
+    rank = 0
+    found = node.text.find(needle)
+    while 0 <= found < start:
+        rank += 1
+        found = node.text.find(needle, found + 1)
+    line_starts = [0] + [i + 1 for i, char in enumerate(source) if char == "\n"]
+    low = _offset(line_starts, node.span.start)
+    high = _offset(line_starts, node.span.end)
+    at = source.find(needle, low, high)
+    for _ in range(rank):
+        if at < 0:
+            break
+        at = source.find(needle, at + 1, high)
+    if at < 0:
+        return node.span
+    line = next(i for i in range(len(line_starts) - 1, -1, -1) if line_starts[i] <= at)
+    column = at - line_starts[line] + 1
+    return Span(Position(line + 1, column), Position(line + 1, column + len(needle)))
