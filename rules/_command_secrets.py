@@ -236,12 +236,30 @@ _MYSQL = frozenset({
     "mysqlsh", "mysqlslap", "mariadb", "mariadb-admin", "mariadb-dump", "mariadb-check",
     "mariadb-show", "mariadb-import", "mariadb-slap", "mariadb-upgrade", "mysql_upgrade",
 })
-_REDIS_CLI = frozenset({"redis-cli", "valkey-cli", "keydb-cli"})
+# PostgreSQL clients: ``-W``/``--password`` only forces a prompt and takes no value.
+_POSTGRES = frozenset({
+    "psql", "pg_dump", "pg_dumpall", "pg_restore", "pg_basebackup", "createdb", "dropdb",
+    "createuser", "dropuser", "vacuumdb", "reindexdb", "clusterdb", "pgbench",
+})
+# Short options that take a password as the next word, and the programs they do it for.
+_SHORT_PASSWORD_OPTIONS: dict[str, frozenset[str]] = {
+    "-a": frozenset({"redis-cli", "valkey-cli", "keydb-cli"}),
+    "-p": frozenset({"mongosh", "mongo", "sshpass"}),
+}
+# ``-u user:password``: the password after the colon.
+_USER_PASSWORD_PROGRAMS = frozenset({"curl"})
+_USER_FLAG = re.compile(r"^-[A-Za-z]*u$")  # ``-u``, or last of a cluster: ``-fsu``
 # Option names the key-name test does not reach: redis' server passwords, redis-cli and
 # openssl's ``--pass``/``-pass``.
 _EXTRA_OPTION_NAMES = frozenset({"REQUIREPASS", "MASTERAUTH", "PASS"})
-# An option about a credential that is not its value: read from a stream or a variable.
+# An option about a credential that is not its value: read from a stream or a variable,
+# or a switch that turns something about it on or off.
 _NOT_VALUE_SUFFIXES = ("_STDIN", "_PROMPT", "_ENV", "_FD", "_CMD", "_COMMAND")
+_SWITCH_PREFIXES = ("NO_", "DISABLE_", "ENABLE_", "SKIP_", "WITHOUT_", "USE_", "REQUIRE_",
+                    "GENERATE_", "SHOW_", "PRINT_")
+# Language-model servers count and split text into tokens: ``--tokenizer``, ``--max-tokens``.
+_TEXT_TOKEN_PARTS = frozenset({"TOKENS", "TOKENIZER", "TOKENIZERS", "TOKENIZE",
+                               "TOKENIZATION"})
 _OPTION = re.compile(r"^(--?)([A-Za-z][A-Za-z0-9_.-]*)(?:=(.*))?$", re.DOTALL)
 _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=", re.DOTALL)
 _MYSQL_PASSWORD = re.compile(r"^-p(?!-)(.+)$", re.DOTALL)
@@ -293,7 +311,9 @@ def credential_option(name: str) -> bool:
     upper = name.upper().replace("-", "_").replace(".", "_")
     if upper in _EXTRA_OPTION_NAMES:
         return True
-    return secret_key(upper) and not upper.endswith(_NOT_VALUE_SUFFIXES)
+    if upper.endswith(_NOT_VALUE_SUFFIXES) or upper.startswith(_SWITCH_PREFIXES):
+        return False
+    return secret_key(upper) and not _TEXT_TOKEN_PARTS.intersection(upper.split("_"))
 
 
 class _Scanner:
@@ -361,9 +381,14 @@ class _Scanner:
         if mysql and (glued := _MYSQL_PASSWORD.match(text)):
             self.value("-p", word, glued.start(1))
             return False
-        if text == "-a" and programs & _REDIS_CLI:
+        if programs & _SHORT_PASSWORD_OPTIONS.get(text, frozenset()):
             if following is not None:
-                self.value("-a", following, 0)
+                self.value(text, following, 0)
+            return following is not None
+        if (text == "--user" or _USER_FLAG.match(text)) and programs & _USER_PASSWORD_PROGRAMS:
+            colon = following.text.find(":") if following is not None else -1
+            if following is not None and colon > 0:
+                self.value(text, following, colon + 1)
             return following is not None
         option = _OPTION.match(text)
         if option is None or not credential_option(option.group(2)):
@@ -372,7 +397,8 @@ class _Scanner:
         if option.group(3) is not None:
             self.value(name, word, option.start(3))
             return False
-        if following is None or (mysql and option.group(2).lower() == "password"):
+        prompts = mysql or bool(programs & _POSTGRES)
+        if following is None or (prompts and option.group(2).lower() == "password"):
             return False
         self.value(name, following, 0)
         return True

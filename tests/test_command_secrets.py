@@ -1,0 +1,177 @@
+"""DC330 on command lines: word splitting with positions, credential options, exact spans."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from linter.rules._command_secrets import (
+    command_lines,
+    compose_default,
+    credential_option,
+    split_words,
+    text_span,
+    value_kind,
+)
+
+from linter.compose.nodes import ScalarNode
+from linter.compose.project import load_project
+from linter.diagnostics import Position, Span
+
+
+def _node(text: str) -> ScalarNode:
+    span = Span(Position(1, 1), Position(1, 1 + len(text)))
+    return ScalarNode("compose.yaml", span, text, text, "plain", "tag:yaml.org,2002:str")
+
+
+def _found(service_yaml: str) -> list[tuple[str, str, str, str]]:
+    """(field, option, kind, value as written) for every credential of service ``s``."""
+    text = "services:\n  s:\n    image: alpine:3.20\n" + service_yaml
+    project = load_project("compose.yaml", text=text, override_paths=[])
+    service = project.services["s"]
+    return [(field, item.option, item.kind, item.node.text[item.start:item.end])
+            for field, found in command_lines(service) for item in found]
+
+
+@pytest.mark.parametrize(("service_yaml", "expected"), [
+    ("    command: redis-server --requirepass hunter2\n",
+     [("command", "--requirepass", "literal", "hunter2")]),
+    ("    command: redis-server --masterauth='two words'\n",
+     [("command", "--masterauth", "literal", "two words")]),
+    ("    command: [redis-server, --requirepass, hunter2]\n",
+     [("command", "--requirepass", "literal", "hunter2")]),
+    ("    healthcheck:\n      test: [CMD, redis-cli, -a, s3cret, ping]\n",
+     [("healthcheck.test", "-a", "literal", "s3cret")]),
+    ("    healthcheck:\n      test: [CMD, redis-cli, --user, app, --pass, s3cret, ping]\n",
+     [("healthcheck.test", "--pass", "literal", "s3cret")]),
+    ("    healthcheck:\n      test: [CMD-SHELL, 'mysqladmin ping -uroot -proot || exit 1']\n",
+     [("healthcheck.test", "-p", "literal", "root")]),
+    ("    healthcheck:\n      test: mariadb -uroot --password=pw -e 'select 1'\n",
+     [("healthcheck.test", "--password", "literal", "pw")]),
+    ("    entrypoint: sh -c 'PGPASSWORD=pg psql -h db -c \"select 1\"'\n",
+     [("entrypoint", "PGPASSWORD", "literal", "pg")]),
+    ("    command: [bash, -ec, 'export MYSQL_PWD=pw; mysql -h db']\n",
+     [("command", "MYSQL_PWD", "literal", "pw")]),
+    ("    command: app --token abc123 --api-key=k3y --secret-key s3\n",
+     [("command", "--token", "literal", "abc123"), ("command", "--api-key", "literal", "k3y"),
+      ("command", "--secret-key", "literal", "s3")]),
+    ("    command: app -auth-token=t0k3n --access-key AKIAIOSFODNN7REALKEY\n",
+     [("command", "-auth-token", "literal", "t0k3n"),
+      ("command", "--access-key", "literal", "AKIAIOSFODNN7REALKEY")]),
+    ("    command: java -Dspring.datasource.password=s3cr3t -jar app.jar\n",
+     [("command", "-Dspring.datasource.password", "literal", "s3cr3t")]),
+    ("    healthcheck:\n      test: mongosh -u root -p example --eval 'db.runCommand(\"ping\")'\n",
+     [("healthcheck.test", "-p", "literal", "example")]),
+    ("    healthcheck:\n      test: curl -fsu elastic:changeme http://localhost:9200 || "
+     "curl -u elastic:changeme http://localhost:9200\n",
+     [("healthcheck.test", "-fsu", "literal", "changeme"),
+      ("healthcheck.test", "-u", "literal", "changeme")]),
+    ("    command: fetch ghp_4f8Kx2LmQ9vT7rY1wZ3nB6cD0eH5jP8sU2aG\n",
+     [("command", "", "a GitHub token", "ghp_4f8Kx2LmQ9vT7rY1wZ3nB6cD0eH5jP8sU2aG")]),
+    ("    command: redis-server --requirepass ${REDIS_PASSWORD:-changeme}\n",
+     [("command", "--requirepass", "default", "${REDIS_PASSWORD:-changeme}")]),
+    ("    command: \"sh -c \\\"redis-server --requirepass \\\\\\\"hunter2\\\\\\\"\\\"\"\n",
+     [("command", "--requirepass", "literal", "hunter2")]),
+])
+def test_credentials_found(service_yaml: str, expected: list[tuple[str, str, str, str]]) -> None:
+    assert _found(service_yaml) == expected
+
+
+@pytest.mark.parametrize("service_yaml", [
+    "    command: redis-server --requirepass $${REDIS_PASSWORD}\n",
+    "    command: redis-server --requirepass ${REDIS_PASSWORD}\n",
+    "    command: redis-server --requirepass ${REDIS_PASSWORD:?set it}\n",
+    "    command: [sh, -c, 'redis-server --requirepass \"$$(cat /run/secrets/redis)\"']\n",
+    "    command: sh -c 'redis-server --requirepass `cat /run/secrets/redis`'\n",
+    "    healthcheck:\n      test: [CMD, mysqladmin, ping, -p$$MYSQL_ROOT_PASSWORD]\n",
+    "    healthcheck:\n      test: [CMD, mysqladmin, ping, -p]\n",
+    "    command: mysql --password app_db\n",
+    "    command: psql --password -h db app\n",
+    "    command: app --password-file /run/secrets/pw --token-file=/run/secrets/t\n",
+    "    command: app --secret /run/secrets/app --api-key ./key.txt\n",
+    "    command: sh -c 'docker login --password-stdin registry.example.com < /run/secrets/r'\n",
+    "    command: app --no-password-check strict --enable-token-auth true\n",
+    "    command: vllm serve model --tokenizer-mode auto --max-tokens 512 --tokenizer hf/x\n",
+    "    command: openssl enc -aes256 -pass env:KEY -in a -out b\n",
+    "    command: postgres -c max_connections=200 -c shared_buffers=256MB\n",
+    "    command: --default-authentication-plugin=mysql_native_password\n",
+    "    command: [nginx, -g, daemon off;]\n",
+    "    command: app --token-url https://auth.example.com/token --secret-name app\n",
+    "    command: redis-server --requirepass ''\n",
+    "    command: app --password true\n",
+    "    healthcheck:\n      test: curl -fu ${ES_USER}:${ES_PASSWORD} http://localhost:9200\n",
+    "    healthcheck:\n      test: curl -f http://localhost/ # --token abc123\n",
+    "    command: echo AKIAIOSFODNN7EXAMPLE\n",
+])
+def test_no_credentials(service_yaml: str) -> None:
+    assert _found(service_yaml) == []
+
+
+def test_option_names() -> None:
+    assert credential_option("requirepass")
+    assert credential_option("db-password")
+    assert credential_option("pass")
+    assert not credential_option("password-file")
+    assert not credential_option("password-stdin")
+    assert not credential_option("no-password")
+    assert not credential_option("max-tokens")
+    assert not credential_option("token-url")
+
+
+def test_values() -> None:
+    assert value_kind("hunter2") == "literal"
+    assert value_kind("$${X}") is None
+    assert value_kind("${X:-hunter2}") == "default"
+    assert value_kind("${X-hunter2}") == "default"
+    assert value_kind("$${X:-hunter2}") is None  # the container's shell, not compose
+    assert value_kind("${X:-}") is None
+    assert value_kind("/run/secrets/x") is None
+    assert value_kind("file:/run/secrets/x") is None
+    assert compose_default("a$${B:-c}${D:-e}") == "e"
+
+
+@pytest.mark.parametrize(("yaml_value", "value"), [
+    ("redis-server --requirepass hunter2", "hunter2"),
+    ("\"redis-server --requirepass \\\"hunter2\\\"\"", "hunter2"),
+    ("'redis-server --requirepass ''hunter 2'''", "hunter 2"),
+    ("|\n      sh -c '\n        redis-server --requirepass hunter2'\n", "hunter2"),
+    (">-\n      sh -c \"redis-server\n      --requirepass hunter2\"\n", "hunter2"),
+    ("sh -c \"redis-server\n      --appendonly yes --requirepass hunter2\"", "hunter2"),
+])
+def test_span_points_at_the_value(yaml_value: str, value: str) -> None:
+    source = f"services:\n  s:\n    image: redis\n    command: {yaml_value}\n"
+    project = load_project("compose.yaml", text=source, override_paths=[])
+    [(_field, [item])] = list(command_lines(project.services["s"]))
+    span = text_span(item.node, item.start, item.end, source)
+    lines = source.split("\n")
+    assert span.start.line == span.end.line
+    assert lines[span.start.line - 1][span.start.column - 1:span.end.column - 1] == value
+
+
+_WORDS = st.text(alphabet=st.sampled_from("ab=- \t'\"\\"), max_size=30)
+
+
+@given(_WORDS)
+def test_split_keeps_where_each_character_is(text: str) -> None:
+    node = _node(text)
+    for word in split_words(text, node):
+        assert len(word.offsets) == len(word.text)
+        assert all(text[at] == char for at, char in zip(word.offsets, word.text, strict=True))
+        assert 0 <= word.start < word.end <= len(text)
+
+
+@given(_WORDS)
+def test_split_agrees_with_shlex(text: str) -> None:
+    try:
+        expected = shlex.split(text)
+    except ValueError:
+        return  # unbalanced quotes: compose refuses the file, we read what we can
+    assert [word.text for word in split_words(text, _node(text))] == expected
+
+
+def test_shell_operators_split_commands() -> None:
+    text = "a x=1&&b -c 'd;e'|f >out; g"
+    words = [w.text for w in split_words(text, _node(text), shell=True)]
+    assert words == ["a", "x=1", "&&", "b", "-c", "d;e", "|", "f", ">", "out", ";", "g"]
