@@ -266,6 +266,7 @@ _MYSQL_PASSWORD = re.compile(r"^-p(?!-)(.+)$", re.DOTALL)
 # Values that say where the credential is rather than what it is.
 _PATH_PREFIXES = ("/", "./", "../", "~/")
 _SOURCE_PREFIXES = ("env:", "file:", "fd:")
+_SPEC = re.compile(r"^(?:id|src|source|type|env)=")  # ``--secret id=npm,src=./npmrc``
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -297,11 +298,12 @@ def compose_default(written: str) -> str | None:
 
 
 def value_kind(value: str) -> str | None:
-    """"literal" or "default" when ``value`` (as written) ships a credential; else None."""
+    """Say whether ``value`` (as written) ships a credential: "literal", "default" or None."""
     if "$" in value or "`" in value:
         default = compose_default(value)
         return "default" if default is not None and literal_secret_value(default) else None
-    if value.startswith(_PATH_PREFIXES) or value.lower().startswith(_SOURCE_PREFIXES):
+    if value.startswith(_PATH_PREFIXES) or value.lower().startswith(_SOURCE_PREFIXES) or \
+            _SPEC.match(value):
         return None
     return "literal" if literal_secret_value(value) else None
 
@@ -314,6 +316,39 @@ def credential_option(name: str) -> bool:
     if upper.endswith(_NOT_VALUE_SUFFIXES) or upper.startswith(_SWITCH_PREFIXES):
         return False
     return secret_key(upper) and not _TEXT_TOKEN_PARTS.intersection(upper.split("_"))
+
+
+# Programs that run the next word as a command; some first take one argument of their own.
+_WRAPPERS = frozenset({"exec", "env", "nohup", "time", "command", "tini", "dumb-init", "sudo",
+                       "nice", "ionice", "stdbuf", "gosu", "su-exec", "timeout",
+                       "docker-entrypoint.sh"})
+_WRAPPERS_WITH_ARGUMENT = frozenset({"gosu", "su-exec", "timeout"})
+
+
+def _programs(words: Sequence[Word]) -> frozenset[str]:
+    """Base names of the program a simple command runs, and of the wrappers in front of it.
+
+    Empty when the words start with an option: the image's ENTRYPOINT is the program then.
+    """
+    found: set[str] = set()
+    argument = False
+    for word in words:
+        text = word.text
+        if _ASSIGNMENT.match(text) and not found:
+            continue
+        if text.startswith("-"):
+            if not found:
+                return frozenset()
+            continue
+        if argument:
+            argument = False
+            continue
+        name = basename(text)
+        found.add(name)
+        if name not in _WRAPPERS:
+            break
+        argument = name in _WRAPPERS_WITH_ARGUMENT
+    return frozenset(found)
 
 
 class _Scanner:
@@ -339,14 +374,13 @@ class _Scanner:
             self.command(command)
 
     def command(self, words: list[Word]) -> None:
-        programs: set[str] = set()
+        programs = _programs(words)
         shell_at: int | None = None
         skip: set[int] = set()
         for index, word in enumerate(words):
             if index in skip:
                 continue
             text = word.text
-            programs.add(basename(text))
             if basename(text) in _SHELLS:
                 shell_at = index
             elif shell_at is not None and _SHELL_SCRIPT_FLAG.match(text) and \
@@ -365,7 +399,7 @@ class _Scanner:
             if found is not None:
                 self.add("", found[0], word, found[1], found[2])
 
-    def option(self, words: list[Word], index: int, programs: set[str]) -> bool:
+    def option(self, words: list[Word], index: int, programs: frozenset[str]) -> bool:
         """Check one word as an option or assignment; True when it takes the next word."""
         word = words[index]
         text = word.text

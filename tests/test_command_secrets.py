@@ -68,6 +68,10 @@ def _found(service_yaml: str) -> list[tuple[str, str, str, str]]:
      "curl -u elastic:changeme http://localhost:9200\n",
      [("healthcheck.test", "-fsu", "literal", "changeme"),
       ("healthcheck.test", "-u", "literal", "changeme")]),
+    ("    command: [gosu, redis, redis-cli, -a, s3cret, ping]\n",
+     [("command", "-a", "literal", "s3cret")]),
+    ("    command: [tini, --, env, PGPASSWORD=pw, psql, -h, db]\n",
+     [("command", "PGPASSWORD", "literal", "pw")]),
     ("    command: fetch ghp_4f8Kx2LmQ9vT7rY1wZ3nB6cD0eH5jP8sU2aG\n",
      [("command", "", "a GitHub token", "ghp_4f8Kx2LmQ9vT7rY1wZ3nB6cD0eH5jP8sU2aG")]),
     ("    command: redis-server --requirepass ${REDIS_PASSWORD:-changeme}\n",
@@ -104,6 +108,9 @@ def test_credentials_found(service_yaml: str, expected: list[tuple[str, str, str
     "    healthcheck:\n      test: curl -fu ${ES_USER}:${ES_PASSWORD} http://localhost:9200\n",
     "    healthcheck:\n      test: curl -f http://localhost/ # --token abc123\n",
     "    command: echo AKIAIOSFODNN7EXAMPLE\n",
+    "    command: app --db mongo -p 8080:80\n",
+    "    command: docker build --secret id=npmrc,src=./.npmrc .\n",
+    "    command: [wait-for, redis-cli, -a, --, app]\n",
 ])
 def test_no_credentials(service_yaml: str) -> None:
     assert _found(service_yaml) == []
