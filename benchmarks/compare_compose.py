@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from _compare import (
@@ -44,6 +45,13 @@ DCLINT_NAME = re.compile(r"^[a-z]+(-[a-z]+)+$")
 # shape), so they are paired with the shiplint codes that report the same problems.
 DCLINT_VALIDATIONS = {"invalid-schema": "DC006", "invalid-yaml": "DC001"}
 FILE_LEVEL = frozenset(DCLINT_VALIDATIONS.values())
+# dclint finds the line of a volume entry by searching the file for the first line that holds
+# its text (the same entry in two services is reported twice on the first one's line), so
+# this code is matched per file on both sides.
+TEXT_LOCATED = frozenset({"DC505"})
+# dclint finds a top-level key's line with /^\s*key:/, which hits a service's `networks:`
+# before the top-level one: its finding is anchored to the key it names (`data.key`).
+DCLINT_TOP_LEVEL = "top-level-properties-order"
 
 Blocks = list[tuple[str, int, int]]
 
@@ -100,7 +108,7 @@ def finding(
     code: str, path: str, line: int, peer_code: str, message: str, blocks: Blocks
 ) -> Finding:
     """A finding anchored to its block; file-level codes are anchored to the file."""
-    anchor = "file" if code in FILE_LEVEL else anchor_of(blocks, line)
+    anchor = "file" if code in FILE_LEVEL | TEXT_LOCATED else anchor_of(blocks, line)
     return Finding(code, path, line, anchor, peer_code, message)
 
 
@@ -161,7 +169,12 @@ def from_dclint(
                 continue
             line = int(message.get("line") or 1)
             text = str(message["message"])
-            found.append(finding(code, path, line, rule, text, blocks.get(path, [])))
+            item = finding(code, path, line, rule, text, blocks.get(path, []))
+            data = message.get("data")
+            key = data.get("key") if rule == DCLINT_TOP_LEVEL and isinstance(data, dict) else None
+            if isinstance(key, str) and any(name == key for name, _, _ in blocks.get(path, [])):
+                item = replace(item, anchor=key)
+            found.append(item)
     return found, unmapped
 
 

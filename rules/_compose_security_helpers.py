@@ -131,6 +131,19 @@ def url_password(value: str) -> tuple[str, int, int] | None:
     return match.group("scheme"), match.start("password"), match.end("password")
 
 
+_BRACED_VARIABLE = re.compile(r"\$\{[^{}]*\}")
+
+
+def written_url_password(written: str) -> tuple[str, int, int] | None:
+    """:func:`url_password` of a value as written, where ``${...}`` may hold ``:`` and ``@``.
+
+    Every ``${...}`` is read as one opaque word, so ``${DB_USER:-app}:${DB_PASS:-x}@db``
+    splits at the colon between the two variables, not at the one inside the first.
+    """
+    masked = _BRACED_VARIABLE.sub(lambda match: "v" * len(match.group(0)), written)
+    return url_password(masked)
+
+
 # ---------------------------------------------------------------------------------------------
 # Topology
 

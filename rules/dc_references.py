@@ -561,7 +561,8 @@ class DuplicateHostPort(Rule):
         "second service fails with \"port is already allocated\". Ranges are expanded, and "
         "ports bound to different host IPs or protocols do not collide (`0.0.0.0` collides "
         "with every address). A host range mapped to a single container port lets Docker pick "
-        "a free port and is not reported."
+        "a free port and is not reported, nor is a container port alone (`\"80\"`), which "
+        "is published on a random host port."
     )
     bad = (
         "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n"
@@ -699,7 +700,8 @@ class InvalidContainerName(Rule):
     description = (
         "Docker accepts container names matching `[a-zA-Z0-9][a-zA-Z0-9_.-]+`: at least two "
         "characters, starting with a letter or digit, then letters, digits, `_`, `.` or `-`. "
-        "Any other name makes the container creation fail."
+        "Any other name makes the container creation fail. The name is checked after "
+        "interpolation, so `${DB_NAME}` is judged by the value `.env` gives it."
     )
     bad = "services:\n  web:\n    image: nginx:1.27\n    container_name: my web\n"
     good = "services:\n  web:\n    image: nginx:1.27\n    container_name: my-web\n"

@@ -32,6 +32,7 @@ from ._compose_security_helpers import (
     scalar_items,
     secret_key,
     url_password,
+    written_url_password,
 )
 from ._reorder import add_key_fix, append_item_fix
 from ._secrets import token_format
@@ -150,7 +151,9 @@ class WritableRootEquivalentMount(_ServiceRule):
         "A container that can write the host's `/etc`, `/root`, `/boot`, binaries, kernel "
         "modules or `/var/lib/docker` can make the host run its code as root (a cron entry, "
         "an `authorized_keys` line, a replaced binary). Mount only the file that is needed, "
-        "and mount it `:ro`."
+        "and mount it `:ro`. Under `/etc` only `/etc` itself and what the host runs as root "
+        "(cron, sudoers, shadow, systemd, ssh, PAM, ...) are reported: a bind of an "
+        "application's folder such as `/etc/pihole` exposes that folder alone."
     )
     bad = "services:\n  agent:\n    image: alpine:3.20\n    volumes:\n      - /etc:/host/etc\n"
     good = (
@@ -215,8 +218,9 @@ class SensitiveHostPathMounted(_ServiceRule):
     description = (
         "Mounting the host's root, `/etc`, `/proc`, `/sys`, `/dev`, home folders or credential "
         "folders such as `~/.ssh` and `~/.aws` lets a compromised container read the host's "
-        "secrets and state (even read-only). Mount the one file the service needs, or use "
-        "compose `secrets`/`configs`. Timezone files are exempt."
+        "secrets and state (even read-only). `/var/log` is included: the host's logs hold "
+        "login records and whatever the host's services log. Mount the one file the service "
+        "needs, or use compose `secrets`/`configs`. Timezone files are exempt."
     )
     bad = "services:\n  backup:\n    image: alpine:3.20\n    volumes:\n      - ~/.ssh:/root/.ssh\n"
     good = (
@@ -659,7 +663,9 @@ class CapDropAllMissing(_ServiceRule):
     description = (
         "Docker grants about fourteen capabilities by default (`CHOWN`, `SETUID`, `NET_RAW`, "
         "...). Most services need none of them: `cap_drop: [ALL]` plus a short `cap_add` list "
-        "shrinks what an attacker can do. Off by default: it fires on nearly every file."
+        "shrinks what an attacker can do. Off by default: it fires on nearly every file. "
+        "Privileged services are left to DC310: Docker gives them every capability and "
+        "ignores `cap_drop`."
     )
     bad = "services:\n  app:\n    image: alpine:3.20\n"
     good = "services:\n  app:\n    image: alpine:3.20\n    cap_drop:\n      - ALL\n"
@@ -878,7 +884,8 @@ class CredentialsInUrl(_ServiceRule):
         "`postgres://user:password@db/app`, `redis://:password@cache` and friends put the "
         "password in the compose file, in `docker inspect` and in logs that print the URL. "
         "Build the URL from `${VARIABLES}`, or let the application read the password from a "
-        "compose secret."
+        "compose secret. A default such as `${DB_PASS:-app}` is a password written in the file "
+        "too (the value is read as written: a password that `.env` supplies is not reported)."
     )
     bad = (
         "services:\n  api:\n    image: ghcr.io/acme/api:1.4\n    environment:\n"
@@ -895,18 +902,35 @@ class CredentialsInUrl(_ServiceRule):
             node = entry.node
             if entry.value is None or not isinstance(node, ScalarNode):
                 continue
-            # Read the text as written: a password that came from ${VAR} is not in the file.
+            # Read the text as written: a password that came from ${VAR} is not in the file,
+            # but the default of ${VAR:-default} is.
             prefix = len(entry.key) + 1 if scalar_text(node) != entry.value else 0
             written = node.text[prefix:]
-            found = url_password(written)
-            if found is None or "$" in written[found[1]:found[2]]:
+            found = written_url_password(written)
+            if found is None:
                 continue
             scheme, start, end = found
+            password = written[start:end]
+            if "$" not in password:
+                yield self.report(
+                    node.path, sub_span(node, prefix + start, prefix + end),
+                    f"service '{service.name}' has a literal password in the {scheme}:// URL "
+                    f"of {entry.key}; build it from a ${{VARIABLE}} or a secret",
+                )
+                continue
+            default = _URL_PASSWORD_DEFAULT.fullmatch(password)
+            if default is None or not literal_secret_value(default.group(1)):
+                continue
             yield self.report(
-                node.path, sub_span(node, prefix + start, prefix + end),
-                f"service '{service.name}' has a literal password in the {scheme}:// URL of "
-                f"{entry.key}; build it from a ${{VARIABLE}} or a secret",
+                node.path,
+                sub_span(node, prefix + start + default.start(1), prefix + start + default.end(1)),
+                f"service '{service.name}' gives the {scheme}:// URL of {entry.key} a default "
+                "password written in the file, used whenever the variable is unset; drop the "
+                "default (`${VAR:?set VAR}`) or use a compose secret",
             )
+
+
+_URL_PASSWORD_DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]+)\}")
 
 
 class SecretBuildArg(Rule):

@@ -47,7 +47,9 @@ class MutableImageTag(Rule):
         "and friends move: the next `docker compose pull` on another machine runs different "
         "software, maybe a new major version that cannot read the old data. Pin a version tag "
         "(or a digest). Services that also `build:` are not reported: there `image:` names the "
-        "image being built."
+        "image being built. The moving tags are dclint's list (`latest`, `stable`, `edge`, "
+        "`test`, `nightly`, `dev`, `beta`, `canary`, `lts`) plus the branch names `main` and "
+        "`master`; the image is read after interpolation, so `app:${TAG:-latest}` is reported."
     )
     bad = "services:\n  db:\n    image: postgres\n"
     good = "services:\n  db:\n    image: postgres:16.4-bookworm\n"
@@ -196,8 +198,9 @@ class PortsNotQuoted(Rule):
     description = (
         "Unquoted `22:22` is a string for Compose (YAML 1.2) but the number 1342 for YAML 1.1 "
         "tools, and `80` is a number where `\"80:80\"` is a string. Quoting every entry of "
-        "`ports:` and `expose:` keeps all tools in agreement. Off by default; the fix adds "
-        "double quotes."
+        "`ports:` and `expose:` keeps all tools in agreement. Single and double quotes both "
+        "count (dclint asks for single quotes by default and reports `\"80:80\"`). Off by "
+        "default; the fix adds double quotes."
     )
     bad = "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - 8080:80\n"
     good = "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"8080:80\"\n"
@@ -355,7 +358,8 @@ class ServiceKeysOrder(Rule):
         "configs and secrets; environment; ports and networks; command, restart and "
         "healthcheck; logging and labels; user; then everything else alphabetically) make "
         "services easy to compare. Each key that comes after a key it should precede is "
-        "reported. Off by default (dclint parity)."
+        "reported. A YAML merge key (`<<: *defaults`) is not a service key and takes no "
+        "place in the order. Off by default (dclint parity)."
     )
     bad = "services:\n  web:\n    ports: [\"8080:80\"]\n    image: nginx:1.27\n"
     good = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n"
