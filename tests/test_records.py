@@ -137,3 +137,14 @@ def test_init_fills_fields_in_a_loop_then_compiles_for_busy_classes() -> None:
     with pytest.raises(TypeError):
         Lazy()  # type: ignore[call-arg]
     assert Lazy.__dict__["__init__"] is compiled
+
+
+def test_compiled_init_sets_inherited_fields() -> None:
+    from linter import records
+
+    made = [Child(f"p{number}", number) for number in range(records._COMPILE_AFTER + 5)]
+    assert Child.__dict__["__init__"].__qualname__ == "Child.__init__"  # the compiled one
+    assert made[-1] == Child(f"p{len(made) - 1}", len(made) - 1)
+    assert (made[-1].path, made[-1].note, made[-1].cache) == (f"p{len(made) - 1}", "n", {})
+    with pytest.raises(FrozenRecordError):
+        made[-1].path = "x"  # type: ignore[misc]
