@@ -21,7 +21,12 @@ from linter.compose.nodes import MappingNode, ScalarNode, SequenceNode
 from linter.records import record
 
 from ._compose_helpers import sub_span
-from ._compose_security_helpers import literal_secret_value, secret_key
+from ._compose_security_helpers import (
+    literal_secret_value,
+    secret_key,
+    url_credential,
+    written_url_password,
+)
 from ._secrets import find_token
 
 
@@ -318,11 +323,37 @@ def credential_option(name: str) -> bool:
     return secret_key(upper) and not _TEXT_TOKEN_PARTS.intersection(upper.split("_"))
 
 
-# Programs that run the next word as a command; some first take one argument of their own.
-_WRAPPERS = frozenset({"exec", "env", "nohup", "time", "command", "tini", "dumb-init", "sudo",
-                       "nice", "ionice", "stdbuf", "gosu", "su-exec", "timeout",
-                       "docker-entrypoint.sh"})
-_WRAPPERS_WITH_ARGUMENT = frozenset({"gosu", "su-exec", "timeout"})
+# Programs that run the rest of their words as a command, with their options that take the
+# next word as an argument (``-u postgres``; a value glued with ``=`` takes none).
+_WRAPPERS: dict[str, frozenset[str]] = {
+    "exec": frozenset({"-a"}),
+    "env": frozenset({"-u", "--unset", "-C", "--chdir"}),
+    "nohup": frozenset(),
+    "time": frozenset({"-f", "--format", "-o", "--output"}),
+    "command": frozenset(),
+    "tini": frozenset({"-p", "-e"}),
+    "dumb-init": frozenset({"-r", "--rewrite"}),
+    "sudo": frozenset({"-u", "--user", "-g", "--group", "-C", "--close-from", "-D", "--chdir",
+                       "-p", "--prompt", "-r", "--role", "-t", "--type", "-T",
+                       "--command-timeout", "-U", "--other-user", "-R", "--chroot"}),
+    "runuser": frozenset({"-u", "--user", "-g", "--group", "-G", "--supplementary-group",
+                          "-s", "--shell", "-w", "--whitelist-environment"}),
+    "nice": frozenset({"-n", "--adjustment"}),
+    "ionice": frozenset({"-c", "--class", "-n", "--classdata", "-p", "--pid", "-P", "--pgid",
+                         "-u", "--uid"}),
+    "stdbuf": frozenset({"-i", "-o", "-e", "--input", "--output", "--error"}),
+    "gosu": frozenset(),
+    "su-exec": frozenset(),
+    "s6-setuidgid": frozenset(),
+    "timeout": frozenset({"-s", "--signal", "-k", "--kill-after"}),
+    "docker-entrypoint.sh": frozenset(),
+}
+# Words a wrapper takes after its options, before the command: the user, the duration.
+_WRAPPER_POSITIONALS = {"gosu": 1, "su-exec": 1, "s6-setuidgid": 1, "timeout": 1}
+# ``su`` and ``runuser`` in its su form run ``-c SCRIPT`` with the target user's shell.
+_SU = frozenset({"su", "runuser"})
+_SU_SCRIPT_FLAG = re.compile(r"^-[lmpfP]*c$")  # ``-c``, or last of a cluster: ``-lc``
+_SU_SCRIPT_OPTIONS = ("--command", "--session-command")
 
 
 def _programs(words: Sequence[Word]) -> frozenset[str]:
@@ -331,51 +362,99 @@ def _programs(words: Sequence[Word]) -> frozenset[str]:
     Empty when the words start with an option: the image's ENTRYPOINT is the program then.
     """
     found: set[str] = set()
-    argument = False
+    options: frozenset[str] = frozenset()  # the current wrapper's options with an argument
+    argument = False  # the word is an option's argument
+    positionals = 0
     for word in words:
         text = word.text
-        if _ASSIGNMENT.match(text) and not found:
+        if argument:
+            argument = False
             continue
+        if _ASSIGNMENT.match(text):
+            continue  # ``PGPASSWORD=x psql``, ``env A=1 psql``, ``sudo A=1 psql``
         if text.startswith("-"):
             if not found:
                 return frozenset()
+            if text == "--":
+                options = frozenset()
+            else:
+                argument = text in options
             continue
-        if argument:
-            argument = False
+        if positionals:
+            positionals -= 1
             continue
         name = basename(text)
         found.add(name)
         if name not in _WRAPPERS:
             break
-        argument = name in _WRAPPERS_WITH_ARGUMENT
+        options, positionals = _WRAPPERS[name], _WRAPPER_POSITIONALS.get(name, 0)
     return frozenset(found)
 
 
+def _su_script(words: Sequence[Word], su_at: int, index: int) -> tuple[Word, int] | None:
+    """The script of ``su ... -c SCRIPT`` at ``index``: its word and where its text starts.
+
+    ``runuser -u USER -- CMD`` (and anything after ``--``) runs a command, not a script.
+    """
+    between = [word.text for word in words[su_at + 1:index]]
+    runs_command = basename(words[su_at].text) == "runuser" and \
+        bool({"-u", "--user"}.intersection(between))
+    if "--" in between or runs_command:
+        return None
+    text = words[index].text
+    if _SU_SCRIPT_FLAG.match(text) or text in _SU_SCRIPT_OPTIONS:
+        return (words[index + 1], 0) if index + 1 < len(words) else None
+    name, equals, _script = text.partition("=")
+    if equals and name in _SU_SCRIPT_OPTIONS:
+        return words[index], len(name) + 1
+    return None
+
+
 class _Scanner:
-    """Walk the commands of one command line and collect every credential written in it."""
+    """Walk the commands of one command line and collect every credential written in it.
+
+    ``found``: credential options, assignments and token formats (DC330); ``urls``: the
+    passwords of ``scheme://user:password@host`` connection strings (DC331).
+    """
 
     def __init__(self) -> None:
         self.found: list[Found] = []
+        self.urls: list[Found] = []
 
-    def add(self, option: str, kind: str, word: Word, first: int, last: int) -> None:
+    def add(self, option: str, kind: str, word: Word, first: int, last: int,
+            into: list[Found] | None = None) -> None:
+        found = self.found if into is None else into
         start, end = word.span_of(first, last)
-        for other in self.found:
+        for other in found:
             if other.node is word.node and other.start < end and start < other.end:
                 return
-        self.found.append(Found(option, kind, word.node, start, end))
+        found.append(Found(option, kind, word.node, start, end))
 
     def value(self, option: str, word: Word, first: int) -> None:
+        if written_url_password(word.text[first:]) is not None:
+            return  # a connection string: DC331 reports the password inside it
         kind = value_kind(word.text[first:])
         if kind is not None:
             self.add(option, kind, word, first, len(word.text))
+
+    def url(self, word: Word) -> None:
+        found = url_credential(word.text)
+        if found is not None and "`" not in word.text[found.start:found.end]:
+            self.add(found.scheme, found.kind, word, found.start, found.end, self.urls)
 
     def script(self, words: Sequence[Word]) -> None:
         for command in commands(words):
             self.command(command)
 
+    def subscript(self, word: Word, first: int) -> None:
+        """Scan ``word.text[first:]`` as a shell script (``sh -c``, ``su -c``)."""
+        self.script(split_words(word.text[first:], word.node, word.offsets[first:],
+                                shell=True))
+
     def command(self, words: list[Word]) -> None:
         programs = _programs(words)
         shell_at: int | None = None
+        su_at: int | None = None
         skip: set[int] = set()
         for index, word in enumerate(words):
             if index in skip:
@@ -386,15 +465,24 @@ class _Scanner:
             elif shell_at is not None and _SHELL_SCRIPT_FLAG.match(text) and \
                     all(w.text.startswith("-") for w in words[shell_at + 1:index]):
                 if index + 1 < len(words):
-                    payload = words[index + 1]
                     skip.add(index + 1)
-                    self.script(split_words(payload.text, payload.node, payload.offsets,
-                                            shell=True))
+                    self.subscript(words[index + 1], 0)
                 shell_at = None
                 continue
+            elif basename(text) in _SU and basename(text) in programs:
+                su_at = index
+            elif su_at is not None and (script := _su_script(words, su_at, index)):
+                payload, first = script
+                if payload is not word:
+                    skip.add(index + 1)
+                self.subscript(payload, first)
+                su_at = None
+                continue
+            self.url(word)
             taken = self.option(words, index, programs)
             if taken:
                 skip.add(index + 1)
+                self.url(words[index + 1])
             found = find_token(text)
             if found is not None:
                 self.add("", found[0], word, found[1], found[2])
@@ -438,14 +526,18 @@ class _Scanner:
         return True
 
 
-def scan(words: Sequence[Word], *, shell: bool = False) -> list[Found]:
-    """Credentials in one command line (``shell``: ``words`` are a shell script's)."""
+def _scanned(words: Sequence[Word], *, shell: bool = False) -> _Scanner:
     scanner = _Scanner()
     if shell:
         scanner.script(words)
     else:
         scanner.command(list(words))
-    return scanner.found
+    return scanner
+
+
+def scan(words: Sequence[Word], *, shell: bool = False) -> list[Found]:
+    """Credentials in one command line (``shell``: ``words`` are a shell script's)."""
+    return _scanned(words, shell=shell).found
 
 
 def _items(nodes: Sequence[object]) -> list[Word]:
@@ -453,29 +545,66 @@ def _items(nodes: Sequence[object]) -> list[Word]:
             if isinstance(node, ScalarNode) and node.value is not None]
 
 
-def command_lines(service: Service) -> Iterator[tuple[str, list[Found]]]:
-    """``(field, credentials)`` for ``entrypoint``, ``command`` and ``healthcheck.test``."""
-    for key in ("entrypoint", "command"):
-        node = service.get(key)
-        if isinstance(node, ScalarNode) and isinstance(node.value, str):
-            yield key, scan(split_words(node.text, node))
-        elif isinstance(node, SequenceNode):
-            yield key, scan(_items(node.items))
-    health = service.get("healthcheck")
-    test = health.get("test") if isinstance(health, MappingNode) else None
+def _command_field(node: object) -> Iterator[tuple[list[Word], bool]]:
+    """The words of a ``command``/``entrypoint`` value (string or list form)."""
+    if isinstance(node, ScalarNode) and isinstance(node.value, str):
+        yield split_words(node.text, node), False
+    elif isinstance(node, SequenceNode):
+        yield _items(node.items), False
+
+
+def _healthcheck(test: object) -> Iterator[tuple[list[Word], bool]]:
+    """The words of ``healthcheck.test``: a string and ``CMD-SHELL`` are shell scripts."""
     if isinstance(test, ScalarNode) and isinstance(test.value, str):
-        yield "healthcheck.test", scan(split_words(test.text, test, shell=True), shell=True)
+        yield split_words(test.text, test, shell=True), True
     elif isinstance(test, SequenceNode) and test.items:
         first = test.items[0]
         form = first.value if isinstance(first, ScalarNode) else None
         script = test.items[1] if len(test.items) > 1 else None
         if form == "CMD-SHELL" and isinstance(script, ScalarNode):
-            words = split_words(script.text, script, shell=True)
-            yield "healthcheck.test", scan(words, shell=True)
+            yield split_words(script.text, script, shell=True), True
         elif form == "CMD":
-            yield "healthcheck.test", scan(_items(test.items[1:]))
+            yield _items(test.items[1:]), False
         elif form not in ("NONE", "CMD-SHELL"):
-            yield "healthcheck.test", scan(_items(test.items))
+            yield _items(test.items), False
+
+
+def _fields(service: Service) -> Iterator[tuple[str, list[Word], bool]]:
+    """``(field, words, shell)`` of every command line a service runs.
+
+    ``entrypoint``, ``command``, ``healthcheck.test`` and the ``command`` of the
+    ``post_start``/``pre_stop`` lifecycle hooks.
+    """
+    for key in ("entrypoint", "command"):
+        for words, shell in _command_field(service.get(key)):
+            yield key, words, shell
+    health = service.get("healthcheck")
+    test = health.get("test") if isinstance(health, MappingNode) else None
+    for words, shell in _healthcheck(test):
+        yield "healthcheck.test", words, shell
+    for hook in ("post_start", "pre_stop"):
+        hooks = service.get(hook)
+        if not isinstance(hooks, SequenceNode):
+            continue
+        for position, item in enumerate(hooks.items):
+            command = item.get("command") if isinstance(item, MappingNode) else None
+            for words, shell in _command_field(command):
+                yield f"{hook}[{position}].command", words, shell
+
+
+def command_lines(service: Service) -> Iterator[tuple[str, list[Found]]]:
+    """``(field, credentials)`` for every command line of a service (DC330)."""
+    for field, words, shell in _fields(service):
+        yield field, _scanned(words, shell=shell).found
+
+
+def command_urls(service: Service) -> Iterator[tuple[str, list[Found]]]:
+    """``(field, URL passwords)`` for every command line of a service (DC331).
+
+    ``Found.option`` is the URL's scheme; ``kind`` "literal" or "default".
+    """
+    for field, words, shell in _fields(service):
+        yield field, _scanned(words, shell=shell).urls
 
 
 # ---------------------------------------------------------------------------------------------

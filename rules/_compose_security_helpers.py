@@ -144,6 +144,38 @@ def written_url_password(written: str) -> tuple[str, int, int] | None:
     return url_password(masked)
 
 
+@record
+class UrlCredential:
+    """A password written in a connection string: the literal, or a ``${VAR:-x}`` default."""
+
+    scheme: str
+    kind: str  # "literal" or "default"
+    start: int  # offsets in the text as written
+    end: int
+
+
+_PASSWORD_DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]+)\}")
+
+
+def url_credential(written: str) -> UrlCredential | None:
+    """The password of ``scheme://user:password@host`` in a value as written, if the file has it.
+
+    A password from ``${VAR}`` (or from the container's shell: ``$$VAR``) is not in the file;
+    the literal default of ``${VAR:-x}`` is, and is returned as a "default".
+    """
+    found = written_url_password(written)
+    if found is None:
+        return None
+    scheme, start, end = found
+    password = written[start:end]
+    if "$" not in password:
+        return UrlCredential(scheme, "literal", start, end)
+    default = _PASSWORD_DEFAULT.fullmatch(password)
+    if default is None or not literal_secret_value(default.group(1)):
+        return None
+    return UrlCredential(scheme, "default", start + default.start(1), start + default.end(1))
+
+
 # ---------------------------------------------------------------------------------------------
 # Topology
 

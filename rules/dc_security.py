@@ -14,7 +14,7 @@ from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.records import replace
 
-from ._command_secrets import Found, command_lines, text_span
+from ._command_secrets import Found, command_lines, command_urls, text_span
 from ._compose_helpers import (
     VolumeMount,
     key_value_entries,
@@ -31,8 +31,8 @@ from ._compose_security_helpers import (
     normalize_host_path,
     scalar_items,
     secret_key,
+    url_credential,
     url_password,
-    written_url_password,
 )
 from ._reorder import add_key_fix, append_item_fix
 from ._secrets import token_format
@@ -784,13 +784,15 @@ class SecretInEnvironment(_ServiceRule):
         "is also in `ps` and `/proc/<pid>/cmdline`, readable by every user in the container. "
         "In `environment` it is recognised by name (`*PASSWORD*`, `*TOKEN*`, `*SECRET*`, "
         "`*_API_KEY`, ...) and by value format (AWS, GitHub, GitLab, npm, Slack, Stripe tokens, "
-        "private keys, JWTs). In `command`, `entrypoint` and `healthcheck.test` (and in the "
-        "scripts they pass to `sh -c` or `CMD-SHELL`) it is recognised by option "
+        "private keys, JWTs). In `command`, `entrypoint`, `healthcheck.test` and the "
+        "`post_start`/`pre_stop` hooks' `command` (and in the scripts they pass to `sh -c`, "
+        "`CMD-SHELL` or `su -c`) it is recognised by option "
         "(`--password=x`, `--token x`, `--api-key x`, redis `--requirepass x` and "
         "`--masterauth x`, `redis-cli -a x`, mysql `-px`), by `PGPASSWORD=x`-style "
         "assignments using the same names, and by value format. Values taken from "
         "`${VARIABLES}` or the container's shell (`$${VAR}`, `$$(cat /run/secrets/x)`), "
-        "`*_FILE` keys and `--*-file` options pointing at compose `secrets` are fine."
+        "`*_FILE` keys and `--*-file` options pointing at compose `secrets` are fine. A "
+        "password inside a `scheme://user:password@host` URL is DC331's."
     )
     bad = (
         "services:\n  db:\n    image: postgres:17\n    environment:\n"
@@ -879,13 +881,16 @@ class CredentialsInUrl(_ServiceRule):
     name = "credentials-in-url"
     tags = ("security",)
     severity = Severity.WARNING
-    summary = "A connection string in the environment contains a literal password"
+    summary = "A connection string in the environment or on a command line has a literal password"
     description = (
         "`postgres://user:password@db/app`, `redis://:password@cache` and friends put the "
-        "password in the compose file, in `docker inspect` and in logs that print the URL. "
-        "Build the URL from `${VARIABLES}`, or let the application read the password from a "
-        "compose secret. A default such as `${DB_PASS:-app}` is a password written in the file "
-        "too (the value is read as written: a password that `.env` supplies is not reported)."
+        "password in the compose file, in `docker inspect` and in logs that print the URL; on "
+        "a command line (`command`, `entrypoint`, `healthcheck.test`, lifecycle hooks, and the "
+        "scripts they run through `sh -c`, `CMD-SHELL` or `su -c`) it is also in `ps` and "
+        "`/proc/<pid>/cmdline`. Build the URL from `${VARIABLES}` (or `$${VAR}` from the "
+        "container's environment), or let the application read the password from a compose "
+        "secret. A default such as `${DB_PASS:-app}` is a password written in the file too "
+        "(the value is read as written: a password that `.env` supplies is not reported)."
     )
     bad = (
         "services:\n  api:\n    image: ghcr.io/acme/api:1.4\n    environment:\n"
@@ -897,6 +902,27 @@ class CredentialsInUrl(_ServiceRule):
     )
     aliases = ("CL-0021",)
 
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        sources = {file.path: file.source for file in context.project.files}
+        for service in context.project.services.values():
+            yield from self.check_service(service)
+            yield from self.check_command_line(service, sources)
+
+    def check_command_line(self, service: Service, sources: dict[str, str]
+                           ) -> Iterator[Diagnostic]:
+        for field, found in command_urls(service):
+            for item in found:
+                span = text_span(item.node, item.start, item.end, sources.get(item.node.path))
+                where = f"in `{field}` of service '{service.name}'"
+                if item.kind == "default":
+                    message = (f"the {item.option}:// URL {where} has a default password written "
+                               "in the file, used whenever the variable is unset; drop the "
+                               "default (`${VAR:?set VAR}`) or use a compose secret")
+                else:
+                    message = (f"the {item.option}:// URL {where} has a literal password; "
+                               "build it from a ${VARIABLE}, `$${VAR}` or a secret")
+                yield self.report(item.node.path, span, message)
+
     def check_service(self, service: Service) -> Iterator[Diagnostic]:
         for entry in key_value_entries(service.get("environment")):
             node = entry.node
@@ -905,32 +931,23 @@ class CredentialsInUrl(_ServiceRule):
             # Read the text as written: a password that came from ${VAR} is not in the file,
             # but the default of ${VAR:-default} is.
             prefix = len(entry.key) + 1 if scalar_text(node) != entry.value else 0
-            written = node.text[prefix:]
-            found = written_url_password(written)
+            found = url_credential(node.text[prefix:])
             if found is None:
                 continue
-            scheme, start, end = found
-            password = written[start:end]
-            if "$" not in password:
+            span = sub_span(node, prefix + found.start, prefix + found.end)
+            if found.kind == "literal":
                 yield self.report(
-                    node.path, sub_span(node, prefix + start, prefix + end),
-                    f"service '{service.name}' has a literal password in the {scheme}:// URL "
-                    f"of {entry.key}; build it from a ${{VARIABLE}} or a secret",
+                    node.path, span,
+                    f"service '{service.name}' has a literal password in the {found.scheme}:// "
+                    f"URL of {entry.key}; build it from a ${{VARIABLE}} or a secret",
                 )
                 continue
-            default = _URL_PASSWORD_DEFAULT.fullmatch(password)
-            if default is None or not literal_secret_value(default.group(1)):
-                continue
             yield self.report(
-                node.path,
-                sub_span(node, prefix + start + default.start(1), prefix + start + default.end(1)),
-                f"service '{service.name}' gives the {scheme}:// URL of {entry.key} a default "
-                "password written in the file, used whenever the variable is unset; drop the "
-                "default (`${VAR:?set VAR}`) or use a compose secret",
+                node.path, span,
+                f"service '{service.name}' gives the {found.scheme}:// URL of {entry.key} a "
+                "default password written in the file, used whenever the variable is unset; "
+                "drop the default (`${VAR:?set VAR}`) or use a compose secret",
             )
-
-
-_URL_PASSWORD_DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]+)\}")
 
 
 class SecretBuildArg(Rule):
