@@ -1,4 +1,5 @@
-"""DC330 on command lines: word splitting with positions, credential options, exact spans."""
+"""DC330 and DC331 on command lines: word splitting with positions, credential options, URL
+passwords, wrappers and su scripts, lifecycle hooks, exact spans."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from linter.rules._command_secrets import (
     command_lines,
+    command_urls,
     compose_default,
     credential_option,
     split_words,
     text_span,
     value_kind,
 )
+from linter.rules._compose_security_helpers import url_credential
 
 from linter.compose.nodes import ScalarNode
 from linter.compose.project import load_project
@@ -26,13 +29,17 @@ def _node(text: str) -> ScalarNode:
     return ScalarNode("compose.yaml", span, text, text, "plain", "tag:yaml.org,2002:str")
 
 
-def _found(service_yaml: str) -> list[tuple[str, str, str, str]]:
-    """(field, option, kind, value as written) for every credential of service ``s``."""
+def _found(service_yaml: str, *, urls: bool = False) -> list[tuple[str, str, str, str]]:
+    """(field, option, kind, value as written) for every credential of service ``s``.
+
+    ``urls``: the URL passwords (DC331) instead, with the scheme as the option.
+    """
     text = "services:\n  s:\n    image: alpine:3.20\n" + service_yaml
     project = load_project("compose.yaml", text=text, override_paths=[])
     service = project.services["s"]
+    lines = command_urls(service) if urls else command_lines(service)
     return [(field, item.option, item.kind, item.node.text[item.start:item.end])
-            for field, found in command_lines(service) for item in found]
+            for field, found in lines for item in found]
 
 
 @pytest.mark.parametrize(("service_yaml", "expected"), [
@@ -182,3 +189,104 @@ def test_shell_operators_split_commands() -> None:
     text = "a x=1&&b -c 'd;e'|f >out; g"
     words = [w.text for w in split_words(text, _node(text), shell=True)]
     assert words == ["a", "x=1", "&&", "b", "-c", "d;e", "|", "f", ">", "out", ";", "g"]
+
+
+@pytest.mark.parametrize(("service_yaml", "expected"), [
+    ("    command: psql postgres://u:pw@db/app\n", [("command", "postgres", "literal", "pw")]),
+    ("    command: redis-cli -u redis://:pw@cache:6379 ping\n",
+     [("command", "redis", "literal", "pw")]),
+    ("    command: [mongosh, 'mongodb://root:pw@mongo:27017/admin']\n",
+     [("command", "mongodb", "literal", "pw")]),
+    ("    command: app --dsn=mysql://u:pw@h:3306/db\n", [("command", "mysql", "literal", "pw")]),
+    ("    command: app --database-url postgres://u:pw@db\n",
+     [("command", "postgres", "literal", "pw")]),
+    ("    entrypoint: env DATABASE_URL=postgres://u:pw@db sh -c 'exec app'\n",
+     [("entrypoint", "postgres", "literal", "pw")]),
+    ("    command: [sh, -c, 'DATABASE_URL=\"postgres://u:p w@db\" app; psql amqp://g:gpw@mq']\n",
+     [("command", "amqp", "literal", "gpw")]),
+    ("    healthcheck:\n      test: [CMD-SHELL, 'psql \"postgres://u:pw@localhost/app\"']\n",
+     [("healthcheck.test", "postgres", "literal", "pw")]),
+    ("    command: psql postgres://u:${PW:-dflt}@db/app\n",
+     [("command", "postgres", "default", "dflt")]),
+    ("    command: su postgres -c 'psql postgres://a:b@db'\n",
+     [("command", "postgres", "literal", "b")]),
+    ("    post_start:\n      - command: [sh, -c, 'psql postgres://u:pw@db']\n",
+     [("post_start[0].command", "postgres", "literal", "pw")]),
+    ("    pre_stop:\n      - command: curl -X POST http://admin:adminpw@localhost/drain\n",
+     [("pre_stop[0].command", "http", "literal", "adminpw")]),
+])
+def test_url_passwords_found(service_yaml: str,
+                             expected: list[tuple[str, str, str, str]]) -> None:
+    assert _found(service_yaml, urls=True) == expected
+    assert _found(service_yaml) == []  # DC330 leaves connection strings to DC331
+
+
+@pytest.mark.parametrize("service_yaml", [
+    "    command: psql postgres://u:${PW}@db/app\n",
+    "    command: psql postgres://u:${PW:?set PW}@db/app\n",
+    "    command: psql postgres://u:$${PW}@db/app\n",
+    "    command: psql postgres://u:${PW:-}@db/app\n",
+    "    command: psql postgres://postgres@db/app\n",
+    "    command: [redis-cli, -u, 'redis://cache:6379/0', ping]\n",
+    "    command: sh -c 'psql \"postgres://u:$$(cat /run/secrets/pw)@db/app\"'\n",
+    "    command: sh -c 'psql \"postgres://u:`cat /run/secrets/pw`@db/app\"'\n",
+    "    healthcheck:\n      test: mongosh \"mongodb://root:$$MONGO_PW@localhost\" --quiet\n",
+    "    healthcheck:\n      test: curl -f http://localhost:8080/health || exit 1\n",
+    "    command: echo ok # psql postgres://u:pw@db\n",
+])
+def test_no_url_passwords(service_yaml: str) -> None:
+    assert _found(service_yaml, urls=True) == []
+
+
+def test_url_credential_reads_the_value_as_written() -> None:
+    found = url_credential("postgres://${U:-app}:${P:-s3cret}@db/app")
+    assert found is not None and (found.scheme, found.kind) == ("postgres", "default")
+    assert "postgres://${U:-app}:${P:-s3cret}@db/app"[found.start:found.end] == "s3cret"
+    assert url_credential("postgres://${U:-app}:${P}@db/app") is None
+    assert url_credential("postgres://u:${P:-true}@db") is None  # a flag, not a password
+    assert url_credential("https://example.com/a:b@c") is None
+
+
+@pytest.mark.parametrize(("service_yaml", "expected"), [
+    # su and runuser in their su form run -c SCRIPT with the user's shell
+    ("    command: su postgres -c 'PGPASSWORD=pw psql -h db'\n",
+     [("command", "PGPASSWORD", "literal", "pw")]),
+    ("    command: su -c 'redis-cli -a hunter2 ping' redis\n",
+     [("command", "-a", "literal", "hunter2")]),
+    ("    command: [su, -, redis, -s, /bin/sh, -c, 'redis-cli -a hunter2 ping']\n",
+     [("command", "-a", "literal", "hunter2")]),
+    ("    command: su --command='redis-cli -a hunter2 ping' redis\n",
+     [("command", "-a", "literal", "hunter2")]),
+    ("    command: runuser -l postgres -c 'pg_ctl start; psql --password=abc'\n",
+     [("command", "--password", "literal", "abc")]),
+    ("    command: sudo su - app -c 'app --token t0k3n'\n",
+     [("command", "--token", "literal", "t0k3n")]),
+    # wrappers with options of their own in front of the program
+    ("    command: runuser -u app -- redis-cli -a hunter2 ping\n",
+     [("command", "-a", "literal", "hunter2")]),
+    ("    command: sudo -u postgres PGPASSWORD=x psql\n",
+     [("command", "PGPASSWORD", "literal", "x")]),
+    ("    command: sudo -E -u mysql mysql --password=pw app\n",
+     [("command", "--password", "literal", "pw")]),
+    ("    command: timeout -s KILL 30 redis-cli -a hunter2 ping\n",
+     [("command", "-a", "literal", "hunter2")]),
+    ("    post_start:\n      - command: redis-cli -a hunter2 ping\n        user: redis\n",
+     [("post_start[0].command", "-a", "literal", "hunter2")]),
+    ("    pre_stop:\n      - command: [app, drain]\n      - command: [app, --token, t0k3n]\n",
+     [("pre_stop[1].command", "--token", "literal", "t0k3n")]),
+])
+def test_wrappers_and_hooks(service_yaml: str, expected: list[tuple[str, str, str, str]]) -> None:
+    assert _found(service_yaml) == expected
+
+
+@pytest.mark.parametrize("service_yaml", [
+    "    command: sudo -u postgres psql --password appdb\n",
+    "    command: nice -n 10 vacuumdb --password --all\n",
+    "    command: runuser -u mysql -- mysql --password reports\n",
+    "    command: runuser -u app -- psql -c 'select 1' --password db\n",
+    "    command: su postgres -c 'psql -c \"select 1\" --password appdb'\n",
+    "    command: su redis -c 'redis-cli -a \"$$REDIS_PASSWORD\" ping'\n",
+    "    post_start:\n      - command: sh -c 'redis-cli -a \"$$(cat /run/secrets/r)\" SAVE'\n",
+])
+def test_wrappers_without_credentials(service_yaml: str) -> None:
+    assert _found(service_yaml) == []
