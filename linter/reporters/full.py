@@ -51,6 +51,8 @@ def _sanitize(text: str) -> str:
 
     A message of several lines keeps them, indented under its header.
     """
+    if text.isprintable():  # the common case: no control character, one line
+        return text
     lines = (
         "".join("\ufffd" if ord(c) < 32 or ord(c) == 127 else c for c in line)
         for line in text.splitlines()
