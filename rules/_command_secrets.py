@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from linter import Position, Span
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, ScalarNode, SequenceNode
+from linter.dockerfile.shell import skip_balanced
 from linter.records import record
 
 from ._compose_helpers import sub_span
@@ -66,29 +67,6 @@ _OPERATORS = ("&&", "||", ";;", "|&", ">>", "<<", ">&", "<&", ";", "&", "|", "("
               "\n")
 _REDIRECTS = frozenset({">>", "<<", ">&", "<&", "<", ">"})
 _DOUBLE_QUOTE_ESCAPES = frozenset('$`"\\\n')
-
-
-def _balanced_end(text: str, index: int, opener: str, closer: str) -> int:
-    """Index after the ``closer`` matching the ``opener`` at ``index`` (quotes skipped)."""
-    depth = 0
-    length = len(text)
-    while index < length:
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "'":
-            found = text.find("'", index + 1)
-            index = length if found < 0 else found + 1
-            continue
-        if char == opener:
-            depth += 1
-        elif char == closer:
-            depth -= 1
-            if depth == 0:
-                return index + 1
-        index += 1
-    return length
 
 
 class _Splitter:
@@ -161,7 +139,7 @@ class _Splitter:
             return self.double_quoted(index + 1)
         if self.shell and char == "$" and text[index + 1:index + 2] in ("(", "{"):
             opener = text[index + 1]
-            end = _balanced_end(text, index + 1, opener, ")" if opener == "(" else "}")
+            end = skip_balanced(text, index + 2, opener, ")" if opener == "(" else "}")
             self.add(index, end)
             return end
         if self.shell and char == "`":
@@ -184,7 +162,7 @@ class _Splitter:
                     self.add(index + 1, index + 2)
                 index += 2
             elif self.shell and char == "$" and text[index + 1:index + 2] == "(":
-                end = _balanced_end(text, index + 1, "(", ")")
+                end = skip_balanced(text, index + 2, "(", ")")
                 self.add(index, end)
                 index = end
             else:

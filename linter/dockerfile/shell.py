@@ -59,8 +59,9 @@ _ANSI_ESCAPES = {
 }
 
 
-def _skip_balanced(raw: str, index: int, opener: str, closer: str) -> int:
-    """Index just past the ``closer`` matching the ``opener`` at ``raw[index - 1]``."""
+def skip_balanced(raw: str, index: int, opener: str, closer: str) -> int:
+    """Index just past the ``closer`` matching the ``opener`` at ``raw[index - 1]``, quotes
+    and escapes skipped (the end of ``$(...)`` or ``${...}``)."""
     depth = 1
     length = len(raw)
     while index < length:
@@ -110,9 +111,9 @@ def _expansion_end(raw: str, index: int) -> int:
     """End of the ``$...`` expansion starting at ``raw[index] == '$'``, or ``index`` if none."""
     nxt = raw[index + 1] if index + 1 < len(raw) else ""
     if nxt == "(":
-        return _skip_balanced(raw, index + 2, "(", ")")
+        return skip_balanced(raw, index + 2, "(", ")")
     if nxt == "{":
-        return _skip_balanced(raw, index + 2, "{", "}")
+        return skip_balanced(raw, index + 2, "{", "}")
     if nxt in _SPECIAL_PARAMS:
         return index + 2
     if nxt in _NAME_START:
