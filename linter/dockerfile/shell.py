@@ -371,8 +371,13 @@ class Command:
         small table of well-known programs is used. A value glued to a short option (``-ofile``)
         or given with ``=`` to a long one is always recognised.
         """
-        takes = self._value_options(value_options)
+        return self._arguments(self._value_options(value_options))[0]
+
+    def _arguments(self, takes: frozenset[str]) -> tuple[tuple[Option, ...],
+                                                          tuple[ShellWord, ...]]:
+        """The options and the positional arguments, in one pass over ``argv``."""
         found: list[Option] = []
+        positional: list[ShellWord] = []
         words = self.argv[1:]
         index = 0
         while index < len(words):
@@ -380,8 +385,10 @@ class Command:
             text = word.text
             index += 1
             if text == "--":
+                positional.extend(words[index:])
                 break
             if not text.startswith("-") or text == "-" or (not word.literal and text[1:2] == "$"):
+                positional.append(word)
                 continue
             if text.startswith("--"):
                 name, eq, glued = text.partition("=")
@@ -411,7 +418,7 @@ class Command:
                         found.append(Option(name, None, word))
                     break
                 found.append(Option(name, None, word))
-        return tuple(found)
+        return tuple(found), tuple(positional)
 
     def has_option(self, *names: str, value_options: Iterable[str] | None = None) -> bool:
         """Whether any of ``names`` (``"-y"``, ``"--yes"``) is given; ``-yq`` has ``-y``.
@@ -443,33 +450,7 @@ class Command:
 
     def positionals(self, value_options: Iterable[str] | None = None) -> tuple[ShellWord, ...]:
         """Arguments that are not options nor option values; everything after ``--``."""
-        takes = self._value_options(value_options)
-        result: list[ShellWord] = []
-        words = self.argv[1:]
-        index = 0
-        while index < len(words):
-            word = words[index]
-            text = word.text
-            index += 1
-            if text == "--":
-                result.extend(words[index:])
-                break
-            if not text.startswith("-") or text == "-" or (not word.literal and text[1:2] == "$"):
-                result.append(word)
-                continue
-            if text.startswith("--"):
-                if "=" not in text and text in takes:
-                    index += 1
-                continue
-            if text in takes:
-                index += 1
-                continue
-            for position in range(1, len(text)):
-                if "-" + text[position] in takes:
-                    if position == len(text) - 1:
-                        index += 1
-                    break
-        return tuple(result)
+        return self._arguments(self._value_options(value_options))[1]
 
     def subcommand(self, value_options: Iterable[str] | None = None) -> str | None:
         """The first positional argument: ``install`` in ``apt-get -y install curl``."""
