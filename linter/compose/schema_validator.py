@@ -109,30 +109,25 @@ class SchemaError:
     def path(self) -> deque[str | int]:
         return deque(reversed(self._rpath))
 
-    relative_path = path
-
     @property
     def schema_path(self) -> deque[str | int]:
         return deque(reversed(self._rschema_path))
 
-    relative_schema_path = schema_path
-
     @property
     def absolute_path(self) -> deque[str | int]:
-        path = self.path
-        parent = self.parent
-        while parent is not None:
-            path.extendleft(parent._rpath)
-            parent = parent.parent
-        return path
+        return self._from_root("_rpath")
 
     @property
     def absolute_schema_path(self) -> deque[str | int]:
-        path = self.schema_path
-        parent = self.parent
-        while parent is not None:
-            path.extendleft(parent._rschema_path)
-            parent = parent.parent
+        return self._from_root("_rschema_path")
+
+    def _from_root(self, reversed_attribute: str) -> deque[str | int]:
+        """A path joined with those of the parent errors (each is relative to its parent)."""
+        path: deque[str | int] = deque()
+        error: SchemaError | None = self
+        while error is not None:
+            path.extendleft(getattr(error, reversed_attribute))
+            error = error.parent
         return path
 
     @property
