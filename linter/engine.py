@@ -19,7 +19,14 @@ from linter.dockerfile.ast import Dockerfile, Instruction, ParseError
 from linter.patterns import lazy_compile
 from linter.project import Kind, classify, discover, display_path, group_compose
 from linter.records import field, record, replace
-from linter.registry import Registry, Selection, default_registry, is_subcode, select_rules
+from linter.registry import (
+    KINDS,
+    Registry,
+    Selection,
+    default_registry,
+    is_subcode,
+    select_rules,
+)
 from linter.rule import Rule, Target
 from linter.source import SourceError, read_source
 from linter.suppressions import (
@@ -517,14 +524,10 @@ def kinds_needed(paths: Sequence[str], kind: Kind | None = None) -> frozenset[st
     """The kinds of rules a run over ``paths`` needs, told without walking any folder:
     only Dockerfile rules when every path is a file of that kind (a pre-commit hook's list
     of Dockerfiles, say), else every kind."""
-    every = frozenset({"dockerfile", "compose"})
-    for raw in paths:
-        path = Path(raw)
-        if raw == "-" or not path.is_file():
-            return every
-        if (kind or classify(path.name)) != "dockerfile":
-            return every
-    return frozenset({"dockerfile"}) if paths else every
+    only_dockerfiles = bool(paths) and all(
+        raw != "-" and Path(raw).is_file() and (kind or classify(Path(raw).name)) == "dockerfile"
+        for raw in paths)
+    return frozenset({"dockerfile"}) if only_dockerfiles else KINDS
 
 
 def run(paths: Sequence[str], settings: Settings,
