@@ -10,7 +10,7 @@ import enum
 from linter.records import field, record
 
 
-@record(order=True)
+@record(order=True, compiled=True)
 class Position:
     """A 1-based line and a 1-based column counted in characters."""
 
@@ -18,7 +18,7 @@ class Position:
     column: int
 
 
-@record(order=True)
+@record(order=True, compiled=True)
 class Span:
     """A range of text; ``end`` is exclusive."""
 

@@ -3,10 +3,11 @@
 ``shiplint check Dockerfile`` runs on every commit, so its start-up is part of the product.
 ``dataclasses`` compiles six or seven generated methods for every frozen slotted class
 (about 1.4 ms per class on Python 3.11 here); with ~80 of them on the import path that was a
-third of the cold start. ``record`` builds the same kind of class, frozen (by default), slotted,
-compared and hashed by its fields, from shared closure-made methods; only the ``__init__`` of a
-class that makes many instances is compiled, so creating positions and spans stays as fast as
-with a dataclass.
+third of the cold start (``benchmarks/bench_records.py`` measures both). ``record`` builds the
+same kind of class, frozen (by default), slotted, compared and hashed by its fields, from shared
+closure-made methods. Its ``__init__`` fills the fields in a loop; a class made once per word,
+line or YAML node says ``@record(compiled=True)`` and gets an ``__init__`` compiled from source
+on its first instance, as fast as a dataclass's.
 
 Type checkers see it as a dataclass (``dataclass_transform``); ``replace()`` is
 ``dataclasses.replace`` for records; instances pickle (``--jobs`` sends them between processes).
@@ -76,16 +77,21 @@ def record(cls: type[T], /) -> type[T]: ...
 
 
 @overload
-def record(*, frozen: bool = True, order: bool = False) -> Callable[[type[T]], type[T]]: ...
+def record(*, frozen: bool = True, order: bool = False,
+           compiled: bool = False) -> Callable[[type[T]], type[T]]: ...
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(field,))
-def record(cls: type[T] | None = None, /, *, frozen: bool = True,
-           order: bool = False) -> type[T] | Callable[[type[T]], type[T]]:
-    """Turn a class with annotated fields into a slotted value class (frozen by default)."""
+def record(cls: type[T] | None = None, /, *, frozen: bool = True, order: bool = False,
+           compiled: bool = False) -> type[T] | Callable[[type[T]], type[T]]:
+    """Turn a class with annotated fields into a slotted value class (frozen by default).
+
+    ``compiled=True`` is for the classes a run makes thousands of (positions, spans, words,
+    YAML nodes): their ``__init__`` is compiled on the first instance.
+    """
 
     def wrap(target: type[T]) -> type[T]:
-        return _build(target, frozen=frozen, order=order)
+        return _build(target, frozen=frozen, order=order, compiled=compiled)
 
     return wrap if cls is None else wrap(cls)
 
@@ -123,7 +129,7 @@ def _own_specs(cls: type) -> list[_Spec]:
     return specs
 
 
-def _build(cls: type[T], *, frozen: bool, order: bool) -> type[T]:
+def _build(cls: type[T], *, frozen: bool, order: bool, compiled: bool) -> type[T]:
     inherited: list[_Spec] = []
     for base in reversed(cls.__mro__[1:]):
         inherited.extend(getattr(base, _FIELDS, ()))
@@ -143,7 +149,8 @@ def _build(cls: type[T], *, frozen: bool, order: bool) -> type[T]:
     built = cast("type[T]", metaclass(cls.__name__, cls.__bases__, namespace))
     built.__qualname__ = cls.__qualname__
     if "__init__" not in cls.__dict__:
-        type.__setattr__(built, "__init__", _first_init(built, specs, frozen=frozen))
+        make_init = _compile_on_first_call if compiled else _loop_init
+        type.__setattr__(built, "__init__", make_init(built, specs, frozen=frozen))
     return built
 
 
@@ -157,25 +164,24 @@ def _check_defaults(name: str, specs: tuple[_Spec, ...]) -> None:
                             "a default")
 
 
-_COMPILE_AFTER = 50
-
-
-def _first_init(cls: type, specs: tuple[_Spec, ...], *, frozen: bool) -> Callable[..., None]:
-    """An ``__init__`` that fills the fields in a loop, and after ``_COMPILE_AFTER`` instances
-    puts a compiled one on the class.
-
-    Compiling costs ~0.15 ms a class; a Dockerfile run instantiates some forty record classes,
-    most of them only a few times, so a small run compiles none and a big one compiles only
-    the classes it uses a lot (positions, spans, words), which the loop would slow down.
-    """
-    name = cls.__name__
-    count = 0
+def _compile_on_first_call(cls: type, specs: tuple[_Spec, ...], *,
+                           frozen: bool) -> Callable[..., None]:
+    """An ``__init__`` that puts the compiled one on the class, then runs it."""
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        nonlocal count
-        count += 1
-        if count == _COMPILE_AFTER:
-            type.__setattr__(cls, "__init__", _init(cls, specs, frozen=frozen))
+        compiled = _init(cls, specs, frozen=frozen)
+        type.__setattr__(cls, "__init__", compiled)
+        compiled(self, *args, **kwargs)
+
+    return __init__
+
+
+def _loop_init(cls: type, specs: tuple[_Spec, ...], *, frozen: bool) -> Callable[..., None]:
+    """An ``__init__`` that fills the fields in a loop: nothing to compile, for the classes
+    a run makes a few of."""
+    name = cls.__name__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         if len(args) > len(specs):
             raise TypeError(f"{name}() takes {len(specs)} positional arguments but "
                             f"{len(args)} were given")
@@ -233,8 +239,8 @@ def _key(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
 def _init(cls: type, specs: tuple[_Spec, ...], *, frozen: bool) -> Callable[..., None]:
     """``__init__`` compiled from a few lines, so that creating an instance stays cheap.
 
-    A frozen record sets its fields through their slot descriptors, a quarter faster than
-    ``object.__setattr__`` (which looks the descriptor up again on every call).
+    A frozen record sets its fields through their slot descriptors rather than through
+    ``object.__setattr__``, which looks the descriptor up again on every call.
     """
     parameters = []
     body = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from typing import Any
 
 import pytest
 
@@ -108,43 +109,61 @@ def test_a_field_without_default_after_one_with_is_an_error() -> None:
             second: int
 
 
-def test_init_fills_fields_in_a_loop_then_compiles_for_busy_classes() -> None:
-    from linter import records
+def _check_init(cls: Any) -> None:
+    """The same construction rules whichever ``__init__`` a record has."""
+    made = [cls(1), cls(value=1), cls(1, "o", []), cls(1, items=[])]
+    assert all(item == cls(1) for item in made) and made[0].items is not made[1].items
+    with pytest.raises(TypeError, match=r"missing (required argument: 'value'|1 required)"):
+        cls()
+    with pytest.raises(TypeError, match="unexpected keyword argument 'nope'"):
+        cls(1, nope=2)
+    with pytest.raises(TypeError, match=r"(unexpected keyword|multiple values for) argument"):
+        cls(1, value=2)
+    with pytest.raises(TypeError, match=r"positional arguments but [45]"):
+        cls(1, "a", [], 3)
 
+
+def test_init_fills_fields_in_a_loop_and_stays_so() -> None:
     @record
-    class Lazy:
+    class Plain:
         value: int
         other: str = "o"
         items: list[int] = field(default_factory=list)
 
-    stub = Lazy.__dict__["__init__"]
-    made = [Lazy(1), Lazy(value=1), Lazy(1, "o", []), Lazy(1, items=[])]
-    assert all(item == Lazy(1) for item in made) and made[0].items is not made[1].items
-    with pytest.raises(TypeError, match="missing required argument: 'value'"):
-        Lazy()  # type: ignore[call-arg]
-    with pytest.raises(TypeError, match="unexpected keyword argument 'nope'"):
-        Lazy(1, nope=2)  # type: ignore[call-arg]
-    with pytest.raises(TypeError, match="unexpected keyword argument 'value'"):
-        Lazy(1, value=2)  # type: ignore[misc]
-    with pytest.raises(TypeError, match="takes 3 positional arguments but 4"):
-        Lazy(1, "a", [], 3)  # type: ignore[call-arg]
-    assert Lazy.__dict__["__init__"] is stub
-    for number in range(records._COMPILE_AFTER):
-        assert Lazy(number).value == number
-    compiled = Lazy.__dict__["__init__"]
-    assert compiled is not stub  # busy: the compiled one replaced the loop
-    assert Lazy(7, items=[1]) == Lazy(7, "o", [1]) and Lazy(3).items == []
-    with pytest.raises(TypeError):
-        Lazy()  # type: ignore[call-arg]
-    assert Lazy.__dict__["__init__"] is compiled
+    loop = Plain.__dict__["__init__"]
+    _check_init(Plain)
+    for number in range(200):
+        assert Plain(number).value == number
+    assert Plain.__dict__["__init__"] is loop  # never compiled
+
+
+def test_compiled_records_compile_init_on_the_first_instance() -> None:
+    @record(compiled=True)
+    class Hot:
+        value: int
+        other: str = "o"
+        items: list[int] = field(default_factory=list)
+
+    first = Hot.__dict__["__init__"]
+    assert Hot(7, items=[1]) == Hot(7, "o", [1])
+    compiled = Hot.__dict__["__init__"]
+    assert compiled is not first and compiled.__qualname__ == "Hot.__init__"
+    _check_init(Hot)
+    assert Hot.__dict__["__init__"] is compiled
+
+
+@record(compiled=True)
+class HotChild(Base):
+    """A compiled record that inherits fields."""
+
+    note: str = "n"
+    cache: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 def test_compiled_init_sets_inherited_fields() -> None:
-    from linter import records
-
-    made = [Child(f"p{number}", number) for number in range(records._COMPILE_AFTER + 5)]
-    assert Child.__dict__["__init__"].__qualname__ == "Child.__init__"  # the compiled one
-    assert made[-1] == Child(f"p{len(made) - 1}", len(made) - 1)
-    assert (made[-1].path, made[-1].note, made[-1].cache) == (f"p{len(made) - 1}", "n", {})
+    made = [HotChild(f"p{number}", number) for number in range(3)]
+    assert HotChild.__dict__["__init__"].__qualname__ == "HotChild.__init__"  # the compiled one
+    assert made[-1] == HotChild("p2", 2)
+    assert (made[-1].path, made[-1].note, made[-1].cache) == ("p2", "n", {})
     with pytest.raises(FrozenRecordError):
         made[-1].path = "x"  # type: ignore[misc]

@@ -20,7 +20,7 @@ class Node:
     span: Span
 
 
-@record
+@record(compiled=True)
 class ScalarNode(Node):
     value: Scalar  # the compose (YAML 1.2 core schema) reading of the scalar
     text: str  # the scalar's text as written, without quotes
@@ -32,7 +32,7 @@ class ScalarNode(Node):
         return self.style in ("single", "double")
 
 
-@record
+@record(compiled=True)
 class Pair:
     key: ScalarNode
     value: Node

@@ -36,7 +36,7 @@ class Flag:
     value_span: Span | None = None
 
 
-@record
+@record(compiled=True)
 class Word:
     """A whitespace-separated argument of a shell-form instruction, quotes kept."""
 
@@ -44,7 +44,7 @@ class Word:
     span: Span
 
 
-@record
+@record(compiled=True)
 class SourceLine:
     """One physical line of an instruction's argument text, for mapping back positions.
 

@@ -81,7 +81,7 @@ def split_lines(text: str) -> list[str]:
     return result
 
 
-@record(frozen=False)
+@record(frozen=False, compiled=True)
 class Segment:
     """A piece of a logical line taken from one physical line."""
 

@@ -35,7 +35,7 @@ __all__ = [
 # ----------------------------------------------------------------------------- words
 
 
-@record
+@record(compiled=True)
 class ShellWord:
     """One shell word: its value with quotes removed, and where it is written."""
 
