@@ -109,7 +109,7 @@ def _add_check(check: argparse.ArgumentParser) -> None:
     check.add_argument("paths", nargs="*", default=None, metavar="PATH",
                        help="files or folders; '-' reads standard input")
     check.add_argument("--format", "-f", help="full, concise, json, sarif, github, gitlab, "
-                       "checkstyle, junit (default: full; github inside GitHub Actions)")
+                       "checkstyle, junit, markdown (default: full; github inside GitHub Actions)")
     check.add_argument("--output-file", "-o", help="write the report to this file")
     check.add_argument("--select", action="append", help="only these codes, names, aliases "
                        "or prefixes (comma-separated, repeatable); ALL for every rule")
@@ -348,6 +348,11 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         except OSError as error:
             raise UsageError(f"--output-file {args.output_file}: {error.strerror}") from None
         out_stream = handle
+    source_url = None
+    if output_format == "markdown":  # links that work in a job summary or PR comment
+        from linter.reporters.markdown import source_url_from_environment
+
+        source_url = source_url_from_environment(os.environ, str(cwd))
     context = ReportContext(
         rules=dict(sorted(ran.items())),
         sources=run_result.sources,
@@ -355,6 +360,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         tool_version=__version__,
         color=_use_color(out_stream) and output_format == "full",
         statistics=args.statistics,
+        source_url=source_url,
     )
     try:
         if args.statistics and output_format in ("full", "concise"):

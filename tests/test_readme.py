@@ -38,3 +38,23 @@ def test_readme_is_generated_from_rules_and_example() -> None:
         README.write_text(expected, encoding="utf-8")
     assert README.read_text(encoding="utf-8") == expected, (
         "README is stale: run SHIPLINT_UPDATE_README=1 pytest tests/test_readme.py")
+
+
+def test_rule_reference_page_is_generated_and_anchors_match_the_links() -> None:
+    """docs/rules.md is what the SARIF helpUri and the Markdown report link to."""
+    from linter.docs import rules_markdown
+    from linter.reporters.base import RULES_DOCUMENT, docs_anchor
+
+    rules = default_registry().sorted_rules()
+    page = ROOT / RULES_DOCUMENT
+    expected = rules_markdown(rules)
+    if os.environ.get("SHIPLINT_UPDATE_README"):
+        page.parent.mkdir(exist_ok=True)
+        page.write_text(expected, encoding="utf-8")
+    assert page.read_text(encoding="utf-8") == expected, (
+        f"{RULES_DOCUMENT} is stale: run SHIPLINT_UPDATE_README=1 pytest tests/test_readme.py")
+    # GitHub's (and GitLab's) heading anchors: lower case, punctuation but - and _ dropped,
+    # spaces to hyphens.
+    slugs = {re.sub(r"[^\w\- ]", "", line[3:].strip().lower()).replace(" ", "-")
+             for line in expected.splitlines() if line.startswith("## ")}
+    assert {docs_anchor(rule.code, rule.name) for rule in rules} <= slugs

@@ -41,6 +41,7 @@ EXTENSIONS = {
     "gitlab": "json",
     "checkstyle": "xml",
     "junit": "xml",
+    "markdown": "md",
 }
 
 
@@ -201,6 +202,8 @@ def test_empty_input(name: str) -> None:
         assert root.get("failures") == "0"
     elif name == "full":
         assert output == "No problems found.\n"
+    elif name == "markdown":
+        assert output == "## shiplint 0.1.0\n\nNo problems found.\n"
     else:
         assert output == ""
 
@@ -487,3 +490,181 @@ def test_lazy_imports_and_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['linter.reporters.base', 'linter.reporters.concise'] []"
+
+
+# ---------------------------------------------------------------------------- markdown
+
+TOPOLOGY = "flowchart LR\n  web --> db\n  web -. builds .-> df[\"Dockerfile\"]\n"
+
+
+def markdown_tokens(text: str) -> list[Any]:
+    """The token stream CommonMark with GFM tables reads (GitHub and GitLab both are)."""
+    from markdown_it import MarkdownIt
+
+    return list(MarkdownIt("commonmark").enable("table").parse(text))
+
+
+def cell_text(inline: Any) -> tuple[str, list[str]]:
+    """What a reader sees in a cell (``<br>`` as a newline) and the links in it."""
+    text, links = [], []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            text.append(child.content)
+        elif child.type == "html_inline" and child.content == "<br>":
+            text.append("\n")
+        elif child.type == "softbreak":
+            text.append(" ")
+        elif child.type == "link_open":
+            links.append(str(child.attrs["href"]))
+        elif child.type not in ("link_close", "strong_open", "strong_close"):
+            raise AssertionError(f"unexpected {child.type} in a cell: {child.content!r}")
+    return "".join(text), links
+
+
+def table_rows(text: str) -> list[list[tuple[str, list[str]]]]:
+    """The body rows of every table, each a list of (text, links) cells."""
+    rows: list[list[tuple[str, list[str]]]] = []
+    in_body = False
+    for token in markdown_tokens(text):
+        if token.type == "tbody_open":
+            in_body = True
+        elif token.type == "tbody_close":
+            in_body = False
+        elif in_body and token.type == "tr_open":
+            rows.append([])
+        elif in_body and token.type == "inline":
+            rows[-1].append(cell_text(token))
+    return rows
+
+
+def test_golden_markdown_with_stack() -> None:
+    path = GOLDEN / "markdown-stack.md"
+    output = render("markdown", topology_mermaid=TOPOLOGY)
+    if os.environ.get("SHIPLINT_UPDATE_GOLDEN") == "1":
+        path.write_bytes(output.encode("utf-8"))
+    assert output == path.read_bytes().decode("utf-8")
+    fences = [t for t in markdown_tokens(output) if t.type == "fence"]
+    assert [(t.info, t.content) for t in fences] == [("mermaid", TOPOLOGY)]
+    assert output.index("### Stack") < output.index("### Rules")
+    assert "### Stack" not in render("markdown")
+
+
+def test_markdown_mermaid_fence_outlasts_backticks() -> None:
+    diagram = 'flowchart LR\n  a["``` odd"] --> b\n'
+    fences = [t for t in markdown_tokens(render("markdown", [], topology_mermaid=diagram))
+              if t.type == "fence"]
+    assert [(t.info, t.content) for t in fences] == [("mermaid", diagram)]
+
+
+def test_markdown_cells_read_back_as_the_findings() -> None:
+    findings = sample()
+    rows = table_rows(render("markdown", findings))
+    counts, finding_rows = rows[:3], rows[3:]
+    assert [[cell[0] for cell in row] for row in counts] == [
+        ["Dockerfile", "2", "1", "2", "0", "5"],
+        ["Compose", "0", "0", "0", "1", "1"],
+        ["Total", "2", "1", "2", "1", "6"],
+    ]
+    assert len(finding_rows) == 6 and all(len(row) == 4 for row in finding_rows)
+    by_location = {row[0][0]: row for row in finding_rows}
+    for diagnostic in findings:
+        line = diagnostic.span.start.line
+        location, code, severity, message = by_location[f"{diagnostic.path}:{line}"]
+        assert location[1] == [diagnostic.path.replace(" ", "%20") + f"#L{line}"]
+        assert code[0].startswith(f"{diagnostic.code}")
+        assert severity[0] == diagnostic.severity.value
+        expected = "\n".join(x for x in diagnostic.message.splitlines() if x.strip())
+        assert message[0] == expected
+
+
+def test_markdown_escapes_what_markdown_would_read() -> None:
+    tricky = [
+        "a | pipe, *stars*, _under_, [link](x), <b>bold</b> & &amp; $x$ ~~gone~~ \\ end",
+        "`code | with pipe` stays code, `unbalanced",
+        "![img](http://x/y.png) and <!-- comment --> and # not a heading",
+    ]
+    findings = [RULES["DF300"].report(f"d{i}/Dockerfile", Span.of(1, 1, 1, 2), message)
+                for i, message in enumerate(tricky)]
+    output = render("markdown", findings)
+    rows = [row for row in table_rows(output) if len(row) == 4]
+    seen = [row[3][0] for row in sorted(rows, key=lambda row: row[0][0])]
+    assert seen == [tricky[0], "code | with pipe stays code, `unbalanced", tricky[2]]
+    kinds = {t.type for t in markdown_tokens(output)}
+    assert "html_block" not in kinds
+    code_spans = [child.content for token in markdown_tokens(output) if token.type == "inline"
+                  for child in token.children or [] if child.type == "code_inline"]
+    assert "code | with pipe" in code_spans
+
+
+def test_markdown_groups_by_file_and_folds_past_fifty_rows() -> None:
+    rule = RULES["DF300"]
+    findings = [rule.report(f"f{n % 3}/Dockerfile", Span.of(n + 1, 1, n + 1, 2), f"m{n}")
+                for n in range(120)]
+    findings.sort(key=lambda d: (d.path, d.span.start.line))
+    findings.append(RULES["DF202"].report("z/Dockerfile", Span.of(1, 1, 1, 2), "root"))
+    output = render("markdown", findings)
+    before, _, after = output.partition("<details>\n<summary>71 more findings</summary>\n\n")
+    assert after, output
+    assert len([row for row in table_rows(before) if len(row) == 4]) == 50
+    assert len([row for row in table_rows(after) if len(row) == 4]) == 71
+    # The file with the error comes first, then the others in order, split where the fold is.
+    headings = re.findall(r"^#### (.*)$", output, re.MULTILINE)
+    assert headings == ["z/Dockerfile (1)", "f0/Dockerfile (40)", "f1/Dockerfile (40)",
+                        "f1/Dockerfile (continued)", "f2/Dockerfile (40)"]
+    assert after.rstrip().endswith("(121)") is False
+    assert "</details>" in after
+    html = [t.content for t in markdown_tokens(output) if t.type == "html_block"]
+    assert html == ["<details>\n<summary>71 more findings</summary>\n", "</details>\n"]
+
+
+def test_markdown_caps_the_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter.reporters import markdown
+
+    monkeypatch.setattr(markdown, "MAX_ROWS", 60)
+    rule = RULES["DF300"]
+    findings = [rule.report("Dockerfile", Span.of(n + 1, 1, n + 1, 2), f"m{n}")
+                for n in range(75)]
+    output = render("markdown", findings)
+    assert len([row for row in table_rows(output) if len(row) == 4]) == 60
+    assert "<summary>10 more findings</summary>" in output
+    assert "15 more findings not listed here" in output
+    assert "**75 problems** in 1 file: 75 info." in output
+
+
+def test_markdown_links_follow_the_ci_commit(tmp_path: Path) -> None:
+    from linter.reporters.markdown import source_url_from_environment
+
+    sub = tmp_path / "deploy"
+    sub.mkdir()
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_SERVER_URL": "https://github.com",
+              "GITHUB_REPOSITORY": "acme/shop", "GITHUB_SHA": "abc123",
+              "GITHUB_WORKSPACE": str(tmp_path)}
+    assert (source_url_from_environment(github, str(tmp_path))
+            == "https://github.com/acme/shop/blob/abc123/")
+    assert (source_url_from_environment(github, str(sub))
+            == "https://github.com/acme/shop/blob/abc123/deploy/")
+    assert source_url_from_environment(github, str(tmp_path.parent)) is None
+    assert source_url_from_environment({}, str(tmp_path)) is None
+    gitlab = {"GITLAB_CI": "true", "CI_PROJECT_URL": "https://gitlab.example/acme/shop",
+              "CI_COMMIT_SHA": "def456", "CI_PROJECT_DIR": str(tmp_path)}
+    assert (source_url_from_environment(gitlab, str(sub))
+            == "https://gitlab.example/acme/shop/-/blob/def456/deploy/")
+    output = render("markdown", source_url="https://github.com/acme/shop/blob/abc123/deploy/")
+    assert ("[sub dir/Dockerfile:6](https://github.com/acme/shop/blob/abc123/deploy/"
+            "sub%20dir/Dockerfile#L6)") in output
+    odd = [RULES["DF202"].report("/abs/Dockerfile", Span.of(2, 1, 2, 2), "x"),
+           RULES["DF202"].report("../up/Dockerfile", Span.of(2, 1, 2, 2), "x")]
+    rows = [row for row in table_rows(render("markdown", odd)) if len(row) == 4]
+    assert [(row[0][0], row[0][1]) for row in rows] == [("/abs/Dockerfile:2", []),
+                                                        ("../up/Dockerfile:2", [])]
+
+
+def test_markdown_rule_lines_link_the_docs() -> None:
+    output = render("markdown")
+    rules_part = output.split("### Rules\n\n", 1)[1]
+    assert rules_part.splitlines()[0] == (
+        "- [DC010 quote-ports](https://github.com/shiplint/shiplint/blob/v0.1.0/docs/rules.md"
+        "#dc010-quote-ports): Quote port mappings (1)")
+    assert len(rules_part.splitlines()) == 4
+    dev = render("markdown", tool_version="0.2.0.dev3")
+    assert "/blob/main/docs/rules.md#df202-last-user-root" in dev

@@ -30,6 +30,7 @@ BUILTIN_FORMATS: tuple[str, ...] = (
     "gitlab",
     "checkstyle",
     "junit",
+    "markdown",
 )
 
 # Format name -> module under linter.reporters (json would shadow the standard library).

@@ -6,6 +6,7 @@ the environment, so the CLI, the LSP and tests can all call it the same way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 from linter.diagnostics import Diagnostic, Severity
@@ -23,11 +24,20 @@ class ReportContext:
     tool_version: str
     color: bool = False  # ANSI colour (full format only)
     statistics: bool = False  # unused by most formats
+    # Markdown format: a Mermaid diagram of the compose topology, printed under "Stack".
+    topology_mermaid: str | None = None
+    # Markdown format: the URL that file links start with (the commit's blob URL in CI,
+    # pointing at ``cwd``); None links relative to ``cwd``.
+    source_url: str | None = None
 
 
 Reporter = Callable[[Sequence[Diagnostic], ReportContext], str]
 
 INFORMATION_URI = "https://github.com/shiplint/shiplint"
+# The rule reference (`shiplint rules --format markdown`, kept in the repository as
+# docs/rules.md); a release links to its own tag so the text matches the rules it ran.
+RULES_DOCUMENT = "docs/rules.md"
+_RELEASE = re.compile(r"^\d+\.\d+\.\d+$")
 
 SEVERITY_ORDER: tuple[Severity, ...] = (
     Severity.ERROR,
@@ -54,6 +64,17 @@ class SourceLines:
         if 1 <= number <= len(self.lines):
             return self.lines[number - 1]
         return None
+
+
+def docs_anchor(code: str, name: str) -> str:
+    """The anchor GitHub and GitLab give the rule's heading ``## CODE name`` in the reference."""
+    return f"{code} {name}".lower().replace(" ", "-")
+
+
+def docs_url(code: str, name: str, tool_version: str) -> str:
+    """The web page of a rule's documentation, for the version that reported it."""
+    ref = f"v{tool_version}" if _RELEASE.match(tool_version) else "main"
+    return f"{INFORMATION_URI}/blob/{ref}/{RULES_DOCUMENT}#{docs_anchor(code, name)}"
 
 
 def plural(count: int, word: str) -> str:

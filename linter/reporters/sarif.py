@@ -8,7 +8,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import quote
 
 from linter.diagnostics import Diagnostic, Fix, Severity, Span
-from linter.reporters.base import INFORMATION_URI, ReportContext
+from linter.reporters.base import INFORMATION_URI, ReportContext, docs_url
 from linter.reporters.fingerprint import fingerprints
 from linter.rule import Rule
 
@@ -34,7 +34,7 @@ def _truncate(text: str) -> str:
     return text[: MAX_DESCRIPTION - 1] + "…"
 
 
-def _rule_descriptor(rule: Rule) -> dict[str, object]:
+def _rule_descriptor(rule: Rule, tool_version: str) -> dict[str, object]:
     properties: dict[str, object] = {
         "tags": list(rule.tags),
         "aliases": list(rule.aliases),
@@ -48,6 +48,7 @@ def _rule_descriptor(rule: Rule) -> dict[str, object]:
         "shortDescription": {"text": _truncate(rule.summary)},
         "fullDescription": {"text": _truncate(rule.description)},
         "help": {"text": docs, "markdown": docs},
+        "helpUri": docs_url(rule.code, rule.name, tool_version),
         "defaultConfiguration": {
             "level": rule.severity.sarif_level,
             "enabled": rule.enabled_by_default,
@@ -124,7 +125,7 @@ def _srcroot(cwd: str) -> dict[str, object]:
 def build_log(diagnostics: Sequence[Diagnostic], context: ReportContext) -> dict[str, object]:
     """The SARIF log as plain data (the LSP and tests use it without a JSON round trip)."""
     rules = [context.rules[code] for code in sorted(context.rules)]
-    descriptors = [_rule_descriptor(rule) for rule in rules]
+    descriptors = [_rule_descriptor(rule, context.tool_version) for rule in rules]
     index = {rule.code: position for position, rule in enumerate(rules)}
     for diagnostic in diagnostics:
         if diagnostic.code not in index:
