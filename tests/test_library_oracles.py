@@ -147,19 +147,34 @@ def test_modifier_forms_where_dockerfile_parse_diverges(form: str, expected: str
 # ---------------------------------------------------------------------------------------------
 # ruamel.yaml: the YAML 1.2 reading of plain scalars
 
-_LEADING_ZERO_DECIMAL = re.compile(r"[-+]?0[0-9_]+")
+_LEADING_ZERO_DECIMAL = re.compile(r"[-+]?0[0-9]+")
+_UPPER_PREFIX = re.compile(r"[-+]?0[BOX]")
+_DOT_UNSIGNED_EXPONENT = re.compile(r"[-+]?\.[0-9]+[eE][0-9]+")
 
 # Where compose's yaml.v3 and YAML 1.2 (ruamel.yaml) read a plain scalar differently.
 YAML12_DIFFERENCES = {
     "leading zero": "yaml.v3 parses integers with Go's ParseInt(s, 0, 64): 0755 is octal 493 "
     "(YAML 1.2 says decimal 755), and 08 is not an integer, so it falls back to the float 8",
     "timestamp": "both read a timestamp; we keep its text under the timestamp tag",
+    "upper-case base prefix": "Go's ParseInt also takes 0B, 0O and 0X; YAML 1.2 only the "
+    "lower-case 0o and 0x (and ruamel 0b)",
+    "dot float exponent": "ruamel reads a float that starts with '.' only with a signed "
+    "exponent (.5e+3); the YAML 1.2 core schema and yaml.v3 also read .5e3 and .0E0",
+    "underscores": "yaml.v3 drops every underscore before reading a number that starts with a "
+    "digit or sign (+_0E0 is the float 0), but hands one that starts with '.' to Go's "
+    "ParseFloat, which refuses them (.0_ is a string); YAML 1.2 readers differ on both",
 }
 
 
 def _difference(text: str) -> str | None:
-    if _LEADING_ZERO_DECIMAL.fullmatch(text):
+    if _LEADING_ZERO_DECIMAL.fullmatch(text.replace("_", "")):
         return "leading zero"
+    if _UPPER_PREFIX.match(text.replace("_", "")):
+        return "upper-case base prefix"
+    if "_" in text:
+        return "underscores"
+    if _DOT_UNSIGNED_EXPONENT.fullmatch(text):
+        return "dot float exponent"
     return None
 
 
@@ -192,10 +207,14 @@ def test_plain_scalars_read_as_yaml_1_2(text: str) -> None:
     assert _same(ours, tag, _ruamel_value(text))
 
 
-@pytest.mark.parametrize("text", ["0755", "0644", "08", "-012"])
-def test_leading_zero_numbers_are_the_listed_difference(text: str) -> None:
+@pytest.mark.parametrize(("text", "difference"), [
+    ("0755", "leading zero"), ("0644", "leading zero"), ("08", "leading zero"),
+    ("-012", "leading zero"), ("+010", "leading zero"), ("0B0", "upper-case base prefix"),
+    ("0X1f", "upper-case base prefix"), (".0_", "underscores"), ("+_0E0", "underscores"), (".0E0", "dot float exponent"),
+])
+def test_listed_differences_are_real(text: str, difference: str) -> None:
     ours, tag = resolve_plain(text)
-    assert _difference(text) == "leading zero"
+    assert _difference(text) == difference
     assert not _same(ours, tag, _ruamel_value(text))
 
 
