@@ -36,7 +36,7 @@ def _codes(values: Sequence[str] | None) -> list[str]:
     return out
 
 
-COMMANDS = ("check", "rules", "rule", "server")
+COMMANDS = ("check", "rules", "rule", "server", "migrate")
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -66,6 +66,7 @@ DESCRIPTIONS = {
     "rules": "list the rules",
     "rule": "explain one rule (code, name or alias)",
     "server": "start the language server on stdio (needs shiplint[lsp])",
+    "migrate": "write .shiplint.toml from .hadolint.yaml, dclint's or compose-lint's config",
 }
 
 
@@ -103,6 +104,18 @@ def _add_rule(rule: argparse.ArgumentParser) -> None:
 
 def _add_server(_: argparse.ArgumentParser) -> None:
     """The server takes no arguments."""
+
+
+def _add_migrate(migrate: argparse.ArgumentParser) -> None:
+    migrate.add_argument("--from", dest="peers", action="append",
+                         choices=("hadolint", "dclint", "compose-lint"),
+                         help="only this peer's file (repeatable; default: every one found)")
+    migrate.add_argument("--config", action="append", default=[], metavar="FILE",
+                         help="the peer file to read (repeatable; default: found from here "
+                         "upwards, as `shiplint check` finds them)")
+    migrate.add_argument("--output", "-o", help="write here (default: .shiplint.toml)")
+    migrate.add_argument("--stdout", action="store_true", help="print instead of writing")
+    migrate.add_argument("--force", action="store_true", help="overwrite an existing file")
 
 
 def _add_check(check: argparse.ArgumentParser) -> None:
@@ -144,6 +157,7 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "rules": _add_rules,
     "rule": _add_rule,
     "server": _add_server,
+    "migrate": _add_migrate,
 }
 
 
@@ -154,8 +168,9 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
 def make_settings(args: argparse.Namespace, config: Config, registry: Registry) -> Any:
     """Engine settings from the parsed command line and the configuration in force."""
     from linter.engine import Settings
+    from linter.peers import effective
 
-    severity: list[tuple[str, Severity]] = list(config.severity.items())
+    extend_select, ignore, severity = effective(config, registry)
     for item in args.severity or ():
         code, sep, level = item.partition("=")
         if not sep:
@@ -175,8 +190,8 @@ def make_settings(args: argparse.Namespace, config: Config, registry: Registry) 
         cwd=os.getcwd(),
         config_root=str(config.root),
         select=tuple(select) if select is not None else None,
-        extend_select=tuple(config.extend_select + _codes(args.extend_select)),
-        ignore=tuple(config.ignore + _codes(args.ignore)),
+        extend_select=tuple(extend_select + _codes(args.extend_select)),
+        ignore=tuple(ignore + _codes(args.ignore)),
         per_file_ignores=tuple((k, tuple(v)) for k, v in config.per_file_ignores.items()),
         severity=tuple(severity),
         exclude=tuple(config.exclude),
@@ -201,15 +216,16 @@ def validate_codes(args: argparse.Namespace, config: Config, registry: Registry)
             except KeyError:
                 raise UsageError(f"{where}: unknown rule code, name or alias {key!r}") from None
 
+    from linter.peers import effective
+
     source = str(config.path) if config.path else "configuration"
-    ignore_key = "ignore" if config.origin == "shiplint" else "ignored"
+    extend_select, ignore, severity = effective(config, registry)  # peer codes: checked there
     check(config.select or (), f"{source}: select")
-    check(config.extend_select, f"{source}: extend-select")
-    check(config.ignore, f"{source}: {ignore_key}")
+    check(extend_select, f"{source}: extend-select")
+    check(ignore, f"{source}: ignore")
     for pattern, codes in config.per_file_ignores.items():
         check(codes, f"{source}: per-file-ignores.{pattern}")
-    severity_key = "severity" if config.origin == "shiplint" else "override"
-    check(list(config.severity), f"{source}: {severity_key}")
+    check([key for key, _ in severity], f"{source}: severity")
     check(_codes(args.select), "--select")
     check(_codes(args.extend_select), "--extend-select")
     check(_codes(args.ignore), "--ignore")
@@ -279,6 +295,11 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     end_of_start_up()
     validate_codes(args, config, registry)
     settings = make_settings(args, config, registry)
+    if not args.quiet:
+        from linter.peers import lint_notes
+
+        for note in lint_notes(config):
+            stderr.write(f"shiplint: {note}\n")
     output_format = _choose_format(args, config)
     try:
         reporter = get_reporter(output_format, extra=registry.reporters)
@@ -479,6 +500,22 @@ def run_rule(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_CLEAN
 
 
+def run_migrate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from linter.migrate import MigrateError, migrate
+
+    try:
+        text, written = migrate(args.config, args.peers or (), args.output, args.stdout,
+                                args.force, default_registry(), Path.cwd())
+    except (MigrateError, ConfigError) as error:
+        raise UsageError(str(error)) from None
+    if written is None:
+        stdout.write(text)
+    else:
+        stderr.write(f"shiplint: wrote {written}; shiplint now reads it instead of the peer "
+                     "files, which you can delete\n")
+    return EXIT_CLEAN
+
+
 def run_server() -> int:
     try:
         from linter.lsp import start_server
@@ -511,6 +548,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
             return run_rule(args, stdout)
         if args.command == "server":
             return run_server()
+        if args.command == "migrate":
+            return run_migrate(args, stdout, stderr)
         return run_check(args, stdout, stderr)
     except UsageError as error:
         stderr.write(f"shiplint: error: {error}\n")

@@ -1,8 +1,9 @@
 """Configuration files: finding them, reading them and checking every key.
 
 shiplint reads ``.shiplint.toml``, ``.shiplint.yaml``/``.yml`` or ``[tool.shiplint]`` in
-``pyproject.toml``, searched from the working directory upwards. When none exists, a
-``.hadolint.yaml`` is honoured so hadolint users can switch without changing anything.
+``pyproject.toml``, searched from the working directory upwards. When none exists, the peers'
+files (``.hadolint.yaml``, dclint's ``.dclintrc`` and friends, ``.compose-lint.yml``) are read
+instead (``linter.peers``), so their users can switch without changing anything.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from linter.diagnostics import Severity
 from linter.records import field, record
 
 SHIPLINT_FILES = (".shiplint.toml", ".shiplint.yaml", ".shiplint.yml")
-HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
 
 # key -> expected Python type(s), for error messages
 _LIST = "list of strings"
@@ -29,7 +29,7 @@ SHIPLINT_KEYS: dict[str, str] = {
     "extend-exclude": _LIST,
     "per-file-ignores": "table of glob -> list of codes",
     "severity": "table of code -> severity",
-    "fail-level": "severity",
+    "fail-level": "severity or none",
     "format": "string",
     "trusted-registries": _LIST,
     "label-schema": "table of label -> type",
@@ -37,11 +37,6 @@ SHIPLINT_KEYS: dict[str, str] = {
     "shellcheck": "boolean",
     "disable-ignore-pragma": "boolean",
     "jobs": "integer",
-}
-HADOLINT_KEYS = {
-    "ignored", "override", "trustedRegistries", "failure-threshold", "label-schema",
-    "strict-labels", "no-fail", "no-color", "format", "formats", "verbose",
-    "disable-ignore-pragma", "require-labels",
 }
 LABEL_TYPES = {"text", "url", "semver", "hash", "rfc3339", "spdx", "email"}
 
@@ -69,7 +64,15 @@ class Config:
     shellcheck: bool = False
     disable_ignore_pragma: bool = False
     jobs: int | None = None
-    origin: str = "shiplint"  # or "hadolint"
+    origin: str = "shiplint"  # or the first peer whose file is read: "hadolint", "dclint"...
+    # Peer files: the peers whose default rule sets are on, the files read, which peer wrote
+    # each code (unknown hadolint/compose-lint codes are dropped with a note, as those tools
+    # ignore them), settings with no shiplint equivalent, and notes for stderr.
+    profiles: list[str] = field(default_factory=list)
+    sources: list[Path] = field(default_factory=list)
+    peer_keys: dict[str, str] = field(default_factory=dict)
+    peer_unmapped: list[tuple[Path, str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def where(self, key: str) -> str:
         return f"{self.path}: {key}" if self.path else key
@@ -98,7 +101,7 @@ def _load_yaml(path: Path) -> Any:
 
 
 def find_config_file(start: Path) -> tuple[Path, str] | None:
-    """The nearest shiplint config (or, failing that, hadolint config) from ``start`` up."""
+    """The nearest shiplint config from ``start`` up, as (path, "shiplint"), or None."""
     start = start.resolve()
     for folder in (start, *start.parents):
         for name in SHIPLINT_FILES:
@@ -107,28 +110,45 @@ def find_config_file(start: Path) -> tuple[Path, str] | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() and "shiplint" in _load_toml(pyproject).get("tool", {}):
             return pyproject, "shiplint"
-    for folder in (start, *start.parents):
-        for name in HADOLINT_FILES:
-            if (folder / name).is_file():
-                return folder / name, "hadolint"
-    home = Path.home()
-    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
-    for candidate in (xdg / "hadolint.yaml", xdg / "hadolint.yml",
-                      home / ".hadolint.yaml", home / ".hadolint.yml"):
-        if candidate.is_file():
-            return candidate, "hadolint"
     return None
 
 
+def ignored_peer_files(start: Path, config_path: Path) -> list[Path]:
+    """Peer configuration files between ``start`` and the shiplint config's folder: they would
+    have been read without it, so the user is told they are not."""
+    from linter.peers import peer_files_in
+
+    start = start.resolve()
+    top = config_path.resolve().parent
+    found: list[Path] = []
+    for folder in (start, *start.parents):
+        found += peer_files_in(folder).values()
+        if folder == top:
+            break
+    return found
+
+
+def load_peer_files(files: Mapping[str, Path], root: Path) -> Config:
+    """One configuration from the peers' files (hadolint, dclint, compose-lint)."""
+    from linter.peers import APPLY
+
+    first = next(iter(files.values()))
+    config = Config(path=first, root=root, origin=next(iter(files)))
+    for peer, path in files.items():
+        APPLY[peer](config, path)
+    return config
+
+
 def load_config_file(path: Path, kind: str | None = None) -> Config:
-    """Read one config file; ``kind`` is "shiplint" or "hadolint" (guessed from the name)."""
+    """Read one config file: shiplint's, or a peer's (told by ``kind`` or by its name)."""
+    from linter.peers import peer_of
+
     if not path.is_file():
         raise ConfigError(f"{path}: no such configuration file")
     if kind is None:
-        kind = "hadolint" if "hadolint" in path.name else "shiplint"
-    if kind == "hadolint":
-        data = _load_yaml(path)
-        return _from_hadolint(path, data if data is not None else {})
+        kind = peer_of(path) or "shiplint"
+    if kind != "shiplint":
+        return load_peer_files({kind: path}, path.parent)
     if path.suffix == ".toml":
         data = _load_toml(path)
         if path.name == "pyproject.toml":
@@ -204,7 +224,10 @@ def _from_shiplint(path: Path, data: Any) -> Config:
             for code, level in value.items():
                 config.severity[str(code)] = _severity(config, f"{key}.{code}", level)
         elif key == "fail-level":
-            config.fail_level = _severity(config, key, value)
+            if str(value).lower() == "none":  # hadolint's failure-threshold: none
+                config.no_fail = True
+            else:
+                config.fail_level = _severity(config, key, value)
         elif key == "format":
             if not isinstance(value, str):
                 raise ConfigError(f"{config.where(key)}: expected a string")
@@ -226,51 +249,31 @@ def _from_shiplint(path: Path, data: Any) -> Config:
     return config
 
 
-def _from_hadolint(path: Path, data: Any) -> Config:
-    config = Config(path=path, root=path.parent, origin="hadolint")
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
-    for key, value in data.items():
-        if key not in HADOLINT_KEYS:
-            known = ", ".join(sorted(HADOLINT_KEYS))
-            raise ConfigError(f"{config.where(str(key))}: unknown hadolint key (known: {known})")
-        if key == "ignored":
-            config.ignore = _string_list(config, key, value or [])
-        elif key == "override":
-            if not isinstance(value, Mapping):
-                raise ConfigError(f"{config.where(key)}: expected error/warning/info/style lists")
-            for level, codes in value.items():
-                severity = _severity(config, f"{key}.{level}", level)
-                for code in _string_list(config, f"{key}.{level}", codes or []):
-                    config.severity[code] = severity
-        elif key == "trustedRegistries":
-            config.trusted_registries = _string_list(config, key, value or [])
-        elif key == "failure-threshold":
-            level = str(value).lower()
-            if level in ("none", "ignore"):
-                config.no_fail = True
-            else:
-                config.fail_level = _severity(config, key, level)
-        elif key == "label-schema":
-            config.label_schema = _label_schema(config, key, value or {})
-        elif key == "strict-labels":
-            config.strict_labels = _boolean(config, key, value)
-        elif key == "no-fail":
-            config.no_fail = _boolean(config, key, value)
-        elif key == "disable-ignore-pragma":
-            config.disable_ignore_pragma = _boolean(config, key, value)
-        # format, formats, no-color, verbose, require-labels: hadolint output settings that
-        # do not change what is found; accepted so an existing file keeps working.
-    return config
-
-
 def load_config(explicit: Path | None, start: Path, use_files: bool = True) -> Config:
-    """The configuration in force: ``--config FILE``, else the nearest file, else defaults."""
+    """The configuration in force: ``--config FILE``, else the nearest shiplint file, else the
+    peers' files, else defaults."""
     if explicit is not None:
         return load_config_file(explicit)
     if not use_files:
         return Config(root=start)
     found = find_config_file(start)
-    if found is None:
+    if found is not None:
+        config = load_config_file(*found)
+        for peer_file in ignored_peer_files(start, found[0]):
+            config.notes.append(f"{_shown(peer_file, start)} is ignored: "
+                                f"{_shown(found[0], start)} is the configuration in force")
+        return config
+    from linter.peers import find_peer_files
+
+    files = find_peer_files(start.resolve())
+    if not files:
         return Config(root=start)
-    return load_config_file(*found)
+    return load_peer_files(files, start)
+
+
+def _shown(path: Path, start: Path) -> str:
+    """A path as the user would type it from the working directory."""
+    try:
+        return os.path.relpath(path, start)
+    except ValueError:
+        return str(path)
