@@ -1,6 +1,7 @@
 """Compare shiplint with hadolint on a corpus of Dockerfiles, run by hand.
 
     python benchmarks/compare_hadolint.py /tmp/corpus/dockerfiles [--shellcheck] [--examples 5]
+    python benchmarks/compare_hadolint.py DIR --hadolint-config .hadolint.yaml --runs 0
 
 Runs hadolint (`--format json`) and shiplint (`check --format json --select ALL --no-config`)
 once each over every Dockerfile under the folder, translates hadolint's DL codes (and, with
@@ -8,6 +9,9 @@ once each over every Dockerfile under the folder, translates hadolint's DL codes
 --format json` publishes, matches findings by file and instruction (BuildKit's own parser, the
 `dockerfile` package, gives each instruction's line range), and prints per-code tables, the
 files either tool could not parse, shiplint crashes, and the best-of-N timings.
+
+With --hadolint-config, both tools read that .hadolint.yaml (shiplint as a user who switched
+does, without --select ALL), and a table compares the severities each reports per DL code.
 """
 
 from __future__ import annotations
@@ -86,10 +90,12 @@ def anchor_of(ranges: list[tuple[int, int]], line: int) -> str:
 
 
 def run_hadolint(
-    hadolint: str, root: Path, files: list[str], runs: int
+    hadolint: str, root: Path, files: list[str], runs: int, config: Path | None = None
 ) -> tuple[float, list[dict[str, object]]]:
     """One hadolint invocation over every file; best time of `runs`."""
-    seconds, result = timed([hadolint, "--format", "json", "--no-fail", *files], root, runs)
+    options = ["--config", str(config)] if config else []
+    seconds, result = timed([hadolint, *options, "--format", "json", "--no-fail", *files], root,
+                            runs)
     if not result.stdout.strip():
         sys.exit(f"hadolint produced no JSON: {result.stderr[:500]}")
     findings: list[dict[str, object]] = json.loads(result.stdout)
@@ -97,10 +103,12 @@ def run_hadolint(
 
 
 def run_shiplint(
-    shiplint: list[str], root: Path, files: list[str], runs: int, extra: list[str]
+    shiplint: list[str], root: Path, files: list[str], runs: int, extra: list[str],
+    config: Path | None = None,
 ) -> tuple[float, int, list[dict[str, object]]]:
     """One shiplint invocation over every file; best time of `runs`, exit code, findings."""
-    cmd = [*shiplint, "check", "--format", "json", "--select", "ALL", "--no-config", *extra]
+    selection = ["--config", str(config)] if config else ["--select", "ALL", "--no-config"]
+    cmd = [*shiplint, "check", "--format", "json", *selection, *extra]
     seconds, result = timed([*cmd, "--", *files], root, runs)
     if result.returncode not in (0, 1):
         print(f"shiplint exit {result.returncode}: {result.stderr[-800:]}", file=sys.stderr)
@@ -172,6 +180,24 @@ def translate_shiplint(
     return found, others, syntax
 
 
+def print_severities(h_raw: list[dict[str, object]], s_raw: list[dict[str, object]],
+                     dl_map: dict[str, str]) -> None:
+    """Per DL code, the severities hadolint and shiplint reported (both read one config)."""
+    theirs: dict[str, Counter[str]] = {}
+    for item in h_raw:
+        code = str(item["code"])
+        if code in dl_map:
+            theirs.setdefault(dl_map[code], Counter())[f"{code} {item['level']}"] += 1
+    ours: dict[str, Counter[str]] = {}
+    for item in s_raw:
+        ours.setdefault(str(item["code"]), Counter())[str(item["severity"])] += 1
+    print("\n## Severities with the hadolint configuration (code: hadolint | shiplint)\n")
+    for code in sorted(set(theirs) | {c for c in ours if c in dl_map.values()}):
+        left = ", ".join(f"{k} x{n}" for k, n in sorted(theirs.get(code, Counter()).items()))
+        right = ", ".join(f"{k} x{n}" for k, n in sorted(ours.get(code, Counter()).items()))
+        print(f"  {code}: {left or '-'} | {right or '-'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="folder holding the Dockerfiles")
@@ -184,7 +210,10 @@ def main() -> None:
     parser.add_argument(
         "--cache", type=Path, help="folder keeping hadolint's JSON between runs (then not timed)"
     )
+    parser.add_argument("--hadolint-config", type=Path,
+                        help="a .hadolint.yaml both tools read (default: shiplint --select ALL)")
     args = parser.parse_args()
+    config: Path | None = args.hadolint_config.resolve() if args.hadolint_config else None
 
     root: Path = args.corpus.resolve()
     files = discover(root)
@@ -200,15 +229,16 @@ def main() -> None:
     if cached and cached.exists():
         h_time, h_raw = 0.0, json.loads(cached.read_text())
     else:
-        h_time, h_raw = run_hadolint(args.hadolint, root, files, runs)
+        h_time, h_raw = run_hadolint(args.hadolint, root, files, runs, config)
         if cached:
             cached.parent.mkdir(parents=True, exist_ok=True)
             cached.write_text(json.dumps(h_raw))
-    s_time, s_exit, plain_raw = run_shiplint(shiplint, root, files, runs, [])
+    s_time, s_exit, plain_raw = run_shiplint(shiplint, root, files, runs, [], config)
     sc_time, sc_exit = 0.0, 0
     sc_raw: list[dict[str, object]] = []
     if args.shellcheck or args.runs > 0:
-        sc_time, sc_exit, sc_raw = run_shiplint(shiplint, root, files, runs, ["--shellcheck"])
+        sc_time, sc_exit, sc_raw = run_shiplint(shiplint, root, files, runs, ["--shellcheck"],
+                                                config)
     s_raw = sc_raw if args.shellcheck else plain_raw
 
     peer, unmapped, sc_codes, unparsed = translate_hadolint(h_raw, ranges, dl_map, args.shellcheck)
@@ -232,6 +262,8 @@ def main() -> None:
         )
     else:
         print_counts("hadolint SC findings (not compared; use --shellcheck)", dict(sc_codes))
+    if config:
+        print_severities(h_raw, s_raw, dl_map)
     print_counts("hadolint codes with no shiplint alias", dict(unmapped))
     print_counts("shiplint codes with no hadolint alias (code, severity)", dict(others))
     print(

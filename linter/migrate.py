@@ -152,7 +152,7 @@ def _unmapped_comments(config: Config) -> list[str]:
             hint = ", ".join(f"--format {f}" for f in formats if f) or "see --help"
             comments.append(f"{shown(path)}: {key}: {value} ({hint})")
         elif key in HADOLINT_OUTPUT_KEYS:
-            comments.append(f"{shown(path)}: {key}: {value} (an output setting: "
+            comments.append(f"{shown(path)}: {key}: {json.dumps(value)} (an output setting: "
                             "use NO_COLOR or --quiet)")
         else:
             comments.append(f"{unmapped_note(path, key)}: {json.dumps(value)}")
