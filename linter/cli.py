@@ -66,7 +66,7 @@ DESCRIPTIONS = {
     "rules": "list the rules",
     "rule": "explain one rule (code, name or alias)",
     "server": "start the language server on stdio (needs shiplint[lsp])",
-    "migrate": "write .shiplint.toml from .hadolint.yaml, dclint's or compose-lint's config",
+    "migrate": "write .shiplint.toml from the hadolint, dclint or compose-lint config",
 }
 
 

@@ -164,6 +164,13 @@ def _error(path: Path, key: str | None, message: str) -> Exception:
     return ConfigError(f"{path}: {key}: {message}" if key else f"{path}: {message}")
 
 
+def _did_you_mean(key: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def _read_yaml(path: Path) -> Any:
     import yaml
 
@@ -210,9 +217,10 @@ def apply_hadolint(config: Config, path: Path) -> None:
         _set_severity(config, code, level)
     for key, value in data.items():
         key = str(key)
-        if key not in HADOLINT_KEYS:
-            known = ", ".join(sorted(HADOLINT_KEYS))
-            raise _error(path, key, f"unknown hadolint key (known: {known})")
+        if key not in HADOLINT_KEYS:  # hadolint skips unknown keys; so does shiplint, aloud
+            config.notes.append(f"{shown(path)}: {key}: unknown hadolint key, ignored (as "
+                                f"hadolint ignores it){_did_you_mean(key, HADOLINT_KEYS)}")
+            continue
         if key == "ignored":
             config.ignore += _scope(config, "hadolint", _codes(path, key, value))
         elif key == "override":
@@ -336,9 +344,10 @@ def apply_compose_lint(config: Config, path: Path) -> None:
     if not isinstance(data, Mapping):
         raise _error(path, None, "expected a mapping of settings at the top level")
     config.sources.append(path)
-    for key in data:
+    for key in data:  # compose-lint warns about unknown keys and goes on; so does shiplint
         if str(key) != "rules" and not str(key).startswith("x-"):
-            raise _error(path, str(key), "unknown compose-lint key (known: rules, x-*)")
+            config.notes.append(f"{shown(path)}: {key}: unknown compose-lint key, ignored "
+                                f"(known: rules, x-*){_did_you_mean(str(key), {'rules'})}")
     rules = data.get("rules") or {}
     if not isinstance(rules, Mapping):
         raise _error(path, "rules", "expected a mapping of rule id -> settings")

@@ -185,12 +185,28 @@ def test_config_option_reads_a_hadolint_file(project: Path) -> None:
     assert by_code(findings(project, "--config", "ci/hadolint.yml")[1]) == {"DF562": {"style"}}
 
 
-def test_bad_hadolint_file_names_file_and_key(project: Path) -> None:
-    write_files(project, {"Dockerfile": "FROM alpine:3.20\n",
-                          ".hadolint.yaml": "ignore:\n  - DL3008\n"})
+def test_unknown_hadolint_key_is_a_note_as_hadolint_skips_it(project: Path) -> None:
+    write_files(project, {"Dockerfile": "FROM alpine:3.20\nUSER app\nCMD [\"sh\"]\n",
+                          ".hadolint.yaml": "ignore:\n  - DL3066\n"})
+    code, found, err = findings(project)
+    assert ".hadolint.yaml: ignore: unknown hadolint key, ignored (as hadolint ignores it); " \
+           "did you mean 'ignored'?" in err
+    assert by_code(found) == {"DF562": {"info"}} and code == 1
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("override:\n  fatal: [DL3008]\n", ".hadolint.yaml: override.fatal: unknown severity"),
+    ("failure-threshold: high\n", ".hadolint.yaml: failure-threshold: unknown severity"),
+    ("ignored: {DL3008: true}\n", ".hadolint.yaml: ignored: expected a list of rule codes"),
+    ("label-schema:\n  owner: name\n", ".hadolint.yaml: label-schema.owner: unknown label"),
+    ("- DL3008\n", ".hadolint.yaml: expected a mapping of settings"),
+    ("ignored: [DL3008\n", ".hadolint.yaml: cannot read YAML"),
+])
+def test_bad_hadolint_file(project: Path, text: str, message: str) -> None:
+    write_files(project, {"Dockerfile": "FROM alpine:3.20\n", ".hadolint.yaml": text})
     done = shiplint(project, "check")
-    assert done.returncode == 2
-    assert ".hadolint.yaml: ignore: unknown hadolint key" in done.stderr
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
 
 
 # ---------------------------------------------------------------------------- dclint
