@@ -135,7 +135,8 @@ def render(config: Config, registry: Registry) -> str:
                   for label, kind in config.label_schema.items()]
     unmapped = _unmapped_comments(config)
     if unmapped:
-        lines += ["", "# Not carried over:"] + [f"# - {line}" for line in unmapped]
+        lines += ["", "# Not carried over:"]
+        lines += ["# - " + " ".join(line.split()) for line in unmapped]  # one line each
     return "\n".join(lines) + "\n"
 
 
