@@ -28,9 +28,15 @@ from linter.registry import Registry, is_subcode, select_rules
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 # hadolint's --format names and shiplint's nearest format.
-HADOLINT_FORMATS = {"tty": "full", "json": "json", "checkstyle": "checkstyle",
-                    "gitlab_codeclimate": "gitlab", "sarif": "sarif", "junit": "junit",
-                    "gnu": "concise"}
+HADOLINT_FORMATS = {
+    "tty": "full",
+    "json": "json",
+    "checkstyle": "checkstyle",
+    "gitlab_codeclimate": "gitlab",
+    "sarif": "sarif",
+    "junit": "junit",
+    "gnu": "concise",
+}
 
 
 class MigrateError(Exception):
@@ -57,8 +63,10 @@ def _array(name: str, items: Sequence[tuple[str, str]]) -> list[str]:
     return lines
 
 
-def _levels(registry: Registry, pairs: Iterable[tuple[str, Severity]],
-            ) -> dict[str, tuple[Severity, str]]:
+def _levels(
+    registry: Registry,
+    pairs: Iterable[tuple[str, Severity]],
+) -> dict[str, tuple[Severity, str]]:
     """The severity each code (or ShellCheck subcode) ends with, and the key that set it."""
     levels: dict[str, tuple[Severity, str]] = {}
     for key, level in pairs:
@@ -70,19 +78,23 @@ def _levels(registry: Registry, pairs: Iterable[tuple[str, Severity]],
     return levels
 
 
-def selection_of(config: Config, registry: Registry) -> tuple[frozenset[str],
-                                                              dict[str, Severity]]:
+def selection_of(config: Config, registry: Registry) -> tuple[frozenset[str], dict[str, Severity]]:
     """The rules a configuration turns on and the severity of each that differs from the
     rule's own: what two equivalent configurations must agree on."""
     from linter.peers import effective
 
     extend, ignore, severity = effective(config, registry)
     selection = select_rules(registry, config.select, extend, ignore)
-    levels = {code: level for code, (level, _) in _levels(registry, severity).items()
-              if code in selection.enabled or is_subcode(code)}
+    levels = {
+        code: level
+        for code, (level, _) in _levels(registry, severity).items()
+        if code in selection.enabled or is_subcode(code)
+    }
     return selection.enabled | {f"-{code}" for code in selection.ignored_subcodes}, {
-        code: level for code, level in levels.items()
-        if is_subcode(code) or level != registry.rules[code].severity}
+        code: level
+        for code, level in levels.items()
+        if is_subcode(code) or level != registry.rules[code].severity
+    }
 
 
 def render(config: Config, registry: Registry) -> str:
@@ -98,12 +110,22 @@ def render(config: Config, registry: Registry) -> str:
         for code in registry.expand(key):
             spelled.setdefault(code, key)
     names = ", ".join(shown(path) for path in config.sources)
-    lines = [f"# Written by `shiplint migrate` from {names}.",
-             "# It selects what those files selected; shiplint reads it instead of them.", ""]
-    lines += _array("extend-select", [
-        (spelled.get(code, code), f"{code} {registry.rules[code].name}, on in "
-                                  f"{_peer_named(config, spelled.get(code, code))}")
-        for code in sorted(enabled - default)])
+    lines = [
+        f"# Written by `shiplint migrate` from {names}.",
+        "# It selects what those files selected; shiplint reads it instead of them.",
+        "",
+    ]
+    lines += _array(
+        "extend-select",
+        [
+            (
+                spelled.get(code, code),
+                f"{code} {registry.rules[code].name}, on in "
+                f"{_peer_named(config, spelled.get(code, code))}",
+            )
+            for code in sorted(enabled - default)
+        ],
+    )
     written_ignore: list[tuple[str, str]] = []
     for key in dict.fromkeys(ignore):
         codes = set() if is_subcode(key) else registry.expand(key)
@@ -121,8 +143,11 @@ def render(config: Config, registry: Registry) -> str:
     if config.disable_ignore_pragma:
         lines.append("disable-ignore-pragma = true")
     levels = _levels(registry, severity)
-    changed = [(code, level, key) for code, (level, key) in sorted(levels.items())
-               if is_subcode(code) or (code in enabled and level != registry.rules[code].severity)]
+    changed = [
+        (code, level, key)
+        for code, (level, key) in sorted(levels.items())
+        if is_subcode(code) or (code in enabled and level != registry.rules[code].severity)
+    ]
     if changed:
         lines += ["", "[severity]  # the peers' severities, where they differ from shiplint's"]
         for code, level, key in changed:
@@ -131,8 +156,7 @@ def render(config: Config, registry: Registry) -> str:
             lines.append(f"{_key(code)} = {_string(level.value)}  # {comment}")
     if config.label_schema:
         lines += ["", "[label-schema]"]
-        lines += [f"{_key(label)} = {_string(kind)}"
-                  for label, kind in config.label_schema.items()]
+        lines += [f"{_key(label)} = {_string(kind)}" for label, kind in config.label_schema.items()]
     unmapped = _unmapped_comments(config)
     if unmapped:
         lines += ["", "# Not carried over:"]
@@ -153,8 +177,10 @@ def _unmapped_comments(config: Config) -> list[str]:
             hint = ", ".join(f"--format {f}" for f in formats if f) or "see --help"
             comments.append(f"{shown(path)}: {key}: {value} ({hint})")
         elif key in HADOLINT_OUTPUT_KEYS:
-            comments.append(f"{shown(path)}: {key}: {json.dumps(value)} (an output setting: "
-                            "use NO_COLOR or --quiet)")
+            comments.append(
+                f"{shown(path)}: {key}: {json.dumps(value)} (an output setting: "
+                "use NO_COLOR or --quiet)"
+            )
         else:
             comments.append(f"{unmapped_note(path, key)}: {json.dumps(value)}")
     return comments
@@ -170,8 +196,9 @@ def peer_config(sources: Sequence[Path], peers: Sequence[str], start: Path) -> C
         for path in sources:
             peer = peer_of(path)
             if peer is None:
-                raise MigrateError(f"{path}: not a hadolint, dclint or compose-lint "
-                                   "configuration file")
+                raise MigrateError(
+                    f"{path}: not a hadolint, dclint or compose-lint configuration file"
+                )
             if not path.is_file():
                 raise MigrateError(f"{path}: no such file")
             files[peer] = path
@@ -182,13 +209,22 @@ def peer_config(sources: Sequence[Path], peers: Sequence[str], start: Path) -> C
     if not files:
         names = list(peers or PEERS)
         wanted = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-        raise MigrateError(f"no {wanted} configuration file found from {shown(start)} "
-                           "upwards (give one with --config)")
+        raise MigrateError(
+            f"no {wanted} configuration file found from {shown(start)} "
+            "upwards (give one with --config)"
+        )
     return load_peer_files({peer: files[peer] for peer in PEERS if peer in files}, start)
 
 
-def migrate(sources: Sequence[str], peers: Sequence[str], output: str | None, to_stdout: bool,
-            force: bool, registry: Registry, start: Path) -> tuple[str, str | None]:
+def migrate(
+    sources: Sequence[str],
+    peers: Sequence[str],
+    output: str | None,
+    to_stdout: bool,
+    force: bool,
+    registry: Registry,
+    start: Path,
+) -> tuple[str, str | None]:
     """Render the migrated configuration; write it unless ``to_stdout``.
 
     Returns the text and the path written (None for stdout).
@@ -197,8 +233,9 @@ def migrate(sources: Sequence[str], peers: Sequence[str], output: str | None, to
     text = render(config, registry)
     target = None if to_stdout else Path(output or ".shiplint.toml")
     if target is not None and target.exists() and not force:
-        raise MigrateError(f"{target} exists; use --force to overwrite it or --stdout to see "
-                           "the result")
+        raise MigrateError(
+            f"{target} exists; use --force to overwrite it or --stdout to see the result"
+        )
     _check_equivalent(config, text, registry)
     if target is not None:
         try:
@@ -220,11 +257,21 @@ def _check_equivalent(config: Config, text: str, registry: Registry) -> None:
         except ConfigError as error:  # pragma: no cover - a bug of ours
             raise MigrateError(f"the migrated configuration does not load: {error}") from None
     if selection_of(migrated, registry) != selection_of(config, registry):
-        raise MigrateError("internal error: the migrated configuration would select other "
-                           "rules than the peer files; nothing was written (please report it)")
-    for field in ("fail_level", "no_fail", "trusted_registries", "label_schema",
-                  "strict_labels", "disable_ignore_pragma", "exclude"):
+        raise MigrateError(
+            "internal error: the migrated configuration would select other "
+            "rules than the peer files; nothing was written (please report it)"
+        )
+    for field in (
+        "fail_level",
+        "no_fail",
+        "trusted_registries",
+        "label_schema",
+        "strict_labels",
+        "disable_ignore_pragma",
+        "exclude",
+    ):
         if getattr(migrated, field) != getattr(config, field):
-            raise MigrateError(f"internal error: {field} differs after migration; nothing "
-                               "was written (please report it)")
-
+            raise MigrateError(
+                f"internal error: {field} differs after migration; nothing "
+                "was written (please report it)"
+            )

@@ -30,18 +30,74 @@ E, W, N, S = Severity.ERROR, Severity.WARNING, Severity.INFO, Severity.STYLE  # 
 # of them except the two it marks "ignore" (DL1001, DL3057); DL3026 and the label rules
 # DL3049-DL3058 only act when trustedRegistries / label-schema are set.
 HADOLINT_SEVERITY: dict[str, Severity] = {
-    "DL3000": E, "DL3001": N, "DL3002": W, "DL3003": W, "DL3004": E, "DL3006": W,
-    "DL3007": W, "DL3008": W, "DL3009": N, "DL3010": N, "DL3011": E, "DL3012": E,
-    "DL3013": W, "DL3014": W, "DL3015": N, "DL3016": W, "DL3018": W, "DL3019": N,
-    "DL3020": E, "DL3021": E, "DL3022": W, "DL3023": E, "DL3024": E, "DL3025": W,
-    "DL3026": E, "DL3027": W, "DL3028": W, "DL3029": W, "DL3030": W, "DL3032": W,
-    "DL3033": W, "DL3034": W, "DL3035": W, "DL3036": W, "DL3037": W, "DL3038": W,
-    "DL3040": W, "DL3041": W, "DL3042": W, "DL3043": E, "DL3044": E, "DL3045": W,
-    "DL3046": W, "DL3047": N, "DL3048": S, "DL3049": N, "DL3050": N, "DL3051": W,
-    "DL3052": W, "DL3053": W, "DL3054": W, "DL3055": W, "DL3056": W, "DL3058": W,
-    "DL3059": N, "DL3060": N, "DL3061": E, "DL3062": W, "DL3063": W, "DL3064": W,
-    "DL3065": W, "DL3066": N, "DL3067": W, "DL4000": E, "DL4001": W, "DL4004": E,
-    "DL4005": W, "DL4006": W,
+    "DL3000": E,
+    "DL3001": N,
+    "DL3002": W,
+    "DL3003": W,
+    "DL3004": E,
+    "DL3006": W,
+    "DL3007": W,
+    "DL3008": W,
+    "DL3009": N,
+    "DL3010": N,
+    "DL3011": E,
+    "DL3012": E,
+    "DL3013": W,
+    "DL3014": W,
+    "DL3015": N,
+    "DL3016": W,
+    "DL3018": W,
+    "DL3019": N,
+    "DL3020": E,
+    "DL3021": E,
+    "DL3022": W,
+    "DL3023": E,
+    "DL3024": E,
+    "DL3025": W,
+    "DL3026": E,
+    "DL3027": W,
+    "DL3028": W,
+    "DL3029": W,
+    "DL3030": W,
+    "DL3032": W,
+    "DL3033": W,
+    "DL3034": W,
+    "DL3035": W,
+    "DL3036": W,
+    "DL3037": W,
+    "DL3038": W,
+    "DL3040": W,
+    "DL3041": W,
+    "DL3042": W,
+    "DL3043": E,
+    "DL3044": E,
+    "DL3045": W,
+    "DL3046": W,
+    "DL3047": N,
+    "DL3048": S,
+    "DL3049": N,
+    "DL3050": N,
+    "DL3051": W,
+    "DL3052": W,
+    "DL3053": W,
+    "DL3054": W,
+    "DL3055": W,
+    "DL3056": W,
+    "DL3058": W,
+    "DL3059": N,
+    "DL3060": N,
+    "DL3061": E,
+    "DL3062": W,
+    "DL3063": W,
+    "DL3064": W,
+    "DL3065": W,
+    "DL3066": N,
+    "DL3067": W,
+    "DL4000": E,
+    "DL4001": W,
+    "DL4004": E,
+    "DL4005": W,
+    "DL4006": W,
     # DL4003 (warning) last: shiplint checks DL3012, DL4003 and DL4004 with one rule
     # (DF554), which takes the severity of the last alias named, and a repeated CMD is the
     # common case of the three.
@@ -51,13 +107,20 @@ HADOLINT_OFF = {"DL1001": N, "DL3057": N}  # hadolint's "ignore" severity: off b
 
 # dclint 3.1.0: every rule is on unless the config sets it to 0; its default type.
 DCLINT_TYPE: dict[str, Severity] = {
-    "no-build-and-image": E, "no-duplicate-container-names": E,
-    "no-duplicate-exported-ports": E, "no-quotes-in-volumes": W,
-    "no-unbound-port-interfaces": E, "no-version-field": E,
-    "require-project-name-field": W, "require-quotes-in-ports": W,
-    "service-container-name-regex": E, "service-dependencies-alphabetical-order": W,
-    "service-image-require-explicit-tag": E, "service-keys-order": W,
-    "service-ports-alphabetical-order": W, "services-alphabetical-order": W,
+    "no-build-and-image": E,
+    "no-duplicate-container-names": E,
+    "no-duplicate-exported-ports": E,
+    "no-quotes-in-volumes": W,
+    "no-unbound-port-interfaces": E,
+    "no-version-field": E,
+    "require-project-name-field": W,
+    "require-quotes-in-ports": W,
+    "service-container-name-regex": E,
+    "service-dependencies-alphabetical-order": W,
+    "service-image-require-explicit-tag": E,
+    "service-keys-order": W,
+    "service-ports-alphabetical-order": W,
+    "services-alphabetical-order": W,
     "top-level-properties-order": W,
 }
 DCLINT_LEVELS = {1: W, 2: E}
@@ -68,11 +131,24 @@ COMPOSE_LINT_SEVERITY = {"critical": E, "high": E, "medium": W, "low": N}
 HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
 # cosmiconfig 9's search places for the module name "dclint", in its order.
 DCLINT_FILES = (
-    "package.json", ".dclintrc", ".dclintrc.json", ".dclintrc.yaml", ".dclintrc.yml",
-    ".dclintrc.js", ".dclintrc.ts", ".dclintrc.cjs", ".config/dclintrc",
-    ".config/dclintrc.json", ".config/dclintrc.yaml", ".config/dclintrc.yml",
-    ".config/dclintrc.js", ".config/dclintrc.ts", ".config/dclintrc.cjs", "dclint.config.js",
-    "dclint.config.ts", "dclint.config.cjs",
+    "package.json",
+    ".dclintrc",
+    ".dclintrc.json",
+    ".dclintrc.yaml",
+    ".dclintrc.yml",
+    ".dclintrc.js",
+    ".dclintrc.ts",
+    ".dclintrc.cjs",
+    ".config/dclintrc",
+    ".config/dclintrc.json",
+    ".config/dclintrc.yaml",
+    ".config/dclintrc.yml",
+    ".config/dclintrc.js",
+    ".config/dclintrc.ts",
+    ".config/dclintrc.cjs",
+    "dclint.config.js",
+    "dclint.config.ts",
+    "dclint.config.cjs",
 )
 COMPOSE_LINT_FILES = (".compose-lint.yml", ".compose-lint.yaml")
 PEERS = ("hadolint", "dclint", "compose-lint")
@@ -82,8 +158,15 @@ KIND_OF_PEER = {"hadolint": "dockerfile", "dclint": "compose", "compose-lint": "
 # NO_COLOR, --quiet).
 HADOLINT_OUTPUT_KEYS = {"format", "formats", "no-color", "verbose"}
 HADOLINT_KEYS = {
-    "ignored", "override", "trustedRegistries", "failure-threshold", "label-schema",
-    "strict-labels", "no-fail", "disable-ignore-pragma", "require-labels",
+    "ignored",
+    "override",
+    "trustedRegistries",
+    "failure-threshold",
+    "label-schema",
+    "strict-labels",
+    "no-fail",
+    "disable-ignore-pragma",
+    "require-labels",
     *HADOLINT_OUTPUT_KEYS,
 }
 DCLINT_KEYS = {"$schema", "rules", "quiet", "debug", "exclude"}
@@ -94,9 +177,16 @@ def hadolint_global_files() -> list[Path]:
     home = Path.home()
     xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
     app = home / ".hadolint"
-    return [xdg / "hadolint.yaml", xdg / "hadolint.yml",
-            app / "hadolint.yaml", app / "hadolint.yml", app / "config.yaml", app / "config.yml",
-            home / ".hadolint.yaml", home / ".hadolint.yml"]
+    return [
+        xdg / "hadolint.yaml",
+        xdg / "hadolint.yml",
+        app / "hadolint.yaml",
+        app / "hadolint.yml",
+        app / "config.yaml",
+        app / "config.yml",
+        home / ".hadolint.yaml",
+        home / ".hadolint.yml",
+    ]
 
 
 def peer_of(path: Path) -> str | None:
@@ -218,8 +308,10 @@ def apply_hadolint(config: Config, path: Path) -> None:
     for key, value in data.items():
         key = str(key)
         if key not in HADOLINT_KEYS:  # hadolint skips unknown keys; so does shiplint, aloud
-            config.notes.append(f"{shown(path)}: {key}: unknown hadolint key, ignored (as "
-                                f"hadolint ignores it){_did_you_mean(key, HADOLINT_KEYS)}")
+            config.notes.append(
+                f"{shown(path)}: {key}: unknown hadolint key, ignored (as "
+                f"hadolint ignores it){_did_you_mean(key, HADOLINT_KEYS)}"
+            )
             continue
         if key == "ignored":
             config.ignore += _scope(config, "hadolint", _codes(path, key, value))
@@ -233,8 +325,7 @@ def apply_hadolint(config: Config, path: Path) -> None:
                     level = Severity.parse(str(level_name))
                 except ValueError as error:
                     raise _error(path, f"{key}.{level_name}", str(error)) from None
-                for code in _scope(config, "hadolint", _codes(path, f"{key}.{level_name}",
-                                                               codes)):
+                for code in _scope(config, "hadolint", _codes(path, f"{key}.{level_name}", codes)):
                     _set_severity(config, code, level)
                     if code.upper() in HADOLINT_OFF:  # an override turns hadolint's rule on
                         config.extend_select.append(code)
@@ -258,8 +349,12 @@ def apply_hadolint(config: Config, path: Path) -> None:
                 raise _error(path, key, "expected a mapping of label -> type")
             for label, kind in value.items():
                 if str(kind) not in LABEL_TYPES:
-                    raise _error(path, f"{key}.{label}", f"unknown label type {kind!r} "
-                                 f"(expected one of {', '.join(sorted(LABEL_TYPES))})")
+                    raise _error(
+                        path,
+                        f"{key}.{label}",
+                        f"unknown label type {kind!r} "
+                        f"(expected one of {', '.join(sorted(LABEL_TYPES))})",
+                    )
                 config.label_schema[str(label)] = str(kind)
         elif key in ("strict-labels", "no-fail", "disable-ignore-pragma"):
             if not isinstance(value, bool):
@@ -276,8 +371,12 @@ def apply_hadolint(config: Config, path: Path) -> None:
 
 def _read_dclint(path: Path) -> Any:
     if path.suffix in (".js", ".ts", ".cjs", ".mjs"):
-        raise _error(path, None, "a JavaScript dclint configuration cannot be read by "
-                     "shiplint; write its settings as .dclintrc (YAML or JSON) or .shiplint.toml")
+        raise _error(
+            path,
+            None,
+            "a JavaScript dclint configuration cannot be read by "
+            "shiplint; write its settings as .dclintrc (YAML or JSON) or .shiplint.toml",
+        )
     if path.name == "package.json":
         try:
             return json.loads(path.read_text(encoding="utf-8")).get("dclint") or {}
@@ -306,20 +405,30 @@ def apply_dclint(config: Config, path: Path) -> None:
         raise _error(Path(where), "rules", "expected a mapping of rule name -> 0, 1 or 2")
     for key in data:
         if key not in DCLINT_KEYS:
-            raise _error(Path(where), str(key),
-                         f"unknown dclint key (known: {', '.join(sorted(DCLINT_KEYS))})")
+            raise _error(
+                Path(where),
+                str(key),
+                f"unknown dclint key (known: {', '.join(sorted(DCLINT_KEYS))})",
+            )
     for name, setting in rules.items():
         name = str(name)
         if name not in DCLINT_TYPE:
-            raise _error(Path(where), f"rules.{name}", "unknown dclint rule (dclint refuses "
-                         f"it too); known: {', '.join(sorted(DCLINT_TYPE))}")
+            raise _error(
+                Path(where),
+                f"rules.{name}",
+                "unknown dclint rule (dclint refuses "
+                f"it too); known: {', '.join(sorted(DCLINT_TYPE))}",
+            )
         options = None
         level = setting
         if isinstance(setting, list) and len(setting) == 2:
             level, options = setting
         if level not in (0, 1, 2) or isinstance(level, bool):
-            raise _error(Path(where), f"rules.{name}", "expected 0 (off), 1 (warning), "
-                         "2 (error), or [level, {options}]")
+            raise _error(
+                Path(where),
+                f"rules.{name}",
+                "expected 0 (off), 1 (warning), 2 (error), or [level, {options}]",
+            )
         if options:
             config.peer_unmapped.append((path, f"rules.{name}", options))
     for name, default in DCLINT_TYPE.items():
@@ -329,8 +438,9 @@ def apply_dclint(config: Config, path: Path) -> None:
             config.ignore += _scope(config, "dclint", [name])
             continue
         config.extend_select += _scope(config, "dclint", [name])
-        _set_severity(config, name, DCLINT_LEVELS.get(level, default)
-                      if level is not None else default)
+        _set_severity(
+            config, name, DCLINT_LEVELS.get(level, default) if level is not None else default
+        )
     exclude = data.get("exclude")
     if exclude is not None:
         config.exclude += _codes(Path(where), "exclude", exclude)
@@ -346,8 +456,10 @@ def apply_compose_lint(config: Config, path: Path) -> None:
     config.sources.append(path)
     for key in data:  # compose-lint warns about unknown keys and goes on; so does shiplint
         if str(key) != "rules" and not str(key).startswith("x-"):
-            config.notes.append(f"{shown(path)}: {key}: unknown compose-lint key, ignored "
-                                f"(known: rules, x-*){_did_you_mean(str(key), {'rules'})}")
+            config.notes.append(
+                f"{shown(path)}: {key}: unknown compose-lint key, ignored "
+                f"(known: rules, x-*){_did_you_mean(str(key), {'rules'})}"
+            )
     rules = data.get("rules") or {}
     if not isinstance(rules, Mapping):
         raise _error(path, "rules", "expected a mapping of rule id -> settings")
@@ -373,8 +485,9 @@ def apply_compose_lint(config: Config, path: Path) -> None:
             elif key == "exclude_services":
                 config.peer_unmapped.append((path, where, value))
             else:
-                raise _error(path, where, "unknown key (known: enabled, severity, reason, "
-                             "exclude_services)")
+                raise _error(
+                    path, where, "unknown key (known: enabled, severity, reason, exclude_services)"
+                )
 
 
 APPLY = {"hadolint": apply_hadolint, "dclint": apply_dclint, "compose-lint": apply_compose_lint}
@@ -393,13 +506,17 @@ def unmapped_note(path: Path | str, key: str) -> str:
     """Why a peer setting has no effect in shiplint, in one line."""
     path = shown(Path(path))
     if key in HADOLINT_OUTPUT_KEYS:
-        return f"{path}: {key} is an output setting of hadolint; shiplint ignores it " \
-               "(use --format, NO_COLOR, --quiet)"
+        return (
+            f"{path}: {key} is an output setting of hadolint; shiplint ignores it "
+            "(use --format, NO_COLOR, --quiet)"
+        )
     if key == "require-labels":
         return f"{path}: require-labels has no shiplint equivalent; use label-schema"
     if key.endswith(".exclude_services"):
-        return f"{path}: {key}: shiplint cannot exclude single services; the rule runs on " \
-               "every service (suppress a finding with `# shiplint: ignore[CODE]` on its line)"
+        return (
+            f"{path}: {key}: shiplint cannot exclude single services; the rule runs on "
+            "every service (suppress a finding with `# shiplint: ignore[CODE]` on its line)"
+        )
     return f"{path}: {key}: rule options are not supported; the rule runs with its defaults"
 
 
@@ -419,24 +536,32 @@ def _usable(config: Config, key: str, registry: Any) -> bool:
         return False
     if is_subcode(key):
         return True
-    known = (key.upper() in HADOLINT_SEVERITY or key.upper() in HADOLINT_OFF) \
-        if peer == "hadolint" else True
+    known = (
+        (key.upper() in HADOLINT_SEVERITY or key.upper() in HADOLINT_OFF)
+        if peer == "hadolint"
+        else True
+    )
     if known and registry.resolve(key) is not None:
         return True
     source = next((s for s in config.sources if peer_of(s) == peer), Path(peer))
-    note = f"{shown(source)}: {key} is not a {peer} rule shiplint knows (retired, or a " \
-           "typo?); it is left out"
+    note = (
+        f"{shown(source)}: {key} is not a {peer} rule shiplint knows (retired, or a "
+        "typo?); it is left out"
+    )
     if note not in config.notes:
         config.notes.append(note)
     return False
 
 
-def effective(config: Config, registry: Any) -> tuple[list[str], list[str],
-                                                       list[tuple[str, Severity]]]:
+def effective(
+    config: Config, registry: Any
+) -> tuple[list[str], list[str], list[tuple[str, Severity]]]:
     """extend-select, ignore and severity of ``config`` with the peer codes this run can use."""
-    return ([k for k in config.extend_select if _usable(config, k, registry)],
-            [k for k in config.ignore if _usable(config, k, registry)],
-            [(k, v) for k, v in config.severity.items() if _usable(config, k, registry)])
+    return (
+        [k for k in config.extend_select if _usable(config, k, registry)],
+        [k for k in config.ignore if _usable(config, k, registry)],
+        [(k, v) for k, v in config.severity.items() if _usable(config, k, registry)],
+    )
 
 
 def lint_notes(config: Config) -> list[str]:

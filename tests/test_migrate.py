@@ -98,8 +98,9 @@ def shiplint(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The installed command, run in ``folder`` with a HOME of its own."""
     home = folder.parent / f"{folder.name}-home"
     home.mkdir(exist_ok=True)
-    return subprocess.run(["shiplint", *args], cwd=folder, env=_env(home), capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        ["shiplint", *args], cwd=folder, env=_env(home), capture_output=True, text=True, timeout=120
+    )
 
 
 def findings(folder: Path, *args: str) -> tuple[int, list[dict[str, object]], str]:
@@ -143,8 +144,13 @@ def test_hadolint_file_turns_on_hadolint_default_set(project: Path) -> None:
 
 
 def test_hadolint_settings_are_honoured(project: Path) -> None:
-    write_files(project, {"Dockerfile": DOCKERFILE + "RUN echo one\nRUN echo two\n",
-                          ".hadolint.yaml": HADOLINT_YAML})
+    write_files(
+        project,
+        {
+            "Dockerfile": DOCKERFILE + "RUN echo one\nRUN echo two\n",
+            ".hadolint.yaml": HADOLINT_YAML,
+        },
+    )
     code, found, err = findings(project)
     codes = by_code(found)
     assert codes["DF503"] == {"info"}  # override: info: DL3008
@@ -159,8 +165,13 @@ def test_hadolint_settings_are_honoured(project: Path) -> None:
 
 
 def test_failure_threshold_decides_the_exit_code(project: Path) -> None:
-    write_files(project, {"Dockerfile": "FROM alpine:3.20\nUSER app\nCMD [\"sh\"]\n",
-                          ".hadolint.yaml": "failure-threshold: warning\n"})
+    write_files(
+        project,
+        {
+            "Dockerfile": 'FROM alpine:3.20\nUSER app\nCMD ["sh"]\n',
+            ".hadolint.yaml": "failure-threshold: warning\n",
+        },
+    )
     code, found, _ = findings(project)
     assert by_code(found) == {"DF562": {"info"}} and code == 0
     (project / ".hadolint.yaml").write_text("failure-threshold: info\n", encoding="utf-8")
@@ -170,7 +181,7 @@ def test_failure_threshold_decides_the_exit_code(project: Path) -> None:
 
 
 def test_hadolint_per_user_file(project: Path) -> None:
-    write_files(project, {"Dockerfile": "FROM alpine:3.20\nUSER app\nCMD [\"sh\"]\n"})
+    write_files(project, {"Dockerfile": 'FROM alpine:3.20\nUSER app\nCMD ["sh"]\n'})
     home = project.parent / f"{project.name}-home"
     write_files(home, {".config/hadolint.yaml": "ignored: [DL3066]\n"})
     assert findings(project)[1] == []
@@ -180,28 +191,43 @@ def test_hadolint_per_user_file(project: Path) -> None:
 
 
 def test_config_option_reads_a_hadolint_file(project: Path) -> None:
-    write_files(project, {"Dockerfile": "FROM alpine:3.20\nUSER app\nCMD [\"sh\"]\n",
-                          "ci/hadolint.yml": "override:\n  style: [DL3066]\n"})
+    write_files(
+        project,
+        {
+            "Dockerfile": 'FROM alpine:3.20\nUSER app\nCMD ["sh"]\n',
+            "ci/hadolint.yml": "override:\n  style: [DL3066]\n",
+        },
+    )
     assert by_code(findings(project, "--config", "ci/hadolint.yml")[1]) == {"DF562": {"style"}}
 
 
 def test_unknown_hadolint_key_is_a_note_as_hadolint_skips_it(project: Path) -> None:
-    write_files(project, {"Dockerfile": "FROM alpine:3.20\nUSER app\nCMD [\"sh\"]\n",
-                          ".hadolint.yaml": "ignore:\n  - DL3066\n"})
+    write_files(
+        project,
+        {
+            "Dockerfile": 'FROM alpine:3.20\nUSER app\nCMD ["sh"]\n',
+            ".hadolint.yaml": "ignore:\n  - DL3066\n",
+        },
+    )
     code, found, err = findings(project)
-    assert ".hadolint.yaml: ignore: unknown hadolint key, ignored (as hadolint ignores it); " \
-           "did you mean 'ignored'?" in err
+    assert (
+        ".hadolint.yaml: ignore: unknown hadolint key, ignored (as hadolint ignores it); "
+        "did you mean 'ignored'?" in err
+    )
     assert by_code(found) == {"DF562": {"info"}} and code == 1
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("override:\n  fatal: [DL3008]\n", ".hadolint.yaml: override.fatal: unknown severity"),
-    ("failure-threshold: high\n", ".hadolint.yaml: failure-threshold: unknown severity"),
-    ("ignored: {DL3008: true}\n", ".hadolint.yaml: ignored: expected a list of rule codes"),
-    ("label-schema:\n  owner: name\n", ".hadolint.yaml: label-schema.owner: unknown label"),
-    ("- DL3008\n", ".hadolint.yaml: expected a mapping of settings"),
-    ("ignored: [DL3008\n", ".hadolint.yaml: cannot read YAML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("override:\n  fatal: [DL3008]\n", ".hadolint.yaml: override.fatal: unknown severity"),
+        ("failure-threshold: high\n", ".hadolint.yaml: failure-threshold: unknown severity"),
+        ("ignored: {DL3008: true}\n", ".hadolint.yaml: ignored: expected a list of rule codes"),
+        ("label-schema:\n  owner: name\n", ".hadolint.yaml: label-schema.owner: unknown label"),
+        ("- DL3008\n", ".hadolint.yaml: expected a mapping of settings"),
+        ("ignored: [DL3008\n", ".hadolint.yaml: cannot read YAML"),
+    ],
+)
 def test_bad_hadolint_file(project: Path, text: str, message: str) -> None:
     write_files(project, {"Dockerfile": "FROM alpine:3.20\n", ".hadolint.yaml": text})
     done = shiplint(project, "check")
@@ -213,8 +239,10 @@ def test_bad_hadolint_file(project: Path, text: str, message: str) -> None:
 
 
 def test_dclint_file_levels_and_exclude(project: Path) -> None:
-    write_files(project, {"compose.yaml": COMPOSE, ".dclintrc": DCLINTRC,
-                          "legacy/docker-compose.yml": COMPOSE})
+    write_files(
+        project,
+        {"compose.yaml": COMPOSE, ".dclintrc": DCLINTRC, "legacy/docker-compose.yml": COMPOSE},
+    )
     _, found, err = findings(project)
     codes = by_code(found)
     assert codes["DC113"] == {"error"}  # no-version-field: 2
@@ -228,14 +256,21 @@ def test_dclint_file_levels_and_exclude(project: Path) -> None:
     assert "DC504" not in by_code(plain) and "DC507" not in by_code(plain)
 
 
-@pytest.mark.parametrize(("name", "text"), [
-    (".dclintrc.json", '{"$schema": "https://example.org/schema.json",'
-                       ' "rules": {"no-version-field": 0}}'),
-    (".dclintrc.yml", "rules:\n  no-version-field: 0\n"),
-    (".config/dclintrc", "rules:\n  no-version-field: 0\n"),
-    ("package.json", '{"name": "app", "private": true,'
-                     ' "dclint": {"rules": {"no-version-field": 0}}}'),
-])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            ".dclintrc.json",
+            '{"$schema": "https://example.org/schema.json", "rules": {"no-version-field": 0}}',
+        ),
+        (".dclintrc.yml", "rules:\n  no-version-field: 0\n"),
+        (".config/dclintrc", "rules:\n  no-version-field: 0\n"),
+        (
+            "package.json",
+            '{"name": "app", "private": true, "dclint": {"rules": {"no-version-field": 0}}}',
+        ),
+    ],
+)
 def test_dclint_file_names(project: Path, name: str, text: str) -> None:
     write_files(project, {"compose.yaml": COMPOSE, name: text})
     codes = by_code(findings(project)[1])
@@ -248,18 +283,22 @@ def test_package_json_without_dclint_key_is_not_a_config(project: Path) -> None:
 
 
 def test_dclint_javascript_config_is_a_clear_error(project: Path) -> None:
-    write_files(project, {"compose.yaml": COMPOSE,
-                          "dclint.config.js": "module.exports = { rules: {} };\n"})
+    write_files(
+        project, {"compose.yaml": COMPOSE, "dclint.config.js": "module.exports = { rules: {} };\n"}
+    )
     done = shiplint(project, "check")
     assert done.returncode == 2
     assert "dclint.config.js: a JavaScript dclint configuration cannot be read" in done.stderr
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("rules:\n  no-versions-field: 0\n", "rules.no-versions-field: unknown dclint rule"),
-    ("rules:\n  no-version-field: 3\n", "rules.no-version-field: expected 0 (off)"),
-    ("rule:\n  no-version-field: 0\n", "rule: unknown dclint key"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("rules:\n  no-versions-field: 0\n", "rules.no-versions-field: unknown dclint rule"),
+        ("rules:\n  no-version-field: 3\n", "rules.no-version-field: expected 0 (off)"),
+        ("rule:\n  no-version-field: 0\n", "rule: unknown dclint key"),
+    ],
+)
 def test_bad_dclint_file(project: Path, text: str, message: str) -> None:
     write_files(project, {"compose.yaml": COMPOSE, ".dclintrc": text})
     done = shiplint(project, "check")
@@ -267,13 +306,21 @@ def test_bad_dclint_file(project: Path, text: str, message: str) -> None:
 
 
 def test_dclint_file_does_not_load_compose_rules_for_dockerfiles(project: Path) -> None:
-    write_files(project, {"Dockerfile": "FROM alpine:3.20\nCMD [\"sh\"]\n", ".dclintrc": DCLINTRC})
-    probe = ("import sys; from linter.cli import main; code = main(['check', 'Dockerfile']); "
-             "print('linter.rules.dc_style' in sys.modules); sys.exit(code)")
+    write_files(project, {"Dockerfile": 'FROM alpine:3.20\nCMD ["sh"]\n', ".dclintrc": DCLINTRC})
+    probe = (
+        "import sys; from linter.cli import main; code = main(['check', 'Dockerfile']); "
+        "print('linter.rules.dc_style' in sys.modules); sys.exit(code)"
+    )
     home = project.parent / "home"
     home.mkdir()
-    done = subprocess.run([_python(), "-c", probe], cwd=project, env=_env(home),
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [_python(), "-c", probe],
+        cwd=project,
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.stdout.strip().endswith("False"), done.stdout + done.stderr
 
 
@@ -291,10 +338,13 @@ def _python() -> str:
 
 
 def test_compose_lint_file(project: Path) -> None:
-    compose = "services:\n  app:\n    image: nginx:1.27\n    privileged: true\n" \
-              "    network_mode: host\n"
-    config = ("rules:\n  CL-0002:\n    enabled: false\n    reason: needs raw sockets\n"
-              "  CL-0008:\n    severity: critical\n    exclude_services:\n      app: vpn\n")
+    compose = (
+        "services:\n  app:\n    image: nginx:1.27\n    privileged: true\n    network_mode: host\n"
+    )
+    config = (
+        "rules:\n  CL-0002:\n    enabled: false\n    reason: needs raw sockets\n"
+        "  CL-0008:\n    severity: critical\n    exclude_services:\n      app: vpn\n"
+    )
     write_files(project, {"compose.yaml": compose, ".compose-lint.yml": config})
     _, found, err = findings(project)
     codes = by_code(found)
@@ -307,14 +357,24 @@ def test_compose_lint_file(project: Path) -> None:
 
 
 def test_shiplint_config_wins_and_says_so_once(project: Path) -> None:
-    write_files(project, {"Dockerfile": "FROM alpine:3.20\nUSER app\nCMD [\"sh\"]\n",
-                          ".hadolint.yaml": "ignored: [DL3006]\n", ".dclintrc": DCLINTRC,
-                          ".shiplint.toml": 'extend-select = ["DL3066"]\n'})
+    write_files(
+        project,
+        {
+            "Dockerfile": 'FROM alpine:3.20\nUSER app\nCMD ["sh"]\n',
+            ".hadolint.yaml": "ignored: [DL3006]\n",
+            ".dclintrc": DCLINTRC,
+            ".shiplint.toml": 'extend-select = ["DL3066"]\n',
+        },
+    )
     done = shiplint(project, "check", "--format", "concise")
     assert "DF562" in done.stdout  # the shiplint file is in force
     lines = done.stderr.splitlines()
-    assert lines.count("shiplint: .hadolint.yaml is ignored: .shiplint.toml is the "
-                       "configuration in force") == 1
+    assert (
+        lines.count(
+            "shiplint: .hadolint.yaml is ignored: .shiplint.toml is the configuration in force"
+        )
+        == 1
+    )
     assert sum(".dclintrc is ignored" in line for line in lines) == 1
     sub = project / "sub"
     write_files(sub, {"Dockerfile": "FROM alpine:3.20\n"})
@@ -326,9 +386,16 @@ def test_shiplint_config_wins_and_says_so_once(project: Path) -> None:
 
 
 def test_migrate_reproduces_the_peer_files(project: Path) -> None:
-    write_files(project, {"Dockerfile": DOCKERFILE, ".hadolint.yaml": HADOLINT_YAML,
-                          "compose.yaml": COMPOSE, ".dclintrc": DCLINTRC,
-                          "legacy/compose.yaml": COMPOSE})
+    write_files(
+        project,
+        {
+            "Dockerfile": DOCKERFILE,
+            ".hadolint.yaml": HADOLINT_YAML,
+            "compose.yaml": COMPOSE,
+            ".dclintrc": DCLINTRC,
+            "legacy/compose.yaml": COMPOSE,
+        },
+    )
     before_code, before, _ = findings(project)
     done = shiplint(project, "migrate")
     assert done.returncode == 0, done.stderr
@@ -347,8 +414,9 @@ def test_migrate_reproduces_the_peer_files(project: Path) -> None:
 
 
 def test_migrate_refuses_to_overwrite(project: Path) -> None:
-    write_files(project, {".hadolint.yaml": "failure-threshold: error\n",
-                          ".shiplint.toml": "# ours\n"})
+    write_files(
+        project, {".hadolint.yaml": "failure-threshold: error\n", ".shiplint.toml": "# ours\n"}
+    )
     done = shiplint(project, "migrate")
     assert done.returncode == 2 and ".shiplint.toml exists; use --force" in done.stderr
     assert (project / ".shiplint.toml").read_text(encoding="utf-8") == "# ours\n"
@@ -359,8 +427,14 @@ def test_migrate_refuses_to_overwrite(project: Path) -> None:
 
 
 def test_migrate_choices(project: Path) -> None:
-    write_files(project, {".hadolint.yaml": "failure-threshold: none\n", ".dclintrc": DCLINTRC,
-                          "ci/.compose-lint.yml": "rules:\n  CL-0002:\n    enabled: false\n"})
+    write_files(
+        project,
+        {
+            ".hadolint.yaml": "failure-threshold: none\n",
+            ".dclintrc": DCLINTRC,
+            "ci/.compose-lint.yml": "rules:\n  CL-0002:\n    enabled: false\n",
+        },
+    )
     only = shiplint(project, "migrate", "--from", "hadolint", "--stdout")
     assert 'fail-level = "none"' in only.stdout and "dclint" not in only.stdout
     given = shiplint(project, "migrate", "--config", "ci/.compose-lint.yml", "-o", "ci/x.toml")
