@@ -1,11 +1,11 @@
 """Validation against the official compose-spec JSON schema, with real positions.
 
 The schema is the one check-jsonschema ships (``builtin_schemas/vendor/compose-spec.json``,
-draft 2020-12), read at run time, never copied. jsonschema costs ~150 ms to import, more
-than linting a file, so the schema is checked by ``schema_validator`` (compiled closures for
-the keywords the schema uses, errors shaped like jsonschema's); jsonschema is imported only
-if a future schema uses a keyword that module does not implement. The validator is built
-once per process.
+draft 2020-12), read at run time, never copied. It is checked by jsonschema-rs, a maintained
+validator that imports and builds in a few milliseconds (jsonschema, the reference
+implementation, is the oracle of the tests); ``RsError`` adapts its errors to the fields this
+module reads (those of jsonschema's ``ValidationError``), with jsonschema's message texts. The
+validator is built once per process.
 
 Each file is validated on its own, after interpolation: compose-go validates the merged
 model after every file it adds, so each file's content must be valid where it lands, and
@@ -23,13 +23,12 @@ import functools
 import importlib.util
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from linter.compose.model import ComposeProblem
 from linter.compose.nodes import MappingNode, Node, SequenceNode, to_python
-from linter.compose.schema_validator import SchemaErrorView, SchemaValidator, ValidatorView
 from linter.diagnostics import Span
 
 SCHEMA_PACKAGE = "check_jsonschema"
@@ -65,29 +64,218 @@ def load_schema() -> dict[str, Any]:
     return schema
 
 
+class SchemaErrorView(Protocol):
+    """What this module reads from an error: the fields of jsonschema's ``ValidationError``."""
+
+    @property
+    def validator(self) -> str | None: ...
+    @property
+    def validator_value(self) -> Any: ...
+    @property
+    def instance(self) -> Any: ...
+    @property
+    def schema(self) -> Any: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def context(self) -> Sequence[SchemaErrorView] | None: ...
+    @property
+    def schema_path(self) -> Sequence[str | int]: ...
+    @property
+    def absolute_path(self) -> Sequence[str | int]: ...
+
+
+class ValidatorView(Protocol):
+    """What this module needs from a validator (jsonschema-rs adapted, or jsonschema's)."""
+
+    def iter_errors(self, instance: Any) -> Iterable[SchemaErrorView]: ...
+
+
 @functools.lru_cache(maxsize=1)
 def validator() -> ValidatorView:
-    """One validator per process: ours, or jsonschema's if the schema needs a keyword ours
-    does not implement."""
-    schema = _without_unevaluated(load_schema())
-    compiled = SchemaValidator(schema)
-    if not compiled.unsupported:
-        return compiled
-    return jsonschema_validator(schema)
+    """One jsonschema-rs validator per process, for the schema as ``_without_unevaluated``
+    writes it (the same schema the tests give jsonschema)."""
+    return RsValidator(_without_unevaluated(load_schema()))
 
 
-def jsonschema_validator(schema: dict[str, Any]) -> ValidatorView:
-    """jsonschema's validator for ``schema``, of the class its ``$schema`` names."""
-    from jsonschema import Draft7Validator, Draft202012Validator
-    from jsonschema.validators import validator_for
+class RsValidator:
+    """jsonschema-rs behind ``iter_errors`` as jsonschema's validators have it."""
 
-    schema = _inline_references(schema)
-    declared = str(schema.get("$schema", ""))
-    # validator_for() does not know draft-07 written as https without '#'.
-    cls = Draft7Validator if "draft-07" in declared else validator_for(
-        schema, default=Draft202012Validator)
-    built: ValidatorView = cls(schema)
-    return built
+    __slots__ = ("_compiled", "schema")
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        import jsonschema_rs
+
+        self.schema = schema
+        # jsonschema checks no "format" unless told to; neither do we.
+        self._compiled = jsonschema_rs.validator_for(schema, validate_formats=False)
+
+    def iter_errors(self, instance: Any) -> Iterator[RsError]:
+        for error in self._compiled.iter_errors(instance):
+            yield RsError(error, self.schema, instance, tuple(error.schema_path))
+
+
+class RsError:
+    """A jsonschema-rs error with the fields of jsonschema's ``ValidationError``.
+
+    jsonschema-rs gives each error the location of its keyword in the schema (references
+    resolved), so the keyword's value and the object it stands in are read from the schema
+    there. ``schema_path`` is relative to the parent error, as in jsonschema: a ``oneOf``
+    child's starts with the index of its branch.
+    """
+
+    __slots__ = ("_document", "_error", "_location", "_root", "schema_path")
+
+    def __init__(self, error: Any, root: dict[str, Any], document: Any,
+                 schema_path: tuple[str | int, ...]) -> None:
+        self._error = error
+        self._root = root
+        self._document = document
+        self._location = tuple(error.schema_path)
+        self.schema_path = schema_path
+
+    @property
+    def validator(self) -> str | None:
+        last = self._location[-1] if self._location else None
+        if self._kind == "FalseSchema" or not isinstance(last, str):
+            return None
+        return last
+
+    @property
+    def validator_value(self) -> Any:
+        return _pointer(self._root, self._location)
+
+    @property
+    def schema(self) -> Any:
+        return _pointer(self._root, self._location[:-1])
+
+    @property
+    def instance(self) -> Any:
+        return self._error.instance
+
+    @property
+    def absolute_path(self) -> tuple[str | int, ...]:
+        """The path in the document; a mapping key that looks like a number ("9") is a
+        string, which jsonschema-rs's path does not tell apart from a list index."""
+        path: list[str | int] = []
+        node = self._document
+        for part in self._error.instance_path:
+            if isinstance(node, dict):
+                key: str | int = str(part)
+                node = node.get(key)
+            else:
+                key = int(part)
+                node = node[key] if isinstance(node, list) and key < len(node) else None
+            path.append(key)
+        return tuple(path)
+
+    @property
+    def _kind(self) -> str:
+        return type(self._error.kind).__name__
+
+    @property
+    def context(self) -> list[RsError] | None:
+        """The errors of each branch of a ``oneOf``/``anyOf`` that no branch passes (a
+        ``oneOf`` that several pass has none, as in jsonschema)."""
+        branches = getattr(self._error.kind, "context", None)
+        if not branches or self._kind == "OneOfMultipleValid":
+            return None
+        depth = len(self._location)
+        children = []
+        for index, branch in enumerate(branches):
+            for child in branch:
+                rest = tuple(child.schema_path)[depth + 1:]
+                children.append(RsError(child, self._root, self._document, (index, *rest)))
+        return children
+
+    @property
+    def message(self) -> str:
+        keyword = self.validator
+        if keyword is None:
+            return f"False schema does not allow {self.instance!r}"
+        write = _MESSAGES.get(keyword)
+        return write(self) if write else str(self._error.message)
+
+    def detail(self) -> dict[str, Any]:
+        details: dict[str, Any] = self._error.kind.as_dict()
+        return details
+
+
+def _pointer(root: Any, location: Sequence[str | int]) -> Any:
+    node = root
+    for part in location:
+        node = node[part]
+    return node
+
+
+def _sized(empty: str, short: str, one: int) -> Callable[[RsError], str]:
+    def message(error: RsError) -> str:
+        return f"{error.instance!r} {empty if error.validator_value == one else short}"
+    return message
+
+
+def _text(template: str) -> Callable[[RsError], str]:
+    return lambda error: template.format(i=error.instance, v=error.validator_value)
+
+
+def _additional_message(error: RsError) -> str:
+    extras = sorted(error.detail().get("unexpected", ()), key=str)
+    if "patternProperties" in error.schema:
+        verb = "does" if len(extras) == 1 else "do"
+        patterns = ", ".join(repr(each) for each in sorted(error.schema["patternProperties"]))
+        return (f"{', '.join(repr(each) for each in extras)} {verb} not match any of the "
+                f"regexes: {patterns}")
+    verb = "was" if len(extras) == 1 else "were"
+    return f"Additional properties are not allowed ({', '.join(map(repr, extras))} {verb} " \
+           "unexpected)"
+
+
+def _items_message(error: RsError) -> str:
+    prefix = len(error.schema.get("prefixItems", ()))
+    extra = len(error.instance) - prefix
+    rest = error.instance[prefix:] if extra != 1 else error.instance[prefix]
+    item = "items" if prefix != 1 else "item"
+    return f"Expected at most {prefix} {item} but found {extra} extra: {rest!r}"
+
+
+def _branching_message(error: RsError) -> str:
+    if error._kind != "OneOfMultipleValid":
+        return f"{error.instance!r} is not valid under any of the given schemas"
+    # jsonschema names the branches after the first that passes, then that first one.
+    branches = error._error.kind.context
+    passing = [error.validator_value[index] for index, found in enumerate(branches) if not found]
+    reprs = ", ".join(repr(schema) for schema in [*passing[1:], *passing[:1]])
+    return f"{error.instance!r} is valid under each of {reprs}"
+
+
+# jsonschema's message texts, which the problems and the tests are written in.
+_MESSAGES: dict[str, Callable[[RsError], str]] = {
+    "type": lambda error: f"{error.instance!r} is not of type "
+    + ", ".join(repr(name) for name in (
+        [error.validator_value] if isinstance(error.validator_value, str)
+        else error.validator_value)),
+    "additionalProperties": _additional_message,
+    "items": _items_message,
+    "oneOf": _branching_message,
+    "anyOf": _branching_message,
+    "required": lambda error: f"{error.detail()['property']!r} is a required property",
+    "uniqueItems": _text("{i!r} has non-unique elements"),
+    "enum": _text("{i!r} is not one of {v!r}"),
+    "const": _text("{v!r} was expected"),
+    "pattern": _text("{i!r} does not match {v!r}"),
+    "minimum": _text("{i!r} is less than the minimum of {v!r}"),
+    "maximum": _text("{i!r} is greater than the maximum of {v!r}"),
+    "exclusiveMinimum": _text("{i!r} is less than or equal to the minimum of {v!r}"),
+    "exclusiveMaximum": _text("{i!r} is greater than or equal to the maximum of {v!r}"),
+    "multipleOf": _text("{i!r} is not a multiple of {v}"),
+    "minItems": _sized("should be non-empty", "is too short", 1),
+    "minLength": _sized("should be non-empty", "is too short", 1),
+    "maxItems": _sized("is expected to be empty", "is too long", 0),
+    "maxLength": _sized("is expected to be empty", "is too long", 0),
+    "minProperties": _sized("should be non-empty", "does not have enough properties", 1),
+    "maxProperties": _sized("is expected to be empty", "has too many properties", 0),
+    "not": _text("{i!r} should not be valid under {v!r}"),
+}
 
 
 def _without_unevaluated(schema: dict[str, Any]) -> dict[str, Any]:
@@ -122,36 +310,6 @@ def _without_unevaluated(schema: dict[str, Any]) -> dict[str, Any]:
 
     rewrite(copied)
     return copied
-
-
-def _inline_references(schema: dict[str, Any]) -> dict[str, Any]:
-    """The schema with each local ``$ref`` replaced by the object it names.
-
-    Resolving references through ``referencing`` was a third of the validation time.
-    Recursive references stay references.
-    """
-    definitions: dict[str, Any] = schema.get("$defs", {})
-    done: dict[str, Any] = {}
-
-    def inline(node: Any, stack: frozenset[str]) -> Any:
-        if isinstance(node, list):
-            return [inline(item, stack) for item in node]
-        if not isinstance(node, dict):
-            return node
-        ref = node.get("$ref")
-        name = ref[len("#/$defs/"):] if isinstance(ref, str) and ref.startswith("#/$defs/") \
-            else None
-        if name is None or "/" in name or name not in definitions or name in stack:
-            return {key: inline(value, stack) for key, value in node.items()}
-        if name not in done:
-            done[name] = inline(definitions[name], stack | {name})
-        rest = {key: inline(value, stack) for key, value in node.items() if key != "$ref"}
-        if not rest:
-            return done[name]
-        return {**rest, "allOf": [done[name], *rest.get("allOf", [])]}
-
-    inlined: dict[str, Any] = inline(schema, frozenset())
-    return inlined
 
 
 def _conditional(node: dict[str, Any], root: dict[str, Any]) -> bool:
@@ -294,7 +452,7 @@ def validate_tree(root: MappingNode) -> list[ComposeProblem]:
 
 
 def problems_with(backend: ValidatorView, root: MappingNode) -> list[ComposeProblem]:
-    """``validate_tree`` with a given validator (tests compare ours with jsonschema's)."""
+    """``validate_tree`` with a given validator (the tests compare jsonschema's)."""
     data = to_python(root)
     problems: list[ComposeProblem] = []
     seen: set[tuple[str, Span, str]] = set()
@@ -333,5 +491,6 @@ def problems_with(backend: ValidatorView, root: MappingNode) -> list[ComposeProb
                         f"{where}: {_short(error.instance[index])} is listed twice")
                 continue
             add(_locate(root, path, key=False), f"{where}: {_message(error)}")
-    problems.sort(key=lambda problem: (problem.path, problem.span.start))
+    # The message breaks ties: validators list the errors at one place in different orders.
+    problems.sort(key=lambda problem: (problem.path, problem.span.start, problem.message))
     return problems
