@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from linter.compose.loader import load_compose_text
 from linter.compose.schema import load_schema, validate_tree, validator
 from linter.diagnostics import Span
@@ -19,33 +17,12 @@ def problems_of(text: str) -> list[tuple[int, int, str]]:
     return [(p.span.start.line, p.span.start.column, p.message) for p in validate_tree(root)]
 
 
-def test_the_schema_is_the_2020_12_one_and_our_validator_handles_it() -> None:
-    from linter.compose.schema_validator import SchemaValidator
+def test_the_schema_is_the_2020_12_one_checked_by_jsonschema_rs() -> None:
+    from linter.compose.schema import RsValidator
 
     assert "2020-12" in load_schema()["$schema"]
-    built = validator()
-    assert isinstance(built, SchemaValidator) and built.unsupported == ()
+    assert isinstance(validator(), RsValidator)
     assert validator() is validator()  # cached per process
-
-
-def test_a_schema_with_an_unknown_keyword_falls_back_to_jsonschema(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from jsonschema import Draft202012Validator
-
-    from linter.compose import schema
-
-    changed = dict(load_schema())
-    changed["dependentSchemas"] = {"services": {"required": ["name"]}}
-    monkeypatch.setattr(schema, "load_schema", lambda: changed)
-    validator.cache_clear()
-    try:
-        assert isinstance(validator(), Draft202012Validator)
-        root = load_compose_text("services: {}\n", "compose.yaml").root
-        assert root is not None
-        assert [p.message for p in validate_tree(root)] == [
-            "(top level): 'name' is a required property"]
-    finally:
-        validator.cache_clear()
 
 
 def test_valid_file_has_no_problem() -> None:
