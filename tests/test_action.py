@@ -273,6 +273,19 @@ def test_action_metadata_follows_the_schema() -> None:
     assert all(step.get("shell") == "bash" for step in steps if "run" in step)
 
 
+def test_scripts_take_inputs_through_env_and_pass_shellcheck(tmp_path: Path) -> None:
+    """No ``${{ }}`` inside a script (an input cannot inject shell code), and ShellCheck-clean."""
+    for number, step in enumerate(ACTION["runs"]["steps"]):
+        if "run" not in step:
+            continue
+        assert "${{" not in step["run"], f"step {step.get('id', number)} interpolates"
+        script = tmp_path / f"step{number}.sh"
+        script.write_text(step["run"], encoding="utf-8")
+        done = subprocess.run(["shellcheck", "--shell=bash", str(script)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout
+
+
 def test_every_shiplint_call_parses() -> None:
     """Each ``"$SHIPLINT" check`` line of the action is a command line the CLI accepts."""
     parser = build_parser()
