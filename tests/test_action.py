@@ -77,8 +77,9 @@ class ActionRun:
         return next(step for step in self.steps if step.id == step_id)
 
     def action_outputs(self, runner: Runner) -> dict[str, str]:
-        return {name: runner.substitute(spec["value"], self)
-                for name, spec in ACTION["outputs"].items()}
+        return {
+            name: runner.substitute(spec["value"], self) for name, spec in ACTION["outputs"].items()
+        }
 
 
 def read_outputs(path: Path) -> dict[str, str]:
@@ -139,22 +140,27 @@ class Runner:
         return result
 
     def environment(self) -> dict[str, str]:
-        base = {key: value for key, value in os.environ.items()
-                if key.startswith(("PIP_", "LANG", "LC_", "HOME", "TMPDIR", "SSL_", "REQUESTS_"))}
+        base = {
+            key: value
+            for key, value in os.environ.items()
+            if key.startswith(("PIP_", "LANG", "LC_", "HOME", "TMPDIR", "SSL_", "REQUESTS_"))
+        }
         # The job's PATH: no shiplint on it, so the action must use the one it installs.
         base["PATH"] = "/usr/local/bin:/usr/bin:/bin"
-        base.update({
-            "CI": "true",
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_WORKSPACE": str(self.workspace),
-            "GITHUB_ACTION_PATH": str(ROOT),
-            "GITHUB_SERVER_URL": "https://github.com",
-            "GITHUB_REPOSITORY": "acme/shop",
-            "GITHUB_SHA": "0123456789abcdef0123456789abcdef01234567",
-            "GITHUB_ENV": str(self.temp / "github_env"),
-            "GITHUB_PATH": str(self.temp / "github_path"),
-            "RUNNER_TEMP": str(self.temp),
-        })
+        base.update(
+            {
+                "CI": "true",
+                "GITHUB_ACTIONS": "true",
+                "GITHUB_WORKSPACE": str(self.workspace),
+                "GITHUB_ACTION_PATH": str(ROOT),
+                "GITHUB_SERVER_URL": "https://github.com",
+                "GITHUB_REPOSITORY": "acme/shop",
+                "GITHUB_SHA": "0123456789abcdef0123456789abcdef01234567",
+                "GITHUB_ENV": str(self.temp / "github_env"),
+                "GITHUB_PATH": str(self.temp / "github_path"),
+                "RUNNER_TEMP": str(self.temp),
+            }
+        )
         return base
 
     def run(self, run: ActionRun | None = None, only: set[str] | None = None) -> ActionRun:
@@ -179,8 +185,7 @@ class Runner:
         return run
 
     def _uses(self, step: Mapping[str, Any], run: ActionRun) -> None:
-        with_ = {key: self.substitute(value, run)
-                 for key, value in step.get("with", {}).items()}
+        with_ = {key: self.substitute(value, run) for key, value in step.get("with", {}).items()}
         if step["uses"].startswith("actions/setup-python@"):
             # The action's interpreter must not become the job's python.
             assert with_["update-environment"] == "false"
@@ -199,15 +204,24 @@ class Runner:
         output.write_text("")
         summary.write_text("")
         env = self.environment()
-        env.update({key: self.substitute(value, run)
-                    for key, value in step.get("env", {}).items()})
+        env.update({key: self.substitute(value, run) for key, value in step.get("env", {}).items()})
         env.update({"GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary)})
         done = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-            cwd=self.workspace, env=env, capture_output=True, text=True, timeout=600,
+            cwd=self.workspace,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
-        return StepResult(step.get("id"), done.returncode, done.stdout, done.stderr,
-                          read_outputs(output), summary.read_text(encoding="utf-8"))
+        return StepResult(
+            step.get("id"),
+            done.returncode,
+            done.stdout,
+            done.stderr,
+            read_outputs(output),
+            summary.read_text(encoding="utf-8"),
+        )
 
 
 def defaults(**overrides: str) -> dict[str, str]:
@@ -235,9 +249,21 @@ def git_repository(path: Path) -> Path:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(out), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return next(out.glob("shiplint-*.whl"))
 
@@ -248,9 +274,12 @@ def first_run(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> tuple[Ru
     base = tmp_path_factory.mktemp("action")
     temp = base / "runner-temp"
     temp.mkdir()
-    runner = Runner(git_repository(base / "repo"), temp,
-                    defaults(args="--baseline .shiplint-baseline.json", package=str(wheel)),
-                    action_ref="v0.2.0")
+    runner = Runner(
+        git_repository(base / "repo"),
+        temp,
+        defaults(args="--baseline .shiplint-baseline.json", package=str(wheel)),
+        action_ref="v0.2.0",
+    )
     return runner, runner.run()
 
 
@@ -263,9 +292,17 @@ def sarif_results(path: Path) -> list[dict[str, Any]]:
 
 def test_action_metadata_follows_the_schema() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-actions",
-         str(ROOT / "action.yml")],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-actions",
+            str(ROOT / "action.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "code scanning" in ACTION["description"]
@@ -281,8 +318,9 @@ def test_scripts_take_inputs_through_env_and_pass_shellcheck(tmp_path: Path) -> 
         assert "${{" not in step["run"], f"step {step.get('id', number)} interpolates"
         script = tmp_path / f"step{number}.sh"
         script.write_text(step["run"], encoding="utf-8")
-        done = subprocess.run(["shellcheck", "--shell=bash", str(script)],
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            ["shellcheck", "--shell=bash", str(script)], capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, done.stdout
 
 
@@ -298,38 +336,46 @@ def test_every_shiplint_call_parses() -> None:
             line = line.split(" || ")[0].split(" >> ")[0]
             words = line.split()[1:]
             words = [{'"${args[@]}"': "--quiet", '"${paths[@]}"': "."}.get(w, w) for w in words]
-            words = [w.strip('"').replace("$SHIPLINT_FAIL_LEVEL", "info")
-                     .replace("$sarif", "out.sarif") for w in words]
+            words = [
+                w.strip('"').replace("$SHIPLINT_FAIL_LEVEL", "info").replace("$sarif", "out.sarif")
+                for w in words
+            ]
             parser.parse_args(words)
             calls += 1
     assert calls == 3
 
 
-@pytest.mark.parametrize(("ref", "version", "package", "expected"), [
-    ("v0.2.0", "", "", "shiplint==0.2.0"),
-    ("0.3.1rc1", "", "", "shiplint==0.3.1rc1"),
-    ("v1.0.0.post2", "", "", "shiplint==1.0.0.post2"),
-    ("v0.2.0", "0.1.0", "", "shiplint==0.1.0"),
-    ("v0.2.0", "latest", "", "shiplint"),
-    ("main", "", "", str(ROOT)),
-    ("v1", "", "", str(ROOT)),
-    ("", "", "", str(ROOT)),  # the runner leaves action_ref empty in some nestings
-    ("8f2c1d0e9b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d", "", "", str(ROOT)),
-    ("v0.2.0", "", "./dist/shiplint-0.2.0-py3-none-any.whl",
-     "./dist/shiplint-0.2.0-py3-none-any.whl"),
-])
+@pytest.mark.parametrize(
+    ("ref", "version", "package", "expected"),
+    [
+        ("v0.2.0", "", "", "shiplint==0.2.0"),
+        ("0.3.1rc1", "", "", "shiplint==0.3.1rc1"),
+        ("v1.0.0.post2", "", "", "shiplint==1.0.0.post2"),
+        ("v0.2.0", "0.1.0", "", "shiplint==0.1.0"),
+        ("v0.2.0", "latest", "", "shiplint"),
+        ("main", "", "", str(ROOT)),
+        ("v1", "", "", str(ROOT)),
+        ("", "", "", str(ROOT)),  # the runner leaves action_ref empty in some nestings
+        ("8f2c1d0e9b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d", "", "", str(ROOT)),
+        (
+            "v0.2.0",
+            "",
+            "./dist/shiplint-0.2.0-py3-none-any.whl",
+            "./dist/shiplint-0.2.0-py3-none-any.whl",
+        ),
+    ],
+)
 def test_the_action_installs_the_shiplint_of_its_tag(
     tmp_path: Path, ref: str, version: str, package: str, expected: str
 ) -> None:
-    runner = Runner(tmp_path, tmp_path, defaults(version=version, package=package),
-                    action_ref=ref)
+    runner = Runner(tmp_path, tmp_path, defaults(version=version, package=package), action_ref=ref)
     run = runner.run(only={"spec"})
     assert run.failed is None
     assert run.outputs["spec"]["spec"] == expected
 
 
 def test_first_run_reports_uploads_and_fails_on_findings(
-    first_run: tuple[Runner, ActionRun]
+    first_run: tuple[Runner, ActionRun],
 ) -> None:
     runner, run = first_run
     # The install went into its own virtual environment under RUNNER_TEMP and left the
@@ -354,8 +400,10 @@ def test_first_run_reports_uploads_and_fails_on_findings(
     assert results and lint.outputs["findings"] == str(len(results))
     for severity in ("error", "warning", "info", "style"):
         assert lint.outputs[f"{severity}-count"] == str(severities.count(severity))
-    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            for r in results} == {"Dockerfile", "compose.yaml"}
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {
+        "Dockerfile",
+        "compose.yaml",
+    }
 
     # Annotations on the pull request: one workflow command per finding.
     commands = [line for line in lint.stdout.splitlines() if line.startswith("::")]
@@ -367,8 +415,10 @@ def test_first_run_reports_uploads_and_fails_on_findings(
     assert summary.startswith(f"## shiplint {__version__}\n")
     assert f"**{len(results)} problems** in 2 files" in summary
     assert "| **Total** |" in summary
-    assert ("[Dockerfile:1](https://github.com/acme/shop/blob/"
-            "0123456789abcdef0123456789abcdef01234567/Dockerfile#L1)") in summary
+    assert (
+        "[Dockerfile:1](https://github.com/acme/shop/blob/"
+        "0123456789abcdef0123456789abcdef01234567/Dockerfile#L1)"
+    ) in summary
 
     # The SARIF upload ran inside the action, on the file the lint step wrote.
     assert run.uploads == [{"sarif_file": "shiplint.sarif", "category": "shiplint"}]
@@ -381,15 +431,16 @@ def test_first_run_reports_uploads_and_fails_on_findings(
     assert outputs["version"] == __version__
 
 
-def test_with_the_baseline_recorded_the_action_passes(
-    first_run: tuple[Runner, ActionRun]
-) -> None:
+def test_with_the_baseline_recorded_the_action_passes(first_run: tuple[Runner, ActionRun]) -> None:
     runner, installed = first_run
     shiplint = installed.outputs["install"]["shiplint"]
-    subprocess.run([shiplint, "check", "--write-baseline", ".shiplint-baseline.json"],
-                   cwd=runner.workspace, check=True, capture_output=True)
-    run = ActionRun(outputs={key: installed.outputs[key] for key in ("python", "spec",
-                                                                      "install")})
+    subprocess.run(
+        [shiplint, "check", "--write-baseline", ".shiplint-baseline.json"],
+        cwd=runner.workspace,
+        check=True,
+        capture_output=True,
+    )
+    run = ActionRun(outputs={key: installed.outputs[key] for key in ("python", "spec", "install")})
     run = runner.run(run, only={"lint", None})
     assert run.failed is None, run.failed and run.failed.stderr
     lint = run.step("lint")
@@ -402,11 +453,18 @@ def test_with_the_baseline_recorded_the_action_passes(
 
 def test_without_summary_upload_or_failing(first_run: tuple[Runner, ActionRun]) -> None:
     runner, installed = first_run
-    quiet = Runner(runner.workspace, runner.temp,
-                   {**runner.inputs, "summary": "false", "upload-sarif": "false",
-                    "fail-level": "none", "sarif-file": ""})
-    run = ActionRun(outputs={key: installed.outputs[key] for key in ("python", "spec",
-                                                                      "install")})
+    quiet = Runner(
+        runner.workspace,
+        runner.temp,
+        {
+            **runner.inputs,
+            "summary": "false",
+            "upload-sarif": "false",
+            "fail-level": "none",
+            "sarif-file": "",
+        },
+    )
+    run = ActionRun(outputs={key: installed.outputs[key] for key in ("python", "spec", "install")})
     run = quiet.run(run, only={"lint", None})
     assert run.failed is None
     lint = run.step("lint")
@@ -415,14 +473,12 @@ def test_without_summary_upload_or_failing(first_run: tuple[Runner, ActionRun]) 
     assert lint.outputs["exit-code"] == "0" and run.summary == "" and run.uploads == []
 
 
-def test_a_configuration_error_stops_before_the_upload(
-    first_run: tuple[Runner, ActionRun]
-) -> None:
+def test_a_configuration_error_stops_before_the_upload(first_run: tuple[Runner, ActionRun]) -> None:
     runner, installed = first_run
-    broken = Runner(runner.workspace, runner.temp,
-                    {**runner.inputs, "args": "--select no-such-rule"})
-    run = ActionRun(outputs={key: installed.outputs[key] for key in ("python", "spec",
-                                                                      "install")})
+    broken = Runner(
+        runner.workspace, runner.temp, {**runner.inputs, "args": "--select no-such-rule"}
+    )
+    run = ActionRun(outputs={key: installed.outputs[key] for key in ("python", "spec", "install")})
     run = broken.run(run, only={"lint", None})
     assert run.failed is not None and run.failed.returncode == 2
     assert "unknown rule code, name or alias 'no-such-rule'" in run.failed.stderr
@@ -447,9 +503,17 @@ def test_readme_workflow_is_valid_and_uses_the_action_as_documented(tmp_path: Pa
     path = tmp_path / "shiplint.yml"
     path.write_text(block.group(1), encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-         str(path)],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     workflow = readme_workflow()
@@ -471,22 +535,42 @@ def test_missing_baseline_is_a_warning_and_a_normal_run(tmp_path: Path) -> None:
     """The first CI run, before the baseline is committed: SARIF written, exit by findings."""
     repo = git_repository(tmp_path / "repo")
     done = subprocess.run(
-        ["shiplint", "check", "--baseline", "base.json", "--format", "sarif",
-         "--output-file", "out.sarif"],
-        cwd=repo, capture_output=True, text=True, timeout=120,
+        [
+            "shiplint",
+            "check",
+            "--baseline",
+            "base.json",
+            "--format",
+            "sarif",
+            "--output-file",
+            "out.sarif",
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 1, done.stderr
     assert done.stderr == (
         "shiplint: warning: base.json: no such baseline file; every finding counts as new "
-        "(record them with --write-baseline base.json)\n")
+        "(record them with --write-baseline base.json)\n"
+    )
     assert sarif_results(repo / "out.sarif")
     clean = subprocess.run(
         ["shiplint", "check", "--baseline", "base.json", "--fail-level", "none"],
-        cwd=repo, capture_output=True, text=True, timeout=120,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert clean.returncode == 0 and "no such baseline file" in clean.stderr
     # A baseline that exists but is not one is still an error.
     (repo / "base.json").write_text("{}", encoding="utf-8")
-    broken = subprocess.run(["shiplint", "check", "--baseline", "base.json"], cwd=repo,
-                            capture_output=True, text=True, timeout=120)
+    broken = subprocess.run(
+        ["shiplint", "check", "--baseline", "base.json"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert broken.returncode == 2 and "not a shiplint baseline" in broken.stderr

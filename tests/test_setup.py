@@ -35,6 +35,5 @@ def test_ci_runs_the_readme_setup_command_exactly() -> None:
 
 
 def test_ci_script_is_valid_bash() -> None:
-    done = subprocess.run(["bash", "-n", str(ROOT / ".ci" / "run")], capture_output=True,
-                          text=True)
+    done = subprocess.run(["bash", "-n", str(ROOT / ".ci" / "run")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
