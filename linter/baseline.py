@@ -22,6 +22,10 @@ class BaselineError(Exception):
     """The baseline file is missing or malformed."""
 
 
+class BaselineMissing(BaselineError):
+    """The baseline file does not exist yet: a first run, every finding is new."""
+
+
 def _line_text(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
     source = sources.get(diagnostic.path)
     if source is None:
@@ -64,7 +68,7 @@ def filter_baseline(path: Path, diagnostics: Sequence[Diagnostic],
         data = json.loads(path.read_text(encoding="utf-8"))
         known = Counter(str(entry["fingerprint"]) for entry in data["findings"])
     except FileNotFoundError:
-        raise BaselineError(f"{path}: no such baseline file") from None
+        raise BaselineMissing(f"{path}: no such baseline file") from None
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise BaselineError(f"{path}: not a shiplint baseline ({error})") from None
     kept = []

@@ -349,10 +349,13 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stderr.write(f"shiplint: recorded {count} findings in {args.write_baseline}\n")
         return EXIT_CLEAN
     if args.baseline:
-        from linter.baseline import BaselineError, filter_baseline
+        from linter.baseline import BaselineError, BaselineMissing, filter_baseline
 
         try:
             diagnostics = filter_baseline(Path(args.baseline), diagnostics, run_result.sources)
+        except BaselineMissing as error:  # a first run (CI before the baseline is committed)
+            stderr.write(f"shiplint: warning: {error}; every finding counts as new "
+                         f"(record them with --write-baseline {args.baseline})\n")
         except BaselineError as error:
             raise UsageError(str(error)) from None
 

@@ -53,7 +53,7 @@ def _cell_line(line: str) -> str:
     parts: list[str] = []
     position = 0
     for match in _CODE_SPAN.finditer(line):
-        parts.append(escape_text(line[position:match.start()]))
+        parts.append(escape_text(line[position : match.start()]))
         body = _CONTROL.sub("\ufffd", match.group(2)).replace("|", "\\|")
         fence = match.group(1)
         pad = " " if body.startswith("`") or body.endswith("`") else ""
@@ -94,8 +94,10 @@ def _location(diagnostic: Diagnostic, context: ReportContext) -> str:
 
 def _row(diagnostic: Diagnostic, context: ReportContext) -> str:
     code = f"{escape_text(display_code(diagnostic))} {escape_text(diagnostic.name)}"
-    return (f"| {_location(diagnostic, context)} | {code} | {diagnostic.severity.value} "
-            f"| {escape_cell(diagnostic.message)} |\n")
+    return (
+        f"| {_location(diagnostic, context)} | {code} | {diagnostic.severity.value} "
+        f"| {escape_cell(diagnostic.message)} |\n"
+    )
 
 
 def kind_of(diagnostic: Diagnostic) -> str:
@@ -112,8 +114,10 @@ def _counts(diagnostics: Sequence[Diagnostic]) -> str:
     for diagnostic in diagnostics:
         by_kind.setdefault(kind_of(diagnostic), Counter())[diagnostic.severity] += 1
     order = [kind for _, kind in KINDS] + ["Other"]
-    lines = ["| File kind | " + " | ".join(s.value for s in SEVERITY_ORDER) + " | Total |",
-             "|---|" + "---:|" * (len(SEVERITY_ORDER) + 1)]
+    lines = [
+        "| File kind | " + " | ".join(s.value for s in SEVERITY_ORDER) + " | Total |",
+        "|---|" + "---:|" * (len(SEVERITY_ORDER) + 1),
+    ]
     for kind in sorted(by_kind, key=order.index):
         counts = by_kind[kind]
         cells = " | ".join(str(counts[s]) for s in SEVERITY_ORDER)
@@ -127,10 +131,16 @@ def _counts(diagnostics: Sequence[Diagnostic]) -> str:
 def _headline(diagnostics: Sequence[Diagnostic], files: int) -> str:
     totals = severity_counts(diagnostics)
     words = {Severity.ERROR: "error", Severity.WARNING: "warning"}
-    parts = [plural(totals[s], words[s]) if s in words else f"{totals[s]} {s.value}"
-             for s in SEVERITY_ORDER if totals[s]]
-    return (f"**{plural(len(diagnostics), 'problem')}** in {plural(files, 'file')}: "
-            + ", ".join(parts) + ".\n")
+    parts = [
+        plural(totals[s], words[s]) if s in words else f"{totals[s]} {s.value}"
+        for s in SEVERITY_ORDER
+        if totals[s]
+    ]
+    return (
+        f"**{plural(len(diagnostics), 'problem')}** in {plural(files, 'file')}: "
+        + ", ".join(parts)
+        + ".\n"
+    )
 
 
 def _ordered_groups(diagnostics: Sequence[Diagnostic]) -> list[tuple[str, list[Diagnostic]]]:
@@ -166,8 +176,10 @@ def _findings(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
         out.append("</details>\n\n")
     left_out = len(diagnostics) - shown
     if left_out:
-        out.append(f"{plural(left_out, 'more finding')} not listed here; "
-                   "the SARIF report and `shiplint check` show every one.\n\n")
+        out.append(
+            f"{plural(left_out, 'more finding')} not listed here; "
+            "the SARIF report and `shiplint check` show every one.\n\n"
+        )
     return "".join(out)
 
 
@@ -200,8 +212,11 @@ def render(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
         sections.append("No problems found.\n")
     else:
         files = len(group_by_path(diagnostics))
-        sections += [_headline(diagnostics, files), _counts(diagnostics),
-                     "### Findings\n\n" + _findings(diagnostics, context).rstrip("\n") + "\n"]
+        sections += [
+            _headline(diagnostics, files),
+            _counts(diagnostics),
+            "### Findings\n\n" + _findings(diagnostics, context).rstrip("\n") + "\n",
+        ]
     if context.topology_mermaid:
         diagram = context.topology_mermaid.rstrip("\n")
         fence = _fence(diagram)
@@ -218,15 +233,16 @@ def source_url_from_environment(environ: Mapping[str, str], cwd: str) -> str | N
     None when not in CI or when ``cwd`` is outside the checked-out repository.
     """
     if environ.get("GITHUB_ACTIONS") == "true":
-        parts = [environ.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY",
-                                               "GITHUB_SHA", "GITHUB_WORKSPACE")]
+        parts = [
+            environ.get(k, "")
+            for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA", "GITHUB_WORKSPACE")
+        ]
         if all(parts):
             server, repository, sha, root = parts
             base = f"{server.rstrip('/')}/{repository}/blob/{sha}"
             return _under(base, root, cwd)
     elif environ.get("GITLAB_CI") == "true":
-        parts = [environ.get(k, "") for k in ("CI_PROJECT_URL", "CI_COMMIT_SHA",
-                                               "CI_PROJECT_DIR")]
+        parts = [environ.get(k, "") for k in ("CI_PROJECT_URL", "CI_COMMIT_SHA", "CI_PROJECT_DIR")]
         if all(parts):
             project, sha, root = parts
             return _under(f"{project.rstrip('/')}/-/blob/{sha}", root, cwd)
