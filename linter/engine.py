@@ -335,6 +335,24 @@ def parse_dockerfile_file(path: Path, display: str,
     return parse_dockerfile(text, display), text
 
 
+def _run_on_readable_view(prepared: _Prepared, display: str, rules: list[Rule],
+                          context: DockerfileContext) -> tuple[list[Diagnostic], bool]:
+    """Syntax rules see the whole file; the others only what BuildKit would accept.
+
+    An instruction whose flags BuildKit rejects is reported once, at the flag; read as
+    something else (``COPY --from build a b`` as a copy of two sources) it would only
+    produce findings about a meaning the file does not have.
+    """
+    from linter.dockerfile.parser import readable_view
+
+    syntax = [rule for rule in rules if rule.tags[:1] == ("syntax",)]
+    others = [rule for rule in rules if rule.tags[:1] != ("syntax",)]
+    found, crashed = _run_rules(prepared, "dockerfile", display, syntax, context)
+    view = replace(context, dockerfile=readable_view(context.dockerfile))
+    more, more_crashed = _run_rules(prepared, "dockerfile", display, others, view)
+    return found + more, crashed or more_crashed
+
+
 def lint_dockerfile(prepared: _Prepared, path: Path, display: str, text: str | None = None,
                     build_context: Path | None = None, service: str | None = None,
                     dockerfile: Dockerfile | None = None) -> FileResult:
@@ -348,7 +366,10 @@ def lint_dockerfile(prepared: _Prepared, path: Path, display: str, text: str | N
         context = DockerfileContext(dockerfile=dockerfile, options=prepared.options)
     else:
         context = dockerfile_context(dockerfile, path, build_context, prepared.options, service)
-    found, crashed = _run_rules(prepared, "dockerfile", display, rules, context)
+    if any(error.kind == "flag" for error in dockerfile.errors):
+        found, crashed = _run_on_readable_view(prepared, display, rules, context)
+    else:
+        found, crashed = _run_rules(prepared, "dockerfile", display, rules, context)
     pragmas = dockerfile_pragmas(dockerfile) if dockerfile.instructions else []
     return FileResult(display, "dockerfile", text,
                       _finish(prepared, "dockerfile", display, found, pragmas), crashed)

@@ -27,7 +27,7 @@ from linter.patterns import lazy_compile
 from ._df_helpers import INSTRUCTIONS
 
 # Parse error kinds with a rule of their own; the rest go to DF006.
-_OWN_KINDS = frozenset({"unreadable", "empty-continuation", "unterminated-heredoc"})
+_OWN_KINDS = frozenset({"unreadable", "empty-continuation", "unterminated-heredoc", "flag"})
 
 
 def _all_instructions(context: DockerfileContext) -> Iterator[Instruction]:
@@ -167,6 +167,35 @@ class SyntaxProblem(Rule):
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for error in context.dockerfile.errors:
             if error.kind not in _OWN_KINDS:
+                yield self.report(context.path, error.span, error.message)
+
+
+class InvalidFlag(Rule):
+    code = "DF011"
+    name = "invalid-instruction-flag"
+    tags = ("syntax",)
+    severity = Severity.ERROR
+    summary = "BuildKit rejects a flag of this instruction"
+    description = (
+        "BuildKit checks every instruction's flags before it builds anything: a flag the "
+        "instruction does not have (`COPY --chwon`), a flag that needs a value written "
+        "without one (`COPY --from build /out /app` stops with \"missing a value on flag\"; "
+        "write `--from=build`), a boolean flag that is not `true`/`false` (`--link=yes`), a "
+        "flag given twice, a `RUN --mount` with an unknown type or option, a `--network` "
+        "other than `default`, `none` or `host`, or a `--chmod` that is neither octal nor "
+        "symbolic. Each stops the build. The finding is at the flag; the other rules leave "
+        "the instruction alone rather than read it as something it is not. Values that use "
+        "a build variable (`--chmod=$MODE`) are expanded later by BuildKit and not judged."
+    )
+    bad = ("FROM golang:1.22 AS build\nRUN go build -o /out/app .\n"
+           "FROM alpine:3.20\nCOPY --from build /out/app /usr/local/bin/app\n")
+    good = ("FROM golang:1.22 AS build\nRUN go build -o /out/app .\n"
+            "FROM alpine:3.20\nCOPY --from=build /out/app /usr/local/bin/app\n")
+    target = Target.DOCKERFILE
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for error in context.dockerfile.errors:
+            if error.kind == "flag":
                 yield self.report(context.path, error.span, error.message)
 
 
@@ -328,6 +357,7 @@ RULES: tuple[type[Rule], ...] = (
     EmptyContinuationLine,
     UnterminatedHeredoc,
     SyntaxProblem,
+    InvalidFlag,
     InstructionCasing,
     MisplacedDirective,
     HadolintPragma,

@@ -90,6 +90,9 @@ class Instruction:
     # ARG, ENV and LABEL: the pairs, split with the file's escape character (see
     # ``linter.dockerfile.variables.split_key_values``).
     key_values: tuple[KeyValue, ...] = ()
+    # BuildKit rejects one of its flags (unknown, missing value, bad value): the build stops
+    # here, so rules other than the syntax ones do not read it (see ``readable_view``).
+    flag_error: bool = False
 
     @property
     def is_json_form(self) -> bool:

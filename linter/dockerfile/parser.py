@@ -23,6 +23,7 @@ from linter.dockerfile.ast import (
     Stage,
     Word,
 )
+from linter.dockerfile.flags import flag_problems
 from linter.dockerfile.image import parse_image_ref
 from linter.dockerfile.lexer import (
     GO_SPACE,
@@ -37,6 +38,7 @@ from linter.dockerfile.lexer import (
     word_pattern,
 )
 from linter.dockerfile.variables import expand, key_values_of
+from linter.records import replace
 
 # ARGs BuildKit defines in the global scope by itself; their value depends on the build.
 AUTOMATIC_ARGS = frozenset({
@@ -134,6 +136,9 @@ def _instruction(
     inner = None
     if keyword == "ONBUILD" and arguments and not nested:
         inner = _instruction(logical, args_start, escape, stage_index, errors, nested=True)
+    problems = flag_problems(keyword, flags, words)
+    for message, span in problems:
+        errors.append(ParseError("flag", message, span))
     key_values: tuple[KeyValue, ...] = ()
     if keyword in _KEY_VALUE_KEYWORDS:
         key_values = tuple(key_values_of(keyword, arguments, argument_lines, escape))
@@ -152,6 +157,7 @@ def _instruction(
         onbuild=inner,
         stage_index=stage_index,
         key_values=key_values,
+        flag_error=bool(problems) or (inner is not None and inner.flag_error),
     )
 
 
@@ -308,4 +314,27 @@ def _stage(
         base_stage=base_stage,
         platform=platform_flag.value if platform_flag is not None else None,
         instructions=tuple(body),
+    )
+
+
+def readable_view(dockerfile: Dockerfile) -> Dockerfile:
+    """The file as BuildKit could build it: instructions whose flags it rejects left out.
+
+    Rules other than the syntax ones read this view, so ``COPY --from build a b`` (a flag
+    missing its value) is not read as a copy of two sources. A FROM keeps its place: the
+    stage structure does not depend on its flags. The file itself is returned when nothing
+    was rejected.
+    """
+    if not any(error.kind == "flag" for error in dockerfile.errors):
+        return dockerfile
+
+    def keep(instruction: Instruction) -> bool:
+        return not instruction.flag_error or instruction.keyword == "FROM"
+
+    return replace(
+        dockerfile,
+        instructions=tuple(i for i in dockerfile.instructions if keep(i)),
+        stages=tuple(replace(stage, instructions=tuple(i for i in stage.instructions if keep(i)))
+                     for stage in dockerfile.stages),
+        extra={},
     )
