@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from linter.dockerfile.flags import flag_problems
 from linter.dockerfile.parser import parse_dockerfile, readable_view
 
