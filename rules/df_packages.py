@@ -74,6 +74,8 @@ def _piped_from_yes(command: Cmd) -> bool:
                  if command_start(command.piped_from) < len(command.piped_from) else "") == "yes"
 
 
+# apt-get and apt share options and actions: the same checks apply to both.
+_APT = frozenset({"apt-get", "apt"})
 _APT_PROMPTING = {"install", "upgrade", "dist-upgrade", "remove", "purge", "autoremove",
                   "build-dep", "satisfy"}
 
@@ -101,7 +103,8 @@ class AptGetMissingYes(_PackageRule):
     aliases = ("DL3014", "DS-0021")
 
     def applies(self, invocation: Invocation) -> bool:
-        return invocation.manager == "apt-get" and invocation.action in _APT_PROMPTING
+        # ``apt install`` asks the same questions (DF522 also says to use apt-get).
+        return invocation.manager in _APT and invocation.action in _APT_PROMPTING
 
     def fine(self, command: Cmd, invocation: Invocation) -> bool:
         if invocation.has("-y", "--yes", "--assume-yes", "--force-yes"):
@@ -122,7 +125,8 @@ class AptGetMissingYes(_PackageRule):
         return _piped_from_yes(command)
 
     def message(self, invocation: Invocation) -> str:
-        return (f"`apt-get {invocation.action_word}` without -y aborts the build whenever apt "
+        return (f"`{invocation.manager} {invocation.action_word}` without -y aborts the build "
+                "whenever apt "
                 "wants to confirm; add -y.")
 
     def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
@@ -155,7 +159,7 @@ class AptNoInstallRecommends(_PackageRule):
     aliases = ("DL3015", "DS-0029")
 
     def applies(self, invocation: Invocation) -> bool:
-        return invocation.manager == "apt-get" and invocation.action == "install"
+        return invocation.manager in _APT and invocation.action == "install"
 
     def fine(self, command: Cmd, invocation: Invocation) -> bool:
         if invocation.has("--no-install-recommends"):
@@ -170,8 +174,8 @@ class AptNoInstallRecommends(_PackageRule):
                    for operand in invocation.operands)
 
     def message(self, invocation: Invocation) -> str:
-        return ("`apt-get install` without --no-install-recommends adds every recommended "
-                "package to this layer; add --no-install-recommends.")
+        return (f"`{invocation.manager} install` without --no-install-recommends adds every "
+                "recommended package to this layer; add --no-install-recommends.")
 
     def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
         if invocation.action_index is None:

@@ -207,7 +207,7 @@ class AptGetUnpinned(_PinRule):
     enabled_by_default = False
 
     def applies(self, invocation: Invocation) -> bool:
-        return invocation.manager == "apt-get" and invocation.action == "install"
+        return invocation.manager in ("apt-get", "apt") and invocation.action == "install"
 
     def pinned(self, operand: str, invocation: Invocation) -> bool:
         return "=" in operand or "/" in operand or operand.endswith(".deb")
