@@ -25,6 +25,7 @@ from linter import (
 from linter.compose.nodes import MappingNode, Node, Pair, ScalarNode, SequenceNode
 
 from ._compose_helpers import parse_port, scalar_text, service_image
+from ._image_tags import moving_tag
 from ._reorder import reorder_fix, sorted_order
 
 # ---------------------------------------------------------------------------------------------
@@ -49,7 +50,11 @@ class MutableImageTag(Rule):
         "(or a digest). Services that also `build:` are not reported: there `image:` names the "
         "image being built. The moving tags are dclint's list (`latest`, `stable`, `edge`, "
         "`test`, `nightly`, `dev`, `beta`, `canary`, `lts`) plus the branch names `main` and "
-        "`master`; the image is read after interpolation, so `app:${TAG:-latest}` is reported."
+        "`master`, and any tag that names no version: channels and flavours alone or "
+        "combined (`alpine`, `slim`, `mainline`, `rolling`, `stable-slim`, `lts-alpine`); a "
+        "distribution codename is a version of `debian`/`ubuntu` only (`python:bookworm` "
+        "moves with Python). The image is read after interpolation, so `app:${TAG:-latest}` "
+        "is reported."
     )
     bad = "services:\n  db:\n    image: postgres\n"
     good = "services:\n  db:\n    image: postgres:16.4-bookworm\n"
@@ -68,9 +73,10 @@ class MutableImageTag(Rule):
                 yield self.report(node.path, node.span,
                                   f"image {image.text!r} has no tag, so it means `latest`: pin "
                                   "a version")
-            elif image.tag.lower() in MUTABLE_TAGS:
+            elif image.tag.lower() in MUTABLE_TAGS or moving_tag(image.tag, image.repository):
                 yield self.report(node.path, node.span,
-                                  f"image tag {image.tag!r} moves over time: pin a version")
+                                  f"image tag {image.tag!r} names no version and moves over "
+                                  "time: pin a version")
 
 
 class ImageWithoutDigest(Rule):

@@ -14,10 +14,26 @@ import re
 from collections.abc import Iterator, Sequence
 
 from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
+from linter.dockerfile.ast import ImageRef, Instruction
 from linter.dockerfile.image import split_reference
 
+from ._image_tags import BRANCHES, branch_head_url, moving_tag
 from ._packages import Invocation, Operand, parse_invocation
 from ._runs import Cmd, commands, mounts, resolve_stage, run_instructions
+
+
+def _written_as(image: ImageRef) -> str | None:
+    """How to name the reference in a message; None when its value is unknown.
+
+    A reference built from ARGs whose defaults are all known (``ARG BASE=quay.io/org/img``
+    then ``FROM $BASE``) is judged as what it resolves to; ``--build-arg`` may change it, but
+    the default is what a plain ``docker build`` pulls.
+    """
+    if image.unresolved_variables or "$" in image.resolved:
+        return None
+    if "$" in image.text:
+        return f"`{image.text}` (`{image.resolved}` by the ARG default)"
+    return f"`{image.text}`"
 
 
 class UntaggedImage(Rule):
@@ -29,8 +45,9 @@ class UntaggedImage(Rule):
     description = (
         "An image without a tag means `latest`: whatever the publisher pushed last. The build "
         "changes under your feet and a rebuild may pull a new major version. Name a tag (and "
-        "ideally a digest). `scratch`, digests, earlier stage names and references built from "
-        "variables are not reported."
+        "ideally a digest). `scratch`, digests and earlier stage names are not reported; a "
+        "reference built from ARGs is judged by what their defaults resolve to, and not at "
+        "all when an ARG has no default."
     )
     bad = "FROM python\nCMD [\"python\"]\n"
     good = "FROM python:3.12-slim\nCMD [\"python\"]\n"
@@ -42,11 +59,12 @@ class UntaggedImage(Rule):
             image = stage.image
             if image is None or stage.base_stage is not None or image.is_scratch:
                 continue
-            if "$" in image.text or image.unresolved_variables:
+            shown = _written_as(image)
+            if shown is None:
                 continue
             if image.tag is None and image.digest is None:
                 yield self.report(context.path, image.span,
-                                  f"`{image.text}` has no tag, so it means `latest`, which "
+                                  f"{shown} has no tag, so it means `latest`, which "
                                   "moves; pin a version tag.")
 
 
@@ -55,11 +73,21 @@ class LatestTag(Rule):
     name = "from-latest-tag"
     tags = ("pinning",)
     severity = Severity.WARNING
-    summary = "FROM image with the `latest` tag"
+    summary = "FROM image with `latest` or another tag that names no version"
     description = (
         "`latest` is just the tag the publisher pushed last; it moves, so rebuilds are not "
-        "repeatable and may jump a major version. Pin a version tag (with a digest for full "
-        "repeatability). `latest@sha256:...` is pinned by its digest and not reported."
+        "repeatable and may jump a major version. Tags that name no version move the same "
+        "way: channels (`stable`, `edge`, `mainline`, `rolling`, `lts`, `current`, ...) and "
+        "flavours alone or combined (`alpine`, `slim`, `stable-slim`, `lts-alpine`, "
+        "`jre-alpine`). A tag with a version number (`3.20-alpine`, `22-slim`) is pinned "
+        "enough. A distribution codename (`bookworm`, `jammy`, `ltsc2022`) names one release of "
+        "`debian`, `ubuntu`, Windows Server or an image that follows one (`buildpack-deps`, "
+        "the devcontainers `base`) and is pinned enough there, but on any other image "
+        "(`python:bookworm`) "
+        "it only says which Debian the newest release is built on, so it moves. Pin a version "
+        "tag (with a digest for full repeatability); a tag with a digest is pinned by the "
+        "digest and not reported. A reference built from ARGs is judged by what their "
+        "defaults resolve to."
     )
     bad = "FROM node:latest\nCMD [\"node\"]\n"
     good = "FROM node:20.15-bookworm-slim\nCMD [\"node\"]\n"
@@ -71,9 +99,19 @@ class LatestTag(Rule):
             image = stage.image
             if image is None or stage.base_stage is not None or image.digest is not None:
                 continue
-            if image.tag == "latest" and (":latest" in image.text or "$" not in image.text):
+            if image.tag == "latest" and ":latest" in image.text:
                 yield self.report(context.path, image.span,
                                   f"`{image.text}` uses the moving `latest` tag; pin a version.")
+                continue
+            shown = _written_as(image)
+            if shown is None or not moving_tag(image.tag, image.repository):
+                continue
+            if image.tag == "latest":
+                message = f"{shown} uses the moving `latest` tag; pin a version."
+            else:
+                message = (f"{shown}: the tag `{image.tag}` names no version, so it moves "
+                           "like `latest`; pin a version tag.")
+            yield self.report(context.path, image.span, message)
 
 
 def _registry_of(reference: str) -> str:
@@ -438,6 +476,148 @@ class GoInstallUnpinned(_PinRule):
                               "get whatever is newest.")
 
 
+# ---------------------------------------------------------------------------------------------
+# sources fetched from a branch head
+
+# ``git`` options before the subcommand that take a value, and ``git clone``'s.
+_GIT_GLOBAL_VALUES = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace",
+                                "--exec-path", "--config-env"})
+_CLONE_VALUES = frozenset({"-b", "--branch", "-o", "--origin", "--depth", "-c", "--config",
+                           "--reference", "--reference-if-able", "--separate-git-dir", "-j",
+                           "--jobs", "--filter", "--shallow-since", "--shallow-exclude",
+                           "-u", "--upload-pack", "--template", "--server-option",
+                           "--revision", "--bundle-uri"})
+
+
+def _git_subcommand(argv: Sequence[str]) -> tuple[int, str] | None:
+    """Index and name of the subcommand of a ``git`` command line (past global options)."""
+    start = 0
+    while start < len(argv) and (argv[start] in ("sudo", "env", "command", "exec")
+                                 or ("=" in argv[start] and not argv[start].startswith("-"))):
+        start += 1
+    if start >= len(argv) or argv[start].rsplit("/", 1)[-1] != "git":
+        return None
+    index = start + 1
+    while index < len(argv) and argv[index].startswith("-"):
+        index += 2 if argv[index] in _GIT_GLOBAL_VALUES else 1
+    return (index, argv[index]) if index < len(argv) else None
+
+
+def _names_release(ref: str) -> bool:
+    """Whether a ref given to clone/checkout is a tag or commit rather than a branch head."""
+    return "$" in ref or ref.lower().removeprefix("origin/") not in BRANCHES
+
+
+def _clone_pinned(argv: Sequence[str], at: int) -> bool | None:
+    """Whether ``git clone`` itself names a release; None when it names nothing."""
+    index = at + 1
+    while index < len(argv):
+        word = argv[index]
+        name, equals, value = word.partition("=")
+        if word == "--":
+            break
+        if name in ("-b", "--branch", "--revision") or (word.startswith("-b") and len(word) > 2):
+            if not equals:
+                value = word[2:] if word.startswith("-b") and len(word) > 2 else \
+                    (argv[index + 1] if index + 1 < len(argv) else "")
+            return _names_release(value)
+        index += 2 if word in _CLONE_VALUES else 1
+    return None
+
+
+def _checks_out_release(argv: Sequence[str]) -> bool:
+    """``git checkout v1.2``, ``git reset --hard $REV``, ``git switch --detach abc123``."""
+    found = _git_subcommand(argv)
+    if found is None:
+        return False
+    index, sub = found
+    if sub not in ("checkout", "reset", "switch", "fetch"):
+        return False
+    refs = [word for word in argv[index + 1:] if not word.startswith("-")]
+    if sub == "fetch":
+        return any(ref.startswith("refs/tags/") or ref in ("tag",) for ref in refs)
+    return any(_names_release(ref) for ref in refs[:1])
+
+
+class BranchHeadSource(Rule):
+    code = "DF512"
+    name = "source-from-branch-head"
+    tags = ("pinning", "reliability")
+    severity = Severity.WARNING
+    summary = "Source code or a script is fetched from a branch head"
+    description = (
+        "A download from a branch (`archive/refs/heads/main.tar.gz`, `archive/master.zip`, "
+        "`raw.githubusercontent.com/<org>/<repo>/master/install.sh`, GitLab's "
+        "`/-/archive/main/`) or a `git clone` that checks out no tag or commit gets whatever "
+        "the branch holds on the day of the build: rebuilds are not repeatable, and one bad "
+        "push upstream ships in your image. Download a release or tag (`archive/refs/tags/"
+        "v1.2.tar.gz`), or clone with `--branch v1.2` or follow the clone with `git checkout "
+        "<tag or commit>` (or `git reset --hard <commit>`) in the same stage. "
+        "`ADD <git URL>` without `#<ref>` is reported too. "
+        "Branch names are the usual moving ones (`master`, `main`, `develop`, `trunk`, "
+        "`HEAD`, ...); a ref from a build variable (`--branch \"$VERSION\"`) counts as pinned."
+    )
+    bad = ("FROM python:3.12-slim\n"
+           "RUN apt-get update && apt-get install -y --no-install-recommends git \\\n"
+           " && git clone --depth 1 https://github.com/example/tool.git /opt/tool \\\n"
+           " && rm -rf /var/lib/apt/lists/*\n")
+    good = ("FROM python:3.12-slim\nARG TOOL_VERSION=v2.4.1\n"
+            "RUN apt-get update && apt-get install -y --no-install-recommends git \\\n"
+            " && git clone --depth 1 --branch \"$TOOL_VERSION\" "
+            "https://github.com/example/tool.git /opt/tool \\\n"
+            " && rm -rf /var/lib/apt/lists/*\n")
+    target = Target.DOCKERFILE
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for stage in context.dockerfile.stages:
+            for instruction in stage.instructions:
+                if instruction.keyword == "ADD":
+                    yield from self._add(context, instruction)
+            # A checkout in a later RUN of the stage pins the clone too (``WORKDIR`` in
+            # between is common): read the stage's commands as one list.
+            yield from self._run(context, [cmd for instruction in run_instructions(stage)
+                                           for cmd in commands(context, instruction)])
+
+    def _add(self, context: DockerfileContext, instruction: Instruction) -> Iterator[Diagnostic]:
+        for word in instruction.words[:-1]:
+            source = word.text.strip("\"'")
+            if branch_head_url(source):
+                yield self.report(context.path, word.span, self._url_message(source))
+            elif (source.startswith("git@") or source.split("#", 1)[0].endswith(".git")) \
+                    and "#" not in source:
+                yield self.report(context.path, word.span,
+                                  f"`ADD {source}` clones the default branch as it is today; "
+                                  "add `#<tag or commit>` to pin it.")
+
+    def _run(self, context: DockerfileContext, cmds: list[Cmd]) -> Iterator[Diagnostic]:
+        for position, cmd in enumerate(cmds):
+            for index, word in enumerate(cmd.argv):
+                start = word.find("http")
+                if start < 0 and word.startswith(("github.com/", "raw.githubusercontent.com/")):
+                    start = 0
+                if start >= 0 and branch_head_url(word[start:]):
+                    yield self.report(context.path, cmd.word_span(index),
+                                      self._url_message(word[start:]))
+            found = _git_subcommand(cmd.argv)
+            if found is None or found[1] != "clone":
+                continue
+            pinned = _clone_pinned(cmd.argv, found[0])
+            if pinned is None:
+                pinned = any(_checks_out_release(later.argv) for later in cmds[position + 1:])
+            if not pinned:
+                yield self.report(
+                    context.path, cmd.word_span(found[0]),
+                    "`git clone` checks out a branch head, whatever it holds on the day of "
+                    "the build; clone a tag (`--branch v1.2`) or `git checkout <tag or "
+                    "commit>` after it.")
+
+    @staticmethod
+    def _url_message(url: str) -> str:
+        shown = url if len(url) <= 90 else url[:87] + "..."
+        return (f"`{shown}` is a branch head: it changes with every push. Download a release "
+                "or tag instead.")
+
+
 RULES = (
     UntaggedImage,
     LatestTag,
@@ -451,4 +631,5 @@ RULES = (
     DnfUnpinned,
     ZypperUnpinned,
     GoInstallUnpinned,
+    BranchHeadSource,
 )
