@@ -6,6 +6,7 @@ IDs of the same check (hadolint, Checkov, Trivy) are aliases, so their suppressi
 
 from __future__ import annotations
 
+import fnmatch
 import itertools
 import posixpath
 from collections.abc import Iterator, Sequence
@@ -490,12 +491,44 @@ _APT_UNSIGNED_CONFIG = ("apt::get::allowunauthenticated=", "acquire::allowinsecu
 _RPM_UNSIGNED = frozenset({"--nosignature", "--nodigest", "--nofiledigest", "--noverify"})
 
 
-def _local_package(text: str) -> bool:
-    """A package file built or copied into the image itself: nothing is downloaded unsigned."""
+def _local_package(text: str, downloaded: frozenset[str]) -> bool:
+    """A package file built or copied into the image itself: nothing is downloaded unsigned.
+
+    A file the same RUN downloaded (``wget .../glibc-2.35-r1.apk && apk add glibc-*.apk``)
+    is not local: nothing checked what arrived.
+    """
+    if "://" in text:
+        return False
+    name = posixpath.basename(text)
+    if any(fnmatch.fnmatchcase(file, name) for file in downloaded):
+        return False
     return text.startswith(("/", "./", "../", "$")) or text.endswith(".apk")
 
 
-def _unsigned(command: Command, start: int) -> tuple[Span, str] | None:
+# apk subcommands that install nothing (``apk index --allow-untrusted`` builds an index).
+_APK_NO_INSTALL = frozenset({"index", "verify", "fetch", "info", "search", "list", "dot",
+                             "policy", "stats", "audit", "manifest", "update", "cache"})
+
+
+def downloaded_files(commands: Sequence[Command]) -> frozenset[str]:
+    """Base names of the files that curl/wget commands of one RUN write."""
+    found: set[str] = set()
+    for command in commands:
+        program, start = real_program(command)
+        if program not in ("curl", "wget"):
+            continue
+        for option in command.options():
+            if option.name in ("-o", "--output", "-O", "--output-document") and option.value \
+                    and option.value != "-":
+                found.add(posixpath.basename(option.value))
+        for word in command.argv[start + 1:]:
+            if "://" in word.text:
+                found.add(posixpath.basename(word.text.split("?", 1)[0].split("#", 1)[0]))
+    return frozenset(name for name in found if name)
+
+
+def _unsigned(command: Command, start: int,
+              downloaded: frozenset[str] = frozenset()) -> tuple[Span, str] | None:
     argv = command.argv[start:]
     texts = [word.text for word in argv]
     program = basename(texts[0])
@@ -521,8 +554,11 @@ def _unsigned(command: Command, start: int) -> tuple[Span, str] | None:
             if text in _RPM_UNSIGNED:
                 return argv[index].span, f"rpm {text} skips package verification"
     if program == "apk":
-        packages = [text for text in texts[1:] if not text.startswith("-") and text != "add"]
-        local = bool(packages) and all(_local_package(text) for text in packages)
+        words = [text for text in texts[1:] if not text.startswith("-")]
+        if words and words[0] in _APK_NO_INSTALL:
+            return None
+        packages = [text for text in words if text != "add"]
+        local = bool(packages) and all(_local_package(text, downloaded) for text in packages)
         for index, text in enumerate(lowered):
             if text == "--allow-untrusted" and not local:
                 return argv[index].span, "apk --allow-untrusted installs unsigned packages"
@@ -546,7 +582,10 @@ class UnsignedPackages(Rule):
         "`--force-yes` (and their `-o APT::...` forms), apt sources written with "
         "`[trusted=yes]`, yum/dnf/microdnf/tdnf `--nogpgcheck` or `gpgcheck=0`, zypper "
         "`--no-gpg-checks`, rpm `--nosignature`/`--nodigest`, apk `--allow-untrusted`. Import "
-        "the repository's key instead."
+        "the repository's key instead. A package file built or copied into the image is "
+        "local and not reported; one the same RUN downloaded is (`wget .../glibc.apk && apk "
+        "add --allow-untrusted glibc.apk`): check its checksum or signature first. "
+        "`apk index --allow-untrusted` installs nothing and is not reported."
     )
     bad = "FROM debian:12\nRUN apt-get update && apt-get install -y --allow-unauthenticated " \
         "curl\n"
@@ -561,7 +600,9 @@ class UnsignedPackages(Rule):
             program, start = real_program(found.command)
             if program is None:
                 continue
-            result = _unsigned(found.command, start)
+            downloaded = downloaded_files(found.script.commands) \
+                if program == "apk" else frozenset()
+            result = _unsigned(found.command, start, downloaded)
             if result is not None:
                 span, why = result
                 yield self.report(context.path, span, f"{why}; import the repository's signing "

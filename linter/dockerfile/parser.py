@@ -6,6 +6,7 @@ reject (or warn about) becomes a ``ParseError`` in ``Dockerfile.errors`` so rule
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from linter.diagnostics import Position, Span
@@ -46,6 +47,11 @@ AUTOMATIC_ARGS = frozenset({
     "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
 })
 _KEY_VALUE_KEYWORDS = frozenset({"ARG", "ENV", "LABEL"})
+# BuildKit splits the shell form of COPY and ADD on whitespace alone
+# (``parseStringsWhitespaceDelimited``): quotes group nothing, so ``COPY "my app/" /app/`` has
+# three words and an unbalanced quote does not swallow the rest of the line.
+_WHITESPACE_WORDS = frozenset({"COPY", "ADD"})
+_NON_SPACE = re.compile(r"[^\t\n\v\f\r ]+")
 
 
 def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
@@ -130,7 +136,8 @@ def _instruction(
     arguments = text[args_start:args_end]
     arguments_span = logical.span(args_start, args_end) if arguments else None
     argument_lines = _argument_lines(logical, args_start, args_end)
-    words = _words(logical, escape, args_start, args_end)
+    words = _words(logical, escape, args_start, args_end,
+                   whitespace_only=keyword in _WHITESPACE_WORDS)
     json_args = _json_args(keyword, arguments, words, logical, errors)
     heredocs = tuple(_heredoc(logical, raw) for raw in logical.heredocs)
     inner = None
@@ -161,8 +168,10 @@ def _instruction(
     )
 
 
-def _words(logical: LogicalLine, escape: str, start: int, end: int) -> tuple[Word, ...]:
-    matches = word_pattern(escape).finditer(logical.text, start, end)
+def _words(logical: LogicalLine, escape: str, start: int, end: int,
+           whitespace_only: bool = False) -> tuple[Word, ...]:
+    pattern = _NON_SPACE if whitespace_only else word_pattern(escape)
+    matches = pattern.finditer(logical.text, start, end)
     if len(logical.segments) > 1:
         return tuple(Word(match.group(), logical.span(match.start(), match.end()))
                      for match in matches)
