@@ -65,7 +65,7 @@ class WorkdirRelative(Rule):
     bad = "FROM python:3.12-slim\nWORKDIR app\nCOPY . .\n"
     good = "FROM python:3.12-slim\nWORKDIR /app\nWORKDIR src\nCOPY . .\n"
     target = Target.DOCKERFILE
-    aliases = ("DL3000", "WorkdirRelativePath")
+    aliases = ("DL3000", "WorkdirRelativePath", "CKV_DOCKER_10")
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         dockerfile = context.dockerfile
@@ -523,7 +523,7 @@ class MaintainerDeprecated(Rule):
     )
     target = Target.DOCKERFILE
     fixable = Fixable.SOMETIMES
-    aliases = ("DL4000", "MaintainerDeprecated")
+    aliases = ("DL4000", "MaintainerDeprecated", "CKV_DOCKER_6")
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for instruction in context.dockerfile.instructions:
@@ -716,7 +716,7 @@ class HealthcheckMissing(Rule):
         "HEALTHCHECK CMD curl -fsS http://localhost/ || exit 1\n"
     )
     target = Target.DOCKERFILE
-    aliases = ("DL3057",)
+    aliases = ("DL3057", "CKV_DOCKER_2")
     enabled_by_default = False
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:

@@ -69,7 +69,7 @@ class DuplicateStageName(Rule):
         "FROM node:22 AS build\nRUN npm run build\n"
     )
     target = Target.DOCKERFILE
-    aliases = ("DL3024", "DuplicateStageName")
+    aliases = ("DL3024", "DuplicateStageName", "CKV_DOCKER_11")
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         seen: dict[str, Stage] = {}
