@@ -9,6 +9,7 @@ claim against the image's own Dockerfile or documentation.
 from __future__ import annotations
 
 import fnmatch
+import re
 
 # Images whose default USER is not root: the container is unprivileged unless a Dockerfile
 # switches back with ``USER root``.
@@ -80,6 +81,25 @@ PRIVILEGE_DROPPING_IMAGES: dict[str, str] = {
 # images run their process as root; an application built on them should set USER.
 
 
+def _split(table: dict[str, str]) -> tuple[dict[str, str], tuple[tuple[str, str], ...],
+                                           tuple[tuple[re.Pattern[str], str], ...]]:
+    """The patterns as exact names, ``prefix/`` prefixes and compiled globs (looked up once)."""
+    exact: dict[str, str] = {}
+    prefixes: list[tuple[str, str]] = []
+    globs: list[tuple[re.Pattern[str], str]] = []
+    for pattern, reason in table.items():
+        if pattern.endswith("/*") and "*" not in pattern[:-2]:
+            prefixes.append((pattern[:-1], reason))
+        elif "*" in pattern:
+            globs.append((re.compile(fnmatch.translate(pattern)), reason))
+        else:
+            exact[pattern] = reason
+    return exact, tuple(prefixes), tuple(globs)
+
+
+_TABLES = (_split(UNPRIVILEGED_IMAGES), _split(PRIVILEGE_DROPPING_IMAGES))
+
+
 def _candidates(registry: str | None, repository: str, tag: str | None) -> list[str]:
     """Names to match: with and without Docker Hub's implicit prefixes, tag on and off."""
     names = []
@@ -97,17 +117,20 @@ def _candidates(registry: str | None, repository: str, tag: str | None) -> list[
 
 def runs_unprivileged(registry: str | None, repository: str, tag: str | None) -> str | None:
     """Why this image does not leave the container as root, or None when it does."""
-    names = _candidates(registry, repository, tag)
     lowered_tag = (tag or "").lower()
     if "nonroot" in lowered_tag or "rootless" in lowered_tag or "nonroot" in repository:
         return "its tag or name says it runs as a non-root user"
-    for table in (UNPRIVILEGED_IMAGES, PRIVILEGE_DROPPING_IMAGES):
-        for pattern, reason in table.items():
-            if pattern.endswith("/*") and any(
-                    name.startswith(pattern[:-1]) for name in names):
-                if pattern == "cgr.dev/chainguard/*" and repository.endswith("wolfi-base"):
+    names = _candidates(registry, repository, tag)
+    for exact, prefixes, globs in _TABLES:
+        for name in names:
+            if name in exact:
+                return exact[name]
+        for prefix, reason in prefixes:
+            if names[0].startswith(prefix):
+                if prefix == "cgr.dev/chainguard/" and repository.endswith("wolfi-base"):
                     continue
                 return reason
-            if any(fnmatch.fnmatchcase(name, pattern) for name in names):
+        for pattern, reason in globs:
+            if any(pattern.match(name) for name in names):
                 return reason
     return None

@@ -591,13 +591,17 @@ class BranchHeadSource(Rule):
 
     def _run(self, context: DockerfileContext, cmds: list[Cmd]) -> Iterator[Diagnostic]:
         for position, cmd in enumerate(cmds):
-            for index, word in enumerate(cmd.argv):
+            hosts = any("github" in word or "gitlab" in word or "bitbucket" in word
+                        for word in cmd.argv)
+            for index, word in enumerate(cmd.argv if hosts else ()):
                 start = word.find("http")
                 if start < 0 and word.startswith(("github.com/", "raw.githubusercontent.com/")):
                     start = 0
                 if start >= 0 and branch_head_url(word[start:]):
                     yield self.report(context.path, cmd.word_span(index),
                                       self._url_message(word[start:]))
+            if "clone" not in cmd.argv:
+                continue
             found = _git_subcommand(cmd.argv)
             if found is None or found[1] != "clone":
                 continue

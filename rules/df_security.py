@@ -600,8 +600,10 @@ class UnsignedPackages(Rule):
             program, start = real_program(found.command)
             if program is None:
                 continue
-            downloaded = downloaded_files(found.script.commands) \
-                if program == "apk" else frozenset()
+            downloaded: frozenset[str] = frozenset()
+            if program == "apk" and any(word.text == "--allow-untrusted"
+                                        for word in found.command.argv):
+                downloaded = downloaded_files(found.script.commands)
             result = _unsigned(found.command, start, downloaded)
             if result is not None:
                 span, why = result
