@@ -205,7 +205,7 @@ _SELF_DROPPING_DAEMONS = frozenset({
     "apachectl", "php-fpm", "lighttpd", "haproxy", "squid", "dnsmasq", "unbound", "named",
     "postfix", "dovecot", "exim", "sshd", "vsftpd", "proftpd", "pure-ftpd", "chronyd",
     "openvpn", "privoxy", "tor", "memcached", "mysqld", "mariadbd", "postgres", "icecast",
-    "mpd",
+    "mpd", "radiusd",
 })
 # Programs that manage the kernel, the network stack or containers: root is their job.
 _NEEDS_ROOT = lazy_compile(
