@@ -21,6 +21,7 @@ from linter.diagnostics import Diagnostic, Severity
 from linter.registry import Registry, RegistryError, default_registry
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a process stopped by Ctrl-C
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
 
 
@@ -328,7 +329,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             result = engine.lint_source(text, name, settings, registry=registry)
             run_result = engine.RunResult([result])
             if fixing:
-                return _fix_stdin(args, settings, registry, text, name, stdout)
+                return _fix_stdin(args, settings, registry, text, name, stdout, stderr)
     else:
         for raw in paths:
             if not Path(raw).exists():
@@ -429,9 +430,7 @@ def _fix_files(args: argparse.Namespace, settings: Any, registry: Registry, run_
                                       registry=registry).diagnostics
 
         outcome = fix_text(result.source, lint, unsafe)
-        if outcome.rejected:
-            stderr.write(f"shiplint: {path}: {outcome.rejected}\n")
-            continue
+        _report_fix_problems(path, outcome, stderr)
         if not outcome.changed:
             continue
         changed_any = True
@@ -451,8 +450,22 @@ def _fix_files(args: argparse.Namespace, settings: Any, registry: Registry, run_
     return engine.run(list(args.paths) if args.paths else ["."], settings), changed_any
 
 
+def _report_fix_problems(path: str, outcome: Any, stderr: TextIO) -> None:
+    """Say which fixes were refused (each is a bug of its rule's fix) or left pending."""
+    from linter.fixes import MAX_ROUNDS
+
+    for refused in outcome.refused:
+        start = refused.span.start
+        stderr.write(f"shiplint: {path}:{start.line}:{start.column}: the fix of {refused.code} "
+                     f"({refused.fix.title}) would make the file worse (a new syntax or schema "
+                     "error), so it was not applied; please report it\n")
+    if not outcome.settled:
+        stderr.write(f"shiplint: {path}: fixes were still pending after {MAX_ROUNDS} "
+                     "rounds; run again to apply the rest\n")
+
+
 def _fix_stdin(args: argparse.Namespace, settings: Any, registry: Registry, text: str,
-               name: str, stdout: TextIO) -> int:
+               name: str, stdout: TextIO, stderr: TextIO) -> int:
     from linter import engine
     from linter.fixes import fix_text, unified_diff
 
@@ -460,6 +473,7 @@ def _fix_stdin(args: argparse.Namespace, settings: Any, registry: Registry, text
         return engine.lint_source(source, name, settings, registry=registry).diagnostics
 
     outcome = fix_text(text, lint, bool(args.unsafe_fixes))
+    _report_fix_problems(name, outcome, stderr)
     if args.diff:
         stdout.write(unified_diff(name, outcome.original, outcome.fixed))
         return EXIT_CLEAN

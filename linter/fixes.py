@@ -1,7 +1,10 @@
 """Applying fixes as text edits that keep every byte they do not touch.
 
-Fixing re-lints until nothing changes (with a cap), and keeps a file's fixes only when the
-result still parses at least as well as the original.
+Fixes are applied in rounds, as ruff does: each round applies every eligible fix whose edits
+stay clear of the fixes already chosen in that round, then the text is parsed and linted
+again, so fixes that collided (two rules editing the same lines) land in a later round on
+fresh positions. A round that would make the file worse (a new syntax, schema or internal
+error) is retried one fix at a time, and only the fixes that do the damage are refused.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from linter.diagnostics import Applicability, Diagnostic, Edit, Fix, Position
 from linter.records import field, record
 
 MAX_ROUNDS = 10
-PARSE_ERROR_CODES = frozenset({"DF001", "DC001"})
+_NOT_DAMAGE = frozenset({"DF099", "DC099"})  # unused suppressions: a fix may leave them behind
 
 
 def _line_starts(text: str) -> list[int]:
@@ -40,7 +43,7 @@ def offset_of(text: str, position: Position, starts: list[int] | None = None) ->
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """Apply non-overlapping edits (overlaps with an earlier edit are skipped)."""
+    """Apply non-overlapping edits (an edit overlapping an earlier one is skipped)."""
     starts = _line_starts(text)
     ranges = sorted(
         ((offset_of(text, e.span.start, starts), offset_of(text, e.span.end, starts), e.text)
@@ -63,30 +66,56 @@ def eligible(fix: Fix | None, unsafe: bool) -> bool:
     return fix is not None and (unsafe or fix.applicability is Applicability.SAFE)
 
 
-def apply_fixes(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[str, int]:
-    """Apply each eligible finding's whole fix, skipping fixes that overlap a chosen one."""
-    chosen: list[Edit] = []
+def compatible_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool,
+                     skip: Callable[[Diagnostic], bool] = lambda _: False) -> list[Diagnostic]:
+    """The findings whose fixes one round applies: each eligible fix, in report order, whose
+    edits neither overlap nor touch an edit of a fix chosen before it.
+
+    Touching counts (an insertion at either end of a replaced range, two insertions at one
+    point): both fixes were computed on the same text, so the second may assume what the
+    first replaces. It waits for the next round, where it is computed again.
+    """
+    chosen: list[Diagnostic] = []
     taken: list[tuple[Position, Position]] = []
-    count = 0
     for diagnostic in diagnostics:
         fix = diagnostic.fix
-        if fix is None or not eligible(fix, unsafe):
+        if fix is None or not eligible(fix, unsafe) or skip(diagnostic):
             continue
         spans = [(e.span.start, e.span.end) for e in fix.edits]
-        if any(_overlaps(a, b) for a in spans for b in taken):
+        if any(_collide(a, b) for a in spans for b in taken):
             continue
         taken.extend(spans)
-        chosen.extend(fix.edits)
-        count += 1
+        chosen.append(diagnostic)
+    return chosen
+
+
+def apply_fixes(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[str, int]:
+    """Apply the fixes of one round (see :func:`compatible_fixes`); returns the text and how
+    many fixes it applied."""
+    chosen = compatible_fixes(diagnostics, unsafe)
     if not chosen:
         return text, 0
-    return apply_edits(text, chosen), count
+    return _apply(text, chosen), len(chosen)
 
 
-def _overlaps(a: tuple[Position, Position], b: tuple[Position, Position]) -> bool:
-    if a[0] == a[1] or b[0] == b[1]:  # insertions only clash at the same point
-        return a[0] == b[0] and a[1] == b[1]
-    return a[0] < b[1] and b[0] < a[1]
+def _apply(text: str, chosen: Sequence[Diagnostic]) -> str:
+    return apply_edits(text, [edit for d in chosen if d.fix for edit in d.fix.edits])
+
+
+def _collide(a: tuple[Position, Position], b: tuple[Position, Position]) -> bool:
+    """Whether two edit ranges overlap or touch (closed intervals)."""
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def damage(diagnostics: Sequence[Diagnostic]) -> int:
+    """How broken a text is: its syntax, schema and internal-error findings (codes DF0xx and
+    DC0xx). A fix must never raise this count."""
+    return sum(1 for d in diagnostics if d.code[2:3] == "0" and d.code not in _NOT_DAMAGE)
+
+
+def _key(diagnostic: Diagnostic) -> tuple[str, str, str]:
+    """A finding told apart across rounds, whose positions move as other fixes land."""
+    return diagnostic.code, diagnostic.message, diagnostic.fix.title if diagnostic.fix else ""
 
 
 @record(frozen=False)
@@ -95,28 +124,55 @@ class FixOutcome:
     fixed: str
     applied: int = 0
     remaining: list[Diagnostic] = field(default_factory=list)
-    rejected: str | None = None  # why the fixes were dropped, if they were
+    # findings whose fix would have made the file worse: a bug of that rule's fix
+    refused: list[Diagnostic] = field(default_factory=list)
+    settled: bool = True  # False when fixes were still pending after MAX_ROUNDS
 
     @property
     def changed(self) -> bool:
         return self.fixed != self.original
 
 
-def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool) -> FixOutcome:
-    """Lint, fix, and lint again until nothing changes or MAX_ROUNDS is reached."""
-    first = lint(text)
-    baseline_errors = sum(1 for d in first if d.code in PARSE_ERROR_CODES)
-    current, diagnostics, applied = text, first, 0
-    for _ in range(MAX_ROUNDS):
-        updated, count = apply_fixes(current, diagnostics, unsafe)
-        if count == 0 or updated == current:
-            break
-        after = lint(updated)
-        if sum(1 for d in after if d.code in PARSE_ERROR_CODES) > baseline_errors:
-            return FixOutcome(text, text, 0, first,
-                              "the fixes would make the file unparseable; nothing was changed")
-        current, diagnostics, applied = updated, after, applied + count
-    return FixOutcome(text, current, applied, diagnostics)
+def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool,
+             max_rounds: int = MAX_ROUNDS) -> FixOutcome:
+    """Lint, fix, and lint again until no fix is left or ``max_rounds`` rounds have run."""
+    current, diagnostics = text, lint(text)
+    applied = 0
+    refused: list[Diagnostic] = []
+    refused_keys: set[tuple[str, str, str]] = set()
+
+    def skip(diagnostic: Diagnostic) -> bool:
+        return _key(diagnostic) in refused_keys
+
+    for _ in range(max_rounds):
+        chosen = compatible_fixes(diagnostics, unsafe, skip)
+        if not chosen:
+            return FixOutcome(text, current, applied, diagnostics, refused)
+        updated = _apply(current, chosen)
+        after = lint(updated) if updated != current else diagnostics
+        if damage(after) > damage(diagnostics):
+            # Find the culprits: keep each fix of the round that does no harm with the ones
+            # kept before it; refuse the others for the rest of the run.
+            before = damage(diagnostics)
+            kept: list[Diagnostic] = []
+            updated, after = current, diagnostics
+            for diagnostic in chosen:
+                trial = _apply(current, [*kept, diagnostic])
+                trial_diagnostics = lint(trial)
+                if damage(trial_diagnostics) > before:
+                    refused.append(diagnostic)
+                    refused_keys.add(_key(diagnostic))
+                else:
+                    kept.append(diagnostic)
+                    updated, after = trial, trial_diagnostics
+            chosen = kept
+        if updated == current and not chosen:
+            continue  # every fix of the round was refused: the next round tries the rest
+        if updated == current:  # fixes that change nothing would be chosen again forever
+            return FixOutcome(text, current, applied, diagnostics, refused)
+        current, diagnostics, applied = updated, after, applied + len(chosen)
+    pending = bool(compatible_fixes(diagnostics, unsafe, skip))
+    return FixOutcome(text, current, applied, diagnostics, refused, settled=not pending)
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

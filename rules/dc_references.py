@@ -684,6 +684,14 @@ def _delete_lines_fix(source: str, key: ScalarNode, value: Node) -> Fix | None:
     end = Position(line + 1, 1) if line < len(lines) or lines[-1].endswith("\n") else None
     if end is None:
         end = Position(line, len(lines[line - 1]) + 1)
+    elif line == 1 or not lines[line - 2].strip():
+        # The blank lines that set the line apart would be left at the top of the file, or
+        # doubled: they go with it.
+        following = line
+        while following < len(lines) and not lines[following].strip():
+            following += 1
+        if following < len(lines):
+            end = Position(following + 1, 1)
     return Fix("delete the obsolete `version` line", (Edit(Span(Position(line, 1), end), ""),),
                Applicability.SAFE)
 

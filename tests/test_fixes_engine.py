@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from linter.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
-from linter.fixes import apply_edits, fix_text, unified_diff
+from linter.fixes import apply_edits, compatible_fixes, fix_text, unified_diff
 
 
 def _finding(code: str, span: Span, fix: Fix | None = None) -> Diagnostic:
@@ -53,7 +55,75 @@ def test_a_fix_that_breaks_the_file_is_dropped() -> None:
         return [_finding("DF001", Span.of(1, 1, 1, 1))]
 
     outcome = fix_text("from alpine\n", lint, unsafe=False)
-    assert outcome.fixed == "from alpine\n" and outcome.rejected
+    assert outcome.fixed == "from alpine\n"
+    assert [d.code for d in outcome.refused] == ["DF900"]
+
+
+def _word_fixer(breaking: str) -> Callable[[str], list[Diagnostic]]:
+    """A lint over one line of words: each lower-case word has a fix that upper-cases it,
+    except that the fix of ``breaking`` turns it into a syntax error (DF001 while it lasts)."""
+
+    def lint(text: str) -> list[Diagnostic]:
+        found = []
+        column = 1
+        for word in text.rstrip("\n").split(" "):
+            span = Span.of(1, column, 1, column + len(word))
+            if word == "!":
+                found.append(_finding("DF001", span))
+            elif word.islower():
+                replacement = "!" if word == breaking else word.upper()
+                fix = Fix(f"fix {word}", (Edit(span, replacement),))
+                found.append(_finding("DF900", span, fix))
+            column += len(word) + 1
+        return found
+
+    return lint
+
+
+def test_only_the_fix_that_breaks_the_file_is_refused() -> None:
+    outcome = fix_text("alpha beta gamma\n", _word_fixer("beta"), unsafe=False)
+    assert outcome.fixed == "ALPHA beta GAMMA\n"
+    assert [d.fix.title for d in outcome.refused if d.fix] == ["fix beta"]
+    assert outcome.applied == 2 and outcome.settled
+
+
+def _colliding_lint(text: str) -> list[Diagnostic]:
+    """Two rules that edit the same place, each computed on the text as it is: a quoting fix
+    over the whole value and an insertion at its start (the DC202 and DC504 pair)."""
+    found = []
+    value = text.rstrip("\n")
+    if not value.startswith(("127.0.0.1:", '"127.0.0.1:')):
+        point = Span.of(1, 2 if value.startswith('"') else 1, 1, 2 if value.startswith('"') else 1)
+        found.append(_finding("DC202", point, Fix("bind", (Edit(point, "127.0.0.1:"),))))
+    if not value.startswith('"'):
+        whole = Span.of(1, 1, 1, len(value) + 1)
+        found.append(_finding("DC504", whole, Fix("quote", (Edit(whole, f'"{value}"'),))))
+    return found
+
+
+def test_fixes_that_touch_wait_for_the_next_round() -> None:
+    outcome = fix_text("8080:80\n", _colliding_lint, unsafe=False)
+    assert outcome.fixed == '"127.0.0.1:8080:80"\n'
+    assert outcome.applied == 2 and outcome.refused == [] and outcome.remaining == []
+
+
+def test_insertions_at_one_point_collide_and_touching_ranges_too() -> None:
+    insert = Fix("a", (Edit(Span.of(1, 3, 1, 3), "X"),))
+    other_insert = Fix("b", (Edit(Span.of(1, 3, 1, 3), "Y"),))
+    replace_before = Fix("c", (Edit(Span.of(1, 1, 1, 3), "ZZ"),))
+    far = Fix("d", (Edit(Span.of(1, 5, 1, 6), "W"),))
+    findings = [_finding("DF900", Span.of(1, 1, 1, 1), fix)
+                for fix in (insert, other_insert, replace_before, far)]
+    assert [d.fix for d in compatible_fixes(findings, unsafe=False)] == [insert, far]
+
+
+def test_rounds_stop_at_the_limit() -> None:
+    def lint(text: str) -> list[Diagnostic]:  # a fix that always finds more to do
+        span = Span.of(1, 1, 1, 1)
+        return [_finding("DF900", span, Fix("grow", (Edit(span, "a"),)))]
+
+    outcome = fix_text("", lint, unsafe=False, max_rounds=4)
+    assert outcome.fixed == "aaaa" and not outcome.settled
 
 
 def test_unified_diff_names_the_file() -> None:
