@@ -1,7 +1,7 @@
 """The ``shiplint`` command: check, rules, rule, server.
 
 Exit codes: 0 nothing at or above the fail level, 1 findings, 2 usage, configuration or
-internal error.
+internal error, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import argparse
 import gc
 import os
 import sys
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -140,7 +139,8 @@ def _add_check(check: argparse.ArgumentParser) -> None:
                        help="print the fixes as a unified diff; write nothing")
     check.add_argument("--config", help="use this configuration file")
     check.add_argument("--no-config", action="store_true", help="ignore configuration files")
-    check.add_argument("--statistics", action="store_true", help="print counts per rule")
+    check.add_argument("--statistics", action="store_true",
+                       help="counts per rule, severity and fixability, in any format")
     check.add_argument("--jobs", "-j", type=int, help="parallel processes (default: automatic)")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only")
     check.add_argument("--stdin-filename", help="the file name standard input stands for")
@@ -215,7 +215,8 @@ def validate_codes(args: argparse.Namespace, config: Config, registry: Registry)
             try:
                 registry.expand(key)
             except KeyError:
-                raise UsageError(f"{where}: unknown rule code, name or alias {key!r}") from None
+                raise UsageError(f"{where}: unknown rule code, name or alias {key!r}"
+                                 f"{_rule_hint(registry, key)}") from None
 
     from linter.peers import effective
 
@@ -231,6 +232,21 @@ def validate_codes(args: argparse.Namespace, config: Config, registry: Registry)
     check(_codes(args.extend_select), "--extend-select")
     check(_codes(args.ignore), "--ignore")
     check([item.partition("=")[0].strip() for item in args.severity or ()], "--severity")
+
+
+def _rule_hint(registry: Registry, key: str) -> str:
+    """"; did you mean 'from-as-casing'?" for a mistyped rule name or alias, or "".
+
+    Codes get no hint: DL3088 is as near to DL3058 as to DL3080, and a guess among numbers
+    would mislead.
+    """
+    if any(char.isdigit() for char in key):
+        return ""
+    from linter.suggest import did_you_mean
+
+    spellings = [word for rule in registry.sorted_rules() for word in (rule.name, *rule.aliases)
+                 if not any(char.isdigit() for char in word)]
+    return did_you_mean(key, spellings)
 
 
 def _choose_format(args: argparse.Namespace, config: Config) -> str:
@@ -256,28 +272,84 @@ def _fails(diagnostics: Sequence[Diagnostic], fail_level: str) -> bool:
     return any(d.severity.rank >= threshold for d in diagnostics)
 
 
-def _statistics(diagnostics: Sequence[Diagnostic]) -> str:
-    counts = Counter((d.code, d.name) for d in diagnostics)
-    if not counts:
-        return "No problems found.\n"
-    width = max(len(str(n)) for n in counts.values())
-    lines = [f"{count:>{width}}  {code}  {name}"
-             for (code, name), count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
-    lines.append(f"Found {sum(counts.values())} problems.")
-    return "\n".join(lines) + "\n"
+PROGRESS_DELAY = 0.5  # seconds a run goes on before it shows progress: quick runs never flicker
+PROGRESS_EVERY = 0.1  # seconds between two updates of the line
 
 
-def _progress(stderr: TextIO, enabled: bool) -> Any:
-    if not enabled:
-        return None
+def _show_progress(stderr: TextIO, args: argparse.Namespace) -> bool:
+    """Progress is for a person watching a terminal: not in a pipe or a CI log, not with
+    --quiet, and not on a terminal that cannot rewrite a line (TERM=dumb: Emacs shells)."""
+    return (not args.quiet and os.environ.get("TERM") != "dumb"
+            and hasattr(stderr, "isatty") and stderr.isatty())
 
-    def show(done: int, total: int) -> None:
-        stderr.write(f"\rshiplint: {done}/{total} files")
+
+class _Progress:
+    """``shiplint: 120/900 files`` on one rewritten stderr line, once the run has taken
+    PROGRESS_DELAY seconds; wiped when the run is done, before the report is printed."""
+
+    def __init__(self, stream: TextIO, clock: Callable[[], float] | None = None) -> None:
+        import time
+
+        self.stream = stream
+        self.clock = clock or time.monotonic
+        self.start = self.clock()
+        self.last = float("-inf")
+        self.width = 0
+
+    def __call__(self, done: int, total: int) -> None:
         if done >= total:
-            stderr.write("\r" + " " * 40 + "\r")
-        stderr.flush()
+            if self.width:
+                self.stream.write("\r" + " " * self.width + "\r")
+                self.stream.flush()
+                self.width = 0
+            return
+        now = self.clock()
+        if now - self.start < PROGRESS_DELAY or now - self.last < PROGRESS_EVERY:
+            return
+        self.last = now
+        line = f"shiplint: {done}/{total} files"
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+        self.width = max(self.width, len(line))
 
-    return show
+
+def _warn(stderr: TextIO, message: str) -> None:
+    """A warning on stderr; inside GitHub Actions a workflow command, so that it shows as
+    an annotation of the run even when the job passes."""
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        stderr.write(f"::warning title=shiplint::{message}\n")
+    else:
+        stderr.write(f"shiplint: warning: {message}\n")
+
+
+def _empty_folders(paths: Sequence[str], files: Sequence[Any], cwd: Path) -> list[str]:
+    """The folders named on the command line under which no file was linted."""
+    linted = [Path(cwd, result.path).resolve() for result in files]
+    empty = []
+    for raw in paths:
+        folder = Path(raw).resolve()
+        if folder.is_dir() and not any(path.is_relative_to(folder) for path in linted):
+            empty.append(raw)
+    return empty
+
+
+# Where --statistics goes: JSON and SARIF carry it in the report, these formats print the
+# table after their findings, and the others (whose files have a fixed schema) get it on stderr.
+STATISTICS_IN_REPORT = ("json", "sarif")
+STATISTICS_AFTER_REPORT = ("full", "concise", "github")
+
+
+def _write_statistics(diagnostics: Sequence[Diagnostic], output_format: str, out: TextIO,
+                      stderr: TextIO) -> None:
+    from linter.reporters.statistics import table
+
+    if output_format in STATISTICS_IN_REPORT:
+        return
+    if output_format in STATISTICS_AFTER_REPORT:
+        text = table(diagnostics, totals=output_format != "full")
+        out.write(("\n" + text) if diagnostics and text else text)
+    else:
+        stderr.write(table(diagnostics))
 
 
 def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -335,8 +407,10 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             if not Path(raw).exists():
                 raise UsageError(f"{raw}: no such file or folder")
         engine.prepare(settings, registry)
-        show_progress = stderr.isatty() and not args.quiet
-        run_result = engine.run(paths, settings, _progress(stderr, show_progress))
+        progress = _Progress(stderr) if _show_progress(stderr, args) else None
+        run_result = engine.run(paths, settings, progress)
+        for folder in _empty_folders(paths, run_result.files, cwd):
+            _warn(stderr, f"no Dockerfile or compose file found under {folder}")
         if fixing:
             run_result, diff_changed = _fix_files(args, settings, registry, run_result, stdout,
                                                   stderr)
@@ -388,12 +462,12 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         source_url=source_url,
     )
     try:
-        if args.statistics and output_format in ("full", "concise"):
-            out_stream.write(_statistics(diagnostics))
-        elif not args.diff:  # --diff prints the diff alone, as ruff does
+        if not args.diff:  # --diff prints the diff alone, as ruff does
             rendered = reporter(diagnostics, context)
             if not (args.quiet and output_format == "full" and not diagnostics):
                 out_stream.write(rendered)
+            if args.statistics:
+                _write_statistics(diagnostics, output_format, out_stream, stderr)
     finally:
         if handle is not None:
             handle.close()
@@ -512,7 +586,8 @@ def run_rule(args: argparse.Namespace, stdout: TextIO) -> int:
     registry = default_registry()
     code = registry.resolve(args.key)
     if code is None:
-        raise UsageError(f"no rule has the code, name or alias {args.key!r}")
+        raise UsageError(f"no rule has the code, name or alias {args.key!r}"
+                         f"{_rule_hint(registry, args.key)}")
     stdout.write(registry.rules[code].docs)
     return EXIT_CLEAN
 
@@ -551,6 +626,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     stderr = stderr or sys.stderr
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments or arguments[0] not in (*COMMANDS, "-h", "--help", "--version"):
+        mistyped = _mistyped_command(arguments[0]) if arguments else None
+        if mistyped is not None:
+            stderr.write(f"shiplint: error: unknown command {arguments[0]!r}; "
+                         f"did you mean {mistyped!r}?\n")
+            return EXIT_ERROR
         arguments.insert(0, "check")  # `shiplint Dockerfile` works like `shiplint check`
     command = arguments[0] if arguments[0] in COMMANDS else None
     parser = build_parser(command)
@@ -579,15 +659,30 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_CLEAN
-    except KeyboardInterrupt:
-        stderr.write("shiplint: interrupted\n")
-        return 130
+    except KeyboardInterrupt:  # Ctrl-C: a line of its own after the ^C, no traceback
+        tty = hasattr(stderr, "isatty") and stderr.isatty()
+        stderr.write(("\n" if tty else "") + "shiplint: interrupted\n")
+        return EXIT_INTERRUPTED
     except Exception as error:  # a bug of ours: say so plainly, exit 2, no traceback spew
         if os.environ.get("SHIPLINT_DEBUG"):
             raise
         stderr.write(f"shiplint: internal error: {type(error).__name__}: {error} "
                      "(set SHIPLINT_DEBUG=1 for the traceback; please report it)\n")
         return EXIT_ERROR
+
+
+def _mistyped_command(word: str) -> str | None:
+    """The command ``word`` was meant to be, when it is no path and looks like a typo of one.
+
+    A bare path is linted (``shiplint Dockerfile``), so a word that exists as a file or
+    folder is never a typo, and one that looks like a path gets "no such file" instead.
+    """
+    if word.startswith("-") or "/" in word or "." in word or os.sep in word \
+            or Path(word).exists():
+        return None
+    from linter.suggest import closest
+
+    return closest(word, COMMANDS)
 
 
 def end_of_start_up() -> None:

@@ -201,8 +201,12 @@ def _from_shiplint(path: Path, data: Any) -> Config:
         raise ConfigError(f"{path}: expected a table of settings at the top level")
     for key, value in data.items():
         if key not in SHIPLINT_KEYS:
+            from linter.suggest import did_you_mean
+
             known = ", ".join(sorted(SHIPLINT_KEYS))
-            raise ConfigError(f"{config.where(str(key))}: unknown key (known keys: {known})")
+            raise ConfigError(f"{config.where(str(key))}: unknown key"
+                              f"{did_you_mean(str(key).replace('_', '-'), SHIPLINT_KEYS)} "
+                              f"(known keys: {known})")
         if key == "select":
             config.select = _string_list(config, key, value)
         elif key == "extend-select":

@@ -522,15 +522,38 @@ def _run_unit(settings: Settings, unit: _Unit) -> tuple[list[FileResult], set[Pa
     return [lint_dockerfile(prepared, path, shown, build_context=context)], set()
 
 
-def _map_units(settings: Settings, units: Sequence[_Unit],
-               jobs: int) -> list[tuple[list[FileResult], set[Path]]]:
+def _map_units(settings: Settings, units: Sequence[_Unit], jobs: int,
+               done: Callable[[], None] | None = None) -> list[tuple[list[FileResult], set[Path]]]:
+    """Lint the units, in parallel processes when ``jobs`` > 1; ``done`` is called after each."""
+    results: list[tuple[list[FileResult], set[Path]]] = []
     if jobs <= 1 or len(units) < 2:
-        return [_run_unit(settings, unit) for unit in units]
+        for unit in units:
+            results.append(_run_unit(settings, unit))
+            if done:
+                done()
+        return results
     from concurrent.futures import ProcessPoolExecutor  # only parallel runs pay for it
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_run_unit, [settings] * len(units), units,
-                             chunksize=max(1, len(units) // (jobs * 4))))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+    try:
+        for result in pool.map(_run_unit, [settings] * len(units), units,
+                               chunksize=max(1, len(units) // (jobs * 4))):
+            results.append(result)
+            if done:
+                done()
+    except BaseException:  # Ctrl-C: drop the queued work instead of waiting for it
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the run (exit 130); otherwise
+    every worker would print its own KeyboardInterrupt traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def effective_jobs(settings: Settings, file_count: int) -> int:
@@ -567,16 +590,22 @@ def run(paths: Sequence[str], settings: Settings,
     jobs = effective_jobs(settings, len(sources))
     results: list[FileResult] = []
     linked: set[Path] = set()
-    for unit_results, unit_linked in _map_units(settings, compose_units, jobs):
+    counted = [0]
+
+    def done() -> None:
+        counted[0] += 1
+        if progress:
+            progress(counted[0], len(sources))
+
+    for unit_results, unit_linked in _map_units(settings, compose_units, jobs, done):
         results.extend(unit_results)
         linked |= unit_linked
-    if progress:
-        progress(len(compose_units), len(sources))
     dockerfile_units = [
         _Unit("dockerfile", str(source.path)) for source in sources
         if source.kind == "dockerfile" and source.path.resolve() not in linked
     ]
-    for unit_results, _ in _map_units(settings, dockerfile_units, jobs):
+    counted[0] = len(sources) - len(dockerfile_units)  # Dockerfiles linted with their compose
+    for unit_results, _ in _map_units(settings, dockerfile_units, jobs, done):
         results.extend(unit_results)
     if progress:
         progress(len(sources), len(sources))
@@ -591,10 +620,32 @@ def run(paths: Sequence[str], settings: Settings,
                 existing.source = result.source
         else:
             merged[result.path] = result
-    ordered = sorted(merged.values(), key=lambda r: r.path)
+    reported = _named(paths, Path(settings.cwd))
+    ordered = sorted((r for r in merged.values() if reported(r.path)), key=lambda r: r.path)
     for result in ordered:
         result.diagnostics.sort(key=lambda d: d.sort_key)
     return RunResult(ordered, missing)
+
+
+def _named(paths: Sequence[str], cwd: Path) -> Callable[[str], bool]:
+    """Whether a file is reported: it was named, or is under a named folder. A file brought
+    in only as context (the Dockerfile a compose service builds, an override or included
+    file) feeds the cross-file rules, but its own findings wait until it is named, so a
+    pre-commit run over a changed compose.yaml is not blocked by an untouched Dockerfile."""
+    files: set[Path] = set()
+    folders: list[Path] = []
+    for raw in paths:
+        path = Path(cwd, raw).resolve()
+        if path.is_dir():
+            folders.append(path)
+        else:
+            files.add(path)
+
+    def reported(display: str) -> bool:
+        path = Path(cwd, display).resolve()
+        return path in files or any(path.is_relative_to(folder) for folder in folders)
+
+    return reported
 
 
 def lint_unreadable(path: str, message: str, settings: Settings, kind: Kind | None = None,

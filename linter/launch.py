@@ -20,12 +20,15 @@ def entry() -> NoReturn:
     reports and files are written and closed by then, and no atexit handler of ours is pending.
     """
     gc.disable()
-    from linter.cli import end_of_start_up, main
-
     try:
-        code = main()
-    finally:
-        end_of_start_up()
+        from linter.cli import end_of_start_up, main
+
+        try:
+            code = main()
+        finally:
+            end_of_start_up()
+    except KeyboardInterrupt:  # Ctrl-C while starting up, before main() can catch it
+        os._exit(130)
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -193,7 +193,7 @@ def test_output_file_and_statistics(project: Path) -> None:
     _, out, _ = run_cli(project, ["check", "--format", "sarif", "--output-file", "r.sarif"])
     assert out == "" and json.loads((project / "r.sarif").read_text())["version"] == "2.1.0"
     _, out, _ = run_cli(project, ["check", "--statistics", "--select", "DL4000"])
-    assert _maintainer_code() in out and "Found 1 problems" in out
+    assert _maintainer_code() in out and "Found 1 problem (1 warning)" in out
 
 
 def test_rules_listing_and_explain(project: Path) -> None:

@@ -37,7 +37,7 @@ def test_valid_file_has_no_problem() -> None:
 
 def test_unknown_key_points_at_the_key() -> None:
     assert problems_of("services:\n  web:\n    imgae: nginx\n    image: x\n") == [
-        (3, 5, "services.web: unknown key 'imgae'"),
+        (3, 5, "services.web: unknown key 'imgae'; did you mean 'image'?"),
     ]
 
 
@@ -60,7 +60,7 @@ def test_one_of_reports_the_branch_that_fits() -> None:
         "    depends_on:\n      db:\n        condition: started\n"
     )
     assert found == [
-        (5, 7, "services.web.build: unknown key 'contextt'"),
+        (5, 7, "services.web.build: unknown key 'contextt'; did you mean 'context'?"),
         (8, 20, "services.web.depends_on.db.condition: 'started' is not one of "
                 "['service_started', 'service_healthy', 'service_completed_successfully']"),
     ]

@@ -176,7 +176,7 @@ def test_golden(name: str) -> None:
 
 def test_golden_full_colour() -> None:
     path = GOLDEN / "full-color.txt"
-    output = render("full", color=True, statistics=True)
+    output = render("full", color=True)
     if os.environ.get("SHIPLINT_UPDATE_GOLDEN") == "1":
         path.write_bytes(output.encode("utf-8"))
     assert output == path.read_bytes().decode("utf-8")
@@ -289,18 +289,36 @@ def test_full_empty_span_and_span_past_the_end() -> None:
     assert block(output, "D:2:10: DF202 [error] past the end")[4] == "  |          ^"
 
 
-def test_full_statistics() -> None:
-    output = render("full", statistics=True)
-    assert output.splitlines()[-6:] == [
+def test_statistics_table() -> None:
+    from linter.reporters.statistics import table
+
+    assert table(sample()).splitlines() == [
+        "COUNT  CODE   SEVERITY  FIX  UNSAFE  NAME",
+        "    2  DF202  error       1          last-user-root",
+        "    2  DF300  info                   shellcheck",
+        "    1  DC010  style       1          quote-ports",
+        "    1  DF101  warning             1  pin-apt-packages",
         "Found 6 problems (2 errors, 1 warning, 2 info, 1 style). 2 fixable with --fix. "
         "1 more with --unsafe-fixes.",
-        "",
-        "2  DF202  last-user-root",
-        "2  DF300  shellcheck",
-        "1  DC010  quote-ports",
-        "1  DF101  pin-apt-packages",
     ]
-    assert "DF202  last-user-root" not in render("full")
+    assert table([]) == "No problems found.\n" and table([], totals=False) == ""
+    assert "Found" not in table(sample(), totals=False)
+    assert "DF202  last-user-root" not in render("full", statistics=True)  # the CLI adds it
+
+
+def test_statistics_in_json_and_sarif() -> None:
+    plain = json.loads(render("json"))
+    with_statistics = json.loads(render("json", statistics=True))
+    assert isinstance(plain, list) and with_statistics["findings"] == plain
+    counts = with_statistics["statistics"]
+    assert counts["total"] == 6 and counts["fixable"] == 2 and counts["unsafe_fixable"] == 1
+    assert counts["severity"] == {"error": 2, "warning": 1, "info": 2, "style": 1}
+    assert counts["rules"][0] == {"code": "DF202", "name": "last-user-root", "severity": "error",
+                                  "count": 2, "fixable": 1, "unsafe_fixable": 0}
+    log = json.loads(render("sarif", statistics=True))
+    validate_sarif(log)
+    assert log["runs"][0]["properties"]["statistics"] == counts
+    assert "properties" not in json.loads(render("sarif"))["runs"][0]
 
 
 def test_concise_is_exactly_one_line_each() -> None:

@@ -382,6 +382,16 @@ def _unknown_keys(error: SchemaErrorView) -> list[str]:
     ]
 
 
+def _nearest_key(error: SchemaErrorView, name: str) -> str:
+    """"; did you mean 'ports'?" for a misspelt key (``port``), from the keys allowed there."""
+    if not isinstance(error.schema, dict):
+        return ""
+    from linter.suggest import did_you_mean
+
+    names, _ = known_keys(error.schema, load_schema())
+    return did_you_mean(name, names)
+
+
 def _leaf_errors(error: SchemaErrorView) -> Iterator[SchemaErrorView]:
     """The errors worth reporting under ``error``: for ``oneOf``/``anyOf``, those of the
     branches that fit the value's type; the branch error itself when none fits."""
@@ -475,12 +485,12 @@ def problems_with(backend: ValidatorView, root: MappingNode) -> list[ComposeProb
                 for name in unknown:
                     node = _locate(root, [*path, name], key=True)
                     if not path:
-                        add(node, f"unknown top-level key '{name}'")
+                        add(node, f"unknown top-level key '{name}'{_nearest_key(error, name)}")
                     elif patterns:
                         add(node, f"{where}: '{name}' is not a valid name "
                                   f"(expected {' or '.join(patterns)})")
                     else:
-                        add(node, f"{where}: unknown key '{name}'")
+                        add(node, f"{where}: unknown key '{name}'{_nearest_key(error, name)}")
                 continue
             if error.validator == "required":
                 add(_locate(root, path, key=False), f"{where}: {error.message}")

@@ -66,5 +66,8 @@ def get_reporter(name: str, extra: Mapping[str, Reporter] | None = None) -> Repo
         return extra[name]
     if name in _registered:
         return _registered[name]
-    known = ", ".join(available_formats(extra))
-    raise ValueError(f"unknown output format {name!r} (expected one of {known})")
+    from linter.suggest import did_you_mean
+
+    formats = available_formats(extra)
+    raise ValueError(f"unknown output format {name!r}{did_you_mean(name, formats)} "
+                     f"(expected one of {', '.join(formats)})")

@@ -23,7 +23,7 @@ class ReportContext:
     cwd: str  # paths in Diagnostic.path are relative to this already
     tool_version: str
     color: bool = False  # ANSI colour (full format only)
-    statistics: bool = False  # unused by most formats
+    statistics: bool = False  # --statistics: json and sarif carry the counts in the report
     # Markdown format: a Mermaid diagram of the compose topology, printed under "Stack".
     topology_mermaid: str | None = None
     # Markdown format: the URL that file links start with (the commit's blob URL in CI,

@@ -7,7 +7,6 @@ multiple of four, East Asian wide characters take two cells, combining marks non
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 
 from linter.diagnostics import Applicability, Diagnostic, Severity
@@ -188,14 +187,6 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
     return text
 
 
-def statistics(diagnostics: Sequence[Diagnostic]) -> list[str]:
-    """One line per code, most frequent first: count, code, name."""
-    counts = Counter((d.code, d.name) for d in diagnostics)
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    width = len(str(ordered[0][1])) if ordered else 1
-    return [f"{count:>{width}}  {code}  {name}" for (code, name), count in ordered]
-
-
 def render(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
     paint = _Paint(context.color)
     cache: dict[str, SourceLines] = {}
@@ -210,7 +201,4 @@ def render(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
         if hint is not None:
             lines.append(hint)
         blocks.append("\n".join(lines) + "\n")
-    tail = [paint(BOLD, summary(diagnostics))]
-    if context.statistics and diagnostics:
-        tail += ["", *statistics(diagnostics)]
-    return "\n".join([*blocks, "\n".join(tail)]) + "\n"
+    return "\n".join([*blocks, paint(BOLD, summary(diagnostics))]) + "\n"

@@ -49,5 +49,11 @@ def diagnostic_to_json(diagnostic: Diagnostic, context: ReportContext) -> dict[s
 
 
 def render(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
-    payload = [diagnostic_to_json(d, context) for d in diagnostics]
+    """A list of findings; with ``--statistics``, an object of ``findings`` and
+    ``statistics``."""
+    payload: object = [diagnostic_to_json(d, context) for d in diagnostics]
+    if context.statistics:
+        from linter.reporters.statistics import statistics
+
+        payload = {"findings": payload, "statistics": statistics(diagnostics)}
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -172,6 +172,10 @@ def build_log(diagnostics: Sequence[Diagnostic], context: ReportContext) -> dict
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
+    if context.statistics:  # the run's property bag: SARIF's place for a tool's own data
+        from linter.reporters.statistics import statistics
+
+        run["properties"] = {"statistics": statistics(diagnostics)}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
