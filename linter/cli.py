@@ -334,7 +334,8 @@ def _empty_folders(paths: Sequence[str], files: Sequence[Any], cwd: Path) -> lis
 
 
 # Where --statistics goes: JSON and SARIF carry it in the report, these formats print the
-# table after their findings, and the others (whose files have a fixed schema) get it on stderr.
+# table after their findings (markdown as a section of its own), and the others (whose files
+# have a fixed schema) get it on stderr.
 STATISTICS_IN_REPORT = ("json", "sarif")
 STATISTICS_AFTER_REPORT = ("full", "concise", "github")
 
@@ -348,6 +349,8 @@ def _write_statistics(diagnostics: Sequence[Diagnostic], output_format: str, out
     if output_format in STATISTICS_AFTER_REPORT:
         text = table(diagnostics, totals=output_format != "full")
         out.write(("\n" + text) if diagnostics and text else text)
+    elif output_format == "markdown":  # a section of the report, the table kept aligned
+        out.write(f"\n### Statistics\n\n```text\n{table(diagnostics)}```\n")
     else:
         stderr.write(table(diagnostics))
 

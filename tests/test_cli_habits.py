@@ -174,19 +174,21 @@ def test_fix_on_a_named_compose_file_leaves_its_dockerfile_alone(tmp_path: Path)
 # ---------------------------------------------------------------------------- --statistics
 
 
-@pytest.mark.parametrize("fmt", ["full", "concise", "github", "json", "sarif", "gitlab",
-                                 "checkstyle", "junit"])
+@pytest.mark.parametrize("fmt", ["full", "concise", "github", "markdown", "json", "sarif",
+                                 "gitlab", "checkstyle", "junit"])
 def test_statistics_in_every_format(tmp_path: Path, fmt: str) -> None:
     project = _project(tmp_path)
     done = shiplint(project, "check", "--statistics", "--format", fmt, "backend")
     assert done.returncode == 1
     header = "COUNT  CODE   SEVERITY  FIX  UNSAFE  NAME"
     row = "    1  DF303  warning     1          pip-cache-kept"
-    if fmt in ("full", "concise", "github"):
+    if fmt in ("full", "concise", "github", "markdown"):
         assert header in done.stdout and row in done.stdout
         report, table = done.stdout.split(header)
         assert "DF303" in report  # the findings come first
-        if fmt != "full":
+        if fmt == "markdown":
+            assert report.endswith("### Statistics\n\n```text\n") and table.endswith("```\n")
+        elif fmt != "full":
             assert table.rstrip().endswith("2 fixable with --fix. 1 more with --unsafe-fixes.")
         return
     if fmt == "json":
