@@ -361,7 +361,7 @@ def lint_dockerfile(prepared: _Prepared, path: Path, display: str, text: str | N
     elif text is None:
         text = dockerfile.source
     rules = prepared.rules_by_target[Target.DOCKERFILE]
-    if any(error.kind == "unreadable" for error in dockerfile.errors):
+    if any(error.kind in ("unreadable", "wrong-kind") for error in dockerfile.errors):
         rules = [rule for rule in rules if rule.code == "DF001"]
         context = DockerfileContext(dockerfile=dockerfile, options=prepared.options)
     else:
@@ -427,12 +427,30 @@ def build_links(project: ComposeProject, cache: dict[Path, Dockerfile | None]) -
     return links
 
 
-def unreadable_project(path: str, message: str) -> ComposeProject:
+def unreadable_project(path: str, message: str, kind: str = "unreadable",
+                       source: str = "") -> ComposeProject:
     from linter.compose.model import ComposeFile, ComposeProblem, ComposeProject
 
-    problem = ComposeProblem("unreadable", message, path, Span.of(1, 1, 1, 1))
-    return ComposeProject(files=(ComposeFile(path, "", None, (problem,)),), root=None,
+    problem = ComposeProblem(kind, message, path, Span.of(1, 1, 1, 1))
+    return ComposeProject(files=(ComposeFile(path, source, None, (problem,)),), root=None,
                           problems=(problem,))
+
+
+def lint_wrong_kind(prepared: _Prepared, kind: Kind, display: str, message: str,
+                    text: str | None) -> FileResult:
+    """The one finding for a file that is neither a Dockerfile nor a compose file: DC001
+    when it is YAML (it was probably meant as compose), DF001 otherwise."""
+    if kind == "compose":
+        project = unreadable_project(display, message, "wrong-kind", text or "")
+        context = ComposeContext(project=project, options=prepared.options)
+        rules = [r for r in prepared.rules_by_target[Target.COMPOSE] if r.code == "DC001"]
+        found, crashed = _run_rules(prepared, "compose", display, rules, context)
+        pragmas = compose_pragmas(text) if text else []
+        return FileResult(display, "compose", text,
+                          _finish(prepared, "compose", display, found, pragmas), crashed)
+    dockerfile = replace(unreadable_dockerfile(display, message), source=text or "",
+                         errors=(ParseError("wrong-kind", message, Span.of(1, 1, 1, 1)),))
+    return lint_dockerfile(prepared, Path(display), display, dockerfile=dockerfile)
 
 
 def load_compose(path: Path, display: str, overrides: list[Path] | None,
@@ -508,6 +526,7 @@ class _Unit:
     kind: Kind
     path: str
     overrides: tuple[str, ...] | None = None
+    mismatch: str | None = None  # neither kind: why (see ``lint_wrong_kind``)
 
 
 def _run_unit(settings: Settings, unit: _Unit) -> tuple[list[FileResult], set[Path]]:
@@ -515,6 +534,12 @@ def _run_unit(settings: Settings, unit: _Unit) -> tuple[list[FileResult], set[Pa
     cwd = Path(settings.cwd)
     path = Path(unit.path)
     shown = display_path(path, cwd)
+    if unit.mismatch is not None:
+        try:
+            text: str | None = read_source(path).text
+        except SourceError:
+            text = None
+        return [lint_wrong_kind(prepared, unit.kind, shown, unit.mismatch, text)], set()
     if unit.kind == "compose":
         overrides = None if unit.overrides is None else [Path(p) for p in unit.overrides]
         return lint_compose(prepared, path, shown, overrides)
@@ -561,7 +586,7 @@ def run(paths: Sequence[str], settings: Settings,
         prepare(settings).registry.ensure()
     compose_units = [
         _Unit("compose", str(source.path),
-              None if overrides is None else tuple(str(p) for p in overrides))
+              None if overrides is None else tuple(str(p) for p in overrides), source.mismatch)
         for source, overrides in projects
     ]
     jobs = effective_jobs(settings, len(sources))
@@ -573,7 +598,7 @@ def run(paths: Sequence[str], settings: Settings,
     if progress:
         progress(len(compose_units), len(sources))
     dockerfile_units = [
-        _Unit("dockerfile", str(source.path)) for source in sources
+        _Unit("dockerfile", str(source.path), mismatch=source.mismatch) for source in sources
         if source.kind == "dockerfile" and source.path.resolve() not in linked
     ]
     for unit_results, _ in _map_units(settings, dockerfile_units, jobs):
@@ -615,9 +640,21 @@ def lint_unreadable(path: str, message: str, settings: Settings, kind: Kind | No
 
 def lint_source(text: str, path: str, settings: Settings, kind: Kind | None = None,
                 registry: Registry | None = None) -> FileResult:
-    """Lint one in-memory buffer (stdin, an editor) as if it were the file ``path``."""
+    """Lint one in-memory buffer (stdin, an editor) as if it were the file ``path``.
+
+    With no kind given and a name that says nothing, the content decides (``sniff``).
+    """
     prepared = prepare(settings, registry)
-    file_kind: Kind = kind or settings.kind or classify(Path(path).name) or "dockerfile"
+    named = kind or settings.kind or classify(Path(path).name)
+    if named is None:
+        from linter.project import sniff
+
+        found = sniff(text, path)
+        if found.kind is None:
+            wrong: Kind = "compose" if found.yaml else "dockerfile"
+            return lint_wrong_kind(prepared, wrong, path, found.message, text)
+        named = found.kind
+    file_kind: Kind = named
     file_path = Path(path)
     if file_kind == "compose":
         results, _ = lint_compose(prepared, file_path, path, None, text, follow_builds=False)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import yaml
 
-from linter.compose import scalars
+from linter.compose import layout, scalars
 from linter.compose.model import ComposeFile, ComposeProblem
 from linter.compose.nodes import MappingNode, Node, Pair, Scalar, ScalarNode, SequenceNode
 from linter.diagnostics import Position, Span
@@ -282,6 +282,39 @@ def load_documents(text: str, path: str) -> tuple[list[MappingNode], list[Compos
     return roots, problems
 
 
+LEGACY_MESSAGE = (
+    "this file uses the legacy Compose v1 layout (services at the top level, no "
+    "`services:` key), which Docker Compose v2 no longer reads: nest the services under a "
+    "top-level `services:` key{extra}; shiplint checks them as if they were"
+)
+
+
+def nest_legacy_services(root: MappingNode, problems: list[ComposeProblem]) -> MappingNode:
+    """The root of a legacy-layout file with its services nested under ``services:``.
+
+    The layout is reported once, at line 1 (a "legacy-layout" problem); every service is
+    then checked as if it stood under ``services:``, keeping the spans where it is written.
+    """
+    top = {pair.key.text: (pair.value.keys() if isinstance(pair.value, MappingNode) else None)
+           for pair in root.pairs}
+    names = set(layout.legacy_services(top))
+    if not names:
+        return root
+    services = [pair for pair in root.pairs if pair.key.text in names]
+    first = services[0].key.span.start
+    key = ScalarNode(root.path, Span(first, first), "services", "services", "plain", scalars.STR)
+    section = MappingNode(root.path, Span(first, root.span.end), tuple(services))
+    kept = tuple(pair for pair in root.pairs if pair.key.text not in names)
+    v1_only = sorted({inner.key.text for pair in services if isinstance(pair.value, MappingNode)
+                      for inner in pair.value.pairs if inner.key.text in layout.V1_ONLY_KEYS})
+    extra = ""
+    if v1_only:
+        extra = " and replace the v1-only keys (" + ", ".join(v1_only) + ")"
+    problems.append(ComposeProblem("legacy-layout", LEGACY_MESSAGE.format(extra=extra),
+                                   root.path, Span.line(1)))
+    return MappingNode(root.path, root.span, (*kept, Pair(key, section)), root.tag)
+
+
 def load_compose_text(text: str, path: str) -> ComposeFile:
     """Parse one compose file; never raises: every problem is a ComposeProblem.
 
@@ -295,6 +328,8 @@ def load_compose_text(text: str, path: str) -> ComposeFile:
             from linter.compose.merge import merge_roots
 
             root = merge_roots(roots)
+        if root is not None:
+            root = nest_legacy_services(root, problems)
         return ComposeFile(path, text, root, tuple(problems))
     except Exception as exc:  # the contract is "never raises"
         problem = ComposeProblem(
