@@ -101,7 +101,12 @@ class Yaml11Ambiguity(_ProblemRule):
     description = (
         "Compose reads YAML 1.2, but many tools around it (PyYAML, older docker-compose v1, "
         "editors) read YAML 1.1, where `22:22` is the sexagesimal number 1342 and `yes`, `no`, "
-        "`on`, `off` are booleans. Quote such values so every tool reads the same string."
+        "`on`, `off` are booleans. Quote such values so every tool reads the same string. "
+        "Only real disagreements are reported: in compose's boolean fields (`privileged`, "
+        "`tty`, `stdin_open`, `read_only`, `init`, `external`, `internal`, `attachable`, ...) "
+        "compose itself casts `yes`/`no`/`on`/`off` to booleans, so every reader agrees and "
+        "nothing is reported there; in `environment`, `labels` and other string values "
+        "compose keeps the string `on` while a YAML 1.1 reader sees `true`."
     )
     bad = "services:\n  ssh:\n    image: gitea/gitea:1.22\n    ports:\n      - 22:22\n"
     good = "services:\n  ssh:\n    image: gitea/gitea:1.22\n    ports:\n      - \"22:22\"\n"

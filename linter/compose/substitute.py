@@ -115,6 +115,9 @@ class TreeInterpolator:
     def __init__(self, env: Mapping[str, str]) -> None:
         self.env = env
         self.problems: list[ComposeProblem] = []
+        # yes/no/on/off written plainly where compose casts to a boolean: compose and YAML 1.1
+        # readers agree on them, so they are no YAML 1.1 trap (file, span of each).
+        self.agreed: set[tuple[str, Span]] = set()
         self.required: list[tuple[ScalarNode, InterpolationIssue]] = []
 
     def node(self, node: Node, path: tuple[str, ...] = ()) -> Node:
@@ -147,6 +150,9 @@ class TreeInterpolator:
         cast = _cast_for(path)
         if cast is not None:
             converted = cast(value)
+            if converted is not None and cast is _to_bool and node.style == "plain" \
+                    and node.text == value:
+                self.agreed.add((node.path, node.span))
             if converted is not None:
                 return ScalarNode(node.path, node.span, converted[0], node.text, node.style,
                                   converted[1])
@@ -156,10 +162,15 @@ class TreeInterpolator:
 
 
 def interpolate_tree(
-    root: MappingNode, env: Mapping[str, str]
+    root: MappingNode, env: Mapping[str, str], agreed: set[tuple[str, Span]] | None = None
 ) -> tuple[MappingNode, list[ComposeProblem]]:
-    """``root`` with every value interpolated, and the malformed expressions found."""
+    """``root`` with every value interpolated, and the malformed expressions found.
+
+    ``agreed`` collects the plain yes/no/on/off values compose casts to booleans.
+    """
     walker = TreeInterpolator(env)
     result = walker.node(root)
     assert isinstance(result, MappingNode)
+    if agreed is not None:
+        agreed |= walker.agreed
     return result, walker.problems
