@@ -197,6 +197,8 @@ def _finish(prepared: _Prepared, kind: Kind, path: str, diagnostics: list[Diagno
     # A value shared through a YAML anchor or merge key is seen once per service that uses
     # it; the same finding at the same place is reported once.
     diagnostics = list(dict.fromkeys(diagnostics))
+    if kind == "compose" and len(diagnostics) > 1:
+        diagnostics = merge_shared(diagnostics)
     kept = [
         d for d in diagnostics
         if (d.code in selection or d.code == internal)
@@ -222,6 +224,44 @@ def _finish(prepared: _Prepared, kind: Kind, path: str, diagnostics: list[Diagno
     if prepared.severity:
         kept = [_override_severity(d, prepared.severity) for d in kept]
     return kept
+
+
+_SERVICE_NAMED = lazy_compile(r"\bservice '([^']+)'")
+
+
+def merge_shared(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One finding per value written once and inherited by several services (a YAML anchor,
+    a ``<<`` merge, ``extends``): the findings of one rule at one place whose messages differ
+    only by the service they name become the first one, naming the others."""
+    groups: dict[tuple[str, str, Span], list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        groups.setdefault((diagnostic.path, diagnostic.code, diagnostic.span), []).append(
+            diagnostic)
+    merged: dict[int, Diagnostic] = {}
+    dropped: set[int] = set()
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        first = group[0]
+        match = _SERVICE_NAMED.search(first.message)
+        if match is None:
+            continue
+        shape = first.message.replace(match.group(0), "service ''")
+        others: list[str] = []
+        for other in group[1:]:
+            found = _SERVICE_NAMED.search(other.message)
+            if found is None or other.message.replace(found.group(0), "service ''") != shape:
+                continue
+            if found.group(1) != match.group(1) and found.group(1) not in others:
+                others.append(found.group(1))
+            dropped.add(id(other))
+        if others:
+            names = ", ".join(others)
+            plural = "services" if len(others) > 1 else "service"
+            merged[id(first)] = replace(first, message=(
+                f"{first.message} (also in {plural} {names}, which share this value through a "
+                "YAML anchor, merge key or extends)"))
+    return [merged.get(id(d), d) for d in diagnostics if id(d) not in dropped]
 
 
 def _unused_message(prepared: _Prepared, pragma: Pragma) -> str | None:
@@ -406,7 +446,10 @@ def build_links(project: ComposeProject, cache: dict[Path, Dockerfile | None]) -
         context_scalar = _scalar(context_node)
         context_text = str(context_scalar.value) if context_scalar else "."
         base_dir = Path(context_node.path).parent if context_node else Path(service.path).parent
-        if _REMOTE_CONTEXT.match(context_text):
+        dockerfile_known = _scalar(dockerfile_node)
+        if _REMOTE_CONTEXT.match(context_text) or (context_scalar and context_scalar.unknown) \
+                or (dockerfile_known and dockerfile_known.unknown):
+            # A remote context, or one named by an unset variable: nothing on disk to check.
             links.append(BuildLink(service, Path(context_text), Path(context_text), None,
                                    context_node, dockerfile_node, remote=True))
             continue
