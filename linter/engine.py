@@ -227,40 +227,54 @@ def _finish(prepared: _Prepared, kind: Kind, path: str, diagnostics: list[Diagno
 
 
 _SERVICE_NAMED = lazy_compile(r"\bservice '([^']+)'")
+_SHARED_SUFFIX = lazy_compile(
+    r" \(also in services? (.+), which shares? this value through a YAML anchor, merge key "
+    r"or extends\)$")
+
+
+def _shared_parts(message: str) -> tuple[str, list[str]] | None:
+    """A finding's message with its service name blanked out, and the services it names
+    (the one in the message, then those of an "also in" note); None when it names none."""
+    suffix = _SHARED_SUFFIX.search(message)
+    others = suffix.group(1).split(", ") if suffix else []
+    if suffix:
+        message = message[:suffix.start()]
+    match = _SERVICE_NAMED.search(message)
+    if match is None:
+        return None
+    return message.replace(match.group(0), "service ''", 1), [match.group(1), *others]
 
 
 def merge_shared(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """One finding per value written once and inherited by several services (a YAML anchor,
     a ``<<`` merge, ``extends``): the findings of one rule at one place whose messages differ
     only by the service they name become the first one, naming the others."""
-    groups: dict[tuple[str, str, Span], list[Diagnostic]] = {}
+    groups: dict[tuple[str, str, Span, str], list[tuple[Diagnostic, list[str]]]] = {}
     for diagnostic in diagnostics:
-        groups.setdefault((diagnostic.path, diagnostic.code, diagnostic.span), []).append(
-            diagnostic)
+        parts = _shared_parts(diagnostic.message)
+        if parts is not None:
+            key = (diagnostic.path, diagnostic.code, diagnostic.span, parts[0])
+            groups.setdefault(key, []).append((diagnostic, parts[1]))
     merged: dict[int, Diagnostic] = {}
     dropped: set[int] = set()
     for group in groups.values():
         if len(group) < 2:
             continue
-        first = group[0]
-        match = _SERVICE_NAMED.search(first.message)
-        if match is None:
-            continue
-        shape = first.message.replace(match.group(0), "service ''")
-        others: list[str] = []
-        for other in group[1:]:
-            found = _SERVICE_NAMED.search(other.message)
-            if found is None or other.message.replace(found.group(0), "service ''") != shape:
-                continue
-            if found.group(1) != match.group(1) and found.group(1) not in others:
-                others.append(found.group(1))
+        first, names = group[0]
+        for other, other_names in group[1:]:
+            names.extend(name for name in other_names if name not in names)
             dropped.add(id(other))
+        base = first.message
+        suffix = _SHARED_SUFFIX.search(base)
+        if suffix:
+            base = base[:suffix.start()]
+        others = names[1:]
         if others:
-            names = ", ".join(others)
+            verb = "share" if len(others) > 1 else "shares"
             plural = "services" if len(others) > 1 else "service"
-            merged[id(first)] = replace(first, message=(
-                f"{first.message} (also in {plural} {names}, which share this value through a "
-                "YAML anchor, merge key or extends)"))
+            base += (f" (also in {plural} {', '.join(others)}, which {verb} this value through "
+                     "a YAML anchor, merge key or extends)")
+        merged[id(first)] = replace(first, message=base)
     return [merged.get(id(d), d) for d in diagnostics if id(d) not in dropped]
 
 
@@ -654,6 +668,8 @@ def run(paths: Sequence[str], settings: Settings,
             existing = merged[result.path]
             seen = set(existing.diagnostics)
             existing.diagnostics.extend(d for d in result.diagnostics if d not in seen)
+            if existing.kind == "compose":  # a file shared by projects (extends, include)
+                existing.diagnostics[:] = merge_shared(existing.diagnostics)
             existing.internal_error |= result.internal_error
             if existing.source is None:
                 existing.source = result.source

@@ -65,28 +65,31 @@ def _first_instruction_word(text: str) -> str | None:
 
 
 def _yaml_top_level(text: str) -> dict[str, list[str] | None] | None:
-    """The top-level keys of a YAML mapping, each with its value's keys, or None."""
+    """The top-level keys of a YAML mapping (of every document, as compose merges them),
+    each with its value's keys; None when the text is not YAML or not mappings."""
     import yaml
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     loader = loader_class(text)
+    keys: dict[str, list[str] | None] = {}
     try:
-        node = loader.get_single_node()
+        while loader.check_node():
+            node = loader.get_node()
+            if not isinstance(node, yaml.MappingNode):
+                return None
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    return None
+                inner = None
+                if isinstance(value, yaml.MappingNode):
+                    inner = [str(k.value) for k, _ in value.value
+                             if isinstance(k, yaml.ScalarNode)]
+                keys[str(key.value)] = inner
     except yaml.YAMLError:
         return None
     finally:
         loader.dispose()
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    keys: dict[str, list[str] | None] = {}
-    for key, value in node.value:
-        if not isinstance(key, yaml.ScalarNode):
-            return None
-        inner = None
-        if isinstance(value, yaml.MappingNode):
-            inner = [str(k.value) for k, _ in value.value if isinstance(k, yaml.ScalarNode)]
-        keys[str(key.value)] = inner
-    return keys
+    return keys or None
 
 
 def sniff(text: str, name: str = "") -> Sniffed:
@@ -122,6 +125,10 @@ def sniff(text: str, name: str = "") -> Sniffed:
                            "pass --kind compose if it is one", yaml=True)
         return Sniffed(None, f"this is {what} (top-level keys {listed}), neither a compose file "
                        "nor a Dockerfile: shiplint has nothing to check in it", yaml=True)
+    if name.endswith((".yml", ".yaml")):
+        return Sniffed(None, "this YAML file is not a compose file: it is not a YAML mapping "
+                       "(a list, a template, or invalid YAML); pass --kind compose if it is one",
+                       yaml=True)
     shown = word if len(word) <= 30 else word[:27] + "..."
     return Sniffed(None, f"the file is neither a Dockerfile (its first word {shown!r} is not a "
                    "Dockerfile instruction) nor a compose file (a YAML mapping with "
