@@ -77,13 +77,20 @@ consul:
   privileged: true
 """
 V2 = "services:\n" + "".join(
-    ("  " + line if line.strip() else line) for line in V1.splitlines(keepends=True)[1:])
+    ("  " + line if line.strip() else line) for line in V1.splitlines(keepends=True)[1:]
+)
 
 
 def _run(cwd: Path, *args: str, stdin: str | None = None) -> tuple[int, list[dict[str, Any]]]:
     assert SHIPLINT is not None
-    done = subprocess.run([SHIPLINT, "check", "--format", "json", *args], cwd=cwd,
-                          input=stdin, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [SHIPLINT, "check", "--format", "json", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode in (0, 1), done.stderr
     findings: list[dict[str, Any]] = json.loads(done.stdout)
     return done.returncode, findings
@@ -97,12 +104,16 @@ def _write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("name", "text", "what"), [
-    (".github/workflows/ci.yml", WORKFLOW, "GitHub Actions workflow"),
-    ("k8s/deployment.yaml", MANIFEST, "Kubernetes manifest"),
-])
-def test_yaml_that_is_not_compose_is_one_finding(tmp_path: Path, name: str, text: str,
-                                                  what: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "text", "what"),
+    [
+        (".github/workflows/ci.yml", WORKFLOW, "GitHub Actions workflow"),
+        ("k8s/deployment.yaml", MANIFEST, "Kubernetes manifest"),
+    ],
+)
+def test_yaml_that_is_not_compose_is_one_finding(
+    tmp_path: Path, name: str, text: str, what: str
+) -> None:
     _write(tmp_path, name, text)
     code, findings = _run(tmp_path, name)
     assert code == 1
@@ -125,8 +136,11 @@ def test_a_compose_file_with_an_unusual_name_is_linted_as_compose(tmp_path: Path
 
 
 def test_a_dockerfile_with_an_unusual_name_is_linted_as_a_dockerfile(tmp_path: Path) -> None:
-    _write(tmp_path, "build/app.docker", "# syntax=docker/dockerfile:1\nFROM alpine:3.20\n"
-           "RUN apk add curl\n")
+    _write(
+        tmp_path,
+        "build/app.docker",
+        "# syntax=docker/dockerfile:1\nFROM alpine:3.20\nRUN apk add curl\n",
+    )
     _, findings = _run(tmp_path, "build/app.docker")
     assert "DF302" in {f["code"] for f in findings}
 
@@ -168,16 +182,26 @@ def test_v1_services_get_the_findings_of_their_v2_equivalents(tmp_path: Path) ->
 def test_v1_fix_nests_the_services_and_the_result_lints_like_v2(tmp_path: Path) -> None:
     path = _write(tmp_path, "docker-compose.yml", V1)
     assert SHIPLINT is not None
-    subprocess.run([SHIPLINT, "check", "--fix", "--quiet", "docker-compose.yml"], cwd=tmp_path,
-                   capture_output=True, text=True, timeout=120)
+    subprocess.run(
+        [SHIPLINT, "check", "--fix", "--quiet", "docker-compose.yml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert path.read_text(encoding="utf-8") == V1.splitlines(keepends=True)[0] + V2
 
 
 def test_yaml11_booleans_only_where_readers_disagree(tmp_path: Path) -> None:
-    _write(tmp_path, "compose.yaml", (
-        "services:\n  app:\n    image: node:22-alpine\n    init: yes\n    tty: on\n"
-        "    read_only: no\n    environment:\n      NODE_ENV: production\n"
-        "      FEATURE_X: on\nnetworks:\n  back:\n    internal: yes\n"))
+    _write(
+        tmp_path,
+        "compose.yaml",
+        (
+            "services:\n  app:\n    image: node:22-alpine\n    init: yes\n    tty: on\n"
+            "    read_only: no\n    environment:\n      NODE_ENV: production\n"
+            "      FEATURE_X: on\nnetworks:\n  back:\n    internal: yes\n"
+        ),
+    )
     _, findings = _run(tmp_path, "--select", "DC004", "compose.yaml")
     assert [(f["line"], f["column"]) for f in findings] == [(9, 18)]
     assert 'the string "on" for compose' in findings[0]["message"]
@@ -185,14 +209,19 @@ def test_yaml11_booleans_only_where_readers_disagree(tmp_path: Path) -> None:
 
 
 def test_unset_variables_are_unknown_not_malformed(tmp_path: Path) -> None:
-    _write(tmp_path, "compose.yaml", (
-        "services:\n  app:\n    image: ghcr.io/acme/app:2.1.0\n"
-        "    container_name: ${APP_CONTAINER}\n    stop_grace_period: ${APP_GRACE}\n"
-        "    build:\n      context: ${APP_SRC}\n      target: ${APP_TARGET}\n"
-        "    pull_policy: build\n"
-        "    healthcheck:\n      test: [\"CMD\", \"wget\", \"-qO-\", \"http://localhost:8080/\"]\n"
-        "      interval: ${HC_INTERVAL}\n      timeout: ${HC_TIMEOUT:-5s}\n"
-        "      retries: 3\n"))
+    _write(
+        tmp_path,
+        "compose.yaml",
+        (
+            "services:\n  app:\n    image: ghcr.io/acme/app:2.1.0\n"
+            "    container_name: ${APP_CONTAINER}\n    stop_grace_period: ${APP_GRACE}\n"
+            "    build:\n      context: ${APP_SRC}\n      target: ${APP_TARGET}\n"
+            "    pull_policy: build\n"
+            '    healthcheck:\n      test: ["CMD", "wget", "-qO-", "http://localhost:8080/"]\n'
+            "      interval: ${HC_INTERVAL}\n      timeout: ${HC_TIMEOUT:-5s}\n"
+            "      retries: 3\n"
+        ),
+    )
     _, findings = _run(tmp_path, "compose.yaml")
     codes = {f["code"] for f in findings}
     assert not codes & {"DC006", "DC114", "DC401", "DC601", "DC602", "DC603"}, findings
@@ -202,12 +231,17 @@ def test_unset_variables_are_unknown_not_malformed(tmp_path: Path) -> None:
 
 
 def test_a_value_shared_through_an_anchor_is_reported_once(tmp_path: Path) -> None:
-    _write(tmp_path, "compose.yaml", (
-        "x-app: &app\n  image: ghcr.io/acme/app:1.4.2\n  privileged: true\n"
-        "  volumes:\n    - /var/run/docker.sock:/var/run/docker.sock\n"
-        "services:\n  api:\n    <<: *app\n    command: [\"api\"]\n"
-        "  worker:\n    <<: *app\n    command: [\"worker\"]\n"
-        "  cron:\n    <<: *app\n    command: [\"cron\"]\n"))
+    _write(
+        tmp_path,
+        "compose.yaml",
+        (
+            "x-app: &app\n  image: ghcr.io/acme/app:1.4.2\n  privileged: true\n"
+            "  volumes:\n    - /var/run/docker.sock:/var/run/docker.sock\n"
+            'services:\n  api:\n    <<: *app\n    command: ["api"]\n'
+            '  worker:\n    <<: *app\n    command: ["worker"]\n'
+            '  cron:\n    <<: *app\n    command: ["cron"]\n'
+        ),
+    )
     _, findings = _run(tmp_path, "--select", "DC301,DC310", "compose.yaml")
     assert [(f["code"], f["line"]) for f in findings] == [("DC310", 3), ("DC301", 5)]
     for finding in findings:

@@ -9,10 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 # compose-spec's top-level properties (besides ``x-*`` extensions).
-TOP_LEVEL = frozenset({
-    "version", "name", "include", "services", "networks", "volumes", "secrets", "configs",
-    "models",
-})
+TOP_LEVEL = frozenset(
+    {
+        "version",
+        "name",
+        "include",
+        "services",
+        "networks",
+        "volumes",
+        "secrets",
+        "configs",
+        "models",
+    }
+)
 # A v1 service needed an image or a build, or took them from the service it extends.
 V1_SERVICE_KEYS = frozenset({"image", "build", "extends"})
 # Service keys of the v1 format that the compose specification no longer has.
