@@ -25,7 +25,13 @@ TOP_LEVEL = frozenset(
 # A v1 service needed an image or a build, or took them from the service it extends.
 V1_SERVICE_KEYS = frozenset({"image", "build", "extends"})
 # Service keys of the v1 format that the compose specification no longer has.
-V1_ONLY_KEYS = frozenset({"net", "dockerfile", "log_driver", "log_opt", "volume_driver"})
+V1_ONLY_KEYS = {
+    "net": "network_mode",
+    "dockerfile": "build.dockerfile",
+    "log_driver": "logging.driver",
+    "log_opt": "logging.options",
+    "volume_driver": "a named volume with its own driver",
+}
 
 
 def is_v1_service(keys: Iterable[str] | None) -> bool:

@@ -345,7 +345,8 @@ def nest_legacy_services(root: MappingNode, problems: list[ComposeProblem]) -> M
                       for inner in pair.value.pairs if inner.key.text in layout.V1_ONLY_KEYS})
     extra = ""
     if v1_only:
-        extra = " and replace the v1-only keys (" + ", ".join(v1_only) + ")"
+        extra = " and replace the v1-only keys (" + ", ".join(
+            f"{key} by {layout.V1_ONLY_KEYS[key]}" for key in v1_only) + ")"
     problems.append(ComposeProblem("legacy-layout", LEGACY_MESSAGE.format(extra=extra),
                                    root.path, Span.line(1)))
     return MappingNode(root.path, root.span, (*kept, Pair(key, section)), root.tag)
