@@ -247,3 +247,32 @@ def test_a_value_shared_through_an_anchor_is_reported_once(tmp_path: Path) -> No
     for finding in findings:
         assert "service 'api'" in finding["message"]
         assert "also in services worker, cron" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('services:\n  web:\n    image: "nginx:1.27\n\n', (3, 12)),
+        ('services:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"\n', (4, 12)),
+        ("services:\n  web:\n    image: nginx:1.27\n    labels: {tier: front\n", (4, 13)),
+    ],
+)
+def test_an_unclosed_value_is_reported_where_it_opens(
+    tmp_path: Path, text: str, where: tuple[int, int]
+) -> None:
+    _write(tmp_path, "compose.yaml", text)
+    _, findings = _run(tmp_path, "compose.yaml")
+    assert [(f["code"], f["line"], f["column"]) for f in findings] == [("DC001", *where)]
+    assert "the file ends before this is closed" in findings[0]["message"]
+
+
+def test_no_finding_ends_past_the_last_line(tmp_path: Path) -> None:
+    text = (
+        "services:\n  web:\n    image: nginx:1.27\n    networks: [edge]\n"
+        "networks:\n  edge:\n    external:\n      name: edge_default\n"
+    )
+    _write(tmp_path, "compose.yaml", text)
+    _, findings = _run(tmp_path, "compose.yaml")
+    assert "DC405" in {f["code"] for f in findings}
+    for finding in findings:
+        assert finding["end_line"] <= 8, finding
