@@ -84,8 +84,13 @@ def apply_fixes(text: str, diagnostics: Sequence[Diagnostic], unsafe: bool) -> t
 
 
 def _overlaps(a: tuple[Position, Position], b: tuple[Position, Position]) -> bool:
-    if a[0] == a[1] or b[0] == b[1]:  # insertions only clash at the same point
-        return a[0] == b[0] and a[1] == b[1]
+    if a[0] == a[1] and b[0] == b[1]:  # two insertions only clash at the same point
+        return a[0] == b[0]
+    if a[0] == a[1] or b[0] == b[1]:
+        # An insertion inside or at either end of a replaced range was computed for the old
+        # text there (an indentation, a position): it waits for the next round.
+        point, (start, end) = (a[0], b) if a[0] == a[1] else (b[0], a)
+        return not (point < start or end < point)
     return a[0] < b[1] and b[0] < a[1]
 
 

@@ -218,10 +218,12 @@ def _nest_fix(compose_file: ComposeFile) -> Fix | None:
         return None  # another top-level key between services
     end = min([line for line in others if line > last_service], default=len(lines) + 1)
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-    edits = [Edit(Span(Position(first, 1), Position(first, 1)), "services:" + newline + "  ")]
-    for number in range(first + 1, end):
-        if lines[number - 1].strip():
-            edits.append(Edit(Span(Position(number, 1), Position(number, 1)), "  "))
+    # One edit over the whole block, so that no other fix computed for the un-nested text
+    # is applied in the same round (the fixer skips overlapping fixes and lints again).
+    block = lines[first - 1:end - 1]
+    text = "services:" + newline + "".join("  " + line if line.strip() else line
+                                           for line in block)
+    edits = [Edit(Span(Position(first, 1), Position(end, 1)), text)]
     v1_only = any(isinstance(pair.value, MappingNode)
                   and any(inner.key.text in V1_ONLY_KEYS for inner in pair.value.pairs)
                   for pair in services)

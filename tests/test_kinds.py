@@ -276,3 +276,35 @@ def test_no_finding_ends_past_the_last_line(tmp_path: Path) -> None:
     assert "DC405" in {f["code"] for f in findings}
     for finding in findings:
         assert finding["end_line"] <= 8, finding
+
+
+def test_v1_fix_with_every_other_compose_fix_gives_a_valid_file(tmp_path: Path) -> None:
+    import yaml
+
+    path = _write(tmp_path, "docker-compose.yml", V1)
+    assert SHIPLINT is not None
+    rules = subprocess.run(
+        [SHIPLINT, "rules", "--format", "json"], capture_output=True, text=True, timeout=120
+    )
+    codes = [r["code"] for r in json.loads(rules.stdout) if r["code"].startswith("DC")]
+    subprocess.run(
+        [
+            SHIPLINT,
+            "check",
+            "--select",
+            ",".join(codes),
+            "--fix",
+            "--unsafe-fixes",
+            "--quiet",
+            "docker-compose.yml",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert sorted(data) == ["services"]
+    assert sorted(data["services"]) == ["consul", "registrator"]
+    _, findings = _run(tmp_path, "docker-compose.yml")
+    assert not {f["code"] for f in findings} & {"DC001", "DC006", "DC008"}
