@@ -389,7 +389,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if "-" in paths:
         if len(paths) > 1:
             raise UsageError("'-' (standard input) cannot be combined with other paths")
-        name = args.stdin_filename or "Dockerfile"
+        name = args.stdin_filename or "-"  # no name: the content tells the kind
         engine.prepare(settings, registry)
         from linter.source import SourceError, decode
 

@@ -197,6 +197,8 @@ def _finish(prepared: _Prepared, kind: Kind, path: str, diagnostics: list[Diagno
     # A value shared through a YAML anchor or merge key is seen once per service that uses
     # it; the same finding at the same place is reported once.
     diagnostics = list(dict.fromkeys(diagnostics))
+    if kind == "compose" and len(diagnostics) > 1:
+        diagnostics = merge_shared(diagnostics)
     kept = [
         d for d in diagnostics
         if (d.code in selection or d.code == internal)
@@ -222,6 +224,58 @@ def _finish(prepared: _Prepared, kind: Kind, path: str, diagnostics: list[Diagno
     if prepared.severity:
         kept = [_override_severity(d, prepared.severity) for d in kept]
     return kept
+
+
+_SERVICE_NAMED = lazy_compile(r"\bservice '([^']+)'")
+_SHARED_SUFFIX = lazy_compile(
+    r" \(also in services? (.+), which shares? this value through a YAML anchor, merge key "
+    r"or extends\)$")
+
+
+def _shared_parts(message: str) -> tuple[str, list[str]] | None:
+    """A finding's message with its service name blanked out, and the services it names
+    (the one in the message, then those of an "also in" note); None when it names none."""
+    suffix = _SHARED_SUFFIX.search(message)
+    others = suffix.group(1).split(", ") if suffix else []
+    if suffix:
+        message = message[:suffix.start()]
+    match = _SERVICE_NAMED.search(message)
+    if match is None:
+        return None
+    return message.replace(match.group(0), "service ''", 1), [match.group(1), *others]
+
+
+def merge_shared(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One finding per value written once and inherited by several services (a YAML anchor,
+    a ``<<`` merge, ``extends``): the findings of one rule at one place whose messages differ
+    only by the service they name become the first one, naming the others."""
+    groups: dict[tuple[str, str, Span, str], list[tuple[Diagnostic, list[str]]]] = {}
+    for diagnostic in diagnostics:
+        parts = _shared_parts(diagnostic.message)
+        if parts is not None:
+            key = (diagnostic.path, diagnostic.code, diagnostic.span, parts[0])
+            groups.setdefault(key, []).append((diagnostic, parts[1]))
+    merged: dict[int, Diagnostic] = {}
+    dropped: set[int] = set()
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        first, names = group[0]
+        for other, other_names in group[1:]:
+            names.extend(name for name in other_names if name not in names)
+            dropped.add(id(other))
+        base = first.message
+        suffix = _SHARED_SUFFIX.search(base)
+        if suffix:
+            base = base[:suffix.start()]
+        others = names[1:]
+        if others:
+            verb = "share" if len(others) > 1 else "shares"
+            plural = "services" if len(others) > 1 else "service"
+            base += (f" (also in {plural} {', '.join(others)}, which {verb} this value through "
+                     "a YAML anchor, merge key or extends)")
+        merged[id(first)] = replace(first, message=base)
+    return [merged.get(id(d), d) for d in diagnostics if id(d) not in dropped]
 
 
 def _unused_message(prepared: _Prepared, pragma: Pragma) -> str | None:
@@ -361,7 +415,7 @@ def lint_dockerfile(prepared: _Prepared, path: Path, display: str, text: str | N
     elif text is None:
         text = dockerfile.source
     rules = prepared.rules_by_target[Target.DOCKERFILE]
-    if any(error.kind == "unreadable" for error in dockerfile.errors):
+    if any(error.kind in ("unreadable", "wrong-kind") for error in dockerfile.errors):
         rules = [rule for rule in rules if rule.code == "DF001"]
         context = DockerfileContext(dockerfile=dockerfile, options=prepared.options)
     else:
@@ -406,7 +460,10 @@ def build_links(project: ComposeProject, cache: dict[Path, Dockerfile | None]) -
         context_scalar = _scalar(context_node)
         context_text = str(context_scalar.value) if context_scalar else "."
         base_dir = Path(context_node.path).parent if context_node else Path(service.path).parent
-        if _REMOTE_CONTEXT.match(context_text):
+        dockerfile_known = _scalar(dockerfile_node)
+        if _REMOTE_CONTEXT.match(context_text) or (context_scalar and context_scalar.unknown) \
+                or (dockerfile_known and dockerfile_known.unknown):
+            # A remote context, or one named by an unset variable: nothing on disk to check.
             links.append(BuildLink(service, Path(context_text), Path(context_text), None,
                                    context_node, dockerfile_node, remote=True))
             continue
@@ -427,12 +484,30 @@ def build_links(project: ComposeProject, cache: dict[Path, Dockerfile | None]) -
     return links
 
 
-def unreadable_project(path: str, message: str) -> ComposeProject:
+def unreadable_project(path: str, message: str, kind: str = "unreadable",
+                       source: str = "") -> ComposeProject:
     from linter.compose.model import ComposeFile, ComposeProblem, ComposeProject
 
-    problem = ComposeProblem("unreadable", message, path, Span.of(1, 1, 1, 1))
-    return ComposeProject(files=(ComposeFile(path, "", None, (problem,)),), root=None,
+    problem = ComposeProblem(kind, message, path, Span.of(1, 1, 1, 1))
+    return ComposeProject(files=(ComposeFile(path, source, None, (problem,)),), root=None,
                           problems=(problem,))
+
+
+def lint_wrong_kind(prepared: _Prepared, kind: Kind, display: str, message: str,
+                    text: str | None) -> FileResult:
+    """The one finding for a file that is neither a Dockerfile nor a compose file: DC001
+    when it is YAML (it was probably meant as compose), DF001 otherwise."""
+    if kind == "compose":
+        project = unreadable_project(display, message, "wrong-kind", text or "")
+        context = ComposeContext(project=project, options=prepared.options)
+        rules = [r for r in prepared.rules_by_target[Target.COMPOSE] if r.code == "DC001"]
+        found, crashed = _run_rules(prepared, "compose", display, rules, context)
+        pragmas = compose_pragmas(text) if text else []
+        return FileResult(display, "compose", text,
+                          _finish(prepared, "compose", display, found, pragmas), crashed)
+    dockerfile = replace(unreadable_dockerfile(display, message), source=text or "",
+                         errors=(ParseError("wrong-kind", message, Span.of(1, 1, 1, 1)),))
+    return lint_dockerfile(prepared, Path(display), display, dockerfile=dockerfile)
 
 
 def load_compose(path: Path, display: str, overrides: list[Path] | None,
@@ -508,6 +583,7 @@ class _Unit:
     kind: Kind
     path: str
     overrides: tuple[str, ...] | None = None
+    mismatch: str | None = None  # neither kind: why (see ``lint_wrong_kind``)
 
 
 def _run_unit(settings: Settings, unit: _Unit) -> tuple[list[FileResult], set[Path]]:
@@ -515,6 +591,12 @@ def _run_unit(settings: Settings, unit: _Unit) -> tuple[list[FileResult], set[Pa
     cwd = Path(settings.cwd)
     path = Path(unit.path)
     shown = display_path(path, cwd)
+    if unit.mismatch is not None:
+        try:
+            text: str | None = read_source(path).text
+        except SourceError:
+            text = None
+        return [lint_wrong_kind(prepared, unit.kind, shown, unit.mismatch, text)], set()
     if unit.kind == "compose":
         overrides = None if unit.overrides is None else [Path(p) for p in unit.overrides]
         return lint_compose(prepared, path, shown, overrides)
@@ -584,7 +666,7 @@ def run(paths: Sequence[str], settings: Settings,
         prepare(settings).registry.ensure()
     compose_units = [
         _Unit("compose", str(source.path),
-              None if overrides is None else tuple(str(p) for p in overrides))
+              None if overrides is None else tuple(str(p) for p in overrides), source.mismatch)
         for source, overrides in projects
     ]
     jobs = effective_jobs(settings, len(sources))
@@ -601,7 +683,7 @@ def run(paths: Sequence[str], settings: Settings,
         results.extend(unit_results)
         linked |= unit_linked
     dockerfile_units = [
-        _Unit("dockerfile", str(source.path)) for source in sources
+        _Unit("dockerfile", str(source.path), mismatch=source.mismatch) for source in sources
         if source.kind == "dockerfile" and source.path.resolve() not in linked
     ]
     counted[0] = len(sources) - len(dockerfile_units)  # Dockerfiles linted with their compose
@@ -615,6 +697,8 @@ def run(paths: Sequence[str], settings: Settings,
             existing = merged[result.path]
             seen = set(existing.diagnostics)
             existing.diagnostics.extend(d for d in result.diagnostics if d not in seen)
+            if existing.kind == "compose":  # a file shared by projects (extends, include)
+                existing.diagnostics[:] = merge_shared(existing.diagnostics)
             existing.internal_error |= result.internal_error
             if existing.source is None:
                 existing.source = result.source
@@ -666,9 +750,21 @@ def lint_unreadable(path: str, message: str, settings: Settings, kind: Kind | No
 
 def lint_source(text: str, path: str, settings: Settings, kind: Kind | None = None,
                 registry: Registry | None = None) -> FileResult:
-    """Lint one in-memory buffer (stdin, an editor) as if it were the file ``path``."""
+    """Lint one in-memory buffer (stdin, an editor) as if it were the file ``path``.
+
+    With no kind given and a name that says nothing, the content decides (``sniff``).
+    """
     prepared = prepare(settings, registry)
-    file_kind: Kind = kind or settings.kind or classify(Path(path).name) or "dockerfile"
+    named = kind or settings.kind or classify(Path(path).name)
+    if named is None:
+        from linter.project import sniff
+
+        found = sniff(text, path)
+        if found.kind is None:
+            wrong: Kind = "compose" if found.yaml else "dockerfile"
+            return lint_wrong_kind(prepared, wrong, path, found.message, text)
+        named = found.kind
+    file_kind: Kind = named
     file_path = Path(path)
     if file_kind == "compose":
         results, _ = lint_compose(prepared, file_path, path, None, text, follow_builds=False)

@@ -19,7 +19,7 @@ from linter import __version__
 from linter.cli import build_parser, make_settings
 from linter.config import ConfigError, load_config
 from linter.diagnostics import Diagnostic, Position, Severity, Span
-from linter.project import MAIN_COMPOSE_NAMES, Kind, classify
+from linter.project import MAIN_COMPOSE_NAMES, Kind, classify, sniff
 from linter.records import field, record
 from linter.registry import default_registry
 
@@ -73,12 +73,15 @@ class _Document:
     findings: list[Diagnostic] = field(default_factory=list)
 
 
-def _kind_of(path: Path, language_id: str | None) -> Kind:
+def _kind_of(path: Path, language_id: str | None, text: str) -> Kind | None:
+    """The kind of an open document, or None when shiplint has nothing to say about it: a
+    YAML document is linted only when it looks like compose (an editor opens workflows and
+    Kubernetes manifests with the same language id)."""
     found = classify(path.name)
     if found is not None:
         return found
     if language_id in ("dockercompose", "yaml") or path.suffix in (".yml", ".yaml"):
-        return "compose"
+        return "compose" if sniff(text, path.name).kind == "compose" else None
     return "dockerfile"
 
 
@@ -129,7 +132,10 @@ class ShiplintServer(LanguageServer):
         from linter import engine
 
         path = uri_to_path(uri)
-        kind = _kind_of(path, language_id)
+        kind = _kind_of(path, language_id, text)
+        if kind is None:
+            self.documents[uri] = _Document("compose", text.splitlines() or [""], [])
+            return []
         folder = path.parent if path.parent.is_dir() else Path.cwd()
         args = build_parser().parse_args(["check"])
         try:

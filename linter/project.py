@@ -38,6 +38,104 @@ def classify(name: str) -> Kind | None:
     return None
 
 
+# Dockerfile instructions (BuildKit's list), to tell a Dockerfile by its first instruction.
+_INSTRUCTIONS = frozenset({
+    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
+    "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+})
+_SNIFF_BYTES = 64 * 1024
+
+
+@record
+class Sniffed:
+    """What the content of a file whose name says nothing looks like."""
+
+    kind: Kind | None  # None: neither a Dockerfile nor a compose file
+    message: str = ""  # when ``kind`` is None: what the file is and what was expected
+    yaml: bool = False  # when ``kind`` is None: the file is a YAML mapping (or named .y(a)ml)
+
+
+def _first_instruction_word(text: str) -> str | None:
+    for raw in text.lstrip("\ufeff").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        return line.split(None, 1)[0]
+    return None
+
+
+def _yaml_top_level(text: str) -> dict[str, list[str] | None] | None:
+    """The top-level keys of a YAML mapping (of every document, as compose merges them),
+    each with its value's keys; None when the text is not YAML or not mappings."""
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_class(text)
+    keys: dict[str, list[str] | None] = {}
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if not isinstance(node, yaml.MappingNode):
+                return None
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    return None
+                inner = None
+                if isinstance(value, yaml.MappingNode):
+                    inner = [str(k.value) for k, _ in value.value
+                             if isinstance(k, yaml.ScalarNode)]
+                keys[str(key.value)] = inner
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return keys or None
+
+
+def sniff(text: str, name: str = "") -> Sniffed:
+    """The kind of a file by its content: a Dockerfile when its first instruction is one, a
+    compose file when it is a YAML mapping with compose's top-level keys (or the legacy
+    layout); otherwise a message saying what it is and what was expected."""
+    word = _first_instruction_word(text[:_SNIFF_BYTES])
+    if word is None:
+        return Sniffed(None, "the file is empty (or only comments): it is neither a Dockerfile "
+                       "nor a compose file", yaml=name.endswith((".yml", ".yaml")))
+    if word.upper() in _INSTRUCTIONS:
+        return Sniffed("dockerfile")
+    keys = None
+    if len(text) <= 4 * _SNIFF_BYTES:
+        try:
+            keys = _yaml_top_level(text)
+        except Exception:  # the sniffer must never stop a run: unknown content is neither
+            keys = None
+    if keys is not None:
+        from linter.compose.layout import foreign_keys, legacy_services
+
+        foreign = foreign_keys(keys)
+        if (keys and not foreign) or legacy_services(keys):
+            return Sniffed("compose")
+        listed = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        if "jobs" in keys and ("on" in keys or "true" in keys or "True" in keys):
+            what = "a GitHub Actions workflow"
+        elif "apiVersion" in keys and "kind" in keys:
+            what = "a Kubernetes manifest"
+        else:
+            return Sniffed(None, "this YAML file is not a compose file: its top-level keys "
+                           f"({listed}) are not compose's (services, networks, volumes, ...); "
+                           "pass --kind compose if it is one", yaml=True)
+        return Sniffed(None, f"this is {what} (top-level keys {listed}), neither a compose file "
+                       "nor a Dockerfile: shiplint has nothing to check in it", yaml=True)
+    if name.endswith((".yml", ".yaml")):
+        return Sniffed(None, "this YAML file is not a compose file: it is not a YAML mapping "
+                       "(a list, a template, or invalid YAML); pass --kind compose if it is one",
+                       yaml=True)
+    shown = word if len(word) <= 30 else word[:27] + "..."
+    return Sniffed(None, f"the file is neither a Dockerfile (its first word {shown!r} is not a "
+                   "Dockerfile instruction) nor a compose file (a YAML mapping with "
+                   "`services:`); pass --kind if it is one of them",
+                   yaml=name.endswith((".yml", ".yaml")))
+
+
 def is_override(name: str) -> bool:
     return bool(_OVERRIDE_NAME.match(name))
 
@@ -47,6 +145,7 @@ class SourceFile:
     path: Path  # as given or found (may be relative)
     kind: Kind
     explicit: bool = False  # named on the command line rather than found in a folder
+    mismatch: str | None = None  # named explicitly but neither kind: why (one finding)
 
 
 class _GitIgnore:
@@ -157,10 +256,27 @@ def discover(
             if key in seen:
                 continue
             seen.add(key)
-            found.append(SourceFile(path, kind or classify(path.name) or "dockerfile", True))
+            found.append(_explicit_file(path, kind))
         else:
             missing.append(raw)
     return found, missing
+
+
+def _explicit_file(path: Path, kind: Kind | None) -> SourceFile:
+    """A file named on the command line: its kind by ``--kind``, its name, or its content."""
+    named = kind or classify(path.name)
+    if named is not None:
+        return SourceFile(path, named, True)
+    from linter.source import SourceError, read_source
+
+    try:
+        text = read_source(path).text
+    except SourceError:  # the lint itself reports why it cannot be read
+        return SourceFile(path, "dockerfile", True)
+    found = sniff(text, path.name)
+    if found.kind is not None:
+        return SourceFile(path, found.kind, True)
+    return SourceFile(path, "compose" if found.yaml else "dockerfile", True, found.message)
 
 
 def group_compose(files: Sequence[SourceFile]) -> list[tuple[SourceFile, list[Path] | None]]:

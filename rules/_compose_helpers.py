@@ -36,6 +36,12 @@ def scalar_text(node: Node | None) -> str | None:
     return node.text if isinstance(node.value, float) else str(node.value)
 
 
+def is_unknown(node: Node | None) -> bool:
+    """A value that uses a variable with no value (not in .env, no default): format checks
+    must not call it malformed, its real value is known only where the stack runs."""
+    return isinstance(node, ScalarNode) and node.unknown
+
+
 def sub_span(node: ScalarNode, start: int, end: int) -> Span:
     """The span of ``node.text[start:end]``, or the whole node when it cannot be exact.
 

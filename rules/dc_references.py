@@ -31,6 +31,7 @@ from linter.records import record
 
 from ._compose_helpers import (
     PortMapping,
+    is_unknown,
     scalar_text,
     service_network_names,
     service_ports,
@@ -709,7 +710,8 @@ class InvalidContainerName(Rule):
         "Docker accepts container names matching `[a-zA-Z0-9][a-zA-Z0-9_.-]+`: at least two "
         "characters, starting with a letter or digit, then letters, digits, `_`, `.` or `-`. "
         "Any other name makes the container creation fail. The name is checked after "
-        "interpolation, so `${DB_NAME}` is judged by the value `.env` gives it."
+        "interpolation, so `${DB_NAME}` is judged by the value `.env` gives it; a variable with "
+        "no value anywhere is unknown, not malformed."
     )
     bad = "services:\n  web:\n    image: nginx:1.27\n    container_name: my web\n"
     good = "services:\n  web:\n    image: nginx:1.27\n    container_name: my-web\n"
@@ -720,7 +722,7 @@ class InvalidContainerName(Rule):
         for service in context.project.services.values():
             node = service.get("container_name")
             name = scalar_text(node)
-            if node is None or name is None or _CONTAINER_NAME.match(name):
+            if node is None or name is None or _CONTAINER_NAME.match(name) or is_unknown(node):
                 continue
             yield self.report(node.path, node.span,
                               f"container name {name!r} does not match "

@@ -193,6 +193,8 @@ def duration_problem(node: Node) -> str | None:
             return None
         return (f"is a bare number: Compose reads {node.text} as nanoseconds, not seconds; "
                 f"write a unit, e.g. \"{node.text}s\"")
+    if node.unknown:
+        return None  # an unset variable: unknown, not malformed
     text = node.value.strip()
     if text == "0" or _DURATION.match(text):
         return None

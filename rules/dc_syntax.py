@@ -10,7 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from linter import ComposeContext, Diagnostic, Rule, Severity, Target
+from linter import (
+    Applicability,
+    ComposeContext,
+    Diagnostic,
+    Edit,
+    Fix,
+    Fixable,
+    Rule,
+    Severity,
+    Target,
+)
+from linter.compose.layout import V1_ONLY_KEYS
+from linter.compose.model import ComposeFile
+from linter.compose.nodes import MappingNode
+from linter.diagnostics import Position, Span
 
 
 class _ProblemRule(Rule):
@@ -87,7 +101,12 @@ class Yaml11Ambiguity(_ProblemRule):
     description = (
         "Compose reads YAML 1.2, but many tools around it (PyYAML, older docker-compose v1, "
         "editors) read YAML 1.1, where `22:22` is the sexagesimal number 1342 and `yes`, `no`, "
-        "`on`, `off` are booleans. Quote such values so every tool reads the same string."
+        "`on`, `off` are booleans. Quote such values so every tool reads the same string. "
+        "Only real disagreements are reported: in compose's boolean fields (`privileged`, "
+        "`tty`, `stdin_open`, `read_only`, `init`, `external`, `internal`, `attachable`, ...) "
+        "compose itself casts `yes`/`no`/`on`/`off` to booleans, so every reader agrees and "
+        "nothing is reported there; in `environment`, `labels` and other string values "
+        "compose keeps the string `on` while a YAML 1.1 reader sees `true`."
     )
     bad = "services:\n  ssh:\n    image: gitea/gitea:1.22\n    ports:\n      - 22:22\n"
     good = "services:\n  ssh:\n    image: gitea/gitea:1.22\n    ports:\n      - \"22:22\"\n"
@@ -145,6 +164,73 @@ class MissingReferencedFile(_ProblemRule):
     )
 
 
+class LegacyLayout(_ProblemRule):
+    code = "DC008"
+    name = "legacy-v1-layout"
+    kind = "legacy-layout"
+    tags = ("schema",)
+    severity = Severity.ERROR
+    summary = "Services written at the top level (the Compose v1 layout)"
+    description = (
+        "Compose v1 files wrote each service at the top level; the compose specification "
+        "puts them under `services:`, and Docker Compose v2 refuses the old layout (every "
+        "service is an unknown top-level key). The file is reported once, at line 1, and "
+        "every service is then checked as if it stood under `services:` (security, "
+        "isolation, secrets, pinning), never as a list of schema errors. The fix inserts "
+        "`services:` and indents the services under it; it is offered only when the services "
+        "are block mappings written one after the other at the left margin, and it is marked "
+        "unsafe when a service uses keys the specification dropped (`net`, `dockerfile`, "
+        "`log_driver`, `log_opt`, `volume_driver`), which need rewriting by hand."
+    )
+    bad = "web:\n  image: nginx:1.27\n  ports:\n    - \"8080:80\"\n"
+    good = "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"8080:80\"\n"
+    fixable = Fixable.SOMETIMES
+
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        files = {compose_file.path: compose_file for compose_file in context.project.files}
+        for diagnostic in super().check(context):
+            compose_file = files.get(diagnostic.path)
+            fix = _nest_fix(compose_file) if compose_file is not None else None
+            yield diagnostic if fix is None else self.report(
+                diagnostic.path, diagnostic.span, diagnostic.message, fix)
+
+
+def _nest_fix(compose_file: ComposeFile) -> Fix | None:
+    """Insert ``services:`` above the first service and indent every service under it, when
+    that is a plain text edit: one document, block mappings at the left margin, written one
+    after the other."""
+    root = compose_file.root
+    section = root.get("services") if root is not None else None
+    if root is None or not isinstance(section, MappingNode) or not section.pairs:
+        return None
+    lines = compose_file.source.splitlines(keepends=True)
+    if any(line.startswith(("---", "...", "\t")) for line in lines):
+        return None
+    services = section.pairs
+    if any(pair.merged or pair.key.span.start.column != 1
+           or not isinstance(pair.value, MappingNode) or pair.value.span.start.line
+           == pair.key.span.start.line for pair in services):
+        return None  # flow style, or a service written on its key's line
+    first = services[0].key.span.start.line
+    last_service = services[-1].key.span.start.line
+    others = [pair.key.span.start.line for pair in root.pairs if pair.value is not section]
+    if any(first < line < last_service for line in others):
+        return None  # another top-level key between services
+    end = min([line for line in others if line > last_service], default=len(lines) + 1)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    # One edit over the whole block, so that no other fix computed for the un-nested text
+    # is applied in the same round (the fixer skips overlapping fixes and lints again).
+    block = lines[first - 1:end - 1]
+    text = "services:" + newline + "".join("  " + line if line.strip() else line
+                                           for line in block)
+    edits = [Edit(Span(Position(first, 1), Position(end, 1)), text)]
+    v1_only = any(isinstance(pair.value, MappingNode)
+                  and any(inner.key.text in V1_ONLY_KEYS for inner in pair.value.pairs)
+                  for pair in services)
+    applicability = Applicability.UNSAFE if v1_only else Applicability.SAFE
+    return Fix("nest the services under `services:`", tuple(edits), applicability)
+
+
 RULES = (
     DuplicateKey,
     AliasLimit,
@@ -152,4 +238,5 @@ RULES = (
     InvalidInterpolation,
     SchemaViolation,
     MissingReferencedFile,
+    LegacyLayout,
 )

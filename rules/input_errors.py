@@ -54,6 +54,9 @@ class UnparseableDockerfile(Rule):
                 yield self.report(context.path, error.span,
                                   f"cannot read the file: {error.message}")
                 return
+            if error.kind == "wrong-kind":  # named explicitly, but not a Dockerfile
+                yield self.report(context.path, error.span, error.message)
+                return
         if not dockerfile.instructions:
             what = "is empty" if not dockerfile.source.strip() else "has only comments"
             yield self.report(context.path, Span.of(1, 1, 1, 1),
@@ -92,7 +95,7 @@ class UnparseableComposeFile(Rule):
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for problem in context.project.problems:
-            if problem.kind in ("unreadable", "syntax"):
+            if problem.kind in ("unreadable", "syntax", "wrong-kind"):
                 prefix = "cannot read the file: " if problem.kind == "unreadable" else ""
                 yield self.report(problem.path, problem.span, prefix + problem.message)
 

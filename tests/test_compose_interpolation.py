@@ -114,5 +114,5 @@ def test_malformed_expression_problem_points_inside_the_scalar() -> None:
     assert [(p.kind, p.span) for p in problems] == [
         ("interpolation", Span.of(3, 15, 3, 20)),
         ("interpolation", Span.of(4, 11, 4, 14)),
-        ("interpolation", Span.of(5, 14, 7, 1)),  # block scalar: the whole value
+        ("interpolation", Span.of(5, 14, 6, 9)),  # block scalar: the whole value, in the file
     ]

@@ -165,7 +165,7 @@ def test_deep_nesting_is_a_problem_not_a_crash() -> None:
 
 @pytest.mark.parametrize(
     ("text", "line", "column"),
-    [("a: [b\n", 2, 1), ("a: b\n  c: d\n", 2, 4), ("a:\n  - b\n c: d\n", 3, 2)],
+    [("a: [b\n", 1, 4), ("a: b\n  c: d\n", 2, 4), ("a:\n  - b\n c: d\n", 3, 2)],
 )
 def test_syntax_errors_point_at_the_yaml_error_mark(text: str, line: int, column: int) -> None:
     result = load(text)

@@ -129,3 +129,20 @@ def test_rounds_stop_at_the_limit() -> None:
 def test_unified_diff_names_the_file() -> None:
     diff = unified_diff("Dockerfile", "from a\n", "FROM a\n")
     assert "--- a/Dockerfile" in diff and "+FROM a" in diff
+
+
+def test_an_insertion_inside_or_at_the_end_of_a_replaced_range_waits_a_round() -> None:
+    from linter.fixes import apply_fixes
+
+    text = "a:\n  b: 1\n"
+    nest = _finding("DC900", Span.of(1, 1, 3, 1),
+                    Fix("nest", (Edit(Span.of(1, 1, 3, 1), "x:\n  a:\n    b: 1\n"),)))
+    inside = _finding("DC901", Span.of(2, 3, 2, 3),
+                      Fix("insert", (Edit(Span.of(2, 3, 2, 3), "c: 2\n  "),)))
+    at_end = _finding("DC902", Span.of(3, 1, 3, 1),
+                      Fix("append", (Edit(Span.of(3, 1, 3, 1), "  d: 3\n"),)))
+    fixed, count = apply_fixes(text, [nest, inside, at_end], unsafe=False)
+    assert (fixed, count) == ("x:\n  a:\n    b: 1\n", 1)
+    before = _finding("DC903", Span.of(1, 1, 1, 1), Fix("top", (Edit(Span.of(1, 1, 1, 1), "#\n"),)))
+    other = _finding("DC904", Span.of(2, 3, 2, 4), Fix("b", (Edit(Span.of(2, 3, 2, 4), "B"),)))
+    assert apply_fixes(text, [before, other], unsafe=False) == ("#\na:\n  B: 1\n", 2)

@@ -102,3 +102,40 @@ def test_dockerfile_gets_the_build_context_of_its_compose_service(tmp_path: Path
         "      dockerfile: docker/app.Dockerfile\n", encoding="utf-8")
     assert _compose_build_context(dockerfile) == tmp_path
     assert _compose_build_context(tmp_path / "docker" / "other.Dockerfile") is None
+
+
+WORKFLOW = ("name: CI\non:\n  push:\n    branches: [main]\njobs:\n  build:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n")
+MANIFEST = ("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n"
+            "    - port: 80\n")
+STACK = ("services:\n  web:\n    image: nginx\n    privileged: yes\n"
+         "    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n")
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    (".github/workflows/ci.yml", WORKFLOW),
+    ("deploy/service.yaml", MANIFEST),
+])
+async def test_yaml_that_is_not_compose_gets_nothing(client: LanguageClient, tmp_path: Path,
+                                                     name: str, text: str) -> None:
+    (tmp_path / ".shiplint.toml").write_text("", encoding="utf-8")
+    path = tmp_path / name
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    _open(client, uri, text, "yaml")
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert not client.diagnostics[uri]
+
+
+async def test_yaml_that_looks_like_compose_is_linted(client: LanguageClient,
+                                                      tmp_path: Path) -> None:
+    (tmp_path / ".shiplint.toml").write_text("", encoding="utf-8")
+    path = tmp_path / "stack-prod.yml"
+    path.write_text(STACK, encoding="utf-8")
+    uri = path.as_uri()
+    _open(client, uri, STACK, "yaml")
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    codes = {str(d.code) for d in client.diagnostics[uri]}
+    assert {"DC301", "DC310"} <= codes
+    assert "DC004" not in codes  # `privileged: yes` is true for compose and YAML 1.1 alike

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import yaml
 
-from linter.compose import scalars
+from linter.compose import layout, scalars
 from linter.compose.model import ComposeFile, ComposeProblem
 from linter.compose.nodes import MappingNode, Node, Pair, Scalar, ScalarNode, SequenceNode
 from linter.diagnostics import Position, Span
@@ -120,10 +120,21 @@ def measure(root: yaml.Node) -> tuple[int, int, bool]:
 class _Builder:
     """Turns one composed document into our node tree, collecting problems on the way."""
 
-    def __init__(self, path: str, problems: list[ComposeProblem]) -> None:
+    def __init__(self, path: str, problems: list[ComposeProblem], text: str = "") -> None:
         self.path = path
         self.problems = problems
         self.memo: dict[int, Node] = {}
+        lines = text.splitlines() or [""]
+        # A block collection at the end of the file ends "at line N+1, column 1" for the
+        # composer; spans must stay inside the file (editors, SARIF viewers).
+        self.end = Position(len(lines), len(lines[-1]) + 1)
+
+    def span(self, raw: yaml.Node) -> Span:
+        span = _span(raw)
+        if span.end.line > self.end.line:
+            start = span.start if span.start.line <= self.end.line else self.end
+            return Span(start, self.end)
+        return span
 
     def problem(self, kind: str, message: str, span: Span) -> None:
         self.problems.append(ComposeProblem(kind, message, self.path, span))
@@ -137,7 +148,7 @@ class _Builder:
             built = self.scalar(raw, key=False)
         elif isinstance(raw, yaml.SequenceNode):
             items = tuple(self.node(item) for item in raw.value)
-            built = SequenceNode(self.path, _span(raw), items, _explicit_tag(raw))
+            built = SequenceNode(self.path, self.span(raw), items, _explicit_tag(raw))
         else:
             assert isinstance(raw, yaml.MappingNode)
             built = self.mapping(raw)
@@ -156,8 +167,8 @@ class _Builder:
             if style == "plain" and explicit is None:
                 trap = scalars.yaml11_trap(text)
                 if trap is not None:
-                    self.problem("yaml11", trap, _span(raw))
-        return ScalarNode(self.path, _span(raw), value, text, style, tag)
+                    self.problem("yaml11", trap, self.span(raw))
+        return ScalarNode(self.path, self.span(raw), value, text, style, tag)
 
     def mapping(self, raw: yaml.MappingNode) -> MappingNode:
         own: dict[str, Pair] = {}
@@ -165,7 +176,7 @@ class _Builder:
         merge_key: ScalarNode | None = None
         for raw_key, raw_value in raw.value:
             if not isinstance(raw_key, yaml.ScalarNode):
-                self.problem("syntax", "a mapping key must be a plain value", _span(raw_key))
+                self.problem("syntax", "a mapping key must be a plain value", self.span(raw_key))
                 continue
             key = self.scalar(raw_key, key=True)
             if raw_key.value == "<<" and raw_key.tag in (_IMPLICIT, scalars.MERGE):
@@ -186,7 +197,7 @@ class _Builder:
                     taken.add(pair.key.text)
                     pairs.append(Pair(pair.key, pair.value, merged=True))
         pairs.extend(own.values())
-        return MappingNode(self.path, _span(raw), tuple(pairs), _explicit_tag(raw))
+        return MappingNode(self.path, self.span(raw), tuple(pairs), _explicit_tag(raw))
 
     def duplicate(self, key: ScalarNode, first: ScalarNode) -> None:
         self.problem(
@@ -212,6 +223,23 @@ class _Builder:
         return sources
 
 
+def _past_content(text: str, mark: yaml.Mark) -> bool:
+    """Whether a mark lies after the last non-blank character (at the end of the stream)."""
+    return not text[min(mark.index, len(text)):].strip() and mark.index >= len(text.rstrip())
+
+
+def _clamp(text: str, where: Position) -> Position:
+    """A position inside the file: the scanner reports the end of the stream one line past
+    the last one; editors and SARIF viewers need a line that exists."""
+    lines = text.splitlines() or [""]
+    if where.line <= len(lines):
+        return where
+    last = len(lines)
+    while last > 1 and not lines[last - 1].strip():
+        last -= 1
+    return Position(last, len(lines[last - 1]) + 1)
+
+
 def _syntax_problem(text: str, path: str, exc: yaml.YAMLError) -> ComposeProblem:
     if isinstance(exc, yaml.reader.ReaderError):
         where = _offset_position(text, exc.position)
@@ -219,8 +247,16 @@ def _syntax_problem(text: str, path: str, exc: yaml.YAMLError) -> ComposeProblem
         return ComposeProblem("syntax", message, path, Span(where, where))
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
-        where = _position(mark) if mark is not None else Position(1, 1)
         problem = exc.problem or "invalid YAML"
+        if mark is not None and exc.context_mark is not None and exc.context \
+                and _past_content(text, mark):
+            # "end of stream" while inside a quote or a bracket: the real place is where
+            # that quote or bracket was opened.
+            where = _clamp(text, _position(exc.context_mark))
+            problem = (f"the file ends before this is closed ({exc.context.removeprefix('while ')}"
+                       f"): {exc.problem or 'invalid YAML'}")
+            return ComposeProblem("syntax", problem, path, Span(where, where))
+        where = _clamp(text, _position(mark) if mark is not None else Position(1, 1))
         if exc.context and exc.problem:
             problem = f"{exc.problem} ({exc.context}"
             if exc.context_mark is not None:
@@ -273,13 +309,47 @@ def load_documents(text: str, path: str) -> tuple[list[MappingNode], list[Compos
             problems.append(ComposeProblem(
                 "alias-limit", f"nesting is more than {MAX_DEPTH} levels deep", path, where))
             continue
-        root = _Builder(path, problems).node(document)
+        root = _Builder(path, problems, text).node(document)
         if not isinstance(root, MappingNode):
             problems.append(ComposeProblem(
                 "syntax", "the top level of a compose file must be a mapping", path, where))
             continue
         roots.append(root)
     return roots, problems
+
+
+LEGACY_MESSAGE = (
+    "this file uses the legacy Compose v1 layout (services at the top level, no "
+    "`services:` key), which Docker Compose v2 no longer reads: nest the services under a "
+    "top-level `services:` key{extra}; shiplint checks them as if they were"
+)
+
+
+def nest_legacy_services(root: MappingNode, problems: list[ComposeProblem]) -> MappingNode:
+    """The root of a legacy-layout file with its services nested under ``services:``.
+
+    The layout is reported once, at line 1 (a "legacy-layout" problem); every service is
+    then checked as if it stood under ``services:``, keeping the spans where it is written.
+    """
+    top = {pair.key.text: (pair.value.keys() if isinstance(pair.value, MappingNode) else None)
+           for pair in root.pairs}
+    names = set(layout.legacy_services(top))
+    if not names:
+        return root
+    services = [pair for pair in root.pairs if pair.key.text in names]
+    first = services[0].key.span.start
+    key = ScalarNode(root.path, Span(first, first), "services", "services", "plain", scalars.STR)
+    section = MappingNode(root.path, Span(first, root.span.end), tuple(services))
+    kept = tuple(pair for pair in root.pairs if pair.key.text not in names)
+    v1_only = sorted({inner.key.text for pair in services if isinstance(pair.value, MappingNode)
+                      for inner in pair.value.pairs if inner.key.text in layout.V1_ONLY_KEYS})
+    extra = ""
+    if v1_only:
+        extra = " and replace the v1-only keys (" + ", ".join(
+            f"{key} by {layout.V1_ONLY_KEYS[key]}" for key in v1_only) + ")"
+    problems.append(ComposeProblem("legacy-layout", LEGACY_MESSAGE.format(extra=extra),
+                                   root.path, Span.line(1)))
+    return MappingNode(root.path, root.span, (*kept, Pair(key, section)), root.tag)
 
 
 def load_compose_text(text: str, path: str) -> ComposeFile:
@@ -295,6 +365,8 @@ def load_compose_text(text: str, path: str) -> ComposeFile:
             from linter.compose.merge import merge_roots
 
             root = merge_roots(roots)
+        if root is not None:
+            root = nest_legacy_services(root, problems)
         return ComposeFile(path, text, root, tuple(problems))
     except Exception as exc:  # the contract is "never raises"
         problem = ComposeProblem(

@@ -26,6 +26,9 @@ class ScalarNode(Node):
     text: str  # the scalar's text as written, without quotes
     style: str  # "plain", "single", "double", "literal" or "folded"
     tag: str  # resolved YAML tag, e.g. "tag:yaml.org,2002:str"
+    # The value uses a variable that has no value (not in .env, no default): compose reads
+    # "" there, the real value is known only where the stack runs. Format checks skip it.
+    unknown: bool = False
 
     @property
     def quoted(self) -> bool:

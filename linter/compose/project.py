@@ -131,6 +131,8 @@ class _Loader:
     files: list[ComposeFile] = field(default_factory=list)
     problems: list[ComposeProblem] = field(default_factory=list)
     parsed: dict[str, ComposeFile] = field(default_factory=dict)
+    agreed: set[tuple[str, Span]] = field(default_factory=set)  # see TreeInterpolator
+    unknown: set[tuple[str, Span]] = field(default_factory=set)  # values of unset variables
 
     def problem(self, kind: str, message: str, where: Node | None, path: str) -> None:
         if where is None:
@@ -206,12 +208,14 @@ class _Loader:
     def file_tree(self, parsed: ComposeFile, env: Mapping[str, str], chain: tuple[str, ...],
                   project_dir: str) -> MappingNode:
         assert parsed.root is not None
-        tree, problems = interpolate_tree(parsed.root, env)
+        tree, problems = interpolate_tree(parsed.root, env, self.agreed, self.unknown)
         self.problems.extend(problems)
         if self.validate:
             from linter.compose.schema import validate_tree
 
-            self.problems.extend(validate_tree(tree))
+            # A value whose variable is unset is unknown, never malformed.
+            self.problems.extend(problem for problem in validate_tree(tree)
+                                 if (problem.path, problem.span) not in self.unknown)
         tree = self.include(tree, env, (*chain, _same_file(parsed.path)), project_dir)
         return self.extends(tree, env)
 
@@ -316,7 +320,7 @@ class _Loader:
             base_file = self.parse(base_path, referrer=file_node, what="extends file")
             if base_file is None or base_file.root is None:
                 return result
-            tree, problems = interpolate_tree(base_file.root, env)
+            tree, problems = interpolate_tree(base_file.root, env, self.agreed, self.unknown)
             self.problems.extend(problems)
             section = tree.get("services")
             base_table = ({pair.key.text: pair.value for pair in section.pairs}
@@ -422,7 +426,9 @@ def load_project(
         files=tuple(loader.files),
         root=root,
         services=build_services(root),
-        problems=tuple(dict.fromkeys(loader.problems)),  # a file included twice: once
+        problems=tuple(dict.fromkeys(  # a file included twice: once
+            problem for problem in loader.problems
+            if problem.kind != "yaml11" or (problem.path, problem.span) not in loader.agreed)),
         environment=dict(env),
         project_dir=project_dir,
     )

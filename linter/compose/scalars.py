@@ -141,9 +141,10 @@ def yaml11_trap(text: str) -> str | None:
     if not text or (text[0] not in _NUMBER_START and text not in _YAML11_BOOL):
         return None
     if text in _YAML11_BOOL:
+        boolean = "true" if text.lower() in ("y", "yes", "on") else "false"
         return (
-            f"'{text}' is the string \"{text}\" for compose but a boolean for YAML 1.1 "
-            "readers; quote it or write true/false"
+            f"'{text}' is the string \"{text}\" for compose here but the boolean {boolean} for "
+            "YAML 1.1 readers (docker-compose v1, PyYAML-based tools); quote it"
         )
     if _SEXAGESIMAL.fullmatch(text):
         return (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from linter.compose.interpolation import InterpolationIssue, interpolate
+from linter.compose.interpolation import InterpolationIssue, find_variables, interpolate
 from linter.compose.model import ComposeProblem
 from linter.compose.nodes import MappingNode, Node, Pair, Scalar, ScalarNode, SequenceNode
 from linter.compose.scalars import BOOL, FLOAT, INT
@@ -115,6 +115,10 @@ class TreeInterpolator:
     def __init__(self, env: Mapping[str, str]) -> None:
         self.env = env
         self.problems: list[ComposeProblem] = []
+        # yes/no/on/off written plainly where compose casts to a boolean: compose and YAML 1.1
+        # readers agree on them, so they are no YAML 1.1 trap (file, span of each).
+        self.agreed: set[tuple[str, Span]] = set()
+        self.unknown: set[tuple[str, Span]] = set()  # values that use an unset variable
         self.required: list[tuple[ScalarNode, InterpolationIssue]] = []
 
     def node(self, node: Node, path: tuple[str, ...] = ()) -> Node:
@@ -134,6 +138,9 @@ class TreeInterpolator:
         if not isinstance(node.value, str):
             return node
         value, issues = interpolate(node.value, self.env)
+        unknown = "$" in node.value and _uses_unset(node.value, self.env)
+        if unknown:
+            self.unknown.add((node.path, node.span))
         for issue in issues:
             if issue.kind == "syntax":
                 # Offsets are in the value; they match the text when nothing was unescaped.
@@ -147,19 +154,38 @@ class TreeInterpolator:
         cast = _cast_for(path)
         if cast is not None:
             converted = cast(value)
+            if converted is not None and cast is _to_bool and node.style == "plain" \
+                    and node.text == value:
+                self.agreed.add((node.path, node.span))
             if converted is not None:
                 return ScalarNode(node.path, node.span, converted[0], node.text, node.style,
                                   converted[1])
-        if value == node.value:
+        if value == node.value and not unknown:
             return node
-        return ScalarNode(node.path, node.span, value, node.text, node.style, node.tag)
+        return ScalarNode(node.path, node.span, value, node.text, node.style, node.tag, unknown)
+
+
+def _uses_unset(text: str, env: Mapping[str, str]) -> bool:
+    """Whether ``text`` uses a variable that has no value and no default or alternative
+    (``${VAR}``, ``$VAR``; ``${VAR:?err}`` is the required-variable finding's business)."""
+    return any(variable.operator is None and variable.name not in env
+               for variable in find_variables(text))
 
 
 def interpolate_tree(
-    root: MappingNode, env: Mapping[str, str]
+    root: MappingNode, env: Mapping[str, str], agreed: set[tuple[str, Span]] | None = None,
+    unknown: set[tuple[str, Span]] | None = None,
 ) -> tuple[MappingNode, list[ComposeProblem]]:
-    """``root`` with every value interpolated, and the malformed expressions found."""
+    """``root`` with every value interpolated, and the malformed expressions found.
+
+    ``agreed`` collects the plain yes/no/on/off values compose casts to booleans,
+    ``unknown`` the values that use an unset variable.
+    """
     walker = TreeInterpolator(env)
     result = walker.node(root)
     assert isinstance(result, MappingNode)
+    if agreed is not None:
+        agreed |= walker.agreed
+    if unknown is not None:
+        unknown |= walker.unknown
     return result, walker.problems
