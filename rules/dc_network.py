@@ -27,11 +27,13 @@ from ._compose_helpers import (
     scalar_text,
     service_datastore,
     service_image,
+    service_role,
     service_network_names,
     service_ports,
     sub_span,
 )
 from ._compose_security_helpers import is_true, networks_of, service_mentions
+from ._image_roles import PORT_ROLES, Datastore
 
 
 def _bind_loopback_fix(port: PortMapping) -> Fix | None:
@@ -65,13 +67,21 @@ class DatastorePortPublished(Rule):
     name = "datastore-port-on-all-interfaces"
     tags = ("network-isolation", "security")
     severity = Severity.WARNING
-    summary = "A database or cache publishes its port on every interface of the host"
+    summary = ("A database, cache, broker or unauthenticated control plane publishes its port "
+               "on every interface of the host")
     description = (
         "A published port without a host IP listens on `0.0.0.0` (and Docker's iptables "
-        "rules bypass host firewalls such as ufw), so the database, cache or queue is open "
-        "to the whole network, often with default credentials. Other services reach it over "
-        "the compose network without publishing anything; to reach it from the host, bind "
-        "it to `127.0.0.1`. The fix (unsafe: remote clients lose access) does that."
+        "rules bypass host firewalls such as ufw), so the service is open to the whole "
+        "network, often with default credentials or none. Reported for databases and caches, "
+        "message brokers and streaming platforms (Kafka in its distributions — Apache, "
+        "Bitnami, Confluent, wurstmeister —, Redpanda, Pulsar, RabbitMQ, NATS, MQTT brokers, "
+        "ActiveMQ), coordination services (ZooKeeper, etcd), and control planes that run "
+        "code or containers without authentication, on their API ports: the Docker API on "
+        "2375 (any image), Consul's HTTP API, a Dask scheduler, Prometheus started with "
+        "`--web.enable-lifecycle` or the admin API, a Ray head. The image to role table is "
+        "`rules/_image_roles.py`. Other services reach these over the compose network "
+        "without publishing anything; to reach one from the host, bind it to `127.0.0.1`. "
+        "The fix (unsafe: remote clients lose access) does that."
     )
     bad = "services:\n  db:\n    image: postgres:17\n    ports:\n      - \"5432:5432\"\n"
     good = "services:\n  db:\n    image: postgres:17\n    ports:\n      - \"127.0.0.1:5432:5432\"\n"
@@ -79,20 +89,38 @@ class DatastorePortPublished(Rule):
     fixable = Fixable.SOMETIMES
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        alone = len(context.project.services) == 1
         for service in context.project.services.values():
-            datastore = service_datastore(service)
-            if datastore is None:
-                continue
+            role = service_role(service)
             for port in service_ports(service):
                 if not port.binds_all_interfaces:
                     continue
-                yield self.report(
-                    port.path, port.node.span,
-                    f"{datastore.kind} service '{service.name}' publishes {_port_label(port)} on "
-                    "every interface of the host; other services reach it without publishing, "
-                    "bind it to 127.0.0.1 if the host needs it",
-                    fix=_bind_loopback_fix(port),
-                )
+                found = role
+                if found is not None and found.api_ports and not any(
+                        p in found.api_ports for p in port.container_ports):
+                    found = None
+                if found is None:
+                    found = next((PORT_ROLES[p] for p in port.container_ports
+                                  if p in PORT_ROLES), None)
+                if found is None:
+                    continue
+                yield self.report(port.path, port.node.span,
+                                  _published_message(found, service, port, alone),
+                                  fix=_bind_loopback_fix(port))
+
+
+def _published_message(role: Datastore, service: Service, port: PortMapping,
+                       alone: bool) -> str:
+    where = f"service '{service.name}' publishes {_port_label(port)} on every interface of " \
+        "the host"
+    if role.role == "control-plane":
+        return f"{where}, and {role.why}; bind it to 127.0.0.1 or put authentication in front"
+    what = {"broker": f"{role.kind} broker", "coordination": f"{role.kind} coordination"}.get(
+        role.role, role.kind)
+    if alone:
+        return f"{what} {where}; bind it to 127.0.0.1 if only this host needs it"
+    return (f"{what} {where}; other services reach it without publishing, bind it to "
+            "127.0.0.1 if the host needs it")
 
 
 class PortOnAllInterfaces(Rule):

@@ -17,7 +17,6 @@ from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.dockerfile.ast import Dockerfile, Stage
 
 from ._compose_helpers import (
-    Datastore,
     int_value,
     key_value_entries,
     path_covers,
@@ -27,6 +26,7 @@ from ._compose_helpers import (
     service_ports,
     service_volumes,
 )
+from ._image_roles import Datastore
 
 # ---------------------------------------------------------------------------------------------
 # depends_on: condition: service_healthy
