@@ -7,6 +7,7 @@ mounted, a fixed name or host port cannot be shared by two replicas.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from ._compose_helpers import (
     key_value_entries,
     path_covers,
     scalar_text,
+    service_command_words,
     service_datastore,
     service_image,
     service_ports,
@@ -372,6 +374,44 @@ def _persistence_disabled(service: Service, store: Datastore) -> bool:
     return save in ("", '""', "''") and appendonly in (None, "no")
 
 
+# Programs of a datastore image that keep no data: routers, sentinels, proxies, and clients.
+_STATELESS_PROGRAMS = frozenset({
+    "mongos", "mongo", "mongosh", "mongodump", "mongorestore", "mongoimport", "mongoexport",
+    "redis-cli", "valkey-cli", "redis-sentinel", "valkey-sentinel", "redis-benchmark",
+    "psql", "pg_dump", "pg_dumpall", "pg_restore", "pg_basebackup", "pgbouncer", "pgpool",
+    "mysql", "mysqldump", "mariadb", "mariadb-dump", "mysqladmin", "mariadb-admin",
+})
+
+
+def _stateless_role(service: Service, store: Datastore) -> bool:
+    """Whether the command turns a datastore image into a gateway, proxy or client.
+
+    ``mongos`` routes queries to shards, ``redis-server --sentinel`` watches other servers,
+    ``redis-cli``/``psql``/``mysqldump`` jobs are clients, an Elasticsearch node with
+    ``node.roles`` empty only coordinates: none keeps data of its own. So does a command
+    that overrides the image's entrypoint with something that never names the server
+    program (a setup script: ``entrypoint: [bash, /scripts/setup.sh]``).
+    """
+    words = service_command_words(service)
+    # program names: a word right after an option is the option's value (``-h redis-server``
+    # names a host), except after a shell's ``-c``, which is followed by the script
+    names = [posixpath.basename(word) for index, word in enumerate(words)
+             if index == 0 or not words[index - 1].startswith("-")
+             or "=" in words[index - 1] or words[index - 1] == "-c"]
+    if store.kind == "redis" and ("--sentinel" in words or "sentinel.conf" in " ".join(names)):
+        return True
+    if store.kind in ("elasticsearch", "opensearch"):
+        for entry in key_value_entries(service.get("environment")):
+            if entry.key == "node.roles" and (entry.value or "").strip() in ("", "[]"):
+                return True
+    if not store.servers or not words or words[0].startswith("-"):
+        return False
+    if any(name in store.servers for name in names):
+        return False
+    return any(name in _STATELESS_PROGRAMS for name in names) or \
+        service.get("entrypoint") is not None
+
+
 def _tmpfs_targets(service: Service) -> list[str]:
     node = service.get("tmpfs")
     items = node.items if isinstance(node, SequenceNode) else (node,) if node else ()
@@ -391,7 +431,11 @@ class DatastoreWithoutVolume(Rule):
         "its image (postgres, mysql, mariadb, mongo, redis, elasticsearch, rabbitmq, ...) "
         "needs a named volume or a bind mount on its data directory. Caches such as redis "
         "are reported as info, and not at all when persistence is switched off "
-        "(`--save \"\"`); a `tmpfs` on the data directory is taken as a deliberate choice."
+        "(`--save \"\"`); a `tmpfs` on the data directory is taken as a deliberate choice. "
+        "A datastore image whose command makes it a gateway, proxy or client keeps no data "
+        "and is not reported: `mongos` routers, redis sentinels, `redis-cli`/`psql`/"
+        "`mysqldump` jobs, Elasticsearch coordinating-only nodes (`node.roles` empty), and "
+        "an `entrypoint` that runs something other than the server (a setup script)."
     )
     bad = (
         "services:\n  db:\n    image: postgres:16\n    environment:\n"
@@ -414,7 +458,7 @@ class DatastoreWithoutVolume(Rule):
                 continue
             if any(path_covers(t, d) for t in _tmpfs_targets(service) for d in dirs):
                 continue
-            if _persistence_disabled(service, store):
+            if _persistence_disabled(service, store) or _stateless_role(service, store):
                 continue
             image = service.get("image")
             assert image is not None  # a datastore is recognised by its image
@@ -610,8 +654,66 @@ class MissingResourceLimits(Rule):
                                   "limit")
 
 
+class DependsOnStartedOnly(Rule):
+    code = "DC408"
+    name = "depends-on-without-healthy-condition"
+    tags = ("reliability",)
+    severity = Severity.INFO
+    summary = "`depends_on` waits only for the start of a dependency that has a healthcheck"
+    description = (
+        "`depends_on: [db]` (or an entry without `condition`) only waits until the `db` "
+        "container has started, not until it accepts connections: the service starts too "
+        "early and fails or retries while the database initialises. When the dependency "
+        "defines a healthcheck (in compose, or a `HEALTHCHECK` in the Dockerfile stage it "
+        "builds), write `condition: service_healthy` to wait for it. An explicit `condition: "
+        "service_started` is taken as a choice. Info: many applications retry on their own."
+    )
+    bad = (
+        "services:\n  api:\n    image: ghcr.io/acme/api:1.4\n    depends_on: [db]\n"
+        "  db:\n    image: postgres:17\n    healthcheck:\n"
+        "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n"
+    )
+    good = (
+        "services:\n  api:\n    image: ghcr.io/acme/api:1.4\n    depends_on:\n      db:\n"
+        "        condition: service_healthy\n"
+        "  db:\n    image: postgres:17\n    healthcheck:\n"
+        "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n"
+    )
+    target = Target.COMPOSE
+
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        services = context.project.services
+        links = {link.service.name: link for link in context.builds}
+        for service in services.values():
+            depends = service.get("depends_on")
+            entries: list[tuple[str, Node]] = []
+            if isinstance(depends, SequenceNode):
+                entries = [(text, item) for item in depends.items
+                           if (text := scalar_text(item))]
+            elif isinstance(depends, MappingNode):
+                entries = [(str(pair.key.value), pair.key) for pair in depends.pairs
+                           if not (isinstance(pair.value, MappingNode)
+                                   and pair.value.get("condition") is not None)]
+            for name, node in entries:
+                other = services.get(name)
+                if other is None or other is service:
+                    continue
+                state = _healthcheck_state(other.get("healthcheck"))
+                link = links.get(other.name)
+                if state != "defined" and not (
+                        state != "disabled" and link is not None
+                        and dockerfile_healthcheck(link) == "defined"):
+                    continue
+                yield self.report(
+                    node.path, node.span,
+                    f"'{service.name}' starts as soon as '{name}' has started, before its "
+                    f"healthcheck passes; use `condition: service_healthy` to wait until "
+                    f"'{name}' is ready")
+
+
 RULES = (
     HealthyDependencyWithoutHealthcheck,
+    DependsOnStartedOnly,
     InvalidDuration,
     HealthcheckTestForm,
     DatastoreWithoutVolume,

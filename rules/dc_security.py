@@ -32,10 +32,9 @@ from ._compose_security_helpers import (
     scalar_items,
     secret_key,
     url_credential,
-    url_password,
 )
 from ._reorder import add_key_fix, append_item_fix
-from ._secrets import token_format
+from ._secrets import token_format, url_password
 
 
 class _ServiceRule(Rule):

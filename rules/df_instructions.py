@@ -8,7 +8,6 @@ gets expanded, what BuildKit rejects), reading words and key/value pairs from th
 from __future__ import annotations
 
 import itertools
-
 import json
 import re
 from collections.abc import Iterator
