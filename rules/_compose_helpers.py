@@ -580,6 +580,37 @@ def service_role(service: Service) -> Datastore | None:
     return None
 
 
+def stateless_role(service: Service, store: Datastore) -> bool:
+    """Whether the command turns a datastore image into a gateway, proxy or client.
+
+    ``mongos`` routes queries to shards, ``redis-server --sentinel`` watches other servers,
+    ``redis-cli``/``psql``/``mysqldump`` jobs are clients, an Elasticsearch node with
+    ``node.roles`` empty only coordinates: none keeps data of its own. So does any
+    ``command``/``entrypoint`` of an image with a known server program that never names
+    it (a setup script: ``entrypoint: [bash, /scripts/setup.sh]``); options alone
+    (``command: --save 60 1``) go to the server.
+    """
+    words = service_command_words(service)
+    # program names: a word right after an option is the option's value (``-h redis-server``
+    # names a host), except after a shell's ``-c``, which is followed by the script
+    names = [posixpath.basename(word) for index, word in enumerate(words)
+             if index == 0 or not words[index - 1].startswith("-")
+             or "=" in words[index - 1] or words[index - 1] == "-c"]
+    if store.kind == "redis" and ("--sentinel" in words or "sentinel.conf" in " ".join(names)):
+        return True
+    if store.kind in ("elasticsearch", "opensearch"):
+        for entry in key_value_entries(service.get("environment")):
+            if entry.key == "node.roles" and (entry.value or "").strip() in ("", "[]"):
+                return True
+    if not store.servers or not words or words[0].startswith("-"):
+        return False
+    if store.kind == "redis" and words[0].endswith(".conf"):
+        return False  # redis' entrypoint runs ``redis-server FILE.conf`` for a config file
+    # the image's entrypoint runs any other program instead of the server (official images'
+    # docker-entrypoint.sh execs it; Confluent's command is the server launcher itself)
+    return not any(name in store.servers for name in names)
+
+
 def service_datastore(service: Service) -> Datastore | None:
     image = service_image(service)
     return datastore_for(image[1]) if image else None

@@ -115,12 +115,17 @@ _register("cockroachdb", ("cockroachdb/cockroach",), ("/cockroach/cockroach-data
 # Message brokers and streaming platforms
 
 _KAFKA_DIRS = ("/var/lib/kafka/data", "/bitnami/kafka", "/tmp/kraft-combined-logs")
+# ``/etc/confluent/docker/run``, ``start-kafka.sh``, ``/opt/bitnami/scripts/kafka/run.sh``...
+_KAFKA_SERVERS = ("run", "run.sh", "start-kafka.sh", "kafka-server-start.sh",
+                  "kafka-server-start", "docker-entrypoint.sh", "entrypoint.sh", "launch")
 _register("kafka", ("apache/kafka", "apache/kafka-native", "bitnami/kafka",
                     "confluentinc/cp-kafka", "confluentinc/cp-server"),
-          _KAFKA_DIRS, (9092,), role="broker")
-_register("kafka", ("wurstmeister/kafka",), ("/kafka",), (9092,), role="broker")
+          _KAFKA_DIRS, (9092,), role="broker", servers=_KAFKA_SERVERS)
+_register("kafka", ("wurstmeister/kafka",), ("/kafka",), (9092,), role="broker",
+          servers=_KAFKA_SERVERS)
 _register("redpanda", ("redpandadata/redpanda", "vectorized/redpanda"),
-          ("/var/lib/redpanda/data",), (9092, 9644, 8081, 8082), role="broker")
+          ("/var/lib/redpanda/data",), (9092, 9644, 8081, 8082), role="broker",
+          servers=("redpanda", "entrypoint.sh", "supervisord"))
 _register("pulsar", ("apachepulsar/pulsar", "apachepulsar/pulsar-all"), ("/pulsar/data",),
           (6650, 8080), role="broker")
 _register("rabbitmq", ("rabbitmq",), ("/var/lib/rabbitmq",), (5672, 15672), role="broker")

@@ -31,6 +31,7 @@ from ._compose_helpers import (
     service_network_names,
     service_ports,
     service_role,
+    stateless_role,
     sub_span,
 )
 from ._compose_security_helpers import is_true, networks_of, service_mentions
@@ -240,7 +241,8 @@ def isolation_plans(project: ComposeProject) -> list[IsolationPlan]:
     declared = project.section("networks")
     plans: list[IsolationPlan] = []
     for datastore in project.services.values():
-        if service_datastore(datastore) is None or service_ports(datastore):
+        store = service_datastore(datastore)
+        if store is None or service_ports(datastore) or stateless_role(datastore, store):
             continue  # on an internal network alone, its own published ports would stop
         for network, where in service_network_names(datastore):
             membership = networks.get(network)

@@ -7,7 +7,6 @@ mounted, a fixed name or host port cannot be shared by two replicas.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import shlex
 from collections.abc import Iterator
@@ -22,11 +21,11 @@ from ._compose_helpers import (
     key_value_entries,
     path_covers,
     scalar_text,
-    service_command_words,
     service_datastore,
     service_image,
     service_ports,
     service_volumes,
+    stateless_role,
 )
 from ._image_roles import Datastore
 
@@ -374,44 +373,6 @@ def _persistence_disabled(service: Service, store: Datastore) -> bool:
     return save in ("", '""', "''") and appendonly in (None, "no")
 
 
-# Programs of a datastore image that keep no data: routers, sentinels, proxies, and clients.
-_STATELESS_PROGRAMS = frozenset({
-    "mongos", "mongo", "mongosh", "mongodump", "mongorestore", "mongoimport", "mongoexport",
-    "redis-cli", "valkey-cli", "redis-sentinel", "valkey-sentinel", "redis-benchmark",
-    "psql", "pg_dump", "pg_dumpall", "pg_restore", "pg_basebackup", "pgbouncer", "pgpool",
-    "mysql", "mysqldump", "mariadb", "mariadb-dump", "mysqladmin", "mariadb-admin",
-})
-
-
-def _stateless_role(service: Service, store: Datastore) -> bool:
-    """Whether the command turns a datastore image into a gateway, proxy or client.
-
-    ``mongos`` routes queries to shards, ``redis-server --sentinel`` watches other servers,
-    ``redis-cli``/``psql``/``mysqldump`` jobs are clients, an Elasticsearch node with
-    ``node.roles`` empty only coordinates: none keeps data of its own. So does a command
-    that overrides the image's entrypoint with something that never names the server
-    program (a setup script: ``entrypoint: [bash, /scripts/setup.sh]``).
-    """
-    words = service_command_words(service)
-    # program names: a word right after an option is the option's value (``-h redis-server``
-    # names a host), except after a shell's ``-c``, which is followed by the script
-    names = [posixpath.basename(word) for index, word in enumerate(words)
-             if index == 0 or not words[index - 1].startswith("-")
-             or "=" in words[index - 1] or words[index - 1] == "-c"]
-    if store.kind == "redis" and ("--sentinel" in words or "sentinel.conf" in " ".join(names)):
-        return True
-    if store.kind in ("elasticsearch", "opensearch"):
-        for entry in key_value_entries(service.get("environment")):
-            if entry.key == "node.roles" and (entry.value or "").strip() in ("", "[]"):
-                return True
-    if not store.servers or not words or words[0].startswith("-"):
-        return False
-    if any(name in store.servers for name in names):
-        return False
-    return any(name in _STATELESS_PROGRAMS for name in names) or \
-        service.get("entrypoint") is not None
-
-
 def _tmpfs_targets(service: Service) -> list[str]:
     node = service.get("tmpfs")
     items = node.items if isinstance(node, SequenceNode) else (node,) if node else ()
@@ -458,7 +419,7 @@ class DatastoreWithoutVolume(Rule):
                 continue
             if any(path_covers(t, d) for t in _tmpfs_targets(service) for d in dirs):
                 continue
-            if _persistence_disabled(service, store) or _stateless_role(service, store):
+            if _persistence_disabled(service, store) or stateless_role(service, store):
                 continue
             image = service.get("image")
             assert image is not None  # a datastore is recognised by its image
