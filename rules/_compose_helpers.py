@@ -21,6 +21,8 @@ from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.records import record
 
+from ._image_roles import STATEFUL_ROLES, Datastore, role_for_repository
+
 # ---------------------------------------------------------------------------------------------
 # Scalars and spans
 
@@ -537,97 +539,82 @@ def key_value_entries(node: Node | None) -> Iterator[KeyValueEntry]:
 # Datastores
 
 
-@record
-class Datastore:
-    """A database, cache or queue image and where it keeps its data."""
-
-    kind: str  # "postgres", "mysql", "redis", ...
-    data_dirs: tuple[str, ...]  # any of these on a mount keeps the data; empty: in memory only
-    ports: tuple[int, ...]  # the container ports it listens on by default
-    cache: bool = False  # often run on purpose without persistence (redis as a cache)
-
-    @property
-    def persistent(self) -> bool:
-        return bool(self.data_dirs)
-
-
-_PG = ("/var/lib/postgresql/data", "/var/lib/postgresql")
-_MYSQL = ("/var/lib/mysql",)
-
-# (kind, data directories, ports, cache?) keyed by canonical repository.
-_DATASTORES: dict[str, Datastore] = {}
-
-
-def _register(kind: str, repos: tuple[str, ...], dirs: tuple[str, ...], ports: tuple[int, ...],
-              cache: bool = False) -> None:
-    for repo in repos:
-        _DATASTORES[repo] = Datastore(kind, dirs, ports, cache)
-
-
-_register("postgres", ("postgres", "postgis/postgis", "pgvector/pgvector", "ankane/pgvector",
-                       "supabase/postgres", "timescale/timescaledb", "circleci/postgres"),
-          _PG, (5432,))
-_register("postgres", ("timescale/timescaledb-ha",), ("/home/postgres/pgdata",), (5432,))
-_register("postgres", ("bitnami/postgresql",), ("/bitnami/postgresql",), (5432,))
-_register("mysql", ("mysql", "mysql/mysql-server", "percona", "percona/percona-server",
-                    "circleci/mysql"), _MYSQL, (3306,))
-_register("mysql", ("bitnami/mysql",), ("/bitnami/mysql",), (3306,))
-_register("mariadb", ("mariadb",), _MYSQL, (3306,))
-_register("mariadb", ("bitnami/mariadb",), ("/bitnami/mariadb",), (3306,))
-_register("mongo", ("mongo", "mongodb/mongodb-community-server",
-                    "mongodb/mongodb-enterprise-server", "circleci/mongo"), ("/data/db",), (27017,))
-_register("mongo", ("bitnami/mongodb",), ("/bitnami/mongodb",), (27017,))
-_register("redis", ("redis", "redis/redis-stack", "redis/redis-stack-server", "valkey/valkey",
-                    "eqalpha/keydb", "dragonflydb/dragonfly", "circleci/redis"),
-          ("/data",), (6379,), cache=True)
-_register("redis", ("bitnami/redis", "bitnami/valkey"),
-          ("/bitnami/redis/data", "/bitnami/redis", "/bitnami/valkey/data", "/bitnami/valkey"),
-          (6379,), cache=True)
-_register("memcached", ("memcached", "bitnami/memcached"), (), (11211,), cache=True)
-_register("elasticsearch", ("elasticsearch", "elasticsearch/elasticsearch"),
-          ("/usr/share/elasticsearch/data",), (9200, 9300))
-_register("elasticsearch", ("bitnami/elasticsearch",), ("/bitnami/elasticsearch/data",),
-          (9200, 9300))
-_register("opensearch", ("opensearchproject/opensearch",), ("/usr/share/opensearch/data",),
-          (9200, 9600))
-_register("rabbitmq", ("rabbitmq",), ("/var/lib/rabbitmq",), (5672, 15672))
-_register("rabbitmq", ("bitnami/rabbitmq",), ("/bitnami/rabbitmq/mnesia", "/bitnami/rabbitmq"),
-          (5672, 15672))
-_register("influxdb", ("influxdb",), ("/var/lib/influxdb2", "/var/lib/influxdb",
-                                      "/var/lib/influxdb3"), (8086, 8181))
-_register("cassandra", ("cassandra", "bitnami/cassandra"),
-          ("/var/lib/cassandra", "/bitnami/cassandra"), (9042,))
-_register("couchdb", ("couchdb", "bitnami/couchdb"), ("/opt/couchdb/data", "/bitnami/couchdb"),
-          (5984,))
-_register("etcd", ("coreos/etcd", "etcd-development/etcd", "bitnami/etcd"),
-          ("/etcd-data", "/var/lib/etcd", "/bitnami/etcd"), (2379, 2380))
-_register("minio", ("minio/minio", "bitnami/minio"), ("/data", "/bitnami/minio/data"),
-          (9000, 9001))
-_register("clickhouse", ("clickhouse/clickhouse-server", "yandex/clickhouse-server", "clickhouse"),
-          ("/var/lib/clickhouse",), (8123, 9000))
-_register("mssql", ("mssql/server",), ("/var/opt/mssql",), (1433,))
-_register("neo4j", ("neo4j",), ("/data",), (7474, 7687))
-_register("cockroachdb", ("cockroachdb/cockroach",), ("/cockroach/cockroach-data",), (26257,))
-_register("zookeeper", ("zookeeper", "bitnami/zookeeper"), ("/data", "/bitnami/zookeeper"),
-          (2181,))
-_register("kafka", ("apache/kafka", "bitnami/kafka", "confluentinc/cp-kafka"),
-          ("/var/lib/kafka/data", "/bitnami/kafka", "/tmp/kraft-combined-logs"), (9092,))
-
-
 def datastore_for(image: ImageName) -> Datastore | None:
     """The datastore an image runs, recognised by repository (registry mirrors included)."""
+    found = role_for(image)
+    return found if found is not None and found.role in STATEFUL_ROLES else None
+
+
+def role_for(image: ImageName) -> Datastore | None:
+    """What an image is (datastore, broker, coordination service, control plane), if known."""
     if image.has_variables:
         return None
-    repo = image.canonical_repository.lower()
-    found = _DATASTORES.get(repo)
-    if found is None and "/" in repo:
-        # Vendor registries and mirrors: docker.elastic.co/elasticsearch/elasticsearch,
-        # quay.io/coreos/etcd, mcr.microsoft.com/mssql/server, public.ecr.aws/docker/library/redis.
-        repo = repo.removeprefix("docker/library/").removeprefix("library/")
-        found = _DATASTORES.get(repo)
-        if found is None:
-            found = _DATASTORES.get("/".join(repo.split("/")[-2:]))
-    return found
+    return role_for_repository(image.canonical_repository)
+
+
+_SCRIPT_WORD = re.compile(r"[^\s;&|()'\"`]+")
+
+
+def service_command_words(service: Service) -> list[str]:
+    """The words of ``entrypoint`` then ``command`` (scripts split on blanks and operators).
+
+    A rough reading for recognising programs and options (``mongos``, ``--head``,
+    ``--web.enable-lifecycle``), not a shell parser: quotes and operators only separate.
+    """
+    words: list[str] = []
+    for field in ("entrypoint", "command"):
+        node = service.get(field)
+        items = node.items if isinstance(node, SequenceNode) else (node,) if node else ()
+        for item in items:
+            text = scalar_text(item) if isinstance(item, ScalarNode) else None
+            if text:
+                words.extend(_SCRIPT_WORD.findall(text))
+    return words
+
+
+def service_role(service: Service) -> Datastore | None:
+    """The role of a service's image, with control planes only in their dangerous mode."""
+    image = service_image(service)
+    found = role_for(image[1]) if image else None
+    if found is None or not found.when:
+        return found
+    words = service_command_words(service)
+    options = {word.split("=", 1)[0] for word in words}
+    names = {posixpath.basename(word) for word in words}
+    if any(flag in options or flag in names for flag in found.when):
+        return found
+    return None
+
+
+def stateless_role(service: Service, store: Datastore) -> bool:
+    """Whether the command turns a datastore image into a gateway, proxy or client.
+
+    ``mongos`` routes queries to shards, ``redis-server --sentinel`` watches other servers,
+    ``redis-cli``/``psql``/``mysqldump`` jobs are clients, an Elasticsearch node with
+    ``node.roles`` empty only coordinates: none keeps data of its own. So does any
+    ``command``/``entrypoint`` of an image with a known server program that never names
+    it (a setup script: ``entrypoint: [bash, /scripts/setup.sh]``); options alone
+    (``command: --save 60 1``) go to the server.
+    """
+    words = service_command_words(service)
+    # program names: a word right after an option is the option's value (``-h redis-server``
+    # names a host), except after a shell's ``-c``, which is followed by the script
+    names = [posixpath.basename(word) for index, word in enumerate(words)
+             if index == 0 or not words[index - 1].startswith("-")
+             or "=" in words[index - 1] or words[index - 1] == "-c"]
+    if store.kind == "redis" and ("--sentinel" in words or "sentinel.conf" in " ".join(names)):
+        return True
+    if store.kind in ("elasticsearch", "opensearch"):
+        for entry in key_value_entries(service.get("environment")):
+            if entry.key == "node.roles" and (entry.value or "").strip() in ("", "[]"):
+                return True
+    if not store.servers or not words or words[0].startswith("-"):
+        return False
+    if store.kind == "redis" and words[0].endswith(".conf"):
+        return False  # redis' entrypoint runs ``redis-server FILE.conf`` for a config file
+    # the image's entrypoint runs any other program instead of the server (official images'
+    # docker-entrypoint.sh execs it; Confluent's command is the server launcher itself)
+    return not any(name in store.servers for name in names)
 
 
 def service_datastore(service: Service) -> Datastore | None:

@@ -22,6 +22,7 @@ from ._compose_helpers import (
     service_network_names,
     service_ports,
 )
+from ._secrets import is_placeholder, url_password
 
 
 def key_span(service: Service, key: str) -> Span:
@@ -97,8 +98,15 @@ NOT_SECRET_SUFFIXES = (
     "_EXPIRE", "_EXPIRES", "_EXPIRATION", "_LIFETIME", "_TIMEOUT", "_LENGTH", "_SIZE", "_MIN",
     "_MAX", "_MINUTES", "_SECONDS", "_HOURS", "_DAYS", "_PORT", "_COST", "_ROUNDS", "_ENABLED",
     "_REQUIRED", "_TYPE", "_HEADER", "_FIELD", "_PARAM", "_COOKIE",
+    # who logs in and how, not with what: ``SINGLE_USER_CREDENTIALS_USERNAME``,
+    # ``*_CREDENTIALS_SOURCE: OAUTHBEARER``, an AWS access key's public id
+    "_USER", "_USERNAME", "_USER_NAME", "_LOGIN_NAME", "_SOURCE", "_PROVIDER", "_MECHANISM",
+    "_KEY_ID",
 )
-NOT_SECRET_PARTS = ("ALLOW_EMPTY_", "RANDOM_", "_POLICY", "_METHOD", "_ALGORITHM")
+# ``ETCD_INITIAL_CLUSTER_TOKEN`` / ``--initial-cluster-token``: a cluster's identifier that
+# keeps two clusters from joining by mistake, not a credential.
+NOT_SECRET_PARTS = ("ALLOW_EMPTY_", "RANDOM_", "_POLICY", "_METHOD", "_ALGORITHM",
+                    "CLUSTER_TOKEN")
 FLAG_VALUES = frozenset({"yes", "no", "true", "false", "0", "1", "on", "off", "none", "null"})
 _QUANTITY = re.compile(r"^\d+(\.\d+)?(ms|s|m|h|d|w|k|kb|m|mb|g|gb)?$", re.IGNORECASE)
 
@@ -115,20 +123,9 @@ def literal_secret_value(value: str) -> bool:
     stripped = value.strip()
     if not stripped or stripped.lower() in FLAG_VALUES or _QUANTITY.match(stripped):
         return False
+    if is_placeholder(stripped):
+        return False  # ``<your-token>``, ``xxx``, ``***``: nothing is disclosed
     return not stripped.startswith(("/run/secrets/", "/var/run/secrets/"))
-
-
-_URL_CREDENTIALS = re.compile(
-    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,40})://(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@"
-)
-
-
-def url_password(value: str) -> tuple[str, int, int] | None:
-    """``(scheme, start, end)`` of the password in ``scheme://user:password@host``."""
-    match = _URL_CREDENTIALS.search(value)
-    if match is None:
-        return None
-    return match.group("scheme"), match.start("password"), match.end("password")
 
 
 _BRACED_VARIABLE = re.compile(r"\$\{[^{}]*\}")
@@ -169,6 +166,8 @@ def url_credential(written: str) -> UrlCredential | None:
     scheme, start, end = found
     password = written[start:end]
     if "$" not in password:
+        if is_placeholder(password):
+            return None  # ``user:<password>@host``, ``user:***@host``: a template
         return UrlCredential(scheme, "literal", start, end)
     default = _PASSWORD_DEFAULT.fullmatch(password)
     if default is None or not literal_secret_value(default.group(1)):

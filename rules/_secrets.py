@@ -44,3 +44,39 @@ def find_token(text: str) -> tuple[str, int, int] | None:
         if match:
             return label, match.start(), match.end()
     return None
+
+
+# A value that stands in for a secret the user supplies discloses nothing: it is empty, a
+# template marker (``<password>``, ``{{ token }}``) or a mask of one repeated character
+# (``xxx``, ``***``, ``00000000-0000-0000-0000-000000000000``). Words such as ``changeme`` or
+# ``change-me-in-production`` are not in this list on purpose: they work as passwords when the
+# file is deployed as it is, and everybody can read them (see DF420 and DC330's docs).
+_TEMPLATE = re.compile(r"^(?:<[^<>]*>|\{\{[^{}]*\}\}|\[[A-Za-z _\-]*\]|%[A-Za-z_]+%)$")
+_MASK_SEPARATORS = str.maketrans("", "", "-_.: ")
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether ``value`` only marks where a secret goes (empty, ``<...>``, ``xxx``, ``***``)."""
+    text = value.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1].strip()
+    if not text or _TEMPLATE.match(text):
+        return True
+    masked = text.translate(_MASK_SEPARATORS).lower()
+    return len(masked) >= 3 and len(set(masked)) == 1 and masked[0] in "x*0#.?y_-"
+
+
+# The host after ``@`` must look like a host: mitmproxy's ``reverse:https://host:443@8443``
+# (listen on 8443) has a port there, not a host.
+URL_CREDENTIALS = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,40})://(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@"
+    r"(?=[\[A-Za-z0-9_$])(?!\d+(?:$|[/\s?#,;\"']))"
+)
+
+
+def url_password(value: str) -> tuple[str, int, int] | None:
+    """``(scheme, start, end)`` of the password in ``scheme://user:password@host``."""
+    match = URL_CREDENTIALS.search(value)
+    if match is None:
+        return None
+    return match.group("scheme"), match.start("password"), match.end("password")

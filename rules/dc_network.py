@@ -19,8 +19,9 @@ from linter import (
     Severity,
     Target,
 )
-from linter.compose.model import Service
+from linter.compose.model import ComposeProject, Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode
+from linter.records import record
 
 from ._compose_helpers import (
     PortMapping,
@@ -29,9 +30,12 @@ from ._compose_helpers import (
     service_image,
     service_network_names,
     service_ports,
+    service_role,
+    stateless_role,
     sub_span,
 )
 from ._compose_security_helpers import is_true, networks_of, service_mentions
+from ._image_roles import PORT_ROLES, Datastore
 
 
 def _bind_loopback_fix(port: PortMapping) -> Fix | None:
@@ -65,13 +69,21 @@ class DatastorePortPublished(Rule):
     name = "datastore-port-on-all-interfaces"
     tags = ("network-isolation", "security")
     severity = Severity.WARNING
-    summary = "A database or cache publishes its port on every interface of the host"
+    summary = ("A database, cache, broker or unauthenticated control plane publishes its port "
+               "on every interface of the host")
     description = (
         "A published port without a host IP listens on `0.0.0.0` (and Docker's iptables "
-        "rules bypass host firewalls such as ufw), so the database, cache or queue is open "
-        "to the whole network, often with default credentials. Other services reach it over "
-        "the compose network without publishing anything; to reach it from the host, bind "
-        "it to `127.0.0.1`. The fix (unsafe: remote clients lose access) does that."
+        "rules bypass host firewalls such as ufw), so the service is open to the whole "
+        "network, often with default credentials or none. Reported for databases and caches, "
+        "message brokers and streaming platforms (Kafka in its distributions — Apache, "
+        "Bitnami, Confluent, wurstmeister —, Redpanda, Pulsar, RabbitMQ, NATS, MQTT brokers, "
+        "ActiveMQ), coordination services (ZooKeeper, etcd), and control planes that run "
+        "code or containers without authentication, on their API ports: the Docker API on "
+        "2375 (any image), Consul's HTTP API, a Dask scheduler, Prometheus started with "
+        "`--web.enable-lifecycle` or the admin API, a Ray head. The image to role table is "
+        "`rules/_image_roles.py`. Other services reach these over the compose network "
+        "without publishing anything; to reach one from the host, bind it to `127.0.0.1`. "
+        "The fix (unsafe: remote clients lose access) does that."
     )
     bad = "services:\n  db:\n    image: postgres:17\n    ports:\n      - \"5432:5432\"\n"
     good = "services:\n  db:\n    image: postgres:17\n    ports:\n      - \"127.0.0.1:5432:5432\"\n"
@@ -79,20 +91,38 @@ class DatastorePortPublished(Rule):
     fixable = Fixable.SOMETIMES
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        alone = len(context.project.services) == 1
         for service in context.project.services.values():
-            datastore = service_datastore(service)
-            if datastore is None:
-                continue
+            role = service_role(service)
             for port in service_ports(service):
                 if not port.binds_all_interfaces:
                     continue
-                yield self.report(
-                    port.path, port.node.span,
-                    f"{datastore.kind} service '{service.name}' publishes {_port_label(port)} on "
-                    "every interface of the host; other services reach it without publishing, "
-                    "bind it to 127.0.0.1 if the host needs it",
-                    fix=_bind_loopback_fix(port),
-                )
+                found = role
+                if found is not None and found.api_ports and not any(
+                        p in found.api_ports for p in port.container_ports):
+                    found = None
+                if found is None:
+                    found = next((PORT_ROLES[p] for p in port.container_ports
+                                  if p in PORT_ROLES), None)
+                if found is None:
+                    continue
+                yield self.report(port.path, port.node.span,
+                                  _published_message(found, service, port, alone),
+                                  fix=_bind_loopback_fix(port))
+
+
+def _published_message(role: Datastore, service: Service, port: PortMapping,
+                       alone: bool) -> str:
+    where = f"service '{service.name}' publishes {_port_label(port)} on every interface of " \
+        "the host"
+    if role.role == "control-plane":
+        return f"{where}, and {role.why}; bind it to 127.0.0.1 or put authentication in front"
+    what = {"broker": f"{role.kind} broker", "coordination": f"{role.kind} coordination"}.get(
+        role.role, role.kind)
+    if alone:
+        return f"{what} {where}; bind it to 127.0.0.1 if only this host needs it"
+    return (f"{what} {where}; other services reach it without publishing, bind it to "
+            "127.0.0.1 if the host needs it")
 
 
 class PortOnAllInterfaces(Rule):
@@ -181,20 +211,73 @@ def _names(services: list[Service]) -> str:
     return ", ".join(f"'{s.name}'" for s in services) or "none"
 
 
+@record
+class IsolationPlan:
+    """The safe split of one network around one datastore: every link is kept.
+
+    ``back`` is a new network with ``internal: true``. The datastore leaves ``network`` for
+    it; every other service of ``network`` may talk to the datastore (the linter cannot see
+    application configuration), so each is advised to join ``back`` while staying on
+    ``network`` — ``named`` are those that name the datastore in the file, ``unnamed`` the
+    others, whom only their owner can rule out. ``strangers`` are the unnamed ones that
+    publish ports: the reason for the finding.
+    """
+
+    datastore: Service
+    network: str
+    where: Node
+    named: tuple[Service, ...]
+    unnamed: tuple[Service, ...]
+    strangers: tuple[Service, ...]
+
+    @property
+    def back(self) -> str:
+        return f"{self.datastore.name}-back"
+
+
+def isolation_plans(project: ComposeProject) -> list[IsolationPlan]:
+    """Where a datastore shares a non-internal network with a service that publishes ports."""
+    networks = networks_of(project)
+    declared = project.section("networks")
+    plans: list[IsolationPlan] = []
+    for datastore in project.services.values():
+        store = service_datastore(datastore)
+        if store is None or service_ports(datastore) or stateless_role(datastore, store):
+            continue  # on an internal network alone, its own published ports would stop
+        for network, where in service_network_names(datastore):
+            membership = networks.get(network)
+            config = declared.get(network) if declared is not None else None
+            if membership is None or (isinstance(config, MappingNode)
+                                      and is_true(config.get("internal"))):
+                continue
+            others = [s for s in membership.services if s is not datastore]
+            named = tuple(s for s in others if _talks_to(s, datastore))
+            unnamed = tuple(s for s in others if s not in named)
+            strangers = tuple(s for s in unnamed if service_ports(s))
+            if strangers:
+                plans.append(IsolationPlan(datastore, network, where, named, unnamed, strangers))
+    return plans
+
+
 class DatastoreOnPublicNetwork(Rule):
     code = "DC204"
     name = "datastore-on-public-network"
     tags = ("network-isolation",)
     severity = Severity.INFO
-    summary = "A datastore shares a network with a public service that does not use it"
+    summary = "A datastore shares a non-internal network with a service that publishes ports"
     description = (
-        "When a service that publishes ports to the host (a reverse proxy, a web front end) "
-        "sits on the same network as the database but never talks to it, one compromised "
-        "front service can reach the database directly. Split the stack: a back network "
-        "with `internal: true` for the datastore and its clients, and a front network for "
-        "the public services and the clients they call. The message names both groups. A "
-        "service is a client when it names the datastore (depends_on, links, a host name in "
-        "its environment or command) or is a known admin UI."
+        "When a service that publishes ports to the host sits on the same network as the "
+        "database, one compromised front service can reach the database directly, and the "
+        "database itself can reach the internet. The linter cannot see application "
+        "configuration (a Spring `application.properties` naming `db`), so it never claims "
+        "that a service does not use the datastore, and its advice keeps every link: move "
+        "the datastore to a back network with `internal: true`, and add that network to "
+        "every service that talks to it while keeping them on their current network (for "
+        "their ports and internet access). The message names the services that name the "
+        "datastore in the file and those that may use it through their own configuration; "
+        "only a service you know does not use it stays off the back network. Not reported "
+        "when the datastore publishes ports itself (alone on an internal network they "
+        "would stop working) or already sits on an internal network."
     )
     bad = (
         "services:\n  proxy:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n"
@@ -211,36 +294,31 @@ class DatastoreOnPublicNetwork(Rule):
     target = Target.COMPOSE
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        networks = networks_of(context.project)
-        for datastore in context.project.services.values():
-            kind = service_datastore(datastore)
-            if kind is None:
-                continue
-            for network, where in service_network_names(datastore):
-                membership = networks.get(network)
-                if membership is None:
-                    continue
-                others = [s for s in membership.services if s is not datastore]
-                strangers = [s for s in others
-                             if service_ports(s) and not _talks_to(s, datastore)]
-                if not strangers:
-                    continue
-                clients = [s for s in others if s not in strangers and _talks_to(s, datastore)]
-                bridges = [c for c in clients
-                           if any(service_mentions(s, c.name) for s in strangers)]
-                verb = ("publishes ports to the host and does not use it" if len(strangers) == 1
-                        else "publish ports to the host and do not use it")
-                members = (f"'{datastore.name}' and its clients ({_names(clients)})" if clients
-                           else f"'{datastore.name}' (no service here uses it)")
-                advice = (f"put {members} on a back network with internal: true, and "
-                          f"{_names(strangers)} on a front network")
-                if bridges:
-                    advice += f" with {_names(bridges)} (on both networks)"
-                yield self.report(
-                    where.path, where.span,
-                    f"{kind.kind} service '{datastore.name}' shares network '{network}' with "
-                    f"{_names(strangers)}, which {verb}: {advice}",
-                )
+        for plan in isolation_plans(context.project):
+            store = service_datastore(plan.datastore)
+            kind = store.kind if store is not None else "datastore"
+            name, network = plan.datastore.name, plan.network
+            verb = "publishes" if len(plan.strangers) == 1 else "publish"
+            advice = (f"move '{name}' to a network with internal: true (e.g. '{plan.back}') "
+                      f"and add that network to every service that talks to '{name}', keeping "
+                      f"them on '{network}' too")
+            unnamed = list(plan.unnamed)
+            maybe = (f"{_names(unnamed)} may use it through "
+                     f"{'its' if len(unnamed) == 1 else 'their'} own configuration, so give "
+                     f"{'it' if len(unnamed) == 1 else 'them'} that network")
+            if plan.named:
+                names = "names" if len(plan.named) == 1 else "name"
+                advice += f": {_names(list(plan.named))} {names} it here"
+                if unnamed:
+                    advice += f"; {maybe} too unless you know otherwise"
+            else:
+                advice += f": {maybe} unless you know otherwise"
+            yield self.report(
+                plan.where.path, plan.where.span,
+                f"{kind} service '{name}' shares network '{network}' with "
+                f"{_names(list(plan.strangers))}, which {verb} ports to the host, and can "
+                f"reach the internet; {advice}",
+            )
 
 
 class NetworkCouldBeInternal(Rule):

@@ -17,7 +17,6 @@ from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.dockerfile.ast import Dockerfile, Stage
 
 from ._compose_helpers import (
-    Datastore,
     int_value,
     key_value_entries,
     path_covers,
@@ -26,7 +25,9 @@ from ._compose_helpers import (
     service_image,
     service_ports,
     service_volumes,
+    stateless_role,
 )
+from ._image_roles import Datastore
 
 # ---------------------------------------------------------------------------------------------
 # depends_on: condition: service_healthy
@@ -393,7 +394,11 @@ class DatastoreWithoutVolume(Rule):
         "its image (postgres, mysql, mariadb, mongo, redis, elasticsearch, rabbitmq, ...) "
         "needs a named volume or a bind mount on its data directory. Caches such as redis "
         "are reported as info, and not at all when persistence is switched off "
-        "(`--save \"\"`); a `tmpfs` on the data directory is taken as a deliberate choice."
+        "(`--save \"\"`); a `tmpfs` on the data directory is taken as a deliberate choice. "
+        "A datastore image whose command makes it a gateway, proxy or client keeps no data "
+        "and is not reported: `mongos` routers, redis sentinels, `redis-cli`/`psql`/"
+        "`mysqldump` jobs, Elasticsearch coordinating-only nodes (`node.roles` empty), and "
+        "an `entrypoint` that runs something other than the server (a setup script)."
     )
     bad = (
         "services:\n  db:\n    image: postgres:16\n    environment:\n"
@@ -416,7 +421,7 @@ class DatastoreWithoutVolume(Rule):
                 continue
             if any(path_covers(t, d) for t in _tmpfs_targets(service) for d in dirs):
                 continue
-            if _persistence_disabled(service, store):
+            if _persistence_disabled(service, store) or stateless_role(service, store):
                 continue
             image = service.get("image")
             assert image is not None  # a datastore is recognised by its image
@@ -612,8 +617,66 @@ class MissingResourceLimits(Rule):
                                   "limit")
 
 
+class DependsOnStartedOnly(Rule):
+    code = "DC408"
+    name = "depends-on-without-healthy-condition"
+    tags = ("reliability",)
+    severity = Severity.INFO
+    summary = "`depends_on` waits only for the start of a dependency that has a healthcheck"
+    description = (
+        "`depends_on: [db]` (or an entry without `condition`) only waits until the `db` "
+        "container has started, not until it accepts connections: the service starts too "
+        "early and fails or retries while the database initialises. When the dependency "
+        "defines a healthcheck (in compose, or a `HEALTHCHECK` in the Dockerfile stage it "
+        "builds), write `condition: service_healthy` to wait for it. An explicit `condition: "
+        "service_started` is taken as a choice. Info: many applications retry on their own."
+    )
+    bad = (
+        "services:\n  api:\n    image: ghcr.io/acme/api:1.4\n    depends_on: [db]\n"
+        "  db:\n    image: postgres:17\n    healthcheck:\n"
+        "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n"
+    )
+    good = (
+        "services:\n  api:\n    image: ghcr.io/acme/api:1.4\n    depends_on:\n      db:\n"
+        "        condition: service_healthy\n"
+        "  db:\n    image: postgres:17\n    healthcheck:\n"
+        "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n"
+    )
+    target = Target.COMPOSE
+
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        services = context.project.services
+        links = {link.service.name: link for link in context.builds}
+        for service in services.values():
+            depends = service.get("depends_on")
+            entries: list[tuple[str, Node]] = []
+            if isinstance(depends, SequenceNode):
+                entries = [(text, item) for item in depends.items
+                           if (text := scalar_text(item))]
+            elif isinstance(depends, MappingNode):
+                entries = [(str(pair.key.value), pair.key) for pair in depends.pairs
+                           if not (isinstance(pair.value, MappingNode)
+                                   and pair.value.get("condition") is not None)]
+            for name, node in entries:
+                other = services.get(name)
+                if other is None or other is service:
+                    continue
+                state = _healthcheck_state(other.get("healthcheck"))
+                link = links.get(other.name)
+                if state != "defined" and not (
+                        state != "disabled" and link is not None
+                        and dockerfile_healthcheck(link) == "defined"):
+                    continue
+                yield self.report(
+                    node.path, node.span,
+                    f"'{service.name}' starts as soon as '{name}' has started, before its "
+                    f"healthcheck passes; use `condition: service_healthy` to wait until "
+                    f"'{name}' is ready")
+
+
 RULES = (
     HealthyDependencyWithoutHealthcheck,
+    DependsOnStartedOnly,
     InvalidDuration,
     HealthcheckTestForm,
     DatastoreWithoutVolume,

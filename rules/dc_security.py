@@ -32,10 +32,9 @@ from ._compose_security_helpers import (
     scalar_items,
     secret_key,
     url_credential,
-    url_password,
 )
 from ._reorder import add_key_fix, append_item_fix
-from ._secrets import token_format
+from ._secrets import token_format, url_password
 
 
 class _ServiceRule(Rule):
@@ -791,8 +790,16 @@ class SecretInEnvironment(_ServiceRule):
         "`--masterauth x`, `redis-cli -a x`, mysql `-px`), by `PGPASSWORD=x`-style "
         "assignments using the same names, and by value format. Values taken from "
         "`${VARIABLES}` or the container's shell (`$${VAR}`, `$$(cat /run/secrets/x)`), "
-        "`*_FILE` keys and `--*-file` options pointing at compose `secrets` are fine. A "
-        "password inside a `scheme://user:password@host` URL is DC331's."
+        "`*_FILE` keys and `--*-file` options pointing at compose `secrets` are fine, and so "
+        "are names that say who logs in or how (`*_USER`, `*_USERNAME`, `*_KEY_ID`, "
+        "`*_CREDENTIALS_SOURCE`), etcd's cluster identifier (`ETCD_INITIAL_CLUSTER_TOKEN`, "
+        "`--initial-cluster-token`), and values that only mark where a secret goes: empty, "
+        "`<your-token>`, `{{ token }}`, `xxx`, `***`, all zeros. Words such as `changeme`, "
+        "`dummy` or `change-me-in-production` are still reported: deployed as written they "
+        "are working credentials that everybody who reads the file knows. Known token "
+        "formats are reported whatever the name. A password inside a "
+        "`scheme://user:password@host` URL is DC331's; `host:port@port` forms such as "
+        "mitmproxy's `reverse:https://host:443@8443` are not URLs with a password."
     )
     bad = (
         "services:\n  db:\n    image: postgres:17\n    environment:\n"

@@ -7,6 +7,7 @@ gets expanded, what BuildKit rejects), reading words and key/value pairs from th
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -360,8 +361,13 @@ class ShellFormCommand(Rule):
         "which does not forward SIGTERM: `docker stop` waits 10 seconds and kills the app "
         "without a clean shutdown, and a shell-form ENTRYPOINT ignores the CMD and `docker "
         "run` arguments. Use the exec form `CMD [\"node\", \"server.js\"]`. Not reported "
-        "when the stage sets an explicit SHELL (as BuildKit does). The fix is offered when "
-        "the split into words is certain; it is unsafe because signal handling changes."
+        "when the stage sets an explicit SHELL (as BuildKit does), nor when the command "
+        "starts the program with `exec`. A command that needs the shell (variable "
+        "expansion, `&&`, pipes, redirections, globs) would break in JSON form: there the "
+        "advice is to keep the shell form and put `exec` in front of the program (or to "
+        "write `[\"sh\", \"-c\", \"exec ...\"]`), and no fix is offered. Otherwise the "
+        "fix is offered when the split into words is certain; it is unsafe because signal "
+        "handling changes."
     )
     bad = "FROM node:22-alpine\nWORKDIR /app\nCMD node server.js\n"
     good = "FROM node:22-alpine\nWORKDIR /app\nCMD [\"node\", \"server.js\"]\n"
@@ -379,12 +385,59 @@ class ShellFormCommand(Rule):
                     continue
                 if _has_explicit_shell(dockerfile, stage, instruction):
                     continue
+                texts = [word.text for word in instruction.words]
+                execs = _execs(texts)
+                if execs and instruction.keyword == "CMD":
+                    continue  # ``exec`` replaces the shell: the program gets the signals
+                span = instruction.arguments_span or instruction.span
+                needs = _shell_feature(instruction.arguments)
+                if needs is not None and instruction.keyword == "ENTRYPOINT":
+                    signals = "" if execs else ", and does not pass SIGTERM on"
+                    yield self.report(
+                        context.path, span,
+                        "shell-form ENTRYPOINT runs under /bin/sh -c: it ignores CMD and the "
+                        f"arguments of `docker run`{signals}; it needs the shell ({needs}), so "
+                        "a plain JSON array would break it: write [\"sh\", \"-c\", "
+                        "\"exec ... \\\"$@\\\"\", \"sh\"] to keep the shell and pass the "
+                        "arguments on")
+                    continue
+                if needs is not None:
+                    yield self.report(
+                        context.path, span,
+                        f"shell-form {instruction.keyword} runs under /bin/sh -c, which does "
+                        f"not pass SIGTERM on; it needs the shell ({needs}), so keep the shell "
+                        "form and start the program with `exec` (or write "
+                        "[\"sh\", \"-c\", \"exec ...\"]) so that it replaces the shell")
+                    continue
                 yield self.report(
-                    context.path, instruction.arguments_span or instruction.span,
+                    context.path, span,
                     f"shell-form {instruction.keyword} runs under /bin/sh -c, which does not "
                     "pass SIGTERM on: write it as a JSON array so the program gets signals",
                     fix=_exec_form_fix(instruction),
                 )
+
+
+_SHELL_FEATURES: tuple[tuple[str, str], ...] = (
+    ("$", "variable expansion"), ("`", "command substitution"), ("&&", "`&&`"),
+    ("||", "`||`"), ("|", "a pipe"), (";", "`;`"), (">", "a redirection"),
+    ("<", "a redirection"), ("*", "a glob"), ("~", "`~`"),
+)
+
+
+def _shell_feature(arguments: str) -> str | None:
+    """What a shell-form command needs the shell for, if anything: JSON form would break it."""
+    for token, label in _SHELL_FEATURES:
+        if token in arguments:
+            return label
+    return None
+
+
+def _execs(texts: list[str]) -> bool:
+    """``exec prog`` (alone or as the last command of a list) replaces the shell."""
+    if texts and texts[0] == "exec":
+        return True
+    return any((text == "&&" or text.endswith(";")) and following == "exec"
+               for text, following in itertools.pairwise(texts))
 
 
 def _exec_form_fix(instruction: Instruction) -> Fix | None:

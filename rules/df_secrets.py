@@ -14,7 +14,7 @@ from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Instruction, KeyValue
 
 from ._df_helpers import strip_quotes
-from ._secrets import is_example, token_format
+from ._secrets import is_example, is_placeholder, token_format, url_password
 from .df_shell import run_commands
 
 # ---------------------------------------------------------------------------------------------
@@ -35,6 +35,12 @@ _ALLOW = frozenset({
 _ALLOW_NAMES = frozenset({"GPG_KEY", "GPG_KEYS", "PGP_KEY", "PGP_KEYS", "KEYS",
                           "APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE"})
 _BOOLEAN = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1"})
+# A last token that says the variable names who logs in or which cluster it is, not the
+# secret: ``DB_PASSWORD_USER``, ``API_KEY_ID``, ``CREDENTIALS_SOURCE``, ``CLUSTER_TOKEN``
+# (etcd's ``--initial-cluster-token`` is an identifier that keeps clusters apart).
+_ALLOW_LAST = frozenset({"user", "username", "login", "id", "source", "provider"})
+# A value that is a path (``assets/tls/root.key``) says where a key is, not what it is.
+_PATH_VALUE = re.compile(r"^(?:/|\./|\.\./|~/)\S*$|^[\w.\-]+(?:/[\w.\-]+)+\.[A-Za-z]{2,5}$")
 
 
 def secret_name(name: str) -> bool:
@@ -44,7 +50,28 @@ def secret_name(name: str) -> bool:
     tokens = [token for token in re.split(r"[_\-.]", name.lower()) if token]
     if not any(token in _DENY for token in tokens):
         return False
+    if tokens[-1] in _ALLOW_LAST or "cluster" in tokens:
+        return False
     return not any(token in _ALLOW for token in tokens)
+
+
+def shipped_value(keyword: str, value: str | None) -> bool:
+    """Whether an ARG/ENV value may be a secret that the image ships.
+
+    An ARG without a value (or with an empty one) is filled by ``--build-arg`` and recorded
+    in the history, so it counts. An ENV that is empty, a placeholder (``<password>``,
+    ``xxx``, ``***``, all zeros), a boolean or a path ships nothing secret: the real value
+    is given when the container starts. Words like ``changeme`` or ``password`` do count:
+    they work as passwords when nobody overrides them.
+    """
+    if value is None:
+        return keyword == "ARG"
+    text = value.strip()
+    if text.lower() in _BOOLEAN or _PATH_VALUE.match(strip_quotes(text)):
+        return False
+    if is_placeholder(text):
+        return keyword == "ARG" and not strip_quotes(text)
+    return True
 
 
 class SecretInArgOrEnvName(Rule):
@@ -62,7 +89,15 @@ class SecretInArgOrEnvName(Rule):
         "naming where or what the secret is (`public`, `file`, `version`, `path`, `url`, "
         "`gpg`, `name`...) cancel it, so `PUBLIC_KEY`, `TOKEN_FILE`, `GPG_KEY` and "
         "`USERNAME` (hadolint's DL3064 flags devcontainers' `ARG USERNAME=vscode`) stay "
-        "silent. Boolean values (`ENV AUTH_ENABLED=false`) are not secrets either."
+        "silent, and so do names whose last word says who logs in or which cluster it is "
+        "(`DB_PASSWORD_USER`, `API_KEY_ID`, `ETCD_INITIAL_CLUSTER_TOKEN`). An ENV whose "
+        "value is empty, a boolean, a path, or a placeholder that only marks where the "
+        "secret goes (`<password>`, `xxx`, `***`, all zeros) ships nothing secret and is not "
+        "reported; an ARG is, even without a value, because `--build-arg` fills it and the "
+        "history records it. Decision on words such as `changeme` or "
+        "`change-me-in-production`: they stay findings, because they are working passwords "
+        "when the image runs without an override, and everybody who reads the file knows "
+        "them."
     )
     bad = "FROM node:20-slim\nARG NPM_TOKEN\nRUN echo \"//registry.npmjs.org/:_authToken=" \
         "${NPM_TOKEN}\" > .npmrc && npm ci\n"
@@ -79,7 +114,7 @@ class SecretInArgOrEnvName(Rule):
             for pair in inner.key_values:
                 if not secret_name(pair.key):
                     continue
-                if pair.value is not None and pair.value.strip().lower() in _BOOLEAN:
+                if not shipped_value(inner.keyword, pair.value):
                     continue
                 yield self.report(context.path, pair.key_span,
                                   f"{inner.keyword} {pair.key} looks like a secret: its value "
@@ -89,8 +124,6 @@ class SecretInArgOrEnvName(Rule):
 # ---------------------------------------------------------------------------------------------
 # DF421 secrets by value
 
-_URL_PASSWORD = re.compile(
-    r"\b[a-z][a-z0-9+.\-]*://[^/\s:@$]+:(?!\$|\*+@|x+@|password@|pass@)[^/\s@$]+@[^\s/]+")
 _AWS_SECRET = re.compile(r"^[A-Za-z0-9/+]{40}$")
 
 
@@ -98,8 +131,12 @@ def find_secret(text: str) -> str | None:
     """What kind of credential ``text`` contains, if it contains a known one."""
     if is_example(text):
         return None
-    if _URL_PASSWORD.search(text) and token_format(text) is None:
-        return "a password in a URL"
+    found = url_password(text)
+    if found is not None and token_format(text) is None:
+        password = text[found[1]:found[2]]
+        if "$" not in password and password.lower() not in ("password", "pass") and \
+                not is_placeholder(password):
+            return "a password in a URL"
     return token_format(text)
 
 

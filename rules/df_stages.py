@@ -227,7 +227,8 @@ class CopyWholeFilesystem(Rule):
     severity = Severity.WARNING
     summary = "`COPY --from=stage / /` copies a whole file system"
     description = (
-        "Copying `/` of another stage onto `/` brings every file of that stage (its "
+        "Copying `/` of another stage (or of an image: `COPY --from=alpine:3.20 / /`) onto "
+        "`/` brings every file of that stage or image (its "
         "package caches, compilers, shells and the base image's files) into this one, "
         "which defeats the point of a multi-stage build and can overwrite system files. "
         "Copy only the artefacts you need."
@@ -252,7 +253,21 @@ class CopyWholeFilesystem(Rule):
                 paths = _copy_paths(instruction)
                 if len(paths) == 2 and all(strip_quotes(p) == "/" for p in paths):
                     yield self.report(context.path, instruction.span,
-                                      "copying the whole file system of another stage")
+                                      _whole_copy_message(context.dockerfile, stage,
+                                                          instruction))
+
+
+def _whole_copy_message(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> str:
+    """Say whether ``--from`` names an earlier stage or an image: the advice is not the same."""
+    flag = instruction.flag("from")
+    value = strip_quotes(flag.value) if flag is not None and flag.value else ""
+    earlier = dockerfile.stages[:stage.index]
+    if any((s.name is not None and s.name.lower() == value.lower())
+           or (value.isdigit() and int(value) == s.index) for s in earlier):
+        return f"copying the whole file system of stage '{value}'; copy only the artefacts " \
+            "you need"
+    return f"copying the whole file system of image '{value}' (every file of that image, its " \
+        "package database and shell included); copy only the files you need from it"
 
 
 def _copy_paths(instruction: Instruction) -> list[str]:

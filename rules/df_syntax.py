@@ -98,6 +98,32 @@ def _has_arguments(instruction: Instruction) -> bool:
     return bool(instruction.arguments.strip())
 
 
+def _swallowed_instruction(lines: tuple[str, ...], empty: int, escape: str
+                           ) -> tuple[int, str, Span | None] | None:
+    """The instruction keyword that an empty continuation line lets the previous one swallow.
+
+    Returns its line, the keyword, and the span of the escape character that ends the last
+    line before the empty one (None when other empty lines come between: the fix is then
+    left to the first of them).
+    """
+    index = empty  # 0-based index of the line after the empty one
+    while index < len(lines) and (not lines[index].strip()
+                                  or lines[index].lstrip().startswith("#")):
+        index += 1
+    if index >= len(lines):
+        return None
+    words = lines[index].split(None, 1)
+    if not words or words[0].upper() not in INSTRUCTIONS:
+        return None
+    previous = lines[empty - 2] if empty >= 2 else ""
+    stripped = previous.rstrip()
+    fix: Span | None = None
+    if stripped.endswith(escape) and stripped.strip():
+        kept = len(stripped[:-1].rstrip())
+        fix = Span.of(empty - 1, kept + 1, empty - 1, len(stripped) + 1)
+    return index + 1, words[0].upper(), fix
+
+
 class EmptyContinuationLine(Rule):
     code = "DF004"
     name = "empty-continuation-line"
@@ -107,7 +133,12 @@ class EmptyContinuationLine(Rule):
     description = (
         "An empty line in the middle of a `\\`-continued instruction is skipped today, but "
         "BuildKit warns that it will become an error, and it usually hides a missing `\\` "
-        "that cut the instruction in two. The fix removes the empty line."
+        "that cut the instruction in two. The fix removes the empty line. When the line after "
+        "it starts with an instruction keyword (`COPY . /app` after a RUN that ends with "
+        "`\\` and an empty line), that instruction is swallowed by the one above: the message "
+        "names it, and the fix (unsafe: the build changes, as the author meant) removes the "
+        "`\\` that keeps the instruction going instead of the empty line, which would keep "
+        "the bug."
     )
     bad = "FROM debian:12\nRUN apt-get update && \\\n\n    apt-get install -y curl\n"
     good = "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl\n"
@@ -123,6 +154,21 @@ class EmptyContinuationLine(Rule):
             whole = Span.of(line, 1, line + 1, 1)
             if line >= len(context.dockerfile.lines):  # the last line of the file
                 whole = Span.of(line, 1, line, len(context.dockerfile.lines[line - 1]) + 1)
+            swallowed = _swallowed_instruction(context.dockerfile.lines, line,
+                                               context.dockerfile.escape)
+            if swallowed is not None:
+                next_line, keyword, fix_end = swallowed
+                end_fix = None
+                if fix_end is not None:
+                    end_fix = Fix(f"End the instruction before line {line}",
+                                  (Edit(fix_end, ""),), Applicability.UNSAFE)
+                yield self.report(
+                    context.path, error.span,
+                    f"empty continuation line: the instruction above goes on past it, so the "
+                    f"{keyword} on line {next_line} is read as part of it, not as an "
+                    "instruction; remove the line continuation before the empty line",
+                    fix=end_fix)
+                continue
             fix = Fix("Remove the empty line", (Edit(whole, ""),), Applicability.SAFE)
             yield self.report(context.path, error.span,
                               "empty continuation line: remove it", fix=fix)

@@ -11,9 +11,8 @@ from linter.rules._compose_security_helpers import (
     literal_secret_value,
     normalize_host_path,
     secret_key,
-    url_password,
 )
-from linter.rules._secrets import token_format
+from linter.rules._secrets import token_format, url_password
 from linter.rules.dc_security import root_equivalent, sensitive_path, socket_exposed
 
 from linter.context import ComposeContext
@@ -104,8 +103,9 @@ def test_topology_names_the_groups(tmp_path: Path) -> None:
     found = run_rule(dc_network.DatastoreOnPublicNetwork, tmp_path, {"compose.yaml": compose})
     assert len(found) == 1
     message = found[0].message
-    assert "'proxy'" in message and "clients ('api')" in message and "'api' (on both" in message
-    assert "worker" not in message
+    assert "'proxy'" in message and "'api' names it here" in message
+    assert "'proxy', 'worker' may use it through their own configuration" in message
+    assert "does not use" not in message
 
 
 def test_cross_file_secret_id_defaults_to_target_name(tmp_path: Path) -> None:
