@@ -257,10 +257,11 @@ def _on_a_terminal(cwd: Path, args: list[str], term: str,
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_progress_only_on_a_terminal_that_can_redraw(tmp_path: Path) -> None:
-    _many_dockerfiles(tmp_path, 300)
+    # Enough files that the run lasts well past PROGRESS_DELAY on a fast machine too.
+    _many_dockerfiles(tmp_path, 800)
     args = ["check", "--format", "concise", "--jobs", "1", "."]
     code, shown = _on_a_terminal(tmp_path, args, "xterm-256color")
-    assert code == 1 and "shiplint: " in shown and "/300 files" in shown
+    assert code == 1 and "shiplint: " in shown and "/800 files" in shown
     assert shown.endswith("\r")  # the line is wiped before the report
     code, shown = _on_a_terminal(tmp_path, args, "dumb")
     assert code == 1 and "files" not in shown
