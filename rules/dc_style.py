@@ -122,13 +122,18 @@ class BuildAndImageWithoutPullPolicy(Rule):
     code = "DC502"
     name = "build-and-image-without-pull-policy"
     tags = ("best-practice",)
-    severity = Severity.WARNING
+    severity = Severity.INFO
     summary = "A service has both `build` and `image` but no `pull_policy`"
     description = (
         "With both keys, `docker compose up` first tries to pull `image:` from the registry "
         "and only builds when that fails, so a stale or foreign image with the same name can "
         "silently replace the local build. Say which one wins with `pull_policy: build` "
         "(always build) or `missing`/`always`, or drop one of the keys."
+        " Info by default: `image:` usually names the built image, and a name with no registry "
+        "or namespace (`my-app`) is Docker Hub's reserved official-image namespace, so the "
+        "pull fails and Compose builds: nothing is ambiguous. Such names were 5 of the 8 "
+        "findings sampled on 29 public repositories (benchmarks/precision-ledger.csv). Raise "
+        "it with `--severity DC502=warning` where that fits your files."
     )
     bad = "services:\n  app:\n    build: .\n    image: registry.example.com/app:1.0\n"
     good = (

@@ -469,13 +469,17 @@ class PackageListUpdateAlone(Rule):
     code = "DF311"
     name = "package-update-alone"
     tags = ("build-cache", "layer-bloat")
-    severity = Severity.WARNING
+    severity = Severity.INFO
     summary = "apt-get update / apk update in a RUN that installs nothing"
     description = (
         "Docker caches each RUN by its text. A RUN that only refreshes the package lists is "
         "cached forever, so a later `RUN apt-get install` (changed or not) installs from stale "
         "lists, or fails when the mirror has moved on; and the lists stay in that layer. "
         "Update and install in the same RUN."
+        " Info by default: a RUN that refreshes the lists, only removes packages and deletes "
+        "the lists leaves nothing stale; such RUNs were 2 of the 8 findings sampled on 29 "
+        "public repositories (benchmarks/precision-ledger.csv). Raise it with `--severity "
+        "DF311=warning` where that fits your files."
     )
     bad = ("FROM debian:12\nRUN apt-get update\n"
            "RUN apt-get install -y --no-install-recommends curl\n")
