@@ -587,6 +587,7 @@ def run_graph(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Lint as ``check`` would, then draw; exit 0 when drawn, whatever the findings."""
     from linter import engine
     from linter.graph.build import build_graph, render
+    from linter.records import replace
 
     try:
         config = load_config(Path(args.config) if args.config else None, Path.cwd(),
@@ -605,7 +606,7 @@ def run_graph(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     end_of_start_up()
     validate_codes(args, config, registry)
     settings = make_settings(args, config, registry)
-    engine.prepare(settings, registry)
+    engine.prepare(replace(settings, keep_models=True), registry)
     graph, result = build_graph(paths, settings)
     text = render(graph, args.format, __version__)
     if args.output_file:

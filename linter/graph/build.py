@@ -19,23 +19,22 @@ from linter.graph.compose import add_project
 from linter.graph.findings import attach
 from linter.graph.model import Graph
 from linter.graph.stages import StageGraph
-from linter.project import discover, display_path, group_compose
+from linter.project import discover, display_path
 from linter.records import replace
 
 
-def build_graph(paths: Sequence[str], settings: engine.Settings,
-                result: engine.RunResult | None = None) -> tuple[Graph, engine.RunResult]:
-    """The graph of ``paths`` with the findings of ``result`` (a fresh run when None)."""
+def build_graph(paths: Sequence[str],
+                settings: engine.Settings) -> tuple[Graph, engine.RunResult]:
+    """Lint ``paths`` as ``check`` does, keeping the parsed files, and draw them."""
+    settings = replace(settings, keep_models=True)
+    result = engine.run(paths, settings)
     registry = engine.prepare(settings).registry
-    if result is None:
-        result = engine.run(paths, settings)
     cwd = Path(settings.cwd)
     sources, _missing = discover(paths, settings.exclude, Path(settings.config_root),
                                  settings.kind)
+    standalone = {source.path.resolve() for source in sources if source.kind == "dockerfile"}
     graph = Graph()
     drawn: dict[Path, StageGraph] = {}
-    standalone: set[Path] = set()
-    cache: dict[Path, Dockerfile | None] = {}
 
     def stage_graph(dockerfile: Dockerfile, path: Path) -> StageGraph:
         key = path.resolve()
@@ -46,29 +45,20 @@ def build_graph(paths: Sequence[str], settings: engine.Settings,
             drawn[key] = found
         return found
 
-    for source, overrides in group_compose(sources):
-        shown = display_path(source.path, cwd)
-        project = engine.load_compose(source.path, shown, overrides, validate=False)
-        links = engine.build_links(project, cache) if project.root is not None else []
+    def link_stage(link: BuildLink, target: str | None) -> str | None:
+        if link.remote or link.dockerfile is None:
+            return None
+        return stage_graph(link.dockerfile, link.dockerfile_path).stage_for(
+            target, link.service.name)
 
-        def link_stage(link: BuildLink, target: str | None) -> str | None:
-            if link.remote or link.dockerfile is None:
-                return None
-            return stage_graph(link.dockerfile, link.dockerfile_path).stage_for(
-                target, link.service.name)
-
-        add_project(graph, project, links, link_stage)
-    for source in sources:
-        if source.kind != "dockerfile":
-            continue
-        key = source.path.resolve()
-        standalone.add(key)
-        if key in drawn:
-            continue
-        parsed, _text = engine.parse_dockerfile_file(source.path, display_path(source.path, cwd))
-        if any(error.kind == "unreadable" for error in parsed.errors):
-            continue
-        stage_graph(parsed, source.path)
+    for file_result in result.files:
+        if isinstance(file_result.model, tuple):
+            project, links = file_result.model
+            add_project(graph, project, links, link_stage)
+    for file_result in result.files:
+        model = file_result.model
+        if isinstance(model, Dockerfile) and model.stages:
+            stage_graph(model, Path(cwd, file_result.path))
     for key, stages in drawn.items():
         stages.finish(standalone=key in standalone)
     isolation = {code for code, rule in registry.rules.items()

@@ -13,20 +13,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from linter.diagnostics import Diagnostic, Position
-from linter.graph.model import Edge, Element, Graph, Where
+from linter.graph.model import Edge, Element, Graph
+
+Key = tuple[int, int]
 
 
-def _size(place: Where) -> tuple[int, int]:
-    start, end = place.span.start, place.span.end
-    return (end.line - start.line, end.column - start.column if end.line == start.line
-            else end.column)
-
-
-def _holds(place: Where, position: Position) -> bool:
-    start, end = place.span.start, place.span.end
-    if start == end:
-        return position == start
-    return start <= position < end
+def _key(position: Position) -> Key:
+    return (position.line, position.column)
 
 
 def attach(graph: Graph, diagnostics: Iterable[Diagnostic],
@@ -37,26 +30,37 @@ def attach(graph: Graph, diagnostics: Iterable[Diagnostic],
     implicit ``default`` network membership is), findings of ``edge_codes`` (the network
     isolation rules) go to the edge, the others to the node.
     """
-    by_line: dict[tuple[str, int], list[tuple[Where, Element]]] = {}
+    # (path, line) -> places covering that line: (start, end, size, element)
+    by_line: dict[tuple[str, int], list[tuple[Key, Key, Key, Element]]] = {}
     fallback: dict[str, Element] = {}
     for group in graph.groups:
         for place in group.places:
             fallback.setdefault(place.path, group)
+    seen: set[tuple[str, Key, Key, str]] = set()
     for element in [*graph.nodes, *graph.edges]:
         for place in element.places:
-            for line in range(place.span.start.line, place.span.end.line + 1):
-                by_line.setdefault((place.path, line), []).append((place, element))
+            start, end = _key(place.span.start), _key(place.span.end)
+            marker = (place.path, start, end, element.id)
+            if marker in seen:
+                continue
+            seen.add(marker)
+            size = (end[0] - start[0], end[1] - start[1] if end[0] == start[0] else end[1])
+            entry = (start, end, size, element)
+            for line in range(start[0], end[0] + 1):
+                by_line.setdefault((place.path, line), []).append(entry)
     for diagnostic in diagnostics:
-        position = diagnostic.span.start
-        candidates = [(place, element)
-                      for place, element in by_line.get((diagnostic.path, position.line), ())
-                      if _holds(place, position)]
-        if candidates:
-            prefer_edge = diagnostic.code in edge_codes
-            best = min(candidates, key=lambda found: (
-                _size(found[0]), isinstance(found[1], Edge) != prefer_edge))[1]
-        else:
-            best = fallback.get(diagnostic.path)  # type: ignore[assignment]
+        position = _key(diagnostic.span.start)
+        prefer_edge = diagnostic.code in edge_codes
+        best: Element | None = None
+        best_rank: tuple[Key, bool] | None = None
+        for start, end, size, element in by_line.get((diagnostic.path, position[0]), ()):
+            if not (start <= position < end or start == end == position):
+                continue
+            rank = (size, isinstance(element, Edge) != prefer_edge)
+            if best_rank is None or rank < best_rank:
+                best, best_rank = element, rank
+        if best is None:
+            best = fallback.get(diagnostic.path)
         if best is None:
             graph.unplaced.append(diagnostic)
         else:
