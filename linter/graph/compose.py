@@ -17,6 +17,7 @@ from linter.compose.model import ComposeProject, Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.context import BuildLink
 from linter.diagnostics import Span
+from linter.graph.labels import short_image, shorten
 from linter.graph.model import Graph, Group, Where
 from linter.records import record
 
@@ -30,7 +31,6 @@ SENSITIVE_PREFIXES = (
 )
 _PORT_RANGE = re.compile(r"^(\d{1,5})(?:-(\d{1,5}))?$")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-LABEL_WIDTH = 28
 
 
 def text_of(node: Node | None) -> str | None:
@@ -45,24 +45,6 @@ def text_of(node: Node | None) -> str | None:
 def is_true(node: Node | None) -> bool:
     return isinstance(node, ScalarNode) and (
         node.value is True or str(node.value).lower() == "true")
-
-
-def shorten(text: str, width: int = LABEL_WIDTH) -> str:
-    """Labels stay short; the full text is in the attributes (tooltips, JSON).
-
-    A path keeps its last components whole (``…/pipeline/nginx.conf``).
-    """
-    if len(text) <= width:
-        return text
-    parts = text.split("/")
-    kept = parts[-1]
-    for part in reversed(parts[:-1]):
-        if len(part) + len(kept) + 3 > width:
-            break
-        kept = f"{part}/{kept}"
-    if len(kept) + 2 <= width and "/" in text:
-        return "…/" + kept
-    return "…" + text[-(width - 1):]
 
 
 def where(node: Node) -> Where:
@@ -189,15 +171,6 @@ def _names_with_nodes(node: Node | None) -> list[tuple[str, Node, Node | None]]:
     return [(text, item, None) for item in items(node) if (text := text_of(item))]
 
 
-def _image_label(image: str) -> str:
-    """``docker.io/library/postgres:16`` is drawn as ``postgres:16``."""
-    for prefix in ("docker.io/library/", "docker.io/", "index.docker.io/library/"):
-        if image.startswith(prefix):
-            image = image[len(prefix):]
-            break
-    return shorten(image)
-
-
 def _declared(project: ComposeProject, section: str) -> dict[str, tuple[Node, Node]]:
     node = project.section(section)
     if node is None:
@@ -227,10 +200,16 @@ def add_project(graph: Graph, project: ComposeProject, links: Sequence[BuildLink
     service builds (drawing the Dockerfile the first time it is asked)."""
     group = graph.add_group("project", project.path, project.path, path=project.path,
                             files=[f.path for f in project.files])
-    for compose_file in project.files:
-        if compose_file.root is not None:
-            group.places.append(Where(compose_file.path, compose_file.root.span))
-    host = graph.add_group("host", "host", project.path, group.id)
+    for compose_file in project.files:  # a finding outside every element falls back here
+        group.places.append(Where(compose_file.path, compose_file.root.span
+                                  if compose_file.root is not None else Span.of(1, 1, 1, 1)))
+    host_box: list[Group] = []  # made when the first port or host network needs it
+
+    def host() -> str:
+        if not host_box:
+            host_box.append(graph.add_group("host", "host", project.path, group.id))
+        return host_box[0].id
+
     services = project.services
     service_ids: dict[str, str] = {}
     for name, service in services.items():
@@ -260,11 +239,11 @@ def add_project(graph: Graph, project: ComposeProject, links: Sequence[BuildLink
             if port is None:
                 continue
             shown_ip = port.host_ip or "0.0.0.0"
-            published = port.published or "random"
+            published = port.published or "ephemeral"
             suffix = "/udp" if port.protocol == "udp" else ""
             label = f"{shown_ip}:{published}{suffix}"
             port_node = graph.add_node(
-                "port", label, f"{name}_{published}_{port.protocol}", host.id,
+                "port", label, f"{name}_{published}_{port.protocol}", host(),
                 host_ip=shown_ip, published=port.published or None, target=port.target,
                 protocol=port.protocol, all_interfaces=port.all_interfaces, service=name)
             edge_label = port.target if port.target != port.published else ""
@@ -278,7 +257,7 @@ def add_project(graph: Graph, project: ComposeProject, links: Sequence[BuildLink
             if mode == "host":
                 if host_network is None:
                     host_network = graph.add_node("host-network", "host network", project.path,
-                                                  host.id).id
+                                                  host()).id
                 edge = graph.add_edge("network-mode", sid, host_network, "network_mode: host",
                                       mode=mode)
                 edge.places.append(where(mode_node))
@@ -405,7 +384,7 @@ def _add_service_label(graph: Graph, node_id: str, service: Service) -> None:
     lines = [service.name]
     image = node.attributes.get("image")
     if isinstance(image, str):
-        lines.append(_image_label(image))
+        lines.append(short_image(image))
     elif "build" in node.attributes:
         lines.append(f"build {shorten(str(node.attributes['build']), 20)}")
     profiles = node.attributes.get("profiles")

@@ -11,19 +11,8 @@ from __future__ import annotations
 
 from linter.diagnostics import Span
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
+from linter.graph.labels import short_image
 from linter.graph.model import Graph, Group, Where
-
-IMAGE_WIDTH = 30
-
-
-def _short_image(text: str) -> str:
-    for prefix in ("docker.io/library/", "docker.io/"):
-        if text.startswith(prefix):
-            text = text[len(prefix):]
-    name, at, digest = text.partition("@")
-    if at:
-        text = f"{name}@{digest[:14]}…" if len(digest) > 14 else text
-    return text if len(text) <= IMAGE_WIDTH else text[:IMAGE_WIDTH - 1] + "…"
 
 
 def _stage_key(stage: Stage) -> str:
@@ -79,7 +68,7 @@ class StageGraph:
             if stage.platform:
                 attributes["platform"] = stage.platform
             title = stage.name or f"stage {stage.index}"
-            label = title if stage.base_stage is not None else f"{title}\n{_short_image(base)}"
+            label = title if stage.base_stage is not None else f"{title}\n{short_image(base)}"
             node = graph.add_node("stage", label, f"{path}_{_stage_key(stage)}", self.group.id,
                                   **attributes)
             node.places.append(Where(path, stage.span))
@@ -103,7 +92,7 @@ class StageGraph:
                     else:
                         if reference not in images:
                             images[reference] = graph.add_node(
-                                "image", _short_image(reference), f"{path}_{reference}",
+                                "image", short_image(reference), f"{path}_{reference}",
                                 self.group.id, reference=reference).id
                         source_id = images[reference]
                     label = "COPY --from" if kind == "copy" else "mount"
