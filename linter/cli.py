@@ -385,6 +385,10 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(str(error).strip("'\"")) from None
     if args.context and not Path(args.context).is_dir():
         raise UsageError(f"--context {args.context}: not a folder")
+    if output_format == "markdown":  # the report draws the stack: keep the parsed files
+        from linter.records import replace
+
+        settings = replace(settings, keep_models=True)
 
     fixing = args.fix or args.diff
     diff_changed = False
@@ -465,6 +469,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         color=_use_color(out_stream) and output_format == "full",
         statistics=args.statistics,
         source_url=source_url,
+        topology_mermaid=_topology(run_result, settings, diagnostics)
+        if output_format == "markdown" else None,
     )
     try:
         if not args.diff:  # --diff prints the diff alone, as ruff does
@@ -561,6 +567,13 @@ def _fix_stdin(args: argparse.Namespace, settings: Any, registry: Registry, text
 
 
 # ---------------------------------------------------------------------------- graph
+
+
+def _topology(run_result: Any, settings: Any, diagnostics: Sequence[Diagnostic]) -> str | None:
+    """The compose stack with its findings, as Mermaid, for the markdown report."""
+    from linter.graph.build import topology_mermaid
+
+    return topology_mermaid(run_result, settings, diagnostics)
 
 
 def _add_graph(graph: argparse.ArgumentParser) -> None:

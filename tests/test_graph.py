@@ -393,3 +393,25 @@ def test_every_element_appears_exactly_once(spec: dict[str, Any]) -> None:
             continue
         assert _defined(mermaid, node["id"]) == 1, node["id"]
         assert len(re.findall(rf"^\s*{re.escape(node['id'])} \[", dot, re.MULTILINE)) == 1
+
+
+# ---------------------------------------------------------------------------- markdown report
+
+
+def test_the_markdown_report_embeds_the_stack_with_its_findings() -> None:
+    folder, paths = CASES["examples"]
+    code, report, err = run_cli(folder, ["check", "--no-config", "--jobs", "1", "--format",
+                                         "markdown", *paths])
+    assert (code, err) == (1, "")
+    block = report.split("### Stack\n\n```mermaid\n", 1)[1].split("\n```\n", 1)[0] + "\n"
+    assert block == graph(folder, *paths)  # the same picture as `shiplint graph`
+    narrowed = run_cli(folder, ["check", "--no-config", "--format", "markdown", "--select",
+                                "DC201", *paths])[1]
+    assert "linkStyle" in narrowed and "k_service_warning" not in narrowed
+
+
+def test_the_markdown_report_of_dockerfiles_alone_has_no_stack() -> None:
+    code, report, _ = run_cli(ROOT, ["check", "--no-config", "--format", "markdown",
+                                     "examples/Dockerfile"])
+    assert code == 1
+    assert "### Stack" not in report and "mermaid" not in report

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from linter import engine
 from linter.context import BuildLink
+from linter.diagnostics import Diagnostic
 from linter.dockerfile.ast import Dockerfile
 from linter.graph.compose import add_project
 from linter.graph.findings import attach
@@ -28,11 +29,21 @@ def build_graph(paths: Sequence[str],
     """Lint ``paths`` as ``check`` does, keeping the parsed files, and draw them."""
     settings = replace(settings, keep_models=True)
     result = engine.run(paths, settings)
-    registry = engine.prepare(settings).registry
-    cwd = Path(settings.cwd)
     sources, _missing = discover(paths, settings.exclude, Path(settings.config_root),
                                  settings.kind)
-    standalone = {source.path.resolve() for source in sources if source.kind == "dockerfile"}
+    named = {source.path.resolve() for source in sources if source.kind == "dockerfile"}
+    return draw(result, settings, result.diagnostics, named), result
+
+
+def draw(result: engine.RunResult, settings: engine.Settings,
+         diagnostics: Sequence[Diagnostic], named: set[Path] | None = None) -> Graph:
+    """The graph of a run made with ``Settings.keep_models``, with ``diagnostics`` on it.
+
+    ``named`` are the Dockerfiles given or found as such: drawn on their own too, with their
+    last stage as a build root. None draws only the compose projects and what they build.
+    """
+    registry = engine.prepare(settings).registry
+    cwd = Path(settings.cwd)
     graph = Graph()
     drawn: dict[Path, StageGraph] = {}
 
@@ -55,16 +66,26 @@ def build_graph(paths: Sequence[str],
         if isinstance(file_result.model, tuple):
             project, links = file_result.model
             add_project(graph, project, links, link_stage)
-    for file_result in result.files:
+    for file_result in result.files if named is not None else ():
         model = file_result.model
         if isinstance(model, Dockerfile) and model.stages:
             stage_graph(model, Path(cwd, file_result.path))
     for key, stages in drawn.items():
-        stages.finish(standalone=key in standalone)
+        stages.finish(standalone=named is not None and key in named)
     isolation = {code for code, rule in registry.rules.items()
                  if rule.category == "network-isolation"}
-    attach(graph, result.diagnostics, isolation)
-    return graph, result
+    attach(graph, diagnostics, isolation)
+    return graph
+
+
+def topology_mermaid(result: engine.RunResult, settings: engine.Settings,
+                     diagnostics: Sequence[Diagnostic]) -> str | None:
+    """The compose stacks of a run as Mermaid (for the markdown report); None without one."""
+    if not any(isinstance(r.model, tuple) for r in result.files):
+        return None
+    from linter.graph import mermaid
+
+    return mermaid.render(draw(result, settings, diagnostics))
 
 
 def render(graph: Graph, output_format: str, tool_version: str) -> str:
