@@ -415,3 +415,16 @@ def test_the_markdown_report_of_dockerfiles_alone_has_no_stack() -> None:
                                      "examples/Dockerfile"])
     assert code == 1
     assert "### Stack" not in report and "mermaid" not in report
+
+
+def test_many_plain_bind_mounts_of_a_service_draw_as_one_node() -> None:
+    folder = GRAPHS / "odd"
+    data = graph_json(folder, ".")
+    assert len(_edges(data, "mounts", "svc_files")) == 4  # the JSON keeps every mount
+    for output_format, definition in (("mermaid", '[/"./conf (4 bind mounts)"/]'),
+                                      ("dot", 'label="./conf (4 bind mounts)"')):
+        picture = graph(folder, "--format", output_format, ".")
+        assert picture.count(definition) == 1
+        assert "bind_conf_app_main_conf" not in picture
+    # a sensitive mount (/ of end) stays on its own
+    assert "bind_x" in graph(folder, ".")

@@ -79,6 +79,8 @@ def _box(box: Box, indent: str, lines: list[str]) -> None:
                  f"color={quote(colour)}; penwidth={width};")
     if box.element is not None:
         lines.append(f"{inner}tooltip={quote(tooltip(box.element))};")
+    if box.kind == "host":  # the host's ports in one column, at the edge of the stack
+        lines.append(f"{inner}rank=same;")
     for child in box.boxes:
         _box(child, inner, lines)
     for node in box.nodes:

@@ -10,6 +10,7 @@ network's node. A service with ``network_mode`` sits in the project box.
 from __future__ import annotations
 
 from linter.diagnostics import Severity
+from linter.graph.labels import shorten
 from linter.graph.model import Edge, Element, Graph, Node
 from linter.records import field, record
 
@@ -149,6 +150,7 @@ def arrange(graph: Graph) -> Layout:
             if not edge.findings:
                 continue
         drawn.append(edge)
+    drawn, hidden, extra = collapse_binds(graph, drawn)
     network_boxes: dict[str, Box] = {}
     loose: list[Node] = []
     for node in graph.nodes:
@@ -157,8 +159,8 @@ def arrange(graph: Graph) -> Layout:
             box = Box("box_" + node.id, "network " + node.label, "network", node, [], [node])
             network_boxes[node.id] = box
             (parent.boxes if parent is not None else top).append(box)
-    for node in graph.nodes:
-        if node.kind == "network":
+    for node in [*graph.nodes, *extra]:
+        if node.kind == "network" or node.id in hidden:
             continue
         network = primary.get(node.id)
         if network is not None and network in network_boxes:
@@ -174,6 +176,56 @@ def arrange(graph: Graph) -> Layout:
     top = _prune(top)
     drawn, junctions = bundle(drawn)
     return Layout(top, loose, drawn, junctions)
+
+
+COLLAPSE_BINDS = 4  # a service with this many plain bind mounts gets one summary node
+
+
+def collapse_binds(graph: Graph, edges: list[Edge]) -> tuple[list[Edge], set[str], list[Node]]:
+    """A service that mounts many plain files of the project (mailcow's nginx mounts 30)
+    draws them as one node, ``./data/conf (12 bind mounts)``, listed in its tooltip.
+
+    Sensitive paths and mounts with findings stay on their own. Returns the edges to draw,
+    the bind nodes no drawn edge needs any more, and the summary nodes.
+    """
+    plain: dict[str, list[Edge]] = {}
+    for edge in edges:
+        target = graph.node(edge.target)
+        if edge.kind == "mounts" and not edge.findings and target is not None \
+                and target.kind == "bind" and not target.attributes.get("sensitive") \
+                and not target.findings:
+            plain.setdefault(edge.source, []).append(edge)
+    removed: set[str] = set()
+    extra: list[Node] = []
+    added: list[Edge] = []
+    for source, found in plain.items():
+        if len(found) < COLLAPSE_BINDS:
+            continue
+        service = graph.node(source)
+        paths = [str(graph.node(e.target).attributes.get("path"))  # type: ignore[union-attr]
+                 for e in found]
+        folder = _common_folder(paths)
+        summary = Node(f"binds_{source}", "bind", f"{shorten(folder)} ({len(paths)} bind mounts)",
+                       {"paths": paths, "collapsed": True},
+                       group=service.group if service is not None else None)
+        extra.append(summary)
+        added.append(Edge(f"e_{source}_mounts_{summary.id}", "mounts", "", {"collapsed": True},
+                          source=source, target=summary.id))
+        removed.update(e.id for e in found)
+    kept = [e for e in edges if e.id not in removed]
+    needed = {e.target for e in kept} | {e.source for e in kept}
+    hidden = {e.target for e in edges if e.id in removed and e.target not in needed}
+    return kept + added, hidden, extra
+
+
+def _common_folder(paths: list[str]) -> str:
+    parts = [path.split("/")[:-1] for path in paths]
+    common: list[str] = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    return "/".join(common) or "."
 
 
 def _prune(boxes: list[Box]) -> list[Box]:

@@ -105,6 +105,7 @@ def _edge(edge: Edge) -> str:
 def render(graph: Graph, legend: bool = True) -> str:
     """The whole graph as one ``flowchart LR``."""
     layout = arrange(graph)
+    order = {node.id: index for index, node in enumerate(graph.nodes)}
     lines = ["flowchart LR"]
     for box in layout.boxes:
         _box(box, "  ", lines)
@@ -120,7 +121,8 @@ def render(graph: Graph, legend: bool = True) -> str:
             lines.append(f'    legend_{name}["{name}"]')
         lines.append("  end")
     classes: dict[str, tuple[str, list[str]]] = {}
-    for node in graph.nodes:
+    drawn_nodes = [n for box in _all_boxes(layout.boxes) for n in box.nodes] + layout.loose
+    for node in sorted(drawn_nodes, key=lambda n: order.get(n.id, len(order))):
         name = _class_name(node)
         classes.setdefault(name, (_class_style(node), []))[1].append(node.id)
     for name, (style, ids) in classes.items():
