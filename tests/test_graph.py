@@ -428,3 +428,14 @@ def test_many_plain_bind_mounts_of_a_service_draw_as_one_node() -> None:
         assert "bind_conf_app_main_conf" not in picture
     # a sensitive mount (/ of end) stays on its own
     assert "bind_x" in graph(folder, ".")
+
+
+def test_a_stack_too_large_for_mermaid_is_left_out_of_the_report(tmp_path: Path) -> None:
+    from linter.graph.build import MERMAID_MAX_TEXT
+
+    services = "".join(f"  service-with-a-long-name-{i}:\n    image: ghcr.io/acme/app:1.{i}\n"
+                       f"    ports: ['{2000 + i}:80']\n" for i in range(400))
+    write_files(tmp_path, {"compose.yaml": "services:\n" + services})
+    assert len(graph(tmp_path, ".")) > MERMAID_MAX_TEXT
+    code, report, _ = run_cli(tmp_path, ["check", "--format", "markdown", "--jobs", "1"])
+    assert code == 0 and report.startswith("## shiplint") and "### Stack" not in report

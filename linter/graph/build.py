@@ -78,14 +78,21 @@ def draw(result: engine.RunResult, settings: engine.Settings,
     return graph
 
 
+# Mermaid refuses longer diagrams ("Maximum text size in diagram exceeded", its default
+# maxTextSize, which GitHub keeps): a report would show an error box instead of the stack.
+MERMAID_MAX_TEXT = 50_000
+
+
 def topology_mermaid(result: engine.RunResult, settings: engine.Settings,
                      diagnostics: Sequence[Diagnostic]) -> str | None:
-    """The compose stacks of a run as Mermaid (for the markdown report); None without one."""
+    """The compose stacks of a run as Mermaid (for the markdown report); None without one,
+    or when the diagram is longer than Mermaid renders."""
     if not any(isinstance(r.model, tuple) for r in result.files):
         return None
     from linter.graph import mermaid
 
-    return mermaid.render(draw(result, settings, diagnostics))
+    text = mermaid.render(draw(result, settings, diagnostics))
+    return text if len(text) <= MERMAID_MAX_TEXT else None
 
 
 def render(graph: Graph, output_format: str, tool_version: str) -> str:
