@@ -129,6 +129,8 @@ def render(graph: Graph, legend: bool = True) -> str:
         for name, colour in LEGEND:
             lines.append(f"    legend_{name} [label={quote(name)}, shape=box, style=rounded, "
                          f"color={quote(colour)}, penwidth=3];")
+        names = [f"legend_{name}" for name, _ in LEGEND]
+        lines.append(f"    {' -> '.join(names)} [style=invis];")  # one row, not a column
         lines.append("  }")
     lines.append("}")
     return "\n".join(lines) + "\n"
