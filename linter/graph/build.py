@@ -47,8 +47,12 @@ def draw(result: engine.RunResult, settings: engine.Settings,
     graph = Graph()
     drawn: dict[Path, StageGraph] = {}
 
+    seen: dict[Path, Path] = {}  # as written -> resolved (resolving is a system call each)
+
     def stage_graph(dockerfile: Dockerfile, path: Path) -> StageGraph:
-        key = path.resolve()
+        key = seen.get(path)
+        if key is None:
+            key = seen[path] = path.resolve()
         found = drawn.get(key)
         if found is None:
             shown = display_path(path, cwd)

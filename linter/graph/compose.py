@@ -10,7 +10,6 @@ import rules, so the few lines of grammar the picture needs live here.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Iterator, Sequence
 
 from linter.compose.model import ComposeProject, Service
@@ -19,6 +18,7 @@ from linter.context import BuildLink
 from linter.diagnostics import Span
 from linter.graph.labels import short_image, shorten
 from linter.graph.model import Graph, Group, Where
+from linter.patterns import lazy_compile
 from linter.records import record
 
 # Host paths whose bind mount gives a container the host (or its secrets): marked in red.
@@ -29,8 +29,8 @@ SENSITIVE_PREFIXES = (
     "/var/lib/kubelet", "/bin", "/sbin", "/lib", "/usr/bin", "/usr/lib",
     "~/.ssh", "~/.aws", "~/.docker", "~/.kube", "~/.gnupg", "/home/",
 )
-_PORT_RANGE = re.compile(r"^(\d{1,5})(?:-(\d{1,5}))?$")
-_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_PORT_RANGE = lazy_compile(r"^(\d{1,5})(?:-(\d{1,5}))?$")
+_WINDOWS_DRIVE = lazy_compile(r"^[A-Za-z]:[\\/]")
 
 
 def text_of(node: Node | None) -> str | None:
@@ -212,8 +212,11 @@ def add_project(graph: Graph, project: ComposeProject, links: Sequence[BuildLink
 
     services = project.services
     service_ids: dict[str, str] = {}
+    mounts: dict[str, list[tuple[Node, Mount | None]]] = {}
     for name, service in services.items():
-        node = graph.add_node("service", name, name, group.id, **_service_attributes(service))
+        mounts[name] = [(item, read_mount(item)) for item in items(service.get("volumes"))]
+        node = graph.add_node("service", name, name, group.id,
+                              **_service_attributes(service, mounts[name]))
         node.places.append(where(service.key))  # a tie with the default membership edge
         service_ids[name] = node.id
     for name, place in _file_sections(project, "services"):
@@ -280,8 +283,7 @@ def add_project(graph: Graph, project: ComposeProject, links: Sequence[BuildLink
                 # service's key, where the isolation rules report it
                 edge.places.append(where(key) if _value is None else where_pair(key, _value))
         # volumes and bind mounts
-        for item in items(service.get("volumes")):
-            mount = read_mount(item)
+        for item, mount in mounts[name]:
             if mount is None or not mount.source:
                 continue
             if mount.kind == "bind":
@@ -345,7 +347,8 @@ def _key_of(service: Service, key: str) -> Node:
     return pair.key
 
 
-def _service_attributes(service: Service) -> dict[str, object]:
+def _service_attributes(service: Service,
+                        mounts: list[tuple[Node, Mount | None]]) -> dict[str, object]:
     attributes: dict[str, object] = {"path": service.path, "line": service.key.span.start.line}
     image = text_of(service.get("image"))
     if image:
@@ -366,8 +369,7 @@ def _service_attributes(service: Service) -> dict[str, object]:
     mode = text_of(service.get("network_mode"))
     if mode:
         attributes["network_mode"] = mode
-    anonymous = [m.target for item in items(service.get("volumes"))
-                 if (m := read_mount(item)) is not None and not m.source]
+    anonymous = [m.target for _, m in mounts if m is not None and not m.source]
     tmpfs = [text for item in (items(service.get("tmpfs")) or (service.get("tmpfs"),))
              if (text := text_of(item))]
     if anonymous or tmpfs:

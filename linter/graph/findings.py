@@ -10,6 +10,7 @@ kept in ``Graph.unplaced``.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Iterable
 
 from linter.diagnostics import Diagnostic, Position
@@ -30,24 +31,36 @@ def attach(graph: Graph, diagnostics: Iterable[Diagnostic],
     implicit ``default`` network membership is), findings of ``edge_codes`` (the network
     isolation rules) go to the edge, the others to the node.
     """
-    # (path, line) -> places covering that line: (start, end, size, element)
+    diagnostics = list(diagnostics)
+    wanted: dict[str, list[int]] = {}  # path -> the lines findings start on, sorted
+    for diagnostic in diagnostics:
+        wanted.setdefault(diagnostic.path, []).append(diagnostic.span.start.line)
+    for found_lines in wanted.values():
+        found_lines.sort()
+    # (path, line) -> the places covering a line some finding starts on
     by_line: dict[tuple[str, int], list[tuple[Key, Key, Key, Element]]] = {}
     fallback: dict[str, Element] = {}
     for group in graph.groups:
         for place in group.places:
             fallback.setdefault(place.path, group)
-    seen: set[tuple[str, Key, Key, str]] = set()
     for element in [*graph.nodes, *graph.edges]:
         for place in element.places:
-            start, end = _key(place.span.start), _key(place.span.end)
-            marker = (place.path, start, end, element.id)
-            if marker in seen:
+            lines = wanted.get(place.path)
+            if not lines:
                 continue
-            seen.add(marker)
+            first, last = place.span.start.line, place.span.end.line
+            index = bisect_left(lines, first)
+            if index == len(lines) or lines[index] > last:
+                continue
+            start, end = _key(place.span.start), _key(place.span.end)
             size = (end[0] - start[0], end[1] - start[1] if end[0] == start[0] else end[1])
             entry = (start, end, size, element)
-            for line in range(start[0], end[0] + 1):
-                by_line.setdefault((place.path, line), []).append(entry)
+            covered = 0
+            while index < len(lines) and lines[index] <= last:
+                if lines[index] != covered:  # several findings on one line: one entry
+                    covered = lines[index]
+                    by_line.setdefault((place.path, covered), []).append(entry)
+                index += 1
     for diagnostic in diagnostics:
         position = _key(diagnostic.span.start)
         prefer_edge = diagnostic.code in edge_codes

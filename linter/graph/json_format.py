@@ -54,4 +54,22 @@ def as_data(graph: Graph, tool_version: str) -> dict[str, Any]:
 
 
 def render(graph: Graph, tool_version: str) -> str:
-    return json.dumps(as_data(graph, tool_version), indent=2, ensure_ascii=False) + "\n"
+    """One group, node, edge or unplaced finding per line: a diff of two graphs reads line by
+    line, and each line is encoded by json's C encoder (``indent`` would use the slow
+    pure-Python one: a third of the drawing time on a 100-service stack)."""
+    data = as_data(graph, tool_version)
+    lines = ["{"]
+    keys = list(data)
+    for position, key in enumerate(keys):
+        comma = "," if position < len(keys) - 1 else ""
+        value = data[key]
+        if isinstance(value, list) and value:
+            lines.append(f"  {json.dumps(key)}: [")
+            lines.extend(f"    {json.dumps(item, ensure_ascii=False)}"
+                         + ("," if index < len(value) - 1 else "")
+                         for index, item in enumerate(value))
+            lines.append(f"  ]{comma}")
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -9,10 +9,10 @@ the same text and a diff of two graphs is a diff of the stacks.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from linter.diagnostics import Diagnostic, Severity, Span
+from linter.patterns import lazy_compile
 from linter.records import field, record
 
 SCHEMA_VERSION = 1
@@ -24,10 +24,10 @@ NODE_KINDS = ("service", "network", "port", "host-network", "volume", "bind", "s
 EDGE_KINDS = ("publishes", "network", "network-mode", "depends-on", "mounts", "uses",
               "builds", "from", "copy", "mount")
 
-_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
+_ID_UNSAFE = lazy_compile(r"[^A-Za-z0-9_]+")
 
 
-@record
+@record(compiled=True)  # one per place of every element: thousands in a large stack
 class Where:
     """A place in a file that an element stands for: diagnostics inside it belong to it."""
 
@@ -63,12 +63,12 @@ class Group(Element):
     parent: str | None = None
 
 
-@record(frozen=False)
+@record(frozen=False, compiled=True)
 class Node(Element):
     group: str | None = None
 
 
-@record(frozen=False)
+@record(frozen=False, compiled=True)  # hundreds in a large stack
 class Edge(Element):
     source: str = ""
     target: str = ""
@@ -87,7 +87,10 @@ class Graph:
 
     def new_id(self, *parts: str) -> str:
         """A readable id from ``parts`` that no element has yet; deterministic in build order."""
-        base = "_".join(_ID_UNSAFE.sub("_", part).strip("_") or "x" for part in parts)
+        return self._unique("_".join(_ID_UNSAFE.sub("_", part).strip("_") or "x"
+                                     for part in parts))
+
+    def _unique(self, base: str) -> str:
         candidate, number = base, 1
         while candidate in self._ids:
             number += 1
@@ -111,7 +114,8 @@ class Graph:
 
     def add_edge(self, kind: str, source: str, target: str, label: str = "", /,
                  **attributes: object) -> Edge:
-        edge = Edge(self.new_id("e", source, kind, target), kind, label, dict(attributes),
+        edge_id = self._unique(f"e_{source}_{kind.replace('-', '_')}_{target}")  # ids are safe
+        edge = Edge(edge_id, kind, label, dict(attributes),
                     source=source, target=target)
         self.edges.append(edge)
         return edge
