@@ -388,7 +388,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if output_format == "markdown":  # the report draws the stack: keep the parsed files
         from linter.records import replace
 
-        settings = replace(settings, keep_models=True)
+        settings = replace(settings, keep_models=("compose",))
 
     fixing = args.fix or args.diff
     diff_changed = False
@@ -619,7 +619,7 @@ def run_graph(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     end_of_start_up()
     validate_codes(args, config, registry)
     settings = make_settings(args, config, registry)
-    engine.prepare(replace(settings, keep_models=True), registry)
+    engine.prepare(replace(settings, keep_models=("dockerfile", "compose")), registry)
     graph, result = build_graph(paths, settings)
     text = render(graph, args.format, __version__)
     if args.output_file:

@@ -64,7 +64,9 @@ class Settings:
     build_context: str | None = None  # --context: the build context of Dockerfiles given
     kind: Kind | None = None  # --kind for explicitly given files
     jobs: int | None = None
-    keep_models: bool = False  # FileResult.model: what ``shiplint graph`` draws, parsed once
+    # Kinds whose parsed files stay on FileResult.model ("dockerfile", "compose"): what
+    # ``shiplint graph`` and the markdown report draw, parsed once
+    keep_models: tuple[Kind, ...] = ()
 
     def option_map(self) -> dict[str, Any]:
         return dict(self.options)
@@ -430,7 +432,7 @@ def lint_dockerfile(prepared: _Prepared, path: Path, display: str, text: str | N
     pragmas = dockerfile_pragmas(dockerfile) if dockerfile.instructions else []
     return FileResult(display, "dockerfile", text,
                       _finish(prepared, "dockerfile", display, found, pragmas), crashed,
-                      dockerfile if prepared.settings.keep_models else None)
+                      dockerfile if "dockerfile" in prepared.settings.keep_models else None)
 
 
 # ---------------------------------------------------------------------------- compose
@@ -559,7 +561,7 @@ def lint_compose(prepared: _Prepared, path: Path, display: str, overrides: list[
         results.append(FileResult(
             compose_file.path, "compose", compose_file.source,
             _finish(prepared, "compose", compose_file.path, diagnostics, pragmas), crashed))
-    if prepared.settings.keep_models:
+    if "compose" in prepared.settings.keep_models:
         results[0].model = (project, links)
     for other_path, diagnostics in by_path.items():  # findings placed in linked Dockerfiles
         results.append(FileResult(other_path, "compose", None,

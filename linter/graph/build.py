@@ -27,7 +27,7 @@ from linter.records import replace
 def build_graph(paths: Sequence[str],
                 settings: engine.Settings) -> tuple[Graph, engine.RunResult]:
     """Lint ``paths`` as ``check`` does, keeping the parsed files, and draw them."""
-    settings = replace(settings, keep_models=True)
+    settings = replace(settings, keep_models=("dockerfile", "compose"))
     result = engine.run(paths, settings)
     sources, _missing = discover(paths, settings.exclude, Path(settings.config_root),
                                  settings.kind)
