@@ -621,6 +621,8 @@ def run_graph(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     settings = make_settings(args, config, registry)
     engine.prepare(replace(settings, keep_models=("dockerfile", "compose")), registry)
     graph, result = build_graph(paths, settings)
+    for folder in _empty_folders(paths, result.files, Path.cwd()):
+        _warn(stderr, f"no Dockerfile or compose file found under {folder}")
     text = render(graph, args.format, __version__)
     if args.output_file:
         try:

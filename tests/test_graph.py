@@ -439,3 +439,11 @@ def test_a_stack_too_large_for_mermaid_is_left_out_of_the_report(tmp_path: Path)
     assert len(graph(tmp_path, ".")) > MERMAID_MAX_TEXT
     code, report, _ = run_cli(tmp_path, ["check", "--format", "markdown", "--jobs", "1"])
     assert code == 0 and report.startswith("## shiplint") and "### Stack" not in report
+
+
+def test_a_folder_with_nothing_to_draw_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    code, out, err = run_cli(tmp_path, ["graph", "--format", "json", "empty"])
+    assert code == 0
+    assert json.loads(out)["nodes"] == []
+    assert err == "shiplint: warning: empty: no Dockerfile or compose file to draw\n"
