@@ -446,4 +446,4 @@ def test_a_folder_with_nothing_to_draw_is_a_warning(tmp_path: Path) -> None:
     code, out, err = run_cli(tmp_path, ["graph", "--format", "json", "empty"])
     assert code == 0
     assert json.loads(out)["nodes"] == []
-    assert err == "shiplint: warning: empty: no Dockerfile or compose file to draw\n"
+    assert err == "shiplint: warning: no Dockerfile or compose file found under empty\n"
