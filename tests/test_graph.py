@@ -197,9 +197,9 @@ def test_findings_land_on_what_they_are_about(stack: dict[str, Any]) -> None:
     assert codes(db_port) == ["DC201"]
     assert db_port["severity"] == "warning"
     assert "DC201" not in codes(_node(stack, "svc_db"))
-    # the datastore's membership of a network shared with public services
-    assert "DC204" in codes(_edges(stack, "network", "svc_db", "net_back")[0])
-    assert "DC204" in codes(_edges(stack, "network", "svc_cache", "net_back")[0])
+    # a dependency that does not wait for the healthcheck: on the depends_on line
+    assert codes(_edges(stack, "depends-on", "svc_migrate", "svc_db")[0]) == ["DC408"]
+    assert codes(_edges(stack, "depends-on", "svc_worker", "svc_db")[0]) == ["DC408"]
     sock = _edges(stack, "mounts", "svc_proxy", "bind_var_run_docker_sock")[0]
     assert codes(sock) == ["DC301"] and sock["severity"] == "error"
     assert codes(_edges(stack, "network-mode", "svc_sniffer")[0]) == ["DC203"]
