@@ -36,7 +36,7 @@ def _codes(values: Sequence[str] | None) -> list[str]:
     return out
 
 
-COMMANDS = ("check", "rules", "rule", "server", "migrate")
+COMMANDS = ("check", "rules", "rule", "server", "migrate", "graph")
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -67,6 +67,7 @@ DESCRIPTIONS = {
     "rule": "explain one rule (code, name or alias)",
     "server": "start the language server on stdio (needs shiplint[lsp])",
     "migrate": "write .shiplint.toml from the hadolint, dclint or compose-lint config",
+    "graph": "draw the compose topology and Dockerfile stages, with the findings on them",
 }
 
 
@@ -159,6 +160,7 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "rule": _add_rule,
     "server": _add_server,
     "migrate": _add_migrate,
+    "graph": lambda parser: _add_graph(parser),
 }
 
 
@@ -383,6 +385,10 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(str(error).strip("'\"")) from None
     if args.context and not Path(args.context).is_dir():
         raise UsageError(f"--context {args.context}: not a folder")
+    if output_format == "markdown":  # the report draws the stack: keep the parsed files
+        from linter.records import replace
+
+        settings = replace(settings, keep_models=("compose",))
 
     fixing = args.fix or args.diff
     diff_changed = False
@@ -463,6 +469,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         color=_use_color(out_stream) and output_format == "full",
         statistics=args.statistics,
         source_url=source_url,
+        topology_mermaid=_topology(run_result, settings, diagnostics)
+        if output_format == "markdown" else None,
     )
     try:
         if not args.diff:  # --diff prints the diff alone, as ruff does
@@ -558,6 +566,74 @@ def _fix_stdin(args: argparse.Namespace, settings: Any, registry: Registry, text
     return EXIT_CLEAN
 
 
+# ---------------------------------------------------------------------------- graph
+
+
+def _topology(run_result: Any, settings: Any, diagnostics: Sequence[Diagnostic]) -> str | None:
+    """The compose stack with its findings, as Mermaid, for the markdown report."""
+    from linter.graph.build import topology_mermaid
+
+    return topology_mermaid(run_result, settings, diagnostics)
+
+
+def _add_graph(graph: argparse.ArgumentParser) -> None:
+    """Same files, configuration and rule selection as ``check``; a picture instead of a list."""
+    graph.add_argument("paths", nargs="*", default=None, metavar="PATH",
+                       help="files or folders (default: .)")
+    graph.add_argument("--format", "-f", choices=("mermaid", "dot", "json"), default="mermaid",
+                       help="mermaid (default), dot (Graphviz) or json")
+    graph.add_argument("--output-file", "-o", help="write the graph to this file")
+    for option in ("--select", "--extend-select", "--ignore"):
+        graph.add_argument(option, action="append", help=f"as for check {option}")
+    graph.add_argument("--severity", action="append", metavar="CODE=LEVEL",
+                       help="override a rule's severity (repeatable)")
+    graph.add_argument("--config", help="use this configuration file")
+    graph.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    graph.add_argument("--kind", choices=("dockerfile", "compose"),
+                       help="what explicitly given files are")
+    graph.add_argument("--context", help="build context folder of the Dockerfiles given")
+    graph.add_argument("--jobs", "-j", type=int, help="parallel processes (default: automatic)")
+    graph.set_defaults(shellcheck=False)
+
+
+def run_graph(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Lint as ``check`` would, then draw; exit 0 when drawn, whatever the findings."""
+    from linter import engine
+    from linter.graph.build import build_graph, render
+    from linter.records import replace
+
+    try:
+        config = load_config(Path(args.config) if args.config else None, Path.cwd(),
+                             use_files=not args.no_config)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    paths = list(args.paths) if args.paths else ["."]
+    for raw in paths:
+        if raw == "-":
+            raise UsageError("graph draws files and folders, not standard input")
+        if not Path(raw).exists():
+            raise UsageError(f"{raw}: no such file or folder")
+    if args.context and not Path(args.context).is_dir():
+        raise UsageError(f"--context {args.context}: not a folder")
+    registry = default_registry(engine.kinds_needed(paths, args.kind))
+    end_of_start_up()
+    validate_codes(args, config, registry)
+    settings = make_settings(args, config, registry)
+    engine.prepare(replace(settings, keep_models=("dockerfile", "compose")), registry)
+    graph, result = build_graph(paths, settings)
+    for folder in _empty_folders(paths, result.files, Path.cwd()):
+        _warn(stderr, f"no Dockerfile or compose file found under {folder}")
+    text = render(graph, args.format, __version__)
+    if args.output_file:
+        try:
+            Path(args.output_file).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"--output-file {args.output_file}: {error.strerror}") from None
+    else:
+        stdout.write(text)
+    return EXIT_ERROR if result.internal_error else EXIT_CLEAN
+
+
 # ---------------------------------------------------------------------------- rules
 
 
@@ -650,6 +726,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
             return run_server()
         if args.command == "migrate":
             return run_migrate(args, stdout, stderr)
+        if args.command == "graph":
+            return run_graph(args, stdout, stderr)
         return run_check(args, stdout, stderr)
     except UsageError as error:
         stderr.write(f"shiplint: error: {error}\n")

@@ -64,6 +64,9 @@ class Settings:
     build_context: str | None = None  # --context: the build context of Dockerfiles given
     kind: Kind | None = None  # --kind for explicitly given files
     jobs: int | None = None
+    # Kinds whose parsed files stay on FileResult.model ("dockerfile", "compose"): what
+    # ``shiplint graph`` and the markdown report draw, parsed once
+    keep_models: tuple[Kind, ...] = ()
 
     def option_map(self) -> dict[str, Any]:
         return dict(self.options)
@@ -76,6 +79,8 @@ class FileResult:
     source: str | None
     diagnostics: list[Diagnostic]
     internal_error: bool = False
+    # With Settings.keep_models: the Dockerfile, or the (ComposeProject, build links) pair
+    model: Any = field(default=None, compare=False, repr=False)
 
 
 @record(frozen=False)
@@ -426,7 +431,8 @@ def lint_dockerfile(prepared: _Prepared, path: Path, display: str, text: str | N
         found, crashed = _run_rules(prepared, "dockerfile", display, rules, context)
     pragmas = dockerfile_pragmas(dockerfile) if dockerfile.instructions else []
     return FileResult(display, "dockerfile", text,
-                      _finish(prepared, "dockerfile", display, found, pragmas), crashed)
+                      _finish(prepared, "dockerfile", display, found, pragmas), crashed,
+                      dockerfile if "dockerfile" in prepared.settings.keep_models else None)
 
 
 # ---------------------------------------------------------------------------- compose
@@ -555,6 +561,8 @@ def lint_compose(prepared: _Prepared, path: Path, display: str, overrides: list[
         results.append(FileResult(
             compose_file.path, "compose", compose_file.source,
             _finish(prepared, "compose", compose_file.path, diagnostics, pragmas), crashed))
+    if "compose" in prepared.settings.keep_models:
+        results[0].model = (project, links)
     for other_path, diagnostics in by_path.items():  # findings placed in linked Dockerfiles
         results.append(FileResult(other_path, "compose", None,
                                   _finish(prepared, "compose", other_path, diagnostics, []),

@@ -83,6 +83,8 @@ CONTRACTS = [
      ("linter.engine", "linter.cli", "linter.dockerfile", "linter.compose", "linter.rules",
       "linter.registry", "linter.config", "linter.project", "linter.lsp")),
     (("linter.engine", "linter.cli", "linter.registry", "linter.lsp"), ("linter.rules",)),
+    # pictures read the engine's results, never the rules, the reporters or the CLI
+    (("linter.graph",), ("linter.rules", "linter.reporters", "linter.cli", "linter.lsp")),
 ]
 
 

@@ -17,6 +17,7 @@ from linter.registry import default_registry
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 EXAMPLE_BEGIN, EXAMPLE_END = "<!-- example:begin -->", "<!-- example:end -->"
+GRAPH_BEGIN, GRAPH_END = "<!-- graph:begin -->", "<!-- graph:end -->"
 
 
 def _replace(text: str, begin: str, end: str, body: str) -> str:
@@ -29,7 +30,9 @@ def _expected() -> str:
     table = rules_table(default_registry().sorted_rules())
     text = _replace(text, README_BEGIN, README_END, table)
     _, out, _ = run_cli(ROOT, ["check", "examples/", "--format", "concise", "--jobs", "1"])
-    return _replace(text, EXAMPLE_BEGIN, EXAMPLE_END, f"```text\n{out}```\n")
+    text = _replace(text, EXAMPLE_BEGIN, EXAMPLE_END, f"```text\n{out}```\n")
+    _, graph, _ = run_cli(ROOT, ["graph", "examples/", "--jobs", "1"])
+    return _replace(text, GRAPH_BEGIN, GRAPH_END, f"```mermaid\n{graph}```\n")
 
 
 def test_readme_is_generated_from_rules_and_example() -> None:
