@@ -2,13 +2,12 @@
 determinism, bad input, and a property test over generated projects.
 
 The renderers themselves (Graphviz, Mermaid's CLI) are run in tests/test_graph_render.py.
-Regenerate the snapshots after an intended change with ``SHIPLINT_UPDATE_GOLDEN=1``.
+Regenerate the snapshots after an intended change with ``SHIPLINT_UPDATE=1``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from goldens import updating
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lintrun import run_cli, write_files
@@ -58,9 +58,9 @@ def test_snapshot(case: str, output_format: str) -> None:
     folder, paths = CASES[case]
     out = _stable(graph(folder, "--format", output_format, *paths), output_format)
     golden = GRAPHS / f"{case}.{FORMATS[output_format]}"
-    if os.environ.get("SHIPLINT_UPDATE_GOLDEN"):
+    if updating():
         golden.write_text(out, encoding="utf-8")
-    assert golden.exists(), f"{golden.name} missing: run with SHIPLINT_UPDATE_GOLDEN=1"
+    assert golden.exists(), f"{golden.name} missing: run with SHIPLINT_UPDATE=1"
     assert out == golden.read_text(encoding="utf-8")
 
 

@@ -1,14 +1,14 @@
 """The README's rule table and example output are generated, never written by hand.
 
-Run with SHIPLINT_UPDATE_README=1 to regenerate them after changing rules or the example.
+Run with SHIPLINT_UPDATE=1 to regenerate them after changing rules or the example.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
+from goldens import stale, updating
 from lintrun import run_cli
 
 from linter.docs import README_BEGIN, README_END, rules_table
@@ -37,10 +37,10 @@ def _expected() -> str:
 
 def test_readme_is_generated_from_rules_and_example() -> None:
     expected = _expected()
-    if os.environ.get("SHIPLINT_UPDATE_README"):
+    if updating():
         README.write_text(expected, encoding="utf-8")
     assert README.read_text(encoding="utf-8") == expected, (
-        "README is stale: run SHIPLINT_UPDATE_README=1 pytest tests/test_readme.py")
+        stale("README"))
 
 
 def test_rule_reference_page_is_generated_and_anchors_match_the_links() -> None:
@@ -51,11 +51,11 @@ def test_rule_reference_page_is_generated_and_anchors_match_the_links() -> None:
     rules = default_registry().sorted_rules()
     page = ROOT / RULES_DOCUMENT
     expected = rules_markdown(rules)
-    if os.environ.get("SHIPLINT_UPDATE_README"):
+    if updating():
         page.parent.mkdir(exist_ok=True)
         page.write_text(expected, encoding="utf-8")
     assert page.read_text(encoding="utf-8") == expected, (
-        f"{RULES_DOCUMENT} is stale: run SHIPLINT_UPDATE_README=1 pytest tests/test_readme.py")
+        stale(str(RULES_DOCUMENT)))
     # GitHub's (and GitLab's) heading anchors: lower case, punctuation but - and _ dropped,
     # spaces to hyphens.
     slugs = {re.sub(r"[^\w\- ]", "", line[3:].strip().lower()).replace(" ", "-")

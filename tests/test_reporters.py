@@ -1,12 +1,11 @@
 """Output formats: golden files, schema validity, parse-back and escaping.
 
-Regenerate the goldens after an intended change with ``SHIPLINT_UPDATE_GOLDEN=1``.
+Regenerate the goldens after an intended change with ``SHIPLINT_UPDATE=1``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from goldens import updating
 
 from linter import reporters
 from linter.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
@@ -168,16 +168,16 @@ def render(name: str, diagnostics: list[Diagnostic] | None = None, **overrides: 
 def test_golden(name: str) -> None:
     path = GOLDEN / f"{name}.{EXTENSIONS[name]}"
     output = render(name)
-    if os.environ.get("SHIPLINT_UPDATE_GOLDEN") == "1":
+    if updating():
         path.write_bytes(output.encode("utf-8"))
-    assert path.exists(), f"golden {path.name} missing: run with SHIPLINT_UPDATE_GOLDEN=1"
+    assert path.exists(), f"golden {path.name} missing: run with SHIPLINT_UPDATE=1"
     assert output == path.read_bytes().decode("utf-8")
 
 
 def test_golden_full_colour() -> None:
     path = GOLDEN / "full-color.txt"
     output = render("full", color=True)
-    if os.environ.get("SHIPLINT_UPDATE_GOLDEN") == "1":
+    if updating():
         path.write_bytes(output.encode("utf-8"))
     assert output == path.read_bytes().decode("utf-8")
 
@@ -558,7 +558,7 @@ def table_rows(text: str) -> list[list[tuple[str, list[str]]]]:
 def test_golden_markdown_with_stack() -> None:
     path = GOLDEN / "markdown-stack.md"
     output = render("markdown", topology_mermaid=TOPOLOGY)
-    if os.environ.get("SHIPLINT_UPDATE_GOLDEN") == "1":
+    if updating():
         path.write_bytes(output.encode("utf-8"))
     assert output == path.read_bytes().decode("utf-8")
     fences = [t for t in markdown_tokens(output) if t.type == "fence"]
