@@ -365,6 +365,49 @@ def _covers_22(text: str) -> bool:
     return int(low) <= 22 <= int(high or low)
 
 
+# Programs whose job is to be an SSH (or SFTP, git-over-SSH) server.
+_SSH_SERVER_PROGRAMS = frozenset({"sshd", "dropbear", "sftp-server", "git-daemon", "gitolite",
+                                  "soft", "sshpiperd"})
+_SSH_SERVER_PACKAGES = frozenset({"openssh-server", "openssh", "dropbear",
+                                  "openssh-sftp-server"})
+_INSTALLERS = frozenset({"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper", "pacman"})
+
+
+def _main_process_words(dockerfile: Dockerfile, chain: Sequence[Stage]) -> list[str]:
+    """The words of the ENTRYPOINT and CMD the stage ends with (inherited from local bases)."""
+    words: list[str] = []
+    for keyword in ("ENTRYPOINT", "CMD"):
+        for stage in chain:
+            found = [i for i in stage.instructions if i.keyword == keyword]
+            if found:
+                last = found[-1]
+                if last.json_args is not None:
+                    words.extend(last.json_args)
+                else:
+                    words.extend(word.text for word in last.words)
+                break
+    return words
+
+
+def _is_ssh_server(context: DockerfileContext, stage: Stage) -> bool:
+    """Whether the image exists to be an SSH server: sshd (or a git/SFTP server) is its main
+    process, or it installs an SSH server and exposes nothing but port 22."""
+    chain = stage_chain(context.dockerfile, stage)
+    main = _main_process_words(context.dockerfile, chain)
+    if any(basename(strip_quotes(word)) in _SSH_SERVER_PROGRAMS for word in main):
+        return True
+    ports = [strip_quotes(word.text) for instruction in stage.instructions
+             if instruction.keyword == "EXPOSE" for word in instruction.words]
+    if not ports or not all(_covers_22(port) for port in ports):
+        return False
+    for found in run_commands(context, chain):
+        texts = [word.text for word in found.command.argv]
+        if found.command.program in _INSTALLERS and any(
+                text.split("=", 1)[0] in _SSH_SERVER_PACKAGES for text in texts[1:]):
+            return True
+    return False
+
+
 class SshPortExposed(Rule):
     code = "DF403"
     name = "ssh-port-exposed"
@@ -374,11 +417,9 @@ class SshPortExposed(Rule):
     description = (
         "An SSH server in a container is a second way in with its own credentials to manage; "
         "`docker exec` gives a shell without one. Exposing port 22 is how Checkov and Trivy "
-        "spot it."
-        " Info by default: for images whose service is SSH (git servers, SFTP and OpenSSH "
-        "images) port 22 is the point; they were 2 of the 3 findings on 29 public "
-        "repositories (benchmarks/precision-ledger.csv). Raise it with `--severity "
-        "DF403=warning` where that fits your files."
+        "spot it. An image that exists to be an SSH server is not reported: its ENTRYPOINT or "
+        "CMD runs sshd, dropbear, an SFTP or git-over-SSH server, or it installs an SSH server "
+        "and exposes nothing but port 22 (an OpenSSH image, a git server, an SSH test target)."
     )
     bad = "FROM debian:12\nEXPOSE 22 8080\n"
     good = "FROM debian:12\nEXPOSE 8080\n"
@@ -386,14 +427,16 @@ class SshPortExposed(Rule):
     aliases = ("CKV_DOCKER_1", "DS-0004")
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for instruction in context.dockerfile.instructions:
-            if instruction.keyword != "EXPOSE":
+        for stage in context.dockerfile.stages:
+            exposed = [word for instruction in stage.instructions
+                       if instruction.keyword == "EXPOSE" for word in instruction.words
+                       if _covers_22(strip_quotes(word.text))]
+            if not exposed or _is_ssh_server(context, stage):
                 continue
-            for word in instruction.words:
-                if _covers_22(strip_quotes(word.text)):
-                    yield self.report(context.path, word.span,
-                                      "Port 22 (SSH) is exposed; use `docker exec` instead of "
-                                      "an SSH server in the container.")
+            for word in exposed:
+                yield self.report(context.path, word.span,
+                                  "Port 22 (SSH) is exposed; use `docker exec` instead of "
+                                  "an SSH server in the container.")
 
 
 # ---------------------------------------------------------------------------------------------
