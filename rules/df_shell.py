@@ -269,6 +269,25 @@ class WgetProgress(Rule):
 # DF604 curl and wget (DL4001)
 
 
+_FETCH_TOOLS = frozenset({"curl", "wget"})
+_INSTALL_ACTIONS = frozenset({"install", "add"})
+
+
+def _installs_fetch_tool(context: DockerfileContext, stage: Stage) -> bool:
+    """Whether the stage (or a local stage it builds on) installs curl or wget itself."""
+    for found in run_commands(context, stage_chain(context.dockerfile, stage)):
+        invocation = parse_invocation([word.text for word in found.command.argv])
+        if invocation is None or invocation.action not in _INSTALL_ACTIONS:
+            continue
+        for operand in invocation.operands:
+            name = operand.text.strip("\"'")
+            for mark in "=<>~@":
+                name = name.split(mark, 1)[0]
+            if name in _FETCH_TOOLS:
+                return True
+    return False
+
+
 class CurlAndWget(Rule):
     code = "DF604"
     name = "curl-and-wget"
@@ -278,14 +297,13 @@ class CurlAndWget(Rule):
     description = (
         "Both tools do the same job; installing or keeping both costs space and a second set of "
         "TLS and proxy settings to maintain. Pick one. Reported, like hadolint's DL4001, at "
-        "the first use of the second tool in a stage (RUNs inside ONBUILD included)."
-        " Info by default: on Alpine `wget` is BusyBox, part of the base image, and "
-        "devcontainer bases ship both tools, so using both often installs nothing; such cases "
-        "were 3 of the 8 findings sampled on 29 public repositories "
-        "(benchmarks/precision-ledger.csv). Raise it with `--severity DF604=warning` where "
-        "that fits your files."
+        "the first use of the second tool in a stage (RUNs inside ONBUILD included), but "
+        "only when the Dockerfile installs curl or wget itself: when both come with the base "
+        "image (BusyBox's wget on Alpine, buildpack-deps, dev container bases) there is "
+        "nothing to remove. A deliberate difference from DL4001."
     )
-    bad = ("FROM debian:12\nRUN curl -fsSLo /tmp/a https://example.com/a\n"
+    bad = ("FROM debian:12\nRUN apt-get update && apt-get install -y curl wget\n"
+           "RUN curl -fsSLo /tmp/a https://example.com/a\n"
            "RUN wget -q -O /tmp/b https://example.com/b\n")
     good = ("FROM debian:12\nRUN curl -fsSLo /tmp/a https://example.com/a \\\n"
             " && curl -fsSLo /tmp/b https://example.com/b\n")
@@ -295,12 +313,17 @@ class CurlAndWget(Rule):
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for stage in context.dockerfile.stages:
             first: dict[str, Command] = {}
+            installed: bool | None = None
             for found in run_commands(context, (stage,)):
                 program, index = real_program(found.command)
                 if program not in ("curl", "wget") or program in first:
                     continue
                 first[program] = found.command
                 if len(first) == 2:
+                    if installed is None:
+                        installed = _installs_fetch_tool(context, stage)
+                    if not installed:
+                        break  # both come with the base image (BusyBox wget on Alpine too)
                     other = "wget" if program == "curl" else "curl"
                     line = first[other].span.start.line
                     yield self.report(context.path, word_span(found.command, index),
