@@ -415,6 +415,66 @@ def _set_before(script: ShellScript, command: Command, option: str) -> bool:
     return False
 
 
+_CHECKSUMS = frozenset({"md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum",
+                        "b2sum", "shasum"})
+# Readers that fail on empty or truncated input: the failure of what feeds them shows anyway.
+_STRICT_READERS = frozenset({"gpg", "gpg2", "apt-key", "gunzip", "zcat", "unxz", "xzcat",
+                             "bunzip2", "unzstd", "zstdcat", "cpio", "dpkg", "rpm"})
+_DECOMPRESSORS = frozenset({"gzip", "xz", "bzip2", "zstd", "lzma"})
+
+
+# Commands that only read local files or text. A pipeline fed by nothing else is a local
+# query (the official images' `find | ldd | awk | xargs -r dpkg-query --search | ...` that
+# marks libraries manual); some of them exit non-zero by design (dpkg-query for a file no
+# package owns), so pipefail there can break a working build.
+_LOCAL_READERS = frozenset({
+    "find", "ldd", "scanelf", "readelf", "objdump", "file", "dpkg-query", "dpkg", "apt-mark",
+    "apk", "rpm", "awk", "gawk", "mawk", "sed", "sort", "uniq", "cut", "tr", "grep", "egrep",
+    "fgrep", "xargs", "cat", "ls", "head", "tail", "wc", "getent", "locale", "tee", "jq", "env",
+    "printenv", "basename", "dirname", "realpath", "readlink", "stat", "du", "id", "uname",
+    "nproc", "tac", "rev", "column", "paste", "join", "comm", "diff", "filterdiff",
+})
+
+
+def _local_feeders(pipeline: Sequence[Command]) -> bool:
+    """Whether every command feeding the last one only reads local files or text."""
+    for command in pipeline[:-1]:
+        start = real_start(command)
+        if start >= len(command.argv):
+            return False
+        if basename(command.argv[start].text) not in _LOCAL_READERS | _CANNOT_FAIL:
+            return False
+    return True
+
+
+def _fails_on_bad_input(command: Command) -> str | None:
+    """What the last command of a pipeline is, when it fails by itself on empty or truncated
+    input (a verifier, an extractor, a key import, a check): then a failed feeder still fails
+    the step, only with a less direct message."""
+    start = real_start(command)
+    if start >= len(command.argv):
+        return None
+    program = basename(command.argv[start].text)
+    words = [word.text for word in command.argv[start + 1:]]
+    if program in _CHECKSUMS and any(w in ("-c", "--check") or (
+            w.startswith("-") and not w.startswith("--") and "c" in w) for w in words):
+        return f"{program} -c"
+    if program in _STRICT_READERS:
+        return program
+    if program in _DECOMPRESSORS and any(w in ("-d", "--decompress") or (
+            w.startswith("-") and not w.startswith("--") and "d" in w) for w in words):
+        return f"{program} -d"
+    creates = "--create" in words or bool(
+        words and not words[0].startswith("--") and "c" in words[0].lstrip("-"))
+    if program in ("tar", "bsdtar") and not creates:
+        return program  # reading an archive: empty or cut short, tar fails
+    if program in ("grep", "egrep", "fgrep") and not any(
+            w in ("-v", "--invert-match") or (w.startswith("-") and not w.startswith("--")
+                                              and "v" in w) for w in words):
+        return program  # a check: no matching line (empty input included) fails
+    return None
+
+
 class MissingPipefail(Rule):
     code = "DF606"
     name = "pipe-without-pipefail"
@@ -427,16 +487,21 @@ class MissingPipefail(Rule):
         "\"-c\"]` before the RUN, or start the RUN with `set -o pipefail &&` in a shell that has "
         "it. Like hadolint's DL4006, but pipelines fed only by `echo`/`printf` (which cannot "
         "fail, e.g. `echo \"$SHA  file\" | sha256sum -c -`) and pipelines inside `$( )` are "
-        "accepted; non-POSIX shells are skipped."
-        " Info by default: most pipelines end in a command that fails on empty or cut input "
-        "anyway (`tar -x`, `sha256sum -c`, `apt-key add`, official images' `... | xargs "
-        "apt-mark` followed by a smoke test); 1 of the 8 findings sampled on 29 public "
-        "repositories hid a failure (`curl ... | bash`) (benchmarks/precision-ledger.csv). "
-        "Raise it with `--severity DF606=warning` where that fits your files."
+        "accepted; non-POSIX shells are skipped. A warning when the last command succeeds on "
+        "empty or partial input (`curl ... | bash`, `| python`, `| tee file`, `| xargs -r`, "
+        "`| sort`, `| patch`): then a failed download or command goes unnoticed. Info when it "
+        "fails on such input by itself -- a verifier or extractor (`sha256sum -c`, "
+        "`gpg --dearmor`/`--import`, `apt-key add`, `tar x`, `gunzip`, a `grep` check): the "
+        "build still fails, only with a less direct message. Info too when only local readers "
+        "feed the pipe (`find | ldd | awk | xargs -r dpkg-query --search | ... | xargs -r "
+        "apt-mark manual`, as the official images do): some exit non-zero by design, so "
+        "pipefail could break a working build. Pipelines that are tests (in an "
+        "`if`/`while` condition, or negated with `!`) are not reported. These are deliberate "
+        "differences from DL4006, which reports every pipeline at warning."
     )
-    bad = "FROM debian:12\nRUN curl -fsSL https://example.com/x.tgz | tar -xz -C /opt\n"
+    bad = "FROM debian:12\nRUN curl -fsSL https://example.com/install.sh | bash\n"
     good = ("FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n"
-            "RUN curl -fsSL https://example.com/x.tgz | tar -xz -C /opt\n")
+            "RUN curl -fsSL https://example.com/install.sh | bash\n")
     target = Target.DOCKERFILE
     aliases = ("DL4006",)
 
@@ -450,25 +515,59 @@ class MissingPipefail(Rule):
                     continue
                 for script in context.shell(instruction):
                     found = self._first_pipeline(script)
-                    if found is not None:
+                    if found is None:
+                        continue
+                    pipeline, strict, local = found
+                    span = Span(pipeline[0].span.start, pipeline[-1].span.end)
+                    if strict is None and not local:
                         yield self.report(
-                            context.path, Span(found[0].span.start, found[-1].span.end),
+                            context.path, span,
                             "Only the last command of this pipeline decides whether the step "
-                            "fails; set -o pipefail (SHELL [\"/bin/bash\", \"-o\", \"pipefail\", "
-                            "\"-c\"]) so a failure earlier in the pipe fails the build.")
-                        break
+                            "fails, and it succeeds on empty or partial input; set -o pipefail "
+                            "(SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]) so a "
+                            "failure earlier in the pipe fails the build.")
+                    elif strict is not None:
+                        yield self.report(
+                            context.path, span,
+                            f"Only the last command of this pipeline decides whether the step "
+                            f"fails; {strict} fails on empty or truncated input, so a failure "
+                            "earlier in the pipe still fails the build, with a less direct "
+                            "message. set -o pipefail makes it direct.",
+                            severity=Severity.INFO)
+                    else:
+                        yield self.report(
+                            context.path, span,
+                            "Only the last command of this pipeline decides whether the step "
+                            "fails; the commands feeding it only read local files, and some "
+                            "exit non-zero by design (dpkg-query --search for a file no package "
+                            "owns), so set -o pipefail could break a working build: add it only "
+                            "if every one of them must succeed.",
+                            severity=Severity.INFO)
+                    break
 
     @staticmethod
-    def _first_pipeline(script: ShellScript) -> tuple[Command, ...] | None:
+    def _first_pipeline(
+            script: ShellScript) -> tuple[tuple[Command, ...], str | None, bool] | None:
+        """The first pipeline that hides a failure, with what its last command is when that
+        fails on bad input by itself and whether only local readers feed it. A pipeline
+        worth a warning (a fetch or tool feeding a lenient reader) comes first."""
+        milder: tuple[tuple[Command, ...], str | None, bool] | None = None
         for pipeline in script.pipelines():
             if pipeline[0].in_substitution:
                 continue
+            if any(command.in_condition or command.negated for command in pipeline):
+                continue  # a test (`if ldd x | grep -q 'not found'`): its status is the point
             if all(command.program in _CANNOT_FAIL for command in pipeline[:-1]):
                 continue
             if _set_before(script, pipeline[0], "pipefail"):
                 continue
-            return pipeline
-        return None
+            strict = _fails_on_bad_input(pipeline[-1])
+            local = _local_feeders(pipeline)
+            if strict is None and not local:
+                return pipeline, None, False
+            if milder is None:
+                milder = (pipeline, strict, local)
+        return milder
 
 
 # ---------------------------------------------------------------------------------------------
