@@ -18,7 +18,7 @@ from linter.records import record
 
 from ._df_helpers import stage_chain
 from ._packages import basename, command_start, parse_invocation
-from ._runs import run_instructions
+from ._runs import absolute, run_instructions, stage_env, workdirs
 
 # ---------------------------------------------------------------------------------------------
 # shared helpers
@@ -638,6 +638,66 @@ def _scratch_folder(found: RunCommand, targets: list[str]) -> bool:
                                  for target in targets)
 
 
+# Tool homes the official images make writable so that `docker run --user <any uid>` can still
+# use the toolchain (rust's `chmod -R a+w $RUSTUP_HOME $CARGO_HOME`): by variable, or by path.
+_TOOL_HOME_VARIABLES = frozenset({
+    "CARGO_HOME", "RUSTUP_HOME", "GOPATH", "GOROOT", "GOCACHE", "GOMODCACHE", "GEM_HOME",
+    "BUNDLE_PATH", "BUNDLE_APP_CONFIG", "NPM_CONFIG_PREFIX", "NPM_GLOBAL", "NVM_DIR",
+    "PIPX_HOME", "CONDA_DIR", "SDKMAN_DIR", "DOTNET_ROOT", "ANDROID_HOME", "ANDROID_SDK_ROOT",
+    "FLUTTER_HOME", "PUB_CACHE", "COMPOSER_HOME", "RBENV_ROOT", "PYENV_ROOT", "JULIA_DEPOT_PATH",
+})
+_TOOL_HOME_PATHS = ("/usr/local/cargo", "/usr/local/rustup", "/go", "/usr/local/go",
+                    "/usr/share/dotnet", "/usr/lib/dotnet", "/opt/conda", "/usr/local/sdkman",
+                    "/usr/local/share/nvm", "/usr/local/share/npm-global", "/opt/android-sdk",
+                    "/usr/local/bundle", "/usr/local/flutter", "/opt/flutter")
+# World-writable here is a real hole whatever the reason: the root of the file system, root's
+# home, configuration and programs, and what a web server serves.
+_PROTECTED_PATHS = ("/etc", "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin",
+                    "/usr/local/sbin", "/lib", "/usr/lib", "/var/www", "/usr/share/nginx",
+                    "/srv")
+
+
+def _under(path: str, folders: Iterable[str]) -> bool:
+    return any(path == folder or path.startswith(folder.rstrip("/") + "/") for folder in folders)
+
+
+def _volume_folders(context: DockerfileContext, stage: Stage, env: dict[str, str]) -> list[str]:
+    """The VOLUME paths of the stage and the local stages it builds on, variables expanded."""
+    from linter.dockerfile.variables import substitute
+
+    folders = []
+    for ancestor in stage_chain(context.dockerfile, stage):
+        for instruction in ancestor.instructions:
+            if instruction.keyword != "VOLUME":
+                continue
+            values = (list(instruction.json_args) if instruction.json_args is not None
+                      else [word.text for word in instruction.words])
+            for value in values:
+                path = substitute(value, env, context.dockerfile.escape)
+                if path.startswith("/"):
+                    folders.append(posixpath.normpath(path))
+    return folders
+
+
+def _chmod_target_kind(found: RunCommand, word: ShellWord, path: str,
+                       volumes: Sequence[str]) -> str:
+    """"protected", "fifo", "tool-home", "volume" or "plain" for one chmod target."""
+    if path in ("/", "/root") or _under(path, _PROTECTED_PATHS) or any(
+            part in ("config", "conf", "html", "public", "htdocs", "www")
+            for part in path.split("/")):
+        return "protected"
+    if any(command.program == "mkfifo" and any(
+            arg.text == word.text for arg in command.positionals())
+            for command in found.script.commands):
+        return "fifo"
+    if any(f"${name}" in word.text or f"${{{name}}}" in word.text
+           for name in _TOOL_HOME_VARIABLES) or _under(path, _TOOL_HOME_PATHS):
+        return "tool-home"
+    if path.startswith("/") and _under(path, volumes):
+        return "volume"
+    return "plain"
+
+
 class ChmodWorldWritable(Rule):
     code = "DF608"
     name = "chmod-world-writable"
@@ -649,13 +709,13 @@ class ChmodWorldWritable(Rule):
         "replace those files: a compromise of one service becomes a compromise of the image's "
         "programs. Give the directory to the user that needs it (`chown app:app`, "
         "`COPY --chown`) and keep the mode at 755/775. Sticky shared directories "
-        "(`chmod 1777 /tmp/x`) and scratch folders the same RUN deletes (as the official nginx "
-        "image does with its `mktemp -d` build folder) are accepted."
-        " Info by default: images meant to run under any `--user` make tool homes and volume "
-        "folders writable by all on purpose (official rust, plex), and some FIFOs must be "
-        "writable by every sender; 5 of the 8 findings sampled on 29 public repositories were "
-        "such cases (benchmarks/precision-ledger.csv). Raise it with `--severity "
-        "DF608=warning` where that fits your files."
+        "(`chmod 1777 /tmp/x`), scratch folders the same RUN deletes (as the official nginx "
+        "image does with its `mktemp -d` build folder) and named pipes the same RUN makes "
+        "(`mkfifo` then `chmod 0622`, a trigger every sender writes) are accepted. Tool homes "
+        "made writable so the image works under any `--user` (the official rust image's "
+        "`chmod -R a+w $RUSTUP_HOME $CARGO_HOME`, GOPATH, an SDK folder) and VOLUME folders "
+        "are reported at info. `/`, `/root`, configuration, program and web folders stay "
+        "warnings whatever else they are."
     )
     bad = "FROM debian:12\nRUN mkdir /data && chmod -R 777 /data\n"
     good = "FROM debian:12\nRUN mkdir /data && chown -R 1000:1000 /data && chmod 755 /data\n"
@@ -663,6 +723,9 @@ class ChmodWorldWritable(Rule):
     aliases = ()
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        from linter.dockerfile.variables import expand
+
+        stage_facts: dict[int, tuple[dict[str, str], list[str], dict[int, str]]] = {}
         for found in run_commands(context):
             command = found.command
             program, _index = real_program(command)
@@ -673,10 +736,36 @@ class ChmodWorldWritable(Rule):
                 continue
             mode = positionals[0]
             targets = [word.text for word in positionals[1:]]
-            if _world_writable(mode.text) and not _scratch_folder(found, targets):
+            if not _world_writable(mode.text) or _scratch_folder(found, targets):
+                continue
+            stage = found.stage
+            if stage.index not in stage_facts:
+                env = stage_env(context.dockerfile, stage)
+                stage_facts[stage.index] = (env, _volume_folders(context, stage, env),
+                                            workdirs(context.dockerfile, stage))
+            env, volumes, where = stage_facts[stage.index]
+            workdir = where.get(id(found.instruction), "/")
+            kinds = set()
+            for word in positionals[1:]:
+                value, unset = expand(word.text, env, context.dockerfile.escape)
+                # an unknown variable is not "/": judge the words as written then
+                path = posixpath.normpath(absolute(word.text if unset else value, workdir))
+                kinds.add(_chmod_target_kind(found, word, path, volumes))
+            kinds.discard("fifo")  # a named pipe every sender writes to: its mode is its job
+            if not kinds:
+                continue
+            if kinds <= {"tool-home", "volume"}:
+                why = ("a tool home made writable for any --user" if "tool-home" in kinds
+                       else "a VOLUME folder, replaced by the mounted volume at run time")
                 yield self.report(context.path, mode.span,
-                                  f"chmod {mode.text} lets every user in the container modify "
-                                  "these files; chown them to the user that needs them instead.")
+                                  f"chmod {mode.text} on {why}: every user in the container "
+                                  "can modify it; fine when the image must run under any uid, "
+                                  "otherwise chown it to the user that needs it.",
+                                  severity=Severity.INFO)
+                continue
+            yield self.report(context.path, mode.span,
+                              f"chmod {mode.text} lets every user in the container modify "
+                              "these files; chown them to the user that needs them instead.")
 
 
 # ---------------------------------------------------------------------------------------------
