@@ -273,8 +273,9 @@ _FETCH_TOOLS = frozenset({"curl", "wget"})
 _INSTALL_ACTIONS = frozenset({"install", "add"})
 
 
-def _installs_fetch_tool(context: DockerfileContext, stage: Stage) -> bool:
-    """Whether the stage (or a local stage it builds on) installs curl or wget itself."""
+def _installed_fetch_tools(context: DockerfileContext, stage: Stage) -> set[str]:
+    """Which of curl and wget the stage (or a local stage it builds on) installs itself."""
+    installed: set[str] = set()
     for found in run_commands(context, stage_chain(context.dockerfile, stage)):
         invocation = parse_invocation([word.text for word in found.command.argv])
         if invocation is None or invocation.action not in _INSTALL_ACTIONS:
@@ -284,8 +285,8 @@ def _installs_fetch_tool(context: DockerfileContext, stage: Stage) -> bool:
             for mark in "=<>~@":
                 name = name.split(mark, 1)[0]
             if name in _FETCH_TOOLS:
-                return True
-    return False
+                installed.add(name)
+    return installed
 
 
 class CurlAndWget(Rule):
@@ -298,9 +299,9 @@ class CurlAndWget(Rule):
         "Both tools do the same job; installing or keeping both costs space and a second set of "
         "TLS and proxy settings to maintain. Pick one. Reported, like hadolint's DL4001, at "
         "the first use of the second tool in a stage (RUNs inside ONBUILD included), but "
-        "only when the Dockerfile installs curl or wget itself: when both come with the base "
-        "image (BusyBox's wget on Alpine, buildpack-deps, dev container bases) there is "
-        "nothing to remove. A deliberate difference from DL4001."
+        "only when the Dockerfile installs that second tool itself: when it comes with the "
+        "base image (BusyBox's wget on Alpine, buildpack-deps, dev container bases) there is "
+        "nothing to save. A deliberate difference from DL4001."
     )
     bad = ("FROM debian:12\nRUN apt-get update && apt-get install -y curl wget\n"
            "RUN curl -fsSLo /tmp/a https://example.com/a\n"
@@ -313,7 +314,7 @@ class CurlAndWget(Rule):
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for stage in context.dockerfile.stages:
             first: dict[str, Command] = {}
-            installed: bool | None = None
+            installed: set[str] | None = None
             for found in run_commands(context, (stage,)):
                 program, index = real_program(found.command)
                 if program not in ("curl", "wget") or program in first:
@@ -321,9 +322,9 @@ class CurlAndWget(Rule):
                 first[program] = found.command
                 if len(first) == 2:
                     if installed is None:
-                        installed = _installs_fetch_tool(context, stage)
-                    if not installed:
-                        break  # both come with the base image (BusyBox wget on Alpine too)
+                        installed = _installed_fetch_tools(context, stage)
+                    if program not in installed:
+                        break  # the second tool came with the base (BusyBox wget on Alpine)
                     other = "wget" if program == "curl" else "curl"
                     line = first[other].span.start.line
                     yield self.report(context.path, word_span(found.command, index),
