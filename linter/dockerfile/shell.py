@@ -743,6 +743,17 @@ class _Where(NamedTuple):
         return self._replace(**changes)
 
 
+def _flatten_list(node: Node) -> list[Node | str]:
+    """A (left-nested) ``list`` node as its parts in order, ``&&``/``||`` between them."""
+    parts: list[Node | str] = []
+    for child in node.children:
+        if child.type in ("&&", "||"):
+            parts.append(child.type)
+        elif child.is_named and child.type != "comment":
+            parts.extend(_flatten_list(child) if child.type == "list" else [child])
+    return parts
+
+
 class _Walker:
     """Turns a tree-sitter-bash tree into ``Command`` records."""
 
@@ -809,19 +820,32 @@ class _Walker:
 
     def pipeline(self, node: Node, where: _Where) -> None:
         elements = [child for child in node.children if child.is_named and child.type != "comment"]
+        rest: list[Node | str] = []
+        if elements and elements[-1].type == "list":
+            # tree-sitter-bash nests `{ x; } && a | b | c && d` as pipeline(a, list(b | c, d)):
+            # a bare list is never a pipeline element, so the list's first part finishes this
+            # pipeline and the rest follows it with its operators, as bash reads it.
+            flat = _flatten_list(elements[-1])
+            first = flat[0] if flat and not isinstance(flat[0], str) else None
+            if first is not None:
+                rest = flat[1:]
+                elements = elements[:-1] + (
+                    [child for child in first.children
+                     if child.is_named and child.type != "comment"]
+                    if first.type == "pipeline" else [first])
         count = len(elements)
-        position = 0
-        for child in node.children:
-            if child.type in ("|", "|&"):
+        for position, child in enumerate(elements):
+            if position:
                 self.pending = "|"
-                continue
-            if not child.is_named or child.type == "comment":
-                continue
             here = where.but(pipeline=(position, count))
             if position != count - 1 and where.redirects:
                 here = here.but(redirects=())
-            position += 1
             self.visit(child, here)
+        for part in rest:
+            if isinstance(part, str):
+                self.pending = part
+            else:
+                self.visit(part, where)
 
     def redirected(self, node: Node, where: _Where) -> None:
         targets: list[str] = []
