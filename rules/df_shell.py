@@ -420,7 +420,7 @@ _CHECKSUMS = frozenset({"md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384su
                         "b2sum", "shasum"})
 # Readers that fail on empty or truncated input: the failure of what feeds them shows anyway.
 _STRICT_READERS = frozenset({"gpg", "gpg2", "apt-key", "gunzip", "zcat", "unxz", "xzcat",
-                             "bunzip2", "unzstd", "zstdcat", "cpio", "dpkg", "rpm"})
+                             "bunzip2", "unzstd", "zstdcat", "cpio", "dpkg", "rpm", "unzip"})
 _DECOMPRESSORS = frozenset({"gzip", "xz", "bzip2", "zstd", "lzma"})
 
 
@@ -456,6 +456,9 @@ def _fails_on_bad_input(command: Command) -> str | None:
     if start >= len(command.argv):
         return None
     program = basename(command.argv[start].text)
+    if program == "busybox" and start + 1 < len(command.argv):
+        start += 1  # `busybox unzip -`: the applet is the program
+        program = basename(command.argv[start].text)
     words = [word.text for word in command.argv[start + 1:]]
     if program in _CHECKSUMS and any(w in ("-c", "--check") or (
             w.startswith("-") and not w.startswith("--") and "c" in w) for w in words):

@@ -367,11 +367,14 @@ def test_pipeline_after_a_brace_group_is_read_as_bash_reads_it() -> None:
         "  && find /usr/local -type f -executable -exec ldd '{}' ';' \\\n"
         "    | awk '/=>/ { print $(NF-1) }' \\\n"
         "    | sort -u \\\n"
+        "    | xargs -r dpkg-query --search \\\n"
+        "    | cut -d: -f1 \\\n"
+        "    | sort -u \\\n"
         "    | xargs -r apt-mark manual \\\n"
         "  && apt-get purge -y --auto-remove \\\n"
         "  && yarn --version\n")[0]
     assert [[c.program for c in pipeline] for pipeline in parsed.pipelines()] == [
-        ["find", "awk", "sort", "xargs"]]
+        ["find", "awk", "sort", "xargs", "cut", "sort", "xargs"]]
     purge = only(parsed.find("apt-get"))
     assert purge.pipeline is None and purge.operator_before == "&&"
     assert only(parsed.find("yarn")).operator_before == "&&"

@@ -754,6 +754,26 @@ def _flatten_list(node: Node) -> list[Node | str]:
     return parts
 
 
+def _pipeline_parts(node: Node) -> tuple[list[Node], list[Node | str]]:
+    """The elements of a pipeline and what follows it in the same ``&&``/``||`` chain.
+
+    tree-sitter-bash nests `{ x; } && a | b | c && d` as pipeline(a, list(pipeline(b, ...),
+    d)), sometimes several levels deep. A bare list is never a pipeline element, so the list's
+    first part continues this pipeline and the rest follows it with its operators, as bash
+    reads it."""
+    elements = [child for child in node.children if child.is_named and child.type != "comment"]
+    if not elements or elements[-1].type != "list":
+        return elements, []
+    flat = _flatten_list(elements[-1])
+    if not flat or isinstance(flat[0], str):
+        return elements, []
+    first, rest = flat[0], flat[1:]
+    if first.type == "pipeline":
+        inner, inner_rest = _pipeline_parts(first)
+        return elements[:-1] + inner, inner_rest + rest
+    return elements[:-1] + [first], rest
+
+
 class _Walker:
     """Turns a tree-sitter-bash tree into ``Command`` records."""
 
@@ -819,20 +839,7 @@ class _Walker:
                 self.visit(child, where)
 
     def pipeline(self, node: Node, where: _Where) -> None:
-        elements = [child for child in node.children if child.is_named and child.type != "comment"]
-        rest: list[Node | str] = []
-        if elements and elements[-1].type == "list":
-            # tree-sitter-bash nests `{ x; } && a | b | c && d` as pipeline(a, list(b | c, d)):
-            # a bare list is never a pipeline element, so the list's first part finishes this
-            # pipeline and the rest follows it with its operators, as bash reads it.
-            flat = _flatten_list(elements[-1])
-            first = flat[0] if flat and not isinstance(flat[0], str) else None
-            if first is not None:
-                rest = flat[1:]
-                elements = elements[:-1] + (
-                    [child for child in first.children
-                     if child.is_named and child.type != "comment"]
-                    if first.type == "pipeline" else [first])
+        elements, rest = _pipeline_parts(node)
         count = len(elements)
         for position, child in enumerate(elements):
             if position:
