@@ -286,6 +286,8 @@ def _copied_scripts(context: DockerfileContext, chain: Sequence[Stage],
 
 
 _ROOT_USERS = frozenset({"root", "0", "#0"})
+# A script that checks whether it already runs as root (patch images built on any base).
+_ROOT_CHECKS = ("id -u", "$EUID", "${EUID}", "$UID", "${UID}")
 # sudo's short options that take a value (-h alone is --help, so it is not among them).
 _SUDO_VALUE_OPTIONS = frozenset("CDgprRtTU")
 
@@ -330,7 +332,9 @@ class SudoInRun(Rule):
         "image, behaves unpredictably without a terminal, and leaves an escalation path for "
         "the running container. Switch with `USER root` for the steps that need it, then back. "
         "`sudo -u <user>` (or `--user`) run by root only drops privileges for one command "
-        "(`sudo -u node npm install -g ...` in dev containers) and is not reported. Reported "
+        "(`sudo -u node npm install -g ...` in dev containers) and is not reported, nor is a "
+        "RUN that checks whether it already runs as root (`if [ \"$(id -u)\" -ne 0 ]; then "
+        "sudo ...`, patch images built on any base). Reported "
         "once per RUN, like hadolint's DL3004; a warning, since the build works either way."
     )
     bad = "FROM debian:12\nUSER app\nRUN sudo apt-get update\n"
@@ -347,6 +351,8 @@ class SudoInRun(Rule):
                 continue
             if _sudo_user([word.text for word in command.argv]) not in _ROOT_USERS:
                 continue  # drops privileges for one command: nothing to replace with USER root
+            if any(check in found.script.text for check in _ROOT_CHECKS):
+                continue  # `if [ "$(id -u)" -ne 0 ]; then sudo ...`: root or not, both work
             reported.append(found.instruction)
             yield self.report(context.path, word_span(command, 0),
                               "Do not use sudo in RUN: use USER root for the steps that "
