@@ -771,7 +771,7 @@ def _pipeline_parts(node: Node) -> tuple[list[Node], list[Node | str]]:
     if first.type == "pipeline":
         inner, inner_rest = _pipeline_parts(first)
         return elements[:-1] + inner, inner_rest + rest
-    return elements[:-1] + [first], rest
+    return [*elements[:-1], first], rest
 
 
 class _Walker:
