@@ -335,7 +335,9 @@ class SudoInRun(Rule):
         "(`sudo -u node npm install -g ...` in dev containers) and is not reported, nor is a "
         "RUN that checks whether it already runs as root (`if [ \"$(id -u)\" -ne 0 ]; then "
         "sudo ...`, patch images built on any base). Reported "
-        "once per RUN, like hadolint's DL3004; a warning, since the build works either way."
+        "once per RUN, like hadolint's DL3004; a warning (DL3004 says error), since the build "
+        "works either way. Skipping privilege drops and root-checked sudo, and the severity, "
+        "are deliberate differences from DL3004."
     )
     bad = "FROM debian:12\nUSER app\nRUN sudo apt-get update\n"
     good = "FROM debian:12\nUSER root\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\n" \
