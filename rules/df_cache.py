@@ -521,13 +521,14 @@ class PackageListUpdateAlone(Rule):
         for stage in stages:
             runs = list(run_instructions(stage))
             for index, instruction in enumerate(runs):
-                if any(own is instruction for own in stage.instructions):  # not ONBUILD
+                found = list(self._check_run(context, commands(context, instruction)))
+                if found and any(own is instruction for own in stage.instructions):  # not ONBUILD
                     later = runs[index + 1:] + [
                         run for child in stages if child.base_stage == stage.index
                         for run in run_instructions(child)]
                     if not any(_may_install(commands(context, run)) for run in later):
                         continue  # nothing after it installs: no stale list is ever used
-                yield from self._check_run(context, commands(context, instruction))
+                yield from found
 
     def _check_run(self, context: DockerfileContext, cmds: Sequence[Cmd]) -> Iterator[Diagnostic]:
         updates: list[tuple[Cmd, Invocation]] = []
