@@ -496,7 +496,7 @@ class PackageListUpdateAlone(Rule):
     code = "DF311"
     name = "package-update-alone"
     tags = ("build-cache", "layer-bloat")
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "apt-get update / apk update in a RUN that installs nothing"
     description = (
         "Docker caches each RUN by its text. A RUN that only refreshes the package lists is "

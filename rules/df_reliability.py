@@ -111,7 +111,7 @@ class DaemonizingCommand(Rule):
     code = "DF580"
     name = "main-process-daemonizes"
     tags = ("reliability",)
-    severity = Severity.INFO
+    severity = Severity.ERROR
     summary = "CMD or ENTRYPOINT starts a daemon and returns, so the container exits at once"
     description = (
         "A container runs as long as its main process. `service nginx start`, `systemctl "

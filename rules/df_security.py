@@ -420,7 +420,7 @@ class SshPortExposed(Rule):
     code = "DF403"
     name = "ssh-port-exposed"
     tags = ("security", "network-isolation")
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "EXPOSE opens the SSH port 22"
     description = (
         "An SSH server in a container is a second way in with its own credentials to manage; "

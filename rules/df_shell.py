@@ -293,7 +293,7 @@ class CurlAndWget(Rule):
     code = "DF604"
     name = "curl-and-wget"
     tags = ("shell", "layer-bloat")
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "A stage uses both curl and wget"
     description = (
         "Both tools do the same job; installing or keeping both costs space and a second set of "
@@ -483,7 +483,7 @@ class MissingPipefail(Rule):
     code = "DF606"
     name = "pipe-without-pipefail"
     tags = ("shell", "reliability")
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "A RUN pipeline hides the failure of its first commands"
     description = (
         "A pipeline's exit status is its last command's: in `curl -fsSL url | tar -xz` a failed "
@@ -706,7 +706,7 @@ class ChmodWorldWritable(Rule):
     code = "DF608"
     name = "chmod-world-writable"
     tags = ("security", "shell")
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "chmod makes files writable by every user"
     description = (
         "`chmod 777` (or `o+w`) lets any process in the container, whatever user it runs as, "
