@@ -27,6 +27,12 @@ _OVERRIDE_NAME = lazy_compile(r"^(docker-)?compose\.override\.ya?ml$")
 MAIN_COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache"}
 _NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".md", ".txt", ".yml", ".yaml", ".json", ".sh")
+# Generator templates (docker-library's jq `{{ }}`, nextcloud's `%%VAR%%`, Jinja, ERB, autoconf):
+# their text becomes a Dockerfile only after rendering, so folder discovery leaves them out.
+# A template named on the command line is still linted.
+_TEMPLATE_SUFFIXES = (
+    ".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".in", ".erb", ".mustache",
+)
 
 
 def classify(name: str) -> Kind | None:
@@ -136,6 +142,12 @@ def sniff(text: str, name: str = "") -> Sniffed:
                    yaml=name.endswith((".yml", ".yaml")))
 
 
+def is_template(name: str) -> bool:
+    """A generator template (``Dockerfile.template``, ``Dockerfile.j2``...), not a file to lint
+    when met in a folder."""
+    return name.lower().endswith(_TEMPLATE_SUFFIXES)
+
+
 def is_override(name: str) -> bool:
     return bool(_OVERRIDE_NAME.match(name))
 
@@ -225,7 +237,7 @@ def walk(folder: Path, exclude: Sequence[str], root: Path) -> Iterator[SourceFil
         dirs[:] = kept
         for name in sorted(files):
             kind = classify(name)
-            if kind is None:
+            if kind is None or is_template(name):
                 continue
             child = current_path / name
             if gitignore.ignored(child, False) or _excluded(child, exclude, root):

@@ -465,21 +465,47 @@ _USES_LISTS = {"install", "upgrade", "dist-upgrade", "build-dep", "source", "sat
                "download"}
 
 
+_LIST_FOLDERS = ("/var/lib/apt/lists", "/var/cache/apk")
+_SCRIPT_RUNNERS = {"sh", "bash", "dash", "ash", "zsh"}
+
+
+def _removes_lists(argv: Sequence[str]) -> bool:
+    """``rm -rf /var/lib/apt/lists/*`` (or apk's cache): the RUN leaves no list behind."""
+    return bool(argv) and basename(argv[0]) == "rm" and any(
+        word.rstrip("/*").startswith(_LIST_FOLDERS) for word in argv[1:])
+
+
+def _may_install(cmds: Sequence[Cmd]) -> bool:
+    """Whether a later RUN may read the package lists: a package install, or a script whose
+    content the linter cannot see."""
+    for command in cmds:
+        invocation = parse_invocation(command.argv)
+        if invocation is not None and invocation.manager in _LIST_REFRESH:
+            if invocation.action in _USES_LISTS:
+                return True
+            continue
+        program = basename(command.argv[0])
+        if program.endswith(".sh") or (
+                program in _SCRIPT_RUNNERS
+                and any(not word.startswith("-") for word in command.argv[1:])):
+            return True
+    return False
+
+
 class PackageListUpdateAlone(Rule):
     code = "DF311"
     name = "package-update-alone"
     tags = ("build-cache", "layer-bloat")
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "apt-get update / apk update in a RUN that installs nothing"
     description = (
         "Docker caches each RUN by its text. A RUN that only refreshes the package lists is "
         "cached forever, so a later `RUN apt-get install` (changed or not) installs from stale "
         "lists, or fails when the mirror has moved on; and the lists stay in that layer. "
-        "Update and install in the same RUN."
-        " Info by default: a RUN that refreshes the lists, only removes packages and deletes "
-        "the lists leaves nothing stale; such RUNs were 2 of the 8 findings sampled on 29 "
-        "public repositories (benchmarks/precision-ledger.csv). Raise it with `--severity "
-        "DF311=warning` where that fits your files."
+        "Update and install in the same RUN. Not reported when that RUN deletes the lists "
+        "itself (`apt-get update && apt-get purge ... && rm -rf /var/lib/apt/lists/*`), or when "
+        "no later RUN of the stage (or of a stage built on it) installs packages or runs a "
+        "script: then no stale list is ever read."
     )
     bad = ("FROM debian:12\nRUN apt-get update\n"
            "RUN apt-get install -y --no-install-recommends curl\n")
@@ -491,9 +517,18 @@ class PackageListUpdateAlone(Rule):
     aliases = ("DS-0017", "CKV_DOCKER_5")
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            for instruction in run_instructions(stage):
-                yield from self._check_run(context, commands(context, instruction))
+        stages = context.dockerfile.stages
+        for stage in stages:
+            runs = list(run_instructions(stage))
+            for index, instruction in enumerate(runs):
+                found = list(self._check_run(context, commands(context, instruction)))
+                if found and any(own is instruction for own in stage.instructions):  # not ONBUILD
+                    later = runs[index + 1:] + [
+                        run for child in stages if child.base_stage == stage.index
+                        for run in run_instructions(child)]
+                    if not any(_may_install(commands(context, run)) for run in later):
+                        continue  # nothing after it installs: no stale list is ever used
+                yield from found
 
     def _check_run(self, context: DockerfileContext, cmds: Sequence[Cmd]) -> Iterator[Diagnostic]:
         updates: list[tuple[Cmd, Invocation]] = []
@@ -506,6 +541,8 @@ class PackageListUpdateAlone(Rule):
                 if invocation.action in _USES_LISTS:
                     return
                 continue
+            if _removes_lists(command.argv):
+                return  # the RUN deletes the lists it fetched (purge-and-clean): none stay stale
             if basename(command.argv[0]) not in _HOUSEKEEPING:
                 return  # a script or tool we cannot see into may install
         for command, invocation in updates:

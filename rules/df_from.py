@@ -105,6 +105,19 @@ def _global_arg_names(context: DockerfileContext) -> list[str]:
     return [pair.key for pair in context.dockerfile.global_args]
 
 
+# A dev container template option (`${templateOption:imageVariant}`): the devcontainer CLI
+# replaces it when the template is applied, before any build. BuildKit itself would reject the
+# `:i` modifier, so "expands to nothing" or "invalid image" describes neither case: the file is
+# a template, like `Dockerfile.template`, and its FROM is judged only once rendered.
+_TEMPLATE_OPTION = "${templateOption:"
+
+
+def _template_args(context: DockerfileContext) -> set[str]:
+    """Global ARGs whose default is (or holds) a dev container template option."""
+    return {pair.key for pair in context.dockerfile.global_args
+            if pair.value is not None and _TEMPLATE_OPTION in pair.value}
+
+
 def _from_variable_words(stage: Stage) -> Iterator[tuple[str, Span]]:
     """The FROM texts that BuildKit expands: the image word and the --platform value."""
     instruction = stage.from_instruction
@@ -125,7 +138,9 @@ class UndefinedArgInFrom(Rule):
         "Variables in `FROM` come only from `ARG`s declared before the first `FROM` (and "
         "BuildKit's automatic platform ARGs). Anything else expands to an empty string, so "
         "`FROM node:${NODE_VERSON}` silently becomes `FROM node:` or pulls the wrong image. "
-        "The message suggests the closest declared name."
+        "The message suggests the closest declared name. A dev container template option "
+        "(`${templateOption:imageVariant}`) is not reported: the devcontainer CLI fills it in "
+        "before any build."
     )
     bad = "ARG NODE_VERSION=22\nFROM node:${NODE_VERSON}-alpine\nCMD [\"node\"]\n"
     good = "ARG NODE_VERSION=22\nFROM node:${NODE_VERSION}-alpine\nCMD [\"node\"]\n"
@@ -139,7 +154,8 @@ class UndefinedArgInFrom(Rule):
         for stage in context.dockerfile.stages:
             for text, span in _from_variable_words(stage):
                 for ref in variable_refs(text, escape):
-                    if ref.name in known:
+                    if ref.name in known or (ref.name == "templateOption"
+                                             and _TEMPLATE_OPTION in text):
                         continue
                     message = (f"'{ref.name}' is used in FROM but no ARG before the first FROM "
                                "declares it, so it expands to nothing")
@@ -180,7 +196,10 @@ class InvalidDefaultArgInFrom(Rule):
     description = (
         "When `FROM` is built from global ARGs, their defaults should give a valid image: "
         "`ARG TAG` without a default makes `FROM alpine:${TAG}` read `alpine:`, which fails "
-        "unless every build passes `--build-arg TAG=...`. Give the ARG a sensible default."
+        "unless every build passes `--build-arg TAG=...`. Give the ARG a sensible default. "
+        "An ARG whose default is a dev container template option "
+        "(`ARG VARIANT=${templateOption:imageVariant}`) is not reported: the file is a template "
+        "that the devcontainer CLI renders before any build."
     )
     bad = "ARG TAG\nFROM alpine:${TAG}\nCMD [\"sh\"]\n"
     good = "ARG TAG=3.20\nFROM alpine:${TAG}\nCMD [\"sh\"]\n"
@@ -189,6 +208,7 @@ class InvalidDefaultArgInFrom(Rule):
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         declared = set(_global_arg_names(context))
+        templated = _template_args(context)
         escape = context.dockerfile.escape
         for stage in context.dockerfile.stages:
             image = stage.image
@@ -197,6 +217,8 @@ class InvalidDefaultArgInFrom(Rule):
             refs = variable_refs(image.text, escape)
             if not refs or any(ref.name not in declared for ref in refs):
                 continue  # no variables, or an undeclared one (DF102 reports it)
+            if any(ref.name in templated for ref in refs):
+                continue  # a dev container template: judged once the option is filled in
             resolved = image.resolved
             if "$" in resolved:
                 continue  # automatic platform ARGs are only known at build time

@@ -111,7 +111,7 @@ class DaemonizingCommand(Rule):
     code = "DF580"
     name = "main-process-daemonizes"
     tags = ("reliability",)
-    severity = Severity.INFO
+    severity = Severity.ERROR
     summary = "CMD or ENTRYPOINT starts a daemon and returns, so the container exits at once"
     description = (
         "A container runs as long as its main process. `service nginx start`, `systemctl "
@@ -120,12 +120,9 @@ class DaemonizingCommand(Rule):
         "flag, or a trailing `&` in shell form all return right after forking: the container "
         "stops, or restarts in a loop. Run the program in the foreground. Only the last "
         "command of the CMD/ENTRYPOINT counts (`service x start && tail -f log` keeps running); "
-        "an ENTRYPOINT script is assumed to exec its arguments, so the CMD is checked."
-        " Info by default: the arguments of an exec-form CMD are appended to the ENTRYPOINT "
-        "(`ENTRYPOINT [\"crond\"]` with `CMD [\"-f\"]` runs in the foreground), which this check "
-        "does not combine yet; that was the only finding on 29 public repositories "
-        "(benchmarks/precision-ledger.csv). Raise it with `--severity DF580=warning` where "
-        "that fits your files."
+        "an ENTRYPOINT script is assumed to exec its arguments, so the CMD is checked. An "
+        "exec-form CMD is read as the arguments of an exec-form ENTRYPOINT, as Docker runs "
+        "them (`ENTRYPOINT [\"crond\"]` with `CMD [\"-f\"]` stays in the foreground)."
     )
     bad = "FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y nginx\n" \
         "CMD service nginx start\n"
@@ -140,11 +137,15 @@ class DaemonizingCommand(Rule):
             entrypoint = _latest(dockerfile, stage, "ENTRYPOINT")
             cmd = _latest(dockerfile, stage, "CMD")
             foreground = self._nginx_foreground(context, dockerfile, stage)
-            for instruction in self._checked(entrypoint, cmd):
+            checked = self._checked(entrypoint, cmd)
+            # CMD checked on its own (behind a wrapper or script), or appended to the program
+            appended = () if cmd in checked else self._appended(context, entrypoint, cmd)
+            for instruction in checked:
                 if id(instruction) in seen:
                     continue
                 seen.add(id(instruction))
-                found = self._problem(context, instruction, foreground)
+                found = self._problem(context, instruction, foreground,
+                                      appended if instruction is entrypoint else ())
                 if found is not None:
                     span, why = found
                     yield self.report(context.path, span,
@@ -165,15 +166,29 @@ class DaemonizingCommand(Rule):
             return [entrypoint, cmd]
         return [entrypoint]
 
+    @staticmethod
+    def _appended(context: DockerfileContext, entrypoint: Instruction | None,
+                  cmd: Instruction | None) -> Sequence[ShellWord]:
+        """The CMD words Docker appends to an exec-form ENTRYPOINT (``ENTRYPOINT ["crond"]``
+        with ``CMD ["-f"]`` runs ``crond -f``)."""
+        if entrypoint is None or cmd is None or not entrypoint.is_json_form \
+                or not cmd.is_json_form:
+            return ()
+        for script in context.shell(cmd):
+            if script.commands:
+                return script.commands[0].argv
+        return ()
+
     def _problem(self, context: DockerfileContext, instruction: Instruction,
-                 nginx_foreground: bool) -> tuple[Span, str] | None:
+                 nginx_foreground: bool,
+                 appended: Sequence[ShellWord] = ()) -> tuple[Span, str] | None:
         for script in context.shell(instruction):
             last = _last_command(script.commands)
             if last is None:
                 continue
             if last.background and script.origin != "exec":
                 return last.span, f"`{last.raw.strip()} &` runs in the background"
-            argv = _strip_wrappers(last.argv[real_start(last):])
+            argv = [*_strip_wrappers(last.argv[real_start(last):]), *appended]
             why = _daemon(argv, nginx_foreground)
             if why is not None:
                 return argv[0].span, why

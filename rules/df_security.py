@@ -285,20 +285,59 @@ def _copied_scripts(context: DockerfileContext, chain: Sequence[Stage],
 # sudo
 
 
+_ROOT_USERS = frozenset({"root", "0", "#0"})
+# A script that checks whether it already runs as root (patch images built on any base).
+_ROOT_CHECKS = ("id -u", "$EUID", "${EUID}", "$UID", "${UID}")
+# sudo's short options that take a value (-h alone is --help, so it is not among them).
+_SUDO_VALUE_OPTIONS = frozenset("CDgprRtTU")
+
+
+def _sudo_user(argv: Sequence[str]) -> str:
+    """The user ``sudo`` runs the command as: the ``-u``/``--user`` value, else root."""
+    index = 1
+    while index < len(argv):
+        word = argv[index]
+        if word == "--" or not word.startswith("-"):
+            break
+        if word.startswith("--user="):
+            return word.split("=", 1)[1]
+        if word == "--user":
+            return argv[index + 1] if index + 1 < len(argv) else "root"
+        if word.startswith("--"):
+            index += 1
+            continue
+        letters = word[1:]
+        for position, letter in enumerate(letters):
+            if letter == "u":
+                rest = letters[position + 1:]
+                if rest:
+                    return rest
+                return argv[index + 1] if index + 1 < len(argv) else "root"
+            if letter in _SUDO_VALUE_OPTIONS:
+                if not letters[position + 1:]:
+                    index += 1  # the value is the next word
+                break
+        index += 1
+    return "root"
+
+
 class SudoInRun(Rule):
     code = "DF402"
     name = "sudo-in-run"
     tags = ("security", "shell")
-    severity = Severity.INFO
-    summary = "RUN uses sudo"
+    severity = Severity.WARNING
+    summary = "RUN uses sudo to become root"
     description = (
         "Build steps already run as the stage's USER; `sudo` needs a sudoers setup inside the "
         "image, behaves unpredictably without a terminal, and leaves an escalation path for "
-        "the running container. Switch with `USER root` for the steps that need it, then back."
-        " Info by default: `sudo -u <user>` drops from root to a user, where `USER root` is no "
-        "alternative; such drops were 2 of the 8 findings sampled on 29 public repositories "
-        "(benchmarks/precision-ledger.csv). Raise it with `--severity DF402=warning` where "
-        "that fits your files."
+        "the running container. Switch with `USER root` for the steps that need it, then back. "
+        "`sudo -u <user>` (or `--user`) run by root only drops privileges for one command "
+        "(`sudo -u node npm install -g ...` in dev containers) and is not reported, nor is a "
+        "RUN that checks whether it already runs as root (`if [ \"$(id -u)\" -ne 0 ]; then "
+        "sudo ...`, patch images built on any base). Reported "
+        "once per RUN, like hadolint's DL3004; a warning (DL3004 says error), since the build "
+        "works either way. Skipping privilege drops and root-checked sudo, and the severity, "
+        "are deliberate differences from DL3004."
     )
     bad = "FROM debian:12\nUSER app\nRUN sudo apt-get update\n"
     good = "FROM debian:12\nUSER root\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\n" \
@@ -307,12 +346,19 @@ class SudoInRun(Rule):
     aliases = ("DL3004", "DS-0010", "CKV2_DOCKER_1")
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        reported: list[Instruction] = []
         for found in run_commands(context):
             command = found.command
-            if command.program == "sudo":
-                yield self.report(context.path, word_span(command, 0),
-                                  "Do not use sudo in RUN: use USER root for the steps that "
-                                  "need it.")
+            if command.program != "sudo" or any(done is found.instruction for done in reported):
+                continue
+            if _sudo_user([word.text for word in command.argv]) not in _ROOT_USERS:
+                continue  # drops privileges for one command: nothing to replace with USER root
+            if any(check in found.script.text for check in _ROOT_CHECKS):
+                continue  # `if [ "$(id -u)" -ne 0 ]; then sudo ...`: root or not, both work
+            reported.append(found.instruction)
+            yield self.report(context.path, word_span(command, 0),
+                              "Do not use sudo in RUN: use USER root for the steps that "
+                              "need it.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,20 +373,61 @@ def _covers_22(text: str) -> bool:
     return int(low) <= 22 <= int(high or low)
 
 
+# Programs whose job is to be an SSH (or SFTP, git-over-SSH) server.
+_SSH_SERVER_PROGRAMS = frozenset({"sshd", "dropbear", "sftp-server", "git-daemon", "gitolite",
+                                  "soft", "sshpiperd"})
+_SSH_SERVER_PACKAGES = frozenset({"openssh-server", "openssh", "dropbear",
+                                  "openssh-sftp-server"})
+_INSTALLERS = frozenset({"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper", "pacman"})
+
+
+def _main_process_words(dockerfile: Dockerfile, chain: Sequence[Stage]) -> list[str]:
+    """The words of the ENTRYPOINT and CMD the stage ends with (inherited from local bases)."""
+    words: list[str] = []
+    for keyword in ("ENTRYPOINT", "CMD"):
+        for stage in chain:
+            found = [i for i in stage.instructions if i.keyword == keyword]
+            if found:
+                last = found[-1]
+                if last.json_args is not None:
+                    words.extend(last.json_args)
+                else:
+                    words.extend(word.text for word in last.words)
+                break
+    return words
+
+
+def _is_ssh_server(context: DockerfileContext, stage: Stage) -> bool:
+    """Whether the image exists to be an SSH server: sshd (or a git/SFTP server) is its main
+    process, or it installs an SSH server and exposes nothing but port 22."""
+    chain = stage_chain(context.dockerfile, stage)
+    main = _main_process_words(context.dockerfile, chain)
+    if any(basename(strip_quotes(word)) in _SSH_SERVER_PROGRAMS for word in main):
+        return True
+    ports = [strip_quotes(word.text) for instruction in stage.instructions
+             if instruction.keyword == "EXPOSE" for word in instruction.words]
+    if not ports or not all(_covers_22(port) for port in ports):
+        return False
+    for found in run_commands(context, chain):
+        texts = [word.text for word in found.command.argv]
+        if found.command.program in _INSTALLERS and any(
+                text.split("=", 1)[0] in _SSH_SERVER_PACKAGES for text in texts[1:]):
+            return True
+    return False
+
+
 class SshPortExposed(Rule):
     code = "DF403"
     name = "ssh-port-exposed"
     tags = ("security", "network-isolation")
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "EXPOSE opens the SSH port 22"
     description = (
         "An SSH server in a container is a second way in with its own credentials to manage; "
         "`docker exec` gives a shell without one. Exposing port 22 is how Checkov and Trivy "
-        "spot it."
-        " Info by default: for images whose service is SSH (git servers, SFTP and OpenSSH "
-        "images) port 22 is the point; they were 2 of the 3 findings on 29 public "
-        "repositories (benchmarks/precision-ledger.csv). Raise it with `--severity "
-        "DF403=warning` where that fits your files."
+        "spot it. An image that exists to be an SSH server is not reported: its ENTRYPOINT or "
+        "CMD runs sshd, dropbear, an SFTP or git-over-SSH server, or it installs an SSH server "
+        "and exposes nothing but port 22 (an OpenSSH image, a git server, an SSH test target)."
     )
     bad = "FROM debian:12\nEXPOSE 22 8080\n"
     good = "FROM debian:12\nEXPOSE 8080\n"
@@ -348,14 +435,16 @@ class SshPortExposed(Rule):
     aliases = ("CKV_DOCKER_1", "DS-0004")
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for instruction in context.dockerfile.instructions:
-            if instruction.keyword != "EXPOSE":
+        for stage in context.dockerfile.stages:
+            exposed = [word for instruction in stage.instructions
+                       if instruction.keyword == "EXPOSE" for word in instruction.words
+                       if _covers_22(strip_quotes(word.text))]
+            if not exposed or _is_ssh_server(context, stage):
                 continue
-            for word in instruction.words:
-                if _covers_22(strip_quotes(word.text)):
-                    yield self.report(context.path, word.span,
-                                      "Port 22 (SSH) is exposed; use `docker exec` instead of "
-                                      "an SSH server in the container.")
+            for word in exposed:
+                yield self.report(context.path, word.span,
+                                  "Port 22 (SSH) is exposed; use `docker exec` instead of "
+                                  "an SSH server in the container.")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from linter.records import record
 
 from ._df_helpers import stage_chain
 from ._packages import basename, command_start, parse_invocation
-from ._runs import run_instructions
+from ._runs import absolute, run_instructions, stage_env, workdirs
 
 # ---------------------------------------------------------------------------------------------
 # shared helpers
@@ -269,23 +269,42 @@ class WgetProgress(Rule):
 # DF604 curl and wget (DL4001)
 
 
+_FETCH_TOOLS = frozenset({"curl", "wget"})
+_INSTALL_ACTIONS = frozenset({"install", "add"})
+
+
+def _installed_fetch_tools(context: DockerfileContext, stage: Stage) -> set[str]:
+    """Which of curl and wget the stage (or a local stage it builds on) installs itself."""
+    installed: set[str] = set()
+    for found in run_commands(context, stage_chain(context.dockerfile, stage)):
+        invocation = parse_invocation([word.text for word in found.command.argv])
+        if invocation is None or invocation.action not in _INSTALL_ACTIONS:
+            continue
+        for operand in invocation.operands:
+            name = operand.text.strip("\"'")
+            for mark in "=<>~@":
+                name = name.split(mark, 1)[0]
+            if name in _FETCH_TOOLS:
+                installed.add(name)
+    return installed
+
+
 class CurlAndWget(Rule):
     code = "DF604"
     name = "curl-and-wget"
     tags = ("shell", "layer-bloat")
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "A stage uses both curl and wget"
     description = (
         "Both tools do the same job; installing or keeping both costs space and a second set of "
         "TLS and proxy settings to maintain. Pick one. Reported, like hadolint's DL4001, at "
-        "the first use of the second tool in a stage (RUNs inside ONBUILD included)."
-        " Info by default: on Alpine `wget` is BusyBox, part of the base image, and "
-        "devcontainer bases ship both tools, so using both often installs nothing; such cases "
-        "were 3 of the 8 findings sampled on 29 public repositories "
-        "(benchmarks/precision-ledger.csv). Raise it with `--severity DF604=warning` where "
-        "that fits your files."
+        "the first use of the second tool in a stage (RUNs inside ONBUILD included), but "
+        "only when the Dockerfile installs that second tool itself: when it comes with the "
+        "base image (BusyBox's wget on Alpine, buildpack-deps, dev container bases) there is "
+        "nothing to save. A deliberate difference from DL4001."
     )
-    bad = ("FROM debian:12\nRUN curl -fsSLo /tmp/a https://example.com/a\n"
+    bad = ("FROM debian:12\nRUN apt-get update && apt-get install -y curl wget\n"
+           "RUN curl -fsSLo /tmp/a https://example.com/a\n"
            "RUN wget -q -O /tmp/b https://example.com/b\n")
     good = ("FROM debian:12\nRUN curl -fsSLo /tmp/a https://example.com/a \\\n"
             " && curl -fsSLo /tmp/b https://example.com/b\n")
@@ -295,12 +314,17 @@ class CurlAndWget(Rule):
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for stage in context.dockerfile.stages:
             first: dict[str, Command] = {}
+            installed: set[str] | None = None
             for found in run_commands(context, (stage,)):
                 program, index = real_program(found.command)
                 if program not in ("curl", "wget") or program in first:
                     continue
                 first[program] = found.command
                 if len(first) == 2:
+                    if installed is None:
+                        installed = _installed_fetch_tools(context, stage)
+                    if program not in installed:
+                        break  # the second tool came with the base (BusyBox wget on Alpine)
                     other = "wget" if program == "curl" else "curl"
                     line = first[other].span.start.line
                     yield self.report(context.path, word_span(found.command, index),
@@ -392,11 +416,74 @@ def _set_before(script: ShellScript, command: Command, option: str) -> bool:
     return False
 
 
+_CHECKSUMS = frozenset({"md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum",
+                        "b2sum", "shasum"})
+# Readers that fail on empty or truncated input: the failure of what feeds them shows anyway.
+_STRICT_READERS = frozenset({"gpg", "gpg2", "apt-key", "gunzip", "zcat", "unxz", "xzcat",
+                             "bunzip2", "unzstd", "zstdcat", "cpio", "dpkg", "rpm", "unzip"})
+_DECOMPRESSORS = frozenset({"gzip", "xz", "bzip2", "zstd", "lzma"})
+
+
+# Commands that only read local files or text. A pipeline fed by nothing else is a local
+# query (the official images' `find | ldd | awk | xargs -r dpkg-query --search | ...` that
+# marks libraries manual); some of them exit non-zero by design (dpkg-query for a file no
+# package owns), so pipefail there can break a working build.
+_LOCAL_READERS = frozenset({
+    "find", "ldd", "scanelf", "readelf", "objdump", "file", "dpkg-query", "dpkg", "apt-mark",
+    "apk", "rpm", "awk", "gawk", "mawk", "sed", "sort", "uniq", "cut", "tr", "grep", "egrep",
+    "fgrep", "xargs", "cat", "ls", "head", "tail", "wc", "getent", "locale", "tee", "jq", "env",
+    "printenv", "basename", "dirname", "realpath", "readlink", "stat", "du", "id", "uname",
+    "nproc", "tac", "rev", "column", "paste", "join", "comm", "diff", "filterdiff",
+})
+
+
+def _local_feeders(pipeline: Sequence[Command]) -> bool:
+    """Whether every command feeding the last one only reads local files or text."""
+    for command in pipeline[:-1]:
+        start = real_start(command)
+        if start >= len(command.argv):
+            return False
+        if basename(command.argv[start].text) not in _LOCAL_READERS | _CANNOT_FAIL:
+            return False
+    return True
+
+
+def _fails_on_bad_input(command: Command) -> str | None:
+    """What the last command of a pipeline is, when it fails by itself on empty or truncated
+    input (a verifier, an extractor, a key import, a check): then a failed feeder still fails
+    the step, only with a less direct message."""
+    start = real_start(command)
+    if start >= len(command.argv):
+        return None
+    program = basename(command.argv[start].text)
+    if program == "busybox" and start + 1 < len(command.argv):
+        start += 1  # `busybox unzip -`: the applet is the program
+        program = basename(command.argv[start].text)
+    words = [word.text for word in command.argv[start + 1:]]
+    if program in _CHECKSUMS and any(w in ("-c", "--check") or (
+            w.startswith("-") and not w.startswith("--") and "c" in w) for w in words):
+        return f"{program} -c"
+    if program in _STRICT_READERS:
+        return program
+    if program in _DECOMPRESSORS and any(w in ("-d", "--decompress") or (
+            w.startswith("-") and not w.startswith("--") and "d" in w) for w in words):
+        return f"{program} -d"
+    creates = "--create" in words or bool(
+        words and not words[0].startswith("--") and "c" in words[0].lstrip("-"))
+    if program in ("tar", "bsdtar") and not creates:
+        return program  # reading an archive: empty or cut short, tar fails
+    if program in ("grep", "egrep", "fgrep") and not any(
+            w in ("-v", "--invert-match") or (w.startswith("-") and not w.startswith("--")
+                                              and "v" in w) for w in words):
+        return program  # a check: no matching line (empty input included) fails
+    return None
+
+
 class MissingPipefail(Rule):
     code = "DF606"
     name = "pipe-without-pipefail"
     tags = ("shell", "reliability")
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "A RUN pipeline hides the failure of its first commands"
     description = (
         "A pipeline's exit status is its last command's: in `curl -fsSL url | tar -xz` a failed "
@@ -404,16 +491,21 @@ class MissingPipefail(Rule):
         "\"-c\"]` before the RUN, or start the RUN with `set -o pipefail &&` in a shell that has "
         "it. Like hadolint's DL4006, but pipelines fed only by `echo`/`printf` (which cannot "
         "fail, e.g. `echo \"$SHA  file\" | sha256sum -c -`) and pipelines inside `$( )` are "
-        "accepted; non-POSIX shells are skipped."
-        " Info by default: most pipelines end in a command that fails on empty or cut input "
-        "anyway (`tar -x`, `sha256sum -c`, `apt-key add`, official images' `... | xargs "
-        "apt-mark` followed by a smoke test); 1 of the 8 findings sampled on 29 public "
-        "repositories hid a failure (`curl ... | bash`) (benchmarks/precision-ledger.csv). "
-        "Raise it with `--severity DF606=warning` where that fits your files."
+        "accepted; non-POSIX shells are skipped. A warning when the last command succeeds on "
+        "empty or partial input (`curl ... | bash`, `| python`, `| tee file`, `| xargs -r`, "
+        "`| sort`, `| patch`): then a failed download or command goes unnoticed. Info when it "
+        "fails on such input by itself -- a verifier or extractor (`sha256sum -c`, "
+        "`gpg --dearmor`/`--import`, `apt-key add`, `tar x`, `gunzip`, a `grep` check): the "
+        "build still fails, only with a less direct message. Info too when only local readers "
+        "feed the pipe (`find | ldd | awk | xargs -r dpkg-query --search | ... | xargs -r "
+        "apt-mark manual`, as the official images do): some exit non-zero by design, so "
+        "pipefail could break a working build. Pipelines that are tests (in an "
+        "`if`/`while` condition, or negated with `!`) are not reported. These are deliberate "
+        "differences from DL4006, which reports every pipeline at warning."
     )
-    bad = "FROM debian:12\nRUN curl -fsSL https://example.com/x.tgz | tar -xz -C /opt\n"
+    bad = "FROM debian:12\nRUN curl -fsSL https://example.com/install.sh | bash\n"
     good = ("FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n"
-            "RUN curl -fsSL https://example.com/x.tgz | tar -xz -C /opt\n")
+            "RUN curl -fsSL https://example.com/install.sh | bash\n")
     target = Target.DOCKERFILE
     aliases = ("DL4006",)
 
@@ -427,25 +519,59 @@ class MissingPipefail(Rule):
                     continue
                 for script in context.shell(instruction):
                     found = self._first_pipeline(script)
-                    if found is not None:
+                    if found is None:
+                        continue
+                    pipeline, strict, local = found
+                    span = Span(pipeline[0].span.start, pipeline[-1].span.end)
+                    if strict is None and not local:
                         yield self.report(
-                            context.path, Span(found[0].span.start, found[-1].span.end),
+                            context.path, span,
                             "Only the last command of this pipeline decides whether the step "
-                            "fails; set -o pipefail (SHELL [\"/bin/bash\", \"-o\", \"pipefail\", "
-                            "\"-c\"]) so a failure earlier in the pipe fails the build.")
-                        break
+                            "fails, and it succeeds on empty or partial input; set -o pipefail "
+                            "(SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]) so a "
+                            "failure earlier in the pipe fails the build.")
+                    elif strict is not None:
+                        yield self.report(
+                            context.path, span,
+                            f"Only the last command of this pipeline decides whether the step "
+                            f"fails; {strict} fails on empty or truncated input, so a failure "
+                            "earlier in the pipe still fails the build, with a less direct "
+                            "message. set -o pipefail makes it direct.",
+                            severity=Severity.INFO)
+                    else:
+                        yield self.report(
+                            context.path, span,
+                            "Only the last command of this pipeline decides whether the step "
+                            "fails; the commands feeding it only read local files, and some "
+                            "exit non-zero by design (dpkg-query --search for a file no package "
+                            "owns), so set -o pipefail could break a working build: add it only "
+                            "if every one of them must succeed.",
+                            severity=Severity.INFO)
+                    break
 
     @staticmethod
-    def _first_pipeline(script: ShellScript) -> tuple[Command, ...] | None:
+    def _first_pipeline(
+            script: ShellScript) -> tuple[tuple[Command, ...], str | None, bool] | None:
+        """The first pipeline that hides a failure, with what its last command is when that
+        fails on bad input by itself and whether only local readers feed it. A pipeline
+        worth a warning (a fetch or tool feeding a lenient reader) comes first."""
+        milder: tuple[tuple[Command, ...], str | None, bool] | None = None
         for pipeline in script.pipelines():
             if pipeline[0].in_substitution:
                 continue
+            if any(command.in_condition or command.negated for command in pipeline):
+                continue  # a test (`if ldd x | grep -q 'not found'`): its status is the point
             if all(command.program in _CANNOT_FAIL for command in pipeline[:-1]):
                 continue
             if _set_before(script, pipeline[0], "pipefail"):
                 continue
-            return pipeline
-        return None
+            strict = _fails_on_bad_input(pipeline[-1])
+            local = _local_feeders(pipeline)
+            if strict is None and not local:
+                return pipeline, None, False
+            if milder is None:
+                milder = (pipeline, strict, local)
+        return milder
 
 
 # ---------------------------------------------------------------------------------------------
@@ -516,24 +642,84 @@ def _scratch_folder(found: RunCommand, targets: list[str]) -> bool:
                                  for target in targets)
 
 
+# Tool homes the official images make writable so that `docker run --user <any uid>` can still
+# use the toolchain (rust's `chmod -R a+w $RUSTUP_HOME $CARGO_HOME`): by variable, or by path.
+_TOOL_HOME_VARIABLES = frozenset({
+    "CARGO_HOME", "RUSTUP_HOME", "GOPATH", "GOROOT", "GOCACHE", "GOMODCACHE", "GEM_HOME",
+    "BUNDLE_PATH", "BUNDLE_APP_CONFIG", "NPM_CONFIG_PREFIX", "NPM_GLOBAL", "NVM_DIR",
+    "PIPX_HOME", "CONDA_DIR", "SDKMAN_DIR", "DOTNET_ROOT", "ANDROID_HOME", "ANDROID_SDK_ROOT",
+    "FLUTTER_HOME", "PUB_CACHE", "COMPOSER_HOME", "RBENV_ROOT", "PYENV_ROOT", "JULIA_DEPOT_PATH",
+})
+_TOOL_HOME_PATHS = ("/usr/local/cargo", "/usr/local/rustup", "/go", "/usr/local/go",
+                    "/usr/share/dotnet", "/usr/lib/dotnet", "/opt/conda", "/usr/local/sdkman",
+                    "/usr/local/share/nvm", "/usr/local/share/npm-global", "/opt/android-sdk",
+                    "/usr/local/bundle", "/usr/local/flutter", "/opt/flutter")
+# World-writable here is a real hole whatever the reason: the root of the file system, root's
+# home, configuration and programs, and what a web server serves.
+_PROTECTED_PATHS = ("/etc", "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin",
+                    "/usr/local/sbin", "/lib", "/usr/lib", "/var/www", "/usr/share/nginx",
+                    "/srv")
+
+
+def _under(path: str, folders: Iterable[str]) -> bool:
+    return any(path == folder or path.startswith(folder.rstrip("/") + "/") for folder in folders)
+
+
+def _volume_folders(context: DockerfileContext, stage: Stage, env: dict[str, str]) -> list[str]:
+    """The VOLUME paths of the stage and the local stages it builds on, variables expanded."""
+    from linter.dockerfile.variables import substitute
+
+    folders = []
+    for ancestor in stage_chain(context.dockerfile, stage):
+        for instruction in ancestor.instructions:
+            if instruction.keyword != "VOLUME":
+                continue
+            values = (list(instruction.json_args) if instruction.json_args is not None
+                      else [word.text for word in instruction.words])
+            for value in values:
+                path = substitute(value, env, context.dockerfile.escape)
+                if path.startswith("/"):
+                    folders.append(posixpath.normpath(path))
+    return folders
+
+
+def _chmod_target_kind(found: RunCommand, word: ShellWord, path: str,
+                       volumes: Sequence[str]) -> str:
+    """"protected", "fifo", "tool-home", "volume" or "plain" for one chmod target."""
+    if path in ("/", "/root") or _under(path, _PROTECTED_PATHS) or any(
+            part in ("config", "conf", "html", "public", "htdocs", "www")
+            for part in path.split("/")):
+        return "protected"
+    if any(command.program == "mkfifo" and any(
+            arg.text == word.text for arg in command.positionals())
+            for command in found.script.commands):
+        return "fifo"
+    if any(f"${name}" in word.text or f"${{{name}}}" in word.text
+           for name in _TOOL_HOME_VARIABLES) or _under(path, _TOOL_HOME_PATHS):
+        return "tool-home"
+    if path.startswith("/") and _under(path, volumes):
+        return "volume"
+    return "plain"
+
+
 class ChmodWorldWritable(Rule):
     code = "DF608"
     name = "chmod-world-writable"
     tags = ("security", "shell")
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "chmod makes files writable by every user"
     description = (
         "`chmod 777` (or `o+w`) lets any process in the container, whatever user it runs as, "
         "replace those files: a compromise of one service becomes a compromise of the image's "
         "programs. Give the directory to the user that needs it (`chown app:app`, "
         "`COPY --chown`) and keep the mode at 755/775. Sticky shared directories "
-        "(`chmod 1777 /tmp/x`) and scratch folders the same RUN deletes (as the official nginx "
-        "image does with its `mktemp -d` build folder) are accepted."
-        " Info by default: images meant to run under any `--user` make tool homes and volume "
-        "folders writable by all on purpose (official rust, plex), and some FIFOs must be "
-        "writable by every sender; 5 of the 8 findings sampled on 29 public repositories were "
-        "such cases (benchmarks/precision-ledger.csv). Raise it with `--severity "
-        "DF608=warning` where that fits your files."
+        "(`chmod 1777 /tmp/x`), scratch folders the same RUN deletes (as the official nginx "
+        "image does with its `mktemp -d` build folder) and named pipes the same RUN makes "
+        "(`mkfifo` then `chmod 0622`, a trigger every sender writes) are accepted. Tool homes "
+        "made writable so the image works under any `--user` (the official rust image's "
+        "`chmod -R a+w $RUSTUP_HOME $CARGO_HOME`, GOPATH, an SDK folder) and VOLUME folders "
+        "are reported at info. `/`, `/root`, configuration, program and web folders stay "
+        "warnings whatever else they are."
     )
     bad = "FROM debian:12\nRUN mkdir /data && chmod -R 777 /data\n"
     good = "FROM debian:12\nRUN mkdir /data && chown -R 1000:1000 /data && chmod 755 /data\n"
@@ -541,6 +727,9 @@ class ChmodWorldWritable(Rule):
     aliases = ()
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        from linter.dockerfile.variables import expand
+
+        stage_facts: dict[int, tuple[dict[str, str], list[str], dict[int, str]]] = {}
         for found in run_commands(context):
             command = found.command
             program, _index = real_program(command)
@@ -551,10 +740,36 @@ class ChmodWorldWritable(Rule):
                 continue
             mode = positionals[0]
             targets = [word.text for word in positionals[1:]]
-            if _world_writable(mode.text) and not _scratch_folder(found, targets):
+            if not _world_writable(mode.text) or _scratch_folder(found, targets):
+                continue
+            stage = found.stage
+            if stage.index not in stage_facts:
+                env = stage_env(context.dockerfile, stage)
+                stage_facts[stage.index] = (env, _volume_folders(context, stage, env),
+                                            workdirs(context.dockerfile, stage))
+            env, volumes, where = stage_facts[stage.index]
+            workdir = where.get(id(found.instruction), "/")
+            kinds = set()
+            for word in positionals[1:]:
+                value, unset = expand(word.text, env, context.dockerfile.escape)
+                # an unknown variable is not "/": judge the words as written then
+                path = posixpath.normpath(absolute(word.text if unset else value, workdir))
+                kinds.add(_chmod_target_kind(found, word, path, volumes))
+            kinds.discard("fifo")  # a named pipe every sender writes to: its mode is its job
+            if not kinds:
+                continue
+            if kinds <= {"tool-home", "volume"}:
+                why = ("a tool home made writable for any --user" if "tool-home" in kinds
+                       else "a VOLUME folder, replaced by the mounted volume at run time")
                 yield self.report(context.path, mode.span,
-                                  f"chmod {mode.text} lets every user in the container modify "
-                                  "these files; chown them to the user that needs them instead.")
+                                  f"chmod {mode.text} on {why}: every user in the container "
+                                  "can modify it; fine when the image must run under any uid, "
+                                  "otherwise chown it to the user that needs it.",
+                                  severity=Severity.INFO)
+                continue
+            yield self.report(context.path, mode.span,
+                              f"chmod {mode.text} lets every user in the container modify "
+                              "these files; chown them to the user that needs them instead.")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -41,3 +41,43 @@ def test_excluded_folders_are_skipped_unless_named(tmp_path: Path) -> None:
     assert [f.path.name for f in found] == ["Dockerfile"]
     found, _ = discover([str(tmp_path / "vendor")], ["vendor"], tmp_path)
     assert [f.path.parent.name for f in found] == ["vendor"]
+
+
+_JQ_TEMPLATE = """\
+{{ if env.variant == "alpine" then ( -}}
+FROM alpine:{{ .alpine.version }}
+{{ ) else ( -}}
+FROM debian:{{ env.variant }}-slim
+{{ ) end -}}
+RUN set -eux; \\
+    apk add --no-cache ca-certificates
+%%VARIANT_EXTRAS%%
+CMD ["app"]
+"""
+
+
+@pytest.mark.parametrize("name", [
+    "Dockerfile.template", "Dockerfile-alpine.template", "Dockerfile.tmpl", "Dockerfile.j2",
+    "Dockerfile.in", "app.Dockerfile.jinja",
+])
+def test_folder_discovery_skips_templates_but_a_named_template_is_linted(
+        tmp_path: Path, name: str) -> None:
+    """Generator templates become Dockerfiles only once rendered: folder discovery leaves them
+    out (no DF002 per template line), a template named on the command line is still linted."""
+    import json
+    import shutil
+    import subprocess
+
+    (tmp_path / name).write_text(_JQ_TEMPLATE, encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nCMD [\"true\"]\n", encoding="utf-8")
+    exe = shutil.which("shiplint")
+    assert exe is not None
+    folder = subprocess.run([exe, "check", "--no-config", "--format", "json", "."],
+                            cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert folder.returncode in (0, 1), folder.stderr
+    paths = {Path(d["path"]).name for d in json.loads(folder.stdout)}
+    assert name not in paths
+    named = subprocess.run([exe, "check", "--no-config", "--format", "json", name],
+                           cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert named.returncode == 1, named.stderr
+    assert {Path(d["path"]).name for d in json.loads(named.stdout)} == {name}

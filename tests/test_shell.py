@@ -356,3 +356,25 @@ def test_any_text_parses_without_raising_and_spans_point_at_the_words(text: str)
     parsed.pipelines()
     parsed.sequences()
     parsed.set_options()
+
+
+def test_pipeline_after_a_brace_group_is_read_as_bash_reads_it() -> None:
+    """tree-sitter-bash nests `{ x; } && a | b && c` as pipeline(a, list(b, c)); the shell view
+    must still see the pipeline `a | b` followed by `&& c` (the official node images' layout)."""
+    parsed = run_scripts(
+        "FROM debian:12\n"
+        "RUN { [ -z \"$saved\" ] || apt-mark manual $saved; } \\\n"
+        "  && find /usr/local -type f -executable -exec ldd '{}' ';' \\\n"
+        "    | awk '/=>/ { print $(NF-1) }' \\\n"
+        "    | sort -u \\\n"
+        "    | xargs -r dpkg-query --search \\\n"
+        "    | cut -d: -f1 \\\n"
+        "    | sort -u \\\n"
+        "    | xargs -r apt-mark manual \\\n"
+        "  && apt-get purge -y --auto-remove \\\n"
+        "  && yarn --version\n")[0]
+    assert [[c.program for c in pipeline] for pipeline in parsed.pipelines()] == [
+        ["find", "awk", "sort", "xargs", "cut", "sort", "xargs"]]
+    purge = only(parsed.find("apt-get"))
+    assert purge.pipeline is None and purge.operator_before == "&&"
+    assert only(parsed.find("yarn")).operator_before == "&&"

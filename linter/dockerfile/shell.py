@@ -743,6 +743,37 @@ class _Where(NamedTuple):
         return self._replace(**changes)
 
 
+def _flatten_list(node: Node) -> list[Node | str]:
+    """A (left-nested) ``list`` node as its parts in order, ``&&``/``||`` between them."""
+    parts: list[Node | str] = []
+    for child in node.children:
+        if child.type in ("&&", "||"):
+            parts.append(child.type)
+        elif child.is_named and child.type != "comment":
+            parts.extend(_flatten_list(child) if child.type == "list" else [child])
+    return parts
+
+
+def _pipeline_parts(node: Node) -> tuple[list[Node], list[Node | str]]:
+    """The elements of a pipeline and what follows it in the same ``&&``/``||`` chain.
+
+    tree-sitter-bash nests `{ x; } && a | b | c && d` as pipeline(a, list(pipeline(b, ...),
+    d)), sometimes several levels deep. A bare list is never a pipeline element, so the list's
+    first part continues this pipeline and the rest follows it with its operators, as bash
+    reads it."""
+    elements = [child for child in node.children if child.is_named and child.type != "comment"]
+    if not elements or elements[-1].type != "list":
+        return elements, []
+    flat = _flatten_list(elements[-1])
+    if not flat or isinstance(flat[0], str):
+        return elements, []
+    first, rest = flat[0], flat[1:]
+    if first.type == "pipeline":
+        inner, inner_rest = _pipeline_parts(first)
+        return elements[:-1] + inner, inner_rest + rest
+    return [*elements[:-1], first], rest
+
+
 class _Walker:
     """Turns a tree-sitter-bash tree into ``Command`` records."""
 
@@ -808,20 +839,20 @@ class _Walker:
                 self.visit(child, where)
 
     def pipeline(self, node: Node, where: _Where) -> None:
-        elements = [child for child in node.children if child.is_named and child.type != "comment"]
+        elements, rest = _pipeline_parts(node)
         count = len(elements)
-        position = 0
-        for child in node.children:
-            if child.type in ("|", "|&"):
+        for position, child in enumerate(elements):
+            if position:
                 self.pending = "|"
-                continue
-            if not child.is_named or child.type == "comment":
-                continue
             here = where.but(pipeline=(position, count))
             if position != count - 1 and where.redirects:
                 here = here.but(redirects=())
-            position += 1
             self.visit(child, here)
+        for part in rest:
+            if isinstance(part, str):
+                self.pending = part
+            else:
+                self.visit(part, where)
 
     def redirected(self, node: Node, where: _Where) -> None:
         targets: list[str] = []
