@@ -163,6 +163,10 @@ HOST_AGENTS: dict[str, HostAgent] = {
     "iventoy": _agent(_BOOT, "network", "PXE boot answers DHCP broadcasts"),
     "tftpd": _agent(_BOOT, "network", "TFTP sends data from ephemeral UDP ports"),
     "tftpd-hpa": _agent(_BOOT, "network", "TFTP sends data from ephemeral UDP ports"),
+    "pihole": _agent(_BOOT, "network", "its DHCP server answers broadcasts on the LAN"),
+    "adguardhome": _agent(_BOOT, "network", "its DHCP server answers broadcasts on the LAN"),
+    "technitium/dns-server": _agent(_BOOT, "network",
+                                    "its DHCP server answers broadcasts on the LAN"),
 }
 
 _ARCH_SUFFIX = re.compile(r"-(arm64|armhf|armv7|arm|amd64|aarch64|x86_64|rpi)$")
