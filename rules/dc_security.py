@@ -217,6 +217,9 @@ _SERVER_SOCKET = re.compile(
 )
 
 
+_SYSTEM_BUS = ("/run/dbus", "/var/run/dbus")
+
+
 def _holds_no_secret(host_path: str, read_only: bool) -> bool:
     """Sensitive-looking paths that expose nothing a container could misuse."""
     if is_under(host_path, "/run/udev") or is_under(host_path, "/var/run/udev"):
@@ -269,6 +272,15 @@ class SensitiveHostPathMounted(_ServiceRule):
                     f"service '{service.name}' mounts {host_path} read-only, {why}; expected "
                     f"for {agent.role} ({agent.reason})",
                     severity=Severity.INFO,
+                )
+                continue
+            if any(is_under(host_path, bus) for bus in _SYSTEM_BUS):
+                yield self.report(
+                    mount.path, mount.source_node.span,
+                    f"service '{service.name}' mounts {host_path}, the host's system D-Bus: a "
+                    "process that is root in the container can ask systemd and other host "
+                    "services to act as root; prefer a D-Bus proxy that allows only the "
+                    "interfaces it needs (Bluetooth, Avahi)",
                 )
                 continue
             yield self.report(
@@ -479,15 +491,17 @@ class HostAffectingCapability(_CapabilityRule):
     description = (
         "These capabilities act on the host rather than the container: eBPF (`BPF`, "
         "`PERFMON`), the host clock (`SYS_TIME`: the clock is not namespaced), the kernel "
-        "log (`SYSLOG`), real-time scheduling and locked memory (`SYS_NICE`, `IPC_LOCK`) and "
-        "file leases (`LEASE`). `NET_ADMIN` is reported only when the service shares the "
-        "host's network (`network_mode: host`, or the namespace of a container that does): "
-        "otherwise it reconfigures the container's own network namespace, which is what VPN "
-        "servers need. `SYS_BOOT` is reported only with `pid: host` or seccomp off: in its "
-        "own pid namespace `reboot()` only stops the container, and Docker's seccomp "
-        "profile blocks `kexec_load`. For the host agents of `rules/_host_agents.py` "
-        "(firewalls, VPN clients for the host, packet capture) `NET_ADMIN` on the host's "
-        "network is info."
+        "log (`SYSLOG`), real-time scheduling (`SYS_NICE`: SCHED_FIFO threads are not "
+        "bounded by the CPU quota) and file leases (`LEASE`). `IPC_LOCK` is info: locked "
+        "memory is charged to the container's memory limit, and Vault and Elasticsearch ask "
+        "for it; give such a service a memory limit. `NET_ADMIN` is reported only when the "
+        "service shares the host's network (`network_mode: host`, or the namespace of a "
+        "container that does): otherwise it reconfigures the container's own network "
+        "namespace, which is what VPN servers need. `SYS_BOOT` is reported only with "
+        "`pid: host` or seccomp off: in its own pid namespace `reboot()` only stops the "
+        "container, and Docker's seccomp profile blocks `kexec_load`. For the host agents of "
+        "`rules/_host_agents.py` (firewalls, VPN clients for the host, packet capture) "
+        "`NET_ADMIN` on the host's network is info."
     )
     bad = "services:\n  app:\n    image: alpine:3.20\n    cap_add: [SYS_TIME]\n"
     good = "services:\n  app:\n    image: alpine:3.20\n    cap_add: [NET_BIND_SERVICE]\n"
@@ -503,7 +517,7 @@ class HostAffectingCapability(_CapabilityRule):
         "SYSLOG": "it reads the kernel log, which leaks kernel addresses",
         "SYS_NICE": "real-time scheduling lets its threads take CPUs from the host's other "
                     "processes",
-        "IPC_LOCK": "it can lock memory the host then cannot reclaim",
+        "IPC_LOCK": "memory it locks cannot be swapped out; only a memory limit bounds it",
         "LEASE": "leases on files it did not create can stall other processes that open them",
     }
 
@@ -525,6 +539,8 @@ class HostAffectingCapability(_CapabilityRule):
                         why = f"{why}; expected for {agent.role} ({agent.reason})"
                 elif cap == "SYS_BOOT" and not _pid_or_seccomp_open(service):
                     continue
+                elif cap == "IPC_LOCK":
+                    severity = Severity.INFO
                 yield self.report(
                     node.path, node.span,
                     f"service '{service.name}' adds {written}: {why}",
@@ -631,7 +647,9 @@ class HostNamespace(_ServiceRule):
                     node.path, node.span,
                     f"service '{service.name}' uses the host's {key} namespace: it reaches the "
                     f"host's {what}"
-                    + (f"; expected for {agent.role} ({agent.reason})" if agent else ""),
+                    + (f"; expected for {agent.role} ({agent.reason})" if agent else "")
+                    + ("; if it only needs a bigger /dev/shm (a browser), set shm_size instead"
+                       if key == "ipc" else ""),
                     severity=Severity.INFO if agent else None,
                 )
 
