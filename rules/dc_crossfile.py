@@ -292,19 +292,41 @@ class BuildTargetUnknown(_CrossFileRule):
             )
 
 
+def _may_inherit_args(dockerfile: Dockerfile) -> bool:
+    """Does some stage build on an image whose ``ONBUILD ARG`` could consume build args?
+
+    Docker Official Images (one-component names on Docker Hub) carry no ONBUILD triggers
+    (the ``-onbuild`` variants were retired); ``scratch`` and the file's own stages cannot
+    either. Anything else, or a reference left with a variable, might.
+    """
+    for stage in dockerfile.stages:
+        image = stage.image
+        if stage.base_stage is not None or image is None or image.is_scratch:
+            continue
+        if image.unresolved_variables or "$" in image.resolved:
+            return True
+        if image.registry not in (None, "docker.io", "index.docker.io"):
+            return True
+        if "/" in image.repository.removeprefix("library/"):
+            return True
+        if image.tag and "onbuild" in image.tag.lower():
+            return True
+    return False
+
+
 class BuildArgNotDeclared(_CrossFileRule):
     code = "DC604"
     name = "build-arg-not-declared"
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "A build arg is passed that the Dockerfile never declares"
     description = (
         "A build argument reaches the build only through an `ARG` instruction. One that the "
         "Dockerfile never declares is ignored (BuildKit warns and moves on), usually a typo "
-        "or an ARG that was renamed. Proxy variables and `BUILDKIT_*` are exempt."
-        " Info by default: the base image can consume the argument with `ONBUILD ARG`, which "
-        "the linter cannot see; all 8 findings sampled on 29 public repositories were "
-        "consumed that way (benchmarks/precision-ledger.csv). Raise it with `--severity "
-        "DC604=warning` where that fits your files."
+        "or an ARG that was renamed. Proxy variables and `BUILDKIT_*` are exempt. A base "
+        "image can declare the arg for its children with `ONBUILD ARG` (the `cypress/factory` "
+        "pattern), so a Dockerfile that builds on an image other than a Docker Official Image "
+        "(which by policy has no ONBUILD triggers), `scratch` or one of its own stages is not "
+        "reported."
     )
     bad = {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n      args:\n"
                            "        NODE_VERSON: \"22\"\n",
@@ -317,7 +339,7 @@ class BuildArgNotDeclared(_CrossFileRule):
         for link in context.builds:
             build = _build_mapping(link)
             dockerfile = link.dockerfile
-            if build is None or dockerfile is None or link.remote:
+            if build is None or dockerfile is None or link.remote or _may_inherit_args(dockerfile):
                 continue
             declared = {arg.key for arg in dockerfile.global_args}
             for instruction in dockerfile.instructions:

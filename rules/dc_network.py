@@ -35,6 +35,7 @@ from ._compose_helpers import (
     sub_span,
 )
 from ._compose_security_helpers import is_true, networks_of, service_mentions
+from ._host_agents import host_network_purpose
 from ._image_roles import PORT_ROLES, Datastore
 
 
@@ -162,17 +163,17 @@ class HostNetworkMode(Rule):
     code = "DC203"
     name = "host-network-mode"
     tags = ("network-isolation", "security")
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "The service uses the host's network stack"
     description = (
         "`network_mode: host` removes network isolation: the service listens directly on the "
         "host's interfaces (ignoring `ports:`), reaches services bound to the host's "
-        "loopback, and can see its traffic. Publish the ports it needs instead."
-        " Info by default: services whose job is the host's network (host metrics exporters, "
-        "firewall managers, VPN clients for the host, LAN scanners and discovery) need it, "
-        "and publishing ports would break them; they were 4 of the 8 findings sampled on 29 "
-        "public repositories (benchmarks/precision-ledger.csv). Raise it with `--severity "
-        "DC203=warning` where that fits your files."
+        "loopback, and can see its traffic. Publish the ports it needs instead. Some "
+        "services exist for the host's network and break behind published ports: host "
+        "monitoring agents (node-exporter), host firewalls (fail2ban), packet capture, LAN "
+        "scanners, VPN clients for the host, LAN discovery (Home Assistant, DLNA). For "
+        "images in shiplint's table of such agents, and for services that add `NET_ADMIN` "
+        "or `NET_RAW` or run privileged, the finding is info and gives no advice."
     )
     bad = "services:\n  app:\n    image: nginx:1.27\n    network_mode: host\n"
     good = "services:\n  app:\n    image: nginx:1.27\n    ports:\n      - \"80:80\"\n"
@@ -182,12 +183,22 @@ class HostNetworkMode(Rule):
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for service in context.project.services.values():
             node = service.get("network_mode")
-            if scalar_text(node) == "host" and node is not None:
+            if scalar_text(node) != "host" or node is None:
+                continue
+            purpose = host_network_purpose(service)
+            if purpose is not None:
                 yield self.report(
                     node.path, node.span,
-                    f"service '{service.name}' shares the host's network stack; publish the "
-                    "ports it needs instead",
+                    f"service '{service.name}' shares the host's network stack; expected: "
+                    f"{purpose}",
+                    severity=Severity.INFO,
                 )
+                continue
+            yield self.report(
+                node.path, node.span,
+                f"service '{service.name}' shares the host's network stack; publish the "
+                "ports it needs instead (unless it works on the host's network itself)",
+            )
 
 
 # Database admin UIs: configured in their own UI, so they talk to the datastore without

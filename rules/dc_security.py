@@ -33,6 +33,7 @@ from ._compose_security_helpers import (
     secret_key,
     url_credential,
 )
+from ._host_agents import NETWORK, PATHS, PID, service_host_agent
 from ._reorder import add_key_fix, append_item_fix
 from ._secrets import token_format, url_password
 
@@ -208,23 +209,44 @@ def sensitive_path(host_path: str) -> str | None:
     return None
 
 
+# The socket of one database or cache server on the host: the client talks to that server,
+# which is what the mount is for (root-giving sockets are DC301's or stay reported).
+_SERVER_SOCKET = re.compile(
+    r"^/(var/)?run/(mysqld|mysql|mariadb|postgresql|redis|memcached|php|php-fpm|mongodb)/"
+    r"[^/]+\.sock$|/\.s\.PGSQL\.\d+$"
+)
+
+
+_SYSTEM_BUS = ("/run/dbus", "/var/run/dbus")
+
+
+def _holds_no_secret(host_path: str, read_only: bool) -> bool:
+    """Sensitive-looking paths that expose nothing a container could misuse."""
+    if is_under(host_path, "/run/udev") or is_under(host_path, "/var/run/udev"):
+        return read_only  # udev's device database: device properties, no secrets
+    if host_path.startswith("/dev/") and not _DANGEROUS_DEVICES.match(host_path):
+        return True  # DC304's policy; a bind mount does not grant the device cgroup access
+    return bool(_SERVER_SOCKET.search(host_path))
+
+
 class SensitiveHostPathMounted(_ServiceRule):
     code = "DC303"
     name = "sensitive-host-path-mounted"
     tags = ("security",)
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "A sensitive host path is mounted into the container"
     description = (
         "Mounting the host's root, `/etc`, `/proc`, `/sys`, `/dev`, home folders or credential "
         "folders such as `~/.ssh` and `~/.aws` lets a compromised container read the host's "
         "secrets and state (even read-only). `/var/log` is included: the host's logs hold "
         "login records and whatever the host's services log. Mount the one file the service "
-        "needs, or use compose `secrets`/`configs`. Timezone files are exempt."
-        " Info by default: monitoring, log-shipping and security agents (node-exporter, "
-        "cAdvisor, promtail, telegraf, falco) mount exactly these folders read-only by "
-        "design; they were 7 of the 8 findings sampled on 29 public repositories "
-        "(benchmarks/precision-ledger.csv). Raise it with `--severity DC303=warning` where "
-        "that fits your files."
+        "needs, or use compose `secrets`/`configs`. Timezone files are exempt, and so are "
+        "paths that hold no secrets: the udev database (`/run/udev`, read-only), device "
+        "folders that DC304 would not flag (`/dev/dri`, `/dev/bus/usb`: a bind mount does not "
+        "even grant the device), and the socket of one database or cache server on the host "
+        "(`/run/mysqld/mysqld.sock`). Read-only mounts by host monitoring, log and security "
+        "agents (node-exporter, cadvisor, promtail, telegraf, falco, ...: the table in "
+        "`rules/_host_agents.py`) are info: reading the host is their job."
     )
     bad = "services:\n  backup:\n    image: alpine:3.20\n    volumes:\n      - ~/.ssh:/root/.ssh\n"
     good = (
@@ -240,7 +262,26 @@ class SensitiveHostPathMounted(_ServiceRule):
             if not mount.read_only and root_equivalent(host_path):
                 continue  # DC302 reports it, more severely
             why = sensitive_path(host_path)
-            if why is None:
+            if why is None or _holds_no_secret(host_path, mount.read_only):
+                continue
+            agent = service_host_agent(service, PATHS)
+            if (agent is not None and mount.read_only and not is_under(host_path, "/root")
+                    and why not in ("a user's home folder", "a folder of credentials")):
+                yield self.report(
+                    mount.path, mount.source_node.span,
+                    f"service '{service.name}' mounts {host_path} read-only, {why}; expected "
+                    f"for {agent.role} ({agent.reason})",
+                    severity=Severity.INFO,
+                )
+                continue
+            if any(is_under(host_path, bus) for bus in _SYSTEM_BUS):
+                yield self.report(
+                    mount.path, mount.source_node.span,
+                    f"service '{service.name}' mounts {host_path}, the host's system D-Bus: a "
+                    "process that is root in the container can ask systemd and other host "
+                    "services to act as root; prefer a D-Bus proxy that allows only the "
+                    "interfaces it needs (Bluetooth, Avahi)",
+                )
                 continue
             yield self.report(
                 mount.path, mount.source_node.span,
@@ -412,38 +453,99 @@ class HostControlCapability(_CapabilityRule):
     }
 
 
+def _host_network_service(project_services: dict[str, Service], service: Service) -> bool:
+    """The service runs in the host's network namespace, itself or through the container
+    whose namespace it joins (``network_mode: service:x`` / ``container:x``)."""
+    seen: set[str] = set()
+    current: Service | None = service
+    while current is not None and current.name not in seen:
+        seen.add(current.name)
+        mode = (scalar_text(current.get("network_mode")) or "").strip()
+        if mode == "host":
+            return True
+        kind, _, name = mode.partition(":")
+        if kind == "service":
+            current = project_services.get(name)
+        elif kind == "container":
+            current = next((s for s in project_services.values()
+                            if scalar_text(s.get("container_name")) == name), None)
+        else:
+            return False
+    return False
+
+
+def _pid_or_seccomp_open(service: Service) -> bool:
+    """``pid: host`` or seccomp turned off: what lets SYS_BOOT reach the host."""
+    if scalar_text(service.get("pid")) == "host":
+        return True
+    return any(name == "seccomp" and value.lower() == "unconfined"
+               for name, value, _ in _security_options(service))
+
+
 class HostAffectingCapability(_CapabilityRule):
     code = "DC312"
     name = "host-affecting-capability"
     tags = ("security",)
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "A capability that reaches beyond the container is added"
     description = (
-        "These capabilities act on the host rather than the container: network configuration "
-        "(`NET_ADMIN`), eBPF (`BPF`, `PERFMON`), rebooting (`SYS_BOOT`), the host clock "
-        "(`SYS_TIME`), the kernel log (`SYSLOG`), scheduling and locked memory (`SYS_NICE`, "
-        "`IPC_LOCK`) and file leases (`LEASE`). VPN and monitoring images need some of them; "
-        "anything else should not ask."
-        " Info by default: without `network_mode: host`, `NET_ADMIN` only changes the "
-        "container's own network namespace, which VPN and DHCP servers must do; such services "
-        "were 5 of the 8 findings sampled on 29 public repositories "
-        "(benchmarks/precision-ledger.csv). Raise it with `--severity DC312=warning` where "
-        "that fits your files."
+        "These capabilities act on the host rather than the container: eBPF (`BPF`, "
+        "`PERFMON`), the host clock (`SYS_TIME`: the clock is not namespaced), the kernel "
+        "log (`SYSLOG`), real-time scheduling (`SYS_NICE`: SCHED_FIFO threads are not "
+        "bounded by the CPU quota) and file leases (`LEASE`). `IPC_LOCK` is info: locked "
+        "memory is charged to the container's memory limit, and Vault and Elasticsearch ask "
+        "for it; give such a service a memory limit. `NET_ADMIN` is reported only when the "
+        "service shares the host's network (`network_mode: host`, or the namespace of a "
+        "container that does): otherwise it reconfigures the container's own network "
+        "namespace, which is what VPN servers need. `SYS_BOOT` is reported only with "
+        "`pid: host` or seccomp off: in its own pid namespace `reboot()` only stops the "
+        "container, and Docker's seccomp profile blocks `kexec_load`. For the host agents of "
+        "`rules/_host_agents.py` (firewalls, VPN clients for the host, packet capture) "
+        "`NET_ADMIN` on the host's network is info."
     )
     bad = "services:\n  app:\n    image: alpine:3.20\n    cap_add: [SYS_TIME]\n"
     good = "services:\n  app:\n    image: alpine:3.20\n    cap_add: [NET_BIND_SERVICE]\n"
     aliases = ("CL-0011", "CL-0028", "CL-0029", "CL-0030")
     members = {
-        "NET_ADMIN": "it can reconfigure interfaces, routes and firewall rules of its network",
+        "NET_ADMIN": "on the host's network it can reconfigure the host's interfaces, routes "
+                     "and firewall rules",
         "BPF": "eBPF programs can observe and change the host kernel's behaviour",
-        "SYS_BOOT": "it can reboot the host",
+        "SYS_BOOT": "with the host's pid namespace (or seccomp off) it can reboot the host or "
+                    "load a new kernel",
         "PERFMON": "performance monitoring reads other processes' activity through the kernel",
         "SYS_TIME": "it sets the host's clock for every container and the host itself",
         "SYSLOG": "it reads the kernel log, which leaks kernel addresses",
-        "SYS_NICE": "it can starve the host's other processes of CPU",
-        "IPC_LOCK": "it can lock host memory and starve the host",
-        "LEASE": "file leases can stall other processes that open the same files",
+        "SYS_NICE": "real-time scheduling lets its threads take CPUs from the host's other "
+                    "processes",
+        "IPC_LOCK": "memory it locks cannot be swapped out; only a memory limit bounds it",
+        "LEASE": "leases on files it did not create can stall other processes that open them",
     }
+
+    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+        services = context.project.services
+        for service in services.values():
+            for written, node in _capabilities(service, "cap_add"):
+                cap = _cap_name(written)
+                why = self.members.get(cap)
+                if why is None:
+                    continue
+                severity = None
+                if cap == "NET_ADMIN":
+                    if not _host_network_service(services, service):
+                        continue
+                    agent = service_host_agent(service, NETWORK)
+                    if agent is not None:
+                        severity = Severity.INFO
+                        why = f"{why}; expected for {agent.role} ({agent.reason})"
+                elif cap == "SYS_BOOT" and not _pid_or_seccomp_open(service):
+                    continue
+                elif cap == "IPC_LOCK":
+                    severity = Severity.INFO
+                yield self.report(
+                    node.path, node.span,
+                    f"service '{service.name}' adds {written}: {why}",
+                    severity=severity,
+                )
 
 
 class DebugCapability(_CapabilityRule):
@@ -522,16 +624,15 @@ class HostNamespace(_ServiceRule):
     code = "DC315"
     name = "host-namespace-shared"
     tags = ("security",)
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "The service shares the host's process or IPC namespace"
     description = (
         "`pid: host` lets the container see, signal and (with ptrace) inspect every process "
         "of the host, and `ipc: host` gives it the host's shared memory. Monitoring agents "
-        "sometimes need `pid: host`; application services never do."
-        " Info by default: host monitoring agents (collectd, glances, telegraf, monit) were 5 "
-        "of the 6 findings sampled on 29 public repositories "
-        "(benchmarks/precision-ledger.csv). Raise it with `--severity DC315=warning` where "
-        "that fits your files."
+        "sometimes need `pid: host`; application services never do. For the host monitoring "
+        "and security agents of `rules/_host_agents.py` (node-exporter, netdata, telegraf, "
+        "collectd, glances, monit, falco, ...) `pid: host` is info: their job is the host's "
+        "processes."
     )
     bad = "services:\n  app:\n    image: alpine:3.20\n    pid: host\n"
     good = "services:\n  app:\n    image: alpine:3.20\n    init: true\n"
@@ -541,10 +642,15 @@ class HostNamespace(_ServiceRule):
         for key, what in (("pid", "processes"), ("ipc", "shared memory")):
             node = service.get(key)
             if scalar_text(node) == "host" and node is not None:
+                agent = service_host_agent(service, PID) if key == "pid" else None
                 yield self.report(
                     node.path, node.span,
                     f"service '{service.name}' uses the host's {key} namespace: it reaches the "
-                    f"host's {what}",
+                    f"host's {what}"
+                    + (f"; expected for {agent.role} ({agent.reason})" if agent else "")
+                    + ("; if it only needs a bigger /dev/shm (a browser), set shm_size instead"
+                       if key == "ipc" else ""),
+                    severity=Severity.INFO if agent else None,
                 )
 
 

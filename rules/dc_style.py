@@ -22,10 +22,12 @@ from linter import (
     Span,
     Target,
 )
+from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, Pair, ScalarNode, SequenceNode
 
 from ._compose_helpers import parse_port, scalar_text, service_image
 from ._image_tags import moving_tag
+from ._official_images import OFFICIAL_IMAGES
 from ._reorder import reorder_fix, sorted_order
 
 # ---------------------------------------------------------------------------------------------
@@ -118,22 +120,33 @@ class ImageWithoutDigest(Rule):
 # Best practice
 
 
+def _pullable(service: Service) -> bool:
+    """Could ``image:`` name an image a registry serves? A one-component name only when it
+    is an official image; a name with a registry, a namespace or a variable always."""
+    found = service_image(service)
+    if found is None:
+        return True
+    image = found[1]
+    if not image.is_docker_hub or "$" in image.repository:
+        return True
+    repository = image.canonical_repository
+    return "/" in repository or repository.lower() in OFFICIAL_IMAGES
+
+
 class BuildAndImageWithoutPullPolicy(Rule):
     code = "DC502"
     name = "build-and-image-without-pull-policy"
     tags = ("best-practice",)
-    severity = Severity.INFO
+    severity = Severity.WARNING
     summary = "A service has both `build` and `image` but no `pull_policy`"
     description = (
         "With both keys, `docker compose up` first tries to pull `image:` from the registry "
         "and only builds when that fails, so a stale or foreign image with the same name can "
         "silently replace the local build. Say which one wins with `pull_policy: build` "
-        "(always build) or `missing`/`always`, or drop one of the keys."
-        " Info by default: `image:` usually names the built image, and a name with no registry "
-        "or namespace (`my-app`) is Docker Hub's reserved official-image namespace, so the "
-        "pull fails and Compose builds: nothing is ambiguous. Such names were 5 of the 8 "
-        "findings sampled on 29 public repositories (benchmarks/precision-ledger.csv). Raise "
-        "it with `--severity DC502=warning` where that fits your files."
+        "(always build) or `missing`/`always`, or drop one of the keys. A one-component "
+        "name (`image: demo-api`) is only reported when it is a Docker Official Image: any "
+        "other such name is `docker.io/library/<name>`, which nobody else can publish, so "
+        "the pull fails and compose builds, as intended."
     )
     bad = "services:\n  app:\n    build: .\n    image: registry.example.com/app:1.0\n"
     good = (
@@ -148,7 +161,7 @@ class BuildAndImageWithoutPullPolicy(Rule):
             build = service.node.pair("build")
             if build is None or service.get("image") is None:
                 continue
-            if service.get("pull_policy") is not None:
+            if service.get("pull_policy") is not None or not _pullable(service):
                 continue
             yield self.report(build.key.path, build.key.span,
                               f"service {service.name!r} has both `build` and `image`; set "

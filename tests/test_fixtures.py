@@ -49,7 +49,7 @@ def test_fixture_case(tmp_path: Path, code: str, case: dict[str, Any]) -> None:
         match = next(d for d in found if (d["path"], d["line"], d["column"]) ==
                      (expectation.get("path", primary), expectation["line"],
                       expectation["column"]))
-        for key in ("end_line", "end_column"):
+        for key in ("end_line", "end_column", "severity"):
             if key in expectation:
                 assert match[key] == expectation[key], f"{key} of {match}"
         if "message_contains" in expectation:
