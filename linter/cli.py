@@ -96,7 +96,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def _add_rules(rules: argparse.ArgumentParser) -> None:
     rules.add_argument("--format", choices=("table", "json", "markdown"), default="table")
-    rules.add_argument("--all", action="store_true", help="unused; every rule is listed")
 
 
 def _add_rule(rule: argparse.ArgumentParser) -> None:

@@ -374,6 +374,7 @@ def test_the_action_installs_the_shiplint_of_its_tag(
     assert run.outputs["spec"]["spec"] == expected
 
 
+@pytest.mark.slow
 def test_first_run_reports_uploads_and_fails_on_findings(
     first_run: tuple[Runner, ActionRun],
 ) -> None:
@@ -431,6 +432,7 @@ def test_first_run_reports_uploads_and_fails_on_findings(
     assert outputs["version"] == __version__
 
 
+@pytest.mark.slow
 def test_with_the_baseline_recorded_the_action_passes(first_run: tuple[Runner, ActionRun]) -> None:
     runner, installed = first_run
     shiplint = installed.outputs["install"]["shiplint"]
@@ -451,6 +453,7 @@ def test_with_the_baseline_recorded_the_action_passes(first_run: tuple[Runner, A
     (runner.workspace / ".shiplint-baseline.json").unlink()
 
 
+@pytest.mark.slow
 def test_without_summary_upload_or_failing(first_run: tuple[Runner, ActionRun]) -> None:
     runner, installed = first_run
     quiet = Runner(
@@ -473,6 +476,7 @@ def test_without_summary_upload_or_failing(first_run: tuple[Runner, ActionRun]) 
     assert lint.outputs["exit-code"] == "0" and run.summary == "" and run.uploads == []
 
 
+@pytest.mark.slow
 def test_a_configuration_error_stops_before_the_upload(first_run: tuple[Runner, ActionRun]) -> None:
     runner, installed = first_run
     broken = Runner(

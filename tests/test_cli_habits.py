@@ -256,6 +256,7 @@ def _on_a_terminal(cwd: Path, args: list[str], term: str,
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+@pytest.mark.slow
 def test_progress_only_on_a_terminal_that_can_redraw(tmp_path: Path) -> None:
     # Enough files that the run lasts well past PROGRESS_DELAY on a fast machine too.
     _many_dockerfiles(tmp_path, 800)
@@ -270,6 +271,7 @@ def test_progress_only_on_a_terminal_that_can_redraw(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+@pytest.mark.slow
 def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path) -> None:
     _many_dockerfiles(tmp_path, 3000)  # outlasts the progress delay by far: Ctrl-C lands mid-run
     code, shown = _on_a_terminal(tmp_path, ["check", "--jobs", "2", "."], "xterm-256color",

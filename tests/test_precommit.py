@@ -12,10 +12,13 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("pre-commit") is None or shutil.which("git") is None,
-    reason="pre-commit and git are needed",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        shutil.which("pre-commit") is None or shutil.which("git") is None,
+        reason="pre-commit and git are needed",
+    ),
+]
 
 
 def _git(cwd: Path, *args: str) -> None:
