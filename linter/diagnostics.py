@@ -84,7 +84,7 @@ class Severity(enum.Enum):
 _SEVERITY_RANK = {Severity.ERROR: 4, Severity.WARNING: 3, Severity.INFO: 2, Severity.STYLE: 1}
 
 
-@record
+@record(compiled=True)
 class Diagnostic:
     """One finding of one rule in one file."""
 

@@ -78,14 +78,14 @@ def inline_env(argv: Sequence[str]) -> dict[str, str]:
 # invocations of package managers
 
 
-@record
+@record(compiled=True)
 class Option:
     name: str  # up to '=': "-y", "--yes", "-o"; short clusters are split ("-qy" -> -q, -y)
     value: str | None
     index: int  # argv index of the word holding the option
 
 
-@record
+@record(compiled=True)
 class Operand:
     text: str
     index: int
@@ -123,7 +123,7 @@ class Invocation:
         return self.action_index if self.action_index is not None else self.program_index
 
 
-@record
+@record(compiled=True)
 class ManagerSpec:
     name: str
     actions: Mapping[str, str]  # raw action word -> canonical action

@@ -19,7 +19,7 @@ from ._df_helpers import stage_chain
 from ._packages import CacheInfo, cache_dir_matches, inline_env
 
 
-@record
+@record(compiled=True)
 class Cmd:
     """One simple command of a RUN: argv values (quotes removed) and where each word is."""
 

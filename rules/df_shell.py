@@ -24,7 +24,7 @@ from ._runs import absolute, run_instructions, stage_env, workdirs
 # shared helpers
 
 
-@record
+@record(compiled=True)
 class RunCommand:
     """One simple command of a RUN, with the stage, instruction and script it belongs to."""
 

@@ -20,7 +20,7 @@ class Directive:
     honoured: bool  # False when BuildKit would treat the line as a plain comment
 
 
-@record
+@record(compiled=True)
 class Comment:
     text: str  # without the leading '#', stripped
     span: Span
@@ -70,7 +70,7 @@ class Heredoc:
     span: Span  # from the first body line to the end of the terminator line
 
 
-@record
+@record(compiled=True)
 class Instruction:
     """One logical instruction, continuation lines and heredocs included."""
 
@@ -129,7 +129,7 @@ class ImageRef:
         return self.resolved.lower() == "scratch"
 
 
-@record
+@record(compiled=True)
 class KeyValue:
     """A ``key=value`` pair of ARG, ENV or LABEL (value None for ``ARG NAME`` without default)."""
 

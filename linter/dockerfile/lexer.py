@@ -103,7 +103,7 @@ class RawHeredoc:
     end: Position | None = None  # exclusive end of the terminator (or of the file)
 
 
-@record(frozen=False)
+@record(frozen=False, compiled=True)
 class LogicalLine:
     """One instruction as BuildKit sees it: continuation lines joined, heredocs attached."""
 
@@ -157,7 +157,7 @@ class RawDirective:
     honoured: bool
 
 
-@record(frozen=False)
+@record(frozen=False, compiled=True)
 class RawComment:
     text: str
     line: int

@@ -314,7 +314,7 @@ _VALUE_OPTIONS: dict[str, frozenset[str]] = {
 }
 
 
-@record
+@record(compiled=True)
 class Option:
     """One option occurrence of a command, as ``Command.options()`` splits them."""
 
@@ -323,7 +323,7 @@ class Option:
     word: ShellWord  # the word the option is written in
 
 
-@record
+@record(compiled=True)
 class Command:
     """A simple command: ``[VAR=x ...] argv... [redirections]`` and where it sits."""
 
@@ -533,7 +533,7 @@ _SET_LONG = {"e": "errexit", "u": "nounset", "x": "xtrace", "f": "noglob", "v": 
              "C": "noclobber", "n": "noexec", "a": "allexport", "h": "hashall"}
 
 
-@record
+@record(compiled=True)
 class ShellScript:
     """The commands of one shell script (a RUN's shell form, one heredoc body, or exec form)."""
 
