@@ -87,6 +87,9 @@ class FileResult:
 class RunResult:
     files: list[FileResult]
     missing: list[str] = field(default_factory=list)
+    # The Dockerfiles given or found as such (resolved), as opposed to those linted only
+    # because a compose service builds them: ``shiplint graph`` draws them on their own.
+    found_dockerfiles: frozenset[Path] = frozenset()
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -690,9 +693,12 @@ def run(paths: Sequence[str], settings: Settings,
     for unit_results, unit_linked in _map_units(settings, compose_units, jobs, done):
         results.extend(unit_results)
         linked |= unit_linked
+    found_dockerfiles = {
+        source.path.resolve(): source for source in sources if source.kind == "dockerfile"
+    }
     dockerfile_units = [
-        _Unit("dockerfile", str(source.path), mismatch=source.mismatch) for source in sources
-        if source.kind == "dockerfile" and source.path.resolve() not in linked
+        _Unit("dockerfile", str(source.path), mismatch=source.mismatch)
+        for resolved, source in found_dockerfiles.items() if resolved not in linked
     ]
     counted[0] = len(sources) - len(dockerfile_units)  # Dockerfiles linted with their compose
     for unit_results, _ in _map_units(settings, dockerfile_units, jobs, done):
@@ -716,7 +722,7 @@ def run(paths: Sequence[str], settings: Settings,
     ordered = sorted((r for r in merged.values() if reported(r.path)), key=lambda r: r.path)
     for result in ordered:
         result.diagnostics.sort(key=lambda d: d.sort_key)
-    return RunResult(ordered, missing)
+    return RunResult(ordered, missing, frozenset(found_dockerfiles))
 
 
 def _named(paths: Sequence[str], cwd: Path) -> Callable[[str], bool]:

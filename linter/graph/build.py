@@ -20,7 +20,7 @@ from linter.graph.compose import add_project
 from linter.graph.findings import attach
 from linter.graph.model import Graph
 from linter.graph.stages import StageGraph
-from linter.project import discover, display_path
+from linter.project import display_path
 from linter.records import replace
 
 
@@ -29,10 +29,7 @@ def build_graph(paths: Sequence[str],
     """Lint ``paths`` as ``check`` does, keeping the parsed files, and draw them."""
     settings = replace(settings, keep_models=("dockerfile", "compose"))
     result = engine.run(paths, settings)
-    sources, _missing = discover(paths, settings.exclude, Path(settings.config_root),
-                                 settings.kind)
-    named = {source.path.resolve() for source in sources if source.kind == "dockerfile"}
-    return draw(result, settings, result.diagnostics, named), result
+    return draw(result, settings, result.diagnostics, set(result.found_dockerfiles)), result
 
 
 def draw(result: engine.RunResult, settings: engine.Settings,
