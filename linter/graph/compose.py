@@ -151,7 +151,7 @@ def read_mount(node: Node) -> Mount | None:
 
 
 def sensitive(path: str) -> bool:
-    """Does a bind of this host path hand the container the host or its credentials?"""
+    """Whether a bind of this host path hands the container the host or its credentials."""
     clean = path.rstrip("/") or "/"
     if clean.startswith("/"):
         clean = posixpath.normpath(clean)
