@@ -169,40 +169,16 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
 
 def make_settings(args: argparse.Namespace, config: Config, registry: Registry) -> Any:
     """Engine settings from the parsed command line and the configuration in force."""
-    from linter.engine import Settings
-    from linter.peers import effective
+    from linter.settings import SettingsError, settings_from
 
-    extend_select, ignore, severity = effective(config, registry)
-    for item in args.severity or ():
-        code, sep, level = item.partition("=")
-        if not sep:
-            raise UsageError(f"--severity expects CODE=LEVEL, got {item!r}")
-        try:
-            severity.append((code.strip(), Severity.parse(level)))
-        except ValueError as error:
-            raise UsageError(f"--severity {item}: {error}") from None
-    select = _codes(args.select) or config.select
-    options: dict[str, Any] = {
-        "trusted_registries": tuple(config.trusted_registries),
-        "label_schema": tuple(sorted(config.label_schema.items())),
-        "strict_labels": config.strict_labels,
-        "shellcheck": bool(args.shellcheck or config.shellcheck),
-    }
-    return Settings(
-        cwd=os.getcwd(),
-        config_root=str(config.root),
-        select=tuple(select) if select is not None else None,
-        extend_select=tuple(extend_select + _codes(args.extend_select)),
-        ignore=tuple(ignore + _codes(args.ignore)),
-        per_file_ignores=tuple((k, tuple(v)) for k, v in config.per_file_ignores.items()),
-        severity=tuple(severity),
-        exclude=tuple(config.exclude),
-        options=tuple(sorted(options.items())),
-        disable_ignore_pragma=config.disable_ignore_pragma,
-        build_context=args.context,
-        kind=args.kind,
-        jobs=args.jobs if args.jobs is not None else config.jobs,
-    )
+    try:
+        return settings_from(
+            config, registry, cwd=os.getcwd(), select=_codes(args.select),
+            extend_select=_codes(args.extend_select), ignore=_codes(args.ignore),
+            severity=args.severity or (), context=args.context, kind=args.kind,
+            jobs=args.jobs, shellcheck=bool(args.shellcheck))
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
 
 
 def validate_codes(args: argparse.Namespace, config: Config, registry: Registry) -> None:

@@ -6,7 +6,6 @@ the command line stays fast. Findings come from the same engine and configuratio
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,12 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from linter import __version__
-from linter.cli import build_parser, make_settings
 from linter.config import ConfigError, load_config
 from linter.diagnostics import Diagnostic, Position, Severity, Span
 from linter.project import MAIN_COMPOSE_NAMES, Kind, classify, sniff
 from linter.records import field, record
 from linter.registry import default_registry
+from linter.settings import settings_from
 
 SOURCE = "shiplint"
 _SEVERITY = {
@@ -137,25 +136,17 @@ class ShiplintServer(LanguageServer):
             self.documents[uri] = _Document("compose", text.splitlines() or [""], [])
             return []
         folder = path.parent if path.parent.is_dir() else Path.cwd()
-        args = build_parser().parse_args(["check"])
         try:
             config = load_config(None, folder)
         except ConfigError as error:
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Error, message=f"shiplint: {error}"))
             config = load_config(None, folder, use_files=False)
-        if kind == "dockerfile":
-            context = _compose_build_context(path)
-            if context is not None:
-                args.context = str(context)
+        context = _compose_build_context(path) if kind == "dockerfile" else None
         registry = default_registry()
-        settings = make_settings(args, config, registry)
-        previous = os.getcwd()
-        try:
-            os.chdir(folder)
-            result = engine.lint_source(text, str(path), settings, kind=kind, registry=registry)
-        finally:
-            os.chdir(previous)
+        settings = settings_from(config, registry, cwd=str(folder),
+                                 context=str(context) if context is not None else None)
+        result = engine.lint_source(text, str(path), settings, kind=kind, registry=registry)
         lines = text.splitlines() or [""]
         self.documents[uri] = _Document(kind, lines, result.diagnostics)
         return result.diagnostics

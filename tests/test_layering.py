@@ -85,6 +85,8 @@ CONTRACTS = [
     (("linter.engine", "linter.cli", "linter.registry", "linter.lsp"), ("linter.rules",)),
     # pictures read the engine's results, never the rules, the reporters or the CLI
     (("linter.graph",), ("linter.rules", "linter.reporters", "linter.cli", "linter.lsp")),
+    # The language server builds its settings with linter.settings, not the command line's.
+    (("linter.lsp", "linter.settings"), ("linter.cli",)),
 ]
 
 
