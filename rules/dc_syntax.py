@@ -106,7 +106,9 @@ class Yaml11Ambiguity(_ProblemRule):
         "`tty`, `stdin_open`, `read_only`, `init`, `external`, `internal`, `attachable`, ...) "
         "compose itself casts `yes`/`no`/`on`/`off` to booleans, so every reader agrees and "
         "nothing is reported there; in `environment`, `labels` and other string values "
-        "compose keeps the string `on` while a YAML 1.1 reader sees `true`."
+        "compose keeps the string `on` while a YAML 1.1 reader sees `true`. The one-letter "
+        "`y`/`Y`/`n`/`N` of the YAML 1.1 spec are not reported: PyYAML (docker-compose v1) "
+        "reads them as strings, like compose."
     )
     bad = "services:\n  ssh:\n    image: gitea/gitea:1.22\n    ports:\n      - 22:22\n"
     good = "services:\n  ssh:\n    image: gitea/gitea:1.22\n    ports:\n      - \"22:22\"\n"

@@ -198,7 +198,7 @@ def test_several_documents_are_merged_in_order() -> None:
 
 @pytest.mark.parametrize(
     ("value", "trap"),
-    [("yes", True), ("Off", True), ("n", True), ("22:22", True), ("1:20:30", True),
+    [("yes", True), ("Off", True), ("n", False), ("Y", False), ("22:22", True), ("1:20:30", True),
      ("0755", True), ("80:80", False), ("'yes'", False), ("true", False), ("0", False),
      ("0o755", False), ("8080", False), ("127.0.0.1:80:80", False)],
 )

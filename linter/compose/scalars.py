@@ -120,8 +120,12 @@ def resolve(text: str, style: str, tag: str | None) -> tuple[Scalar, str]:
 # ---------------------------------------------------------------------------------------------
 # YAML 1.1 traps
 
+# The YAML 1.1 booleans the YAML 1.1 readers around compose agree on: docker-compose v1 and
+# other PyYAML-based tools. The spec's one-letter y/Y/n/N are left out on purpose: PyYAML reads
+# them as strings (like compose does), only a few strict readers (go-yaml v2) read them as
+# booleans, so `Y` is no disagreement worth a warning.
 _YAML11_BOOL = frozenset(
-    {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO"}
+    {"yes", "Yes", "YES", "no", "No", "NO"}
     | {"on", "On", "ON", "off", "Off", "OFF"}
 )
 # PyYAML's (YAML 1.1) base-60 int and float patterns.
@@ -141,7 +145,7 @@ def yaml11_trap(text: str) -> str | None:
     if not text or (text[0] not in _NUMBER_START and text not in _YAML11_BOOL):
         return None
     if text in _YAML11_BOOL:
-        boolean = "true" if text.lower() in ("y", "yes", "on") else "false"
+        boolean = "true" if text.lower() in ("yes", "on") else "false"
         return (
             f"'{text}' is the string \"{text}\" for compose here but the boolean {boolean} for "
             "YAML 1.1 readers (docker-compose v1, PyYAML-based tools); quote it"
