@@ -227,11 +227,13 @@ class CopyWholeFilesystem(Rule):
     severity = Severity.WARNING
     summary = "`COPY --from=stage / /` copies a whole file system"
     description = (
-        "Copying `/` of another stage (or of an image: `COPY --from=alpine:3.20 / /`) onto "
-        "`/` brings every file of that stage or image (its "
+        "Copying `/` of an earlier stage onto `/` brings every file of that stage (its "
         "package caches, compilers, shells and the base image's files) into this one, "
         "which defeats the point of a multi-stage build and can overwrite system files. "
-        "Copy only the artefacts you need."
+        "Copy only the artefacts you need. `COPY --from=<image> / /` of an external image "
+        "is not reported: the linter cannot know what that image holds, and some images "
+        "are bundles of binaries made to be copied whole (a docker CLI image, a static "
+        "tool set)."
     )
     bad = (
         "FROM golang:1.23 AS build\nRUN go build -o /out/app .\n"
@@ -251,23 +253,27 @@ class CopyWholeFilesystem(Rule):
                 if instruction.keyword != "COPY" or instruction.flag("from") is None:
                     continue
                 paths = _copy_paths(instruction)
-                if len(paths) == 2 and all(strip_quotes(p) == "/" for p in paths):
-                    yield self.report(context.path, instruction.span,
-                                      _whole_copy_message(context.dockerfile, stage,
-                                                          instruction))
+                if len(paths) != 2 or not all(strip_quotes(p) == "/" for p in paths):
+                    continue
+                name = _earlier_stage_name(context.dockerfile, stage, instruction)
+                if name is not None:
+                    yield self.report(
+                        context.path, instruction.span,
+                        f"copying the whole file system of stage '{name}'; copy only the "
+                        "artefacts you need")
 
 
-def _whole_copy_message(dockerfile: Dockerfile, stage: Stage, instruction: Instruction) -> str:
-    """Say whether ``--from`` names an earlier stage or an image: the advice is not the same."""
+def _earlier_stage_name(dockerfile: Dockerfile, stage: Stage,
+                        instruction: Instruction) -> str | None:
+    """The ``--from`` value when it names an earlier stage of this Dockerfile (whose content
+    is known to be a full base image plus a build), else None (an external image)."""
     flag = instruction.flag("from")
     value = strip_quotes(flag.value) if flag is not None and flag.value else ""
     earlier = dockerfile.stages[:stage.index]
     if any((s.name is not None and s.name.lower() == value.lower())
            or (value.isdigit() and int(value) == s.index) for s in earlier):
-        return f"copying the whole file system of stage '{value}'; copy only the artefacts " \
-            "you need"
-    return f"copying the whole file system of image '{value}' (every file of that image, its " \
-        "package database and shell included); copy only the files you need from it"
+        return value
+    return None
 
 
 def _copy_paths(instruction: Instruction) -> list[str]:
