@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Instruction, KeyValue
@@ -235,7 +236,11 @@ class SecretFileCopied(Rule):
         "`*key.pem`, `*.p12`, `*.jks`), `.env` files (not `.env.example`), `.netrc`, `.pgpass`, "
         "`.git-credentials` or `.aws` are reported. Use `RUN --mount=type=secret` or "
         "`--mount=type=ssh` for build-time access, and inject runtime secrets when the "
-        "container starts. Certificates (`ca.pem`, `cert.pem`) are public and not reported."
+        "container starts. Certificates (`ca.pem`, `cert.pem`) are public and not reported, "
+        "nor are public keys: a destination ending in `.pub`, `.asc` or `.gpg` (a signing "
+        "key copied for verification), or a source file of the build context whose text is a "
+        "public key (`-----BEGIN PGP PUBLIC KEY BLOCK-----`, `-----BEGIN PUBLIC KEY-----`, "
+        "`ssh-rsa AAAA...`)."
     )
     bad = "FROM alpine:3.20\nCOPY id_rsa /root/.ssh/id_rsa\nRUN git clone git@example.com:a/b\n"
     good = ("# syntax=docker/dockerfile:1\nFROM alpine:3.20\n"
@@ -250,8 +255,10 @@ class SecretFileCopied(Rule):
             if inner.flag("from") is not None:
                 continue
             sources = self._sources(inner)
+            if _public_key_destination(inner):
+                continue
             for text, span in sources:
-                if secret_file(text):
+                if secret_file(text) and not _public_key_file(context.build_context, text):
                     yield self.report(context.path, span,
                                       f"{text} looks like a key or credentials file: once "
                                       "copied it stays in the image. Use a secret or ssh mount.")
@@ -263,6 +270,40 @@ class SecretFileCopied(Rule):
             return [(source, span) for source in instruction.json_args[:-1]]
         words = instruction.words
         return [(strip_quotes(word.text), word.span) for word in words[:-1]]
+
+
+_PUBLIC_KEY_SUFFIXES = (".pub", ".asc", ".gpg")
+_PUBLIC_KEY_STARTS = (
+    "-----BEGIN PGP PUBLIC KEY BLOCK-----", "-----BEGIN PUBLIC KEY-----",
+    "-----BEGIN RSA PUBLIC KEY-----", "-----BEGIN SSH2 PUBLIC KEY-----",
+    "ssh-rsa ", "ssh-ed25519 ", "ssh-dss ", "ecdsa-sha2-", "sk-ssh-ed25519@", "sk-ecdsa-sha2-",
+)
+
+
+def _public_key_destination(instruction: Instruction) -> bool:
+    """A destination named like a public key (``/war/jenkins-key.pub``, ``/etc/apt/x.gpg``):
+    a signing key copied in to verify downloads, not a secret."""
+    if instruction.json_args is not None:
+        destination = instruction.json_args[-1] if instruction.json_args else ""
+    else:
+        destination = strip_quotes(instruction.words[-1].text) if instruction.words else ""
+    return destination.lower().endswith(_PUBLIC_KEY_SUFFIXES)
+
+
+def _public_key_file(root: Path | None, source: str) -> bool:
+    """The source is a file of the build context whose text starts as a public key does."""
+    if root is None or not source or any(c in source for c in "*?[$"):
+        return False
+    path = root / source.lstrip("/")
+    try:
+        if not path.is_file():
+            return False
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    return any(text.startswith(start) for start in _PUBLIC_KEY_STARTS)
 
 
 RULES = (SecretInArgOrEnvName, SecretValue, SecretFileCopied)
