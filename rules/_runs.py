@@ -236,3 +236,45 @@ def absolute(path: str, workdir: str) -> str:
 
 def point(position: Position) -> Span:
     return Span(position, position)
+
+
+# Instructions that may stand between a ``go get`` and the WORKDIR into what it fetched.
+_SETTING_ONLY = frozenset({"ENV", "ARG", "LABEL", "SHELL", "USER"})
+
+
+def _go_source_import_path(workdir: str) -> str | None:
+    """``github.com/org/repo`` of a WORKDIR ``/go/src/github.com/org/repo`` (or
+    ``$GOPATH/src/...``), None when the folder is not inside a GOPATH ``src`` tree."""
+    path = workdir.strip().strip("\"'").rstrip("/")
+    index = path.find("/src/")
+    if index < 0:
+        return None
+    tail = path[index + len("/src/"):]
+    return tail if "." in tail.split("/", 1)[0] else None
+
+
+def in_go_source_after(stage: Stage, instruction: Instruction,
+                       packages: list[str]) -> list[Instruction] | None:
+    """The instructions that run inside the source a ``go get`` in ``instruction`` fetched.
+
+    GOPATH-era Dockerfiles write ``RUN go get X || true``, then (after ENV/ARG lines) a
+    ``WORKDIR /go/src/X`` (or a parent of X's import path) and ``RUN git checkout "$V"``:
+    the later instructions check and pin the fetch. Returns the instructions after that
+    WORKDIR up to the next WORKDIR of the stage (possibly empty), or None when the next
+    real instruction is no WORKDIR into the fetched source.
+    """
+    following = [i for i in stage.instructions if i.span.start.line > instruction.span.end.line]
+    index = 0
+    while index < len(following) and following[index].keyword in _SETTING_ONLY:
+        index += 1
+    if index >= len(following) or following[index].keyword != "WORKDIR":
+        return None
+    prefix = _go_source_import_path(following[index].arguments)
+    if prefix is None or not any(p == prefix or p.startswith(prefix + "/") for p in packages):
+        return None
+    inside: list[Instruction] = []
+    for later in following[index + 1:]:
+        if later.keyword == "WORKDIR":
+            break
+        inside.append(later)
+    return inside

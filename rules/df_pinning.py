@@ -14,12 +14,12 @@ import re
 from collections.abc import Iterator, Sequence
 
 from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
-from linter.dockerfile.ast import ImageRef, Instruction
+from linter.dockerfile.ast import ImageRef, Instruction, Stage
 from linter.dockerfile.image import split_reference
 
 from ._image_tags import BRANCHES, branch_head_url, moving_tag
 from ._packages import Invocation, Operand, parse_invocation
-from ._runs import Cmd, commands, mounts, resolve_stage, run_instructions
+from ._runs import Cmd, commands, in_go_source_after, mounts, resolve_stage, run_instructions
 
 
 def _written_as(image: ImageRef) -> str | None:
@@ -446,7 +446,9 @@ class GoInstallUnpinned(_PinRule):
     description = (
         "`go install example.com/tool` without `@version` fails outside a module or takes "
         "whatever the module's go.mod says, and `@latest` moves. Pin `@v1.2.3` (or a commit). "
-        "Local packages (`.`, `./cmd/x`, `.go` files) are fine."
+        "Local packages (`.`, `./cmd/x`, `.go` files) are fine, and so is a GOPATH-mode "
+        "`go get X` whose source is then pinned by `git checkout <tag or commit>`: later "
+        "in the same RUN, or in a RUN after a later `WORKDIR /go/src/X` of the same stage."
     )
     bad = "FROM golang:1.22\nRUN go install golang.org/x/tools/gopls@latest\n"
     good = "FROM golang:1.22\nRUN go install golang.org/x/tools/gopls@v0.16.1\n"
@@ -463,6 +465,19 @@ class GoInstallUnpinned(_PinRule):
         _, at, version = operand.rpartition("@")
         return bool(at) and version not in {"", "latest", "none", "upgrade", "patch"}
 
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for stage in context.dockerfile.stages:
+            for instruction in run_instructions(stage):
+                cmds = commands(context, instruction)
+                for position, command in enumerate(cmds):
+                    invocation = parse_invocation(command.argv)
+                    if invocation is None or not self.applies(invocation):
+                        continue
+                    if invocation.action == "get" and _go_get_checked_out(
+                            context, stage, instruction, invocation, cmds[position + 1:]):
+                        continue
+                    yield from self._operands(context, command, invocation)
+
     def _operands(self, context: DockerfileContext, command: Cmd,
                   invocation: Invocation) -> Iterator[Diagnostic]:
         operands: Sequence[Operand] = invocation.operands
@@ -474,6 +489,21 @@ class GoInstallUnpinned(_PinRule):
             yield self.report(context.path, command.word_span(operand.index),
                               f"`{operand.text}` has no fixed version (`@v1.2.3`): rebuilds "
                               "get whatever is newest.")
+
+
+def _go_get_checked_out(context: DockerfileContext, stage: Stage, instruction: Instruction,
+                        invocation: Invocation, rest: Sequence[Cmd]) -> bool:
+    """A GOPATH ``go get X`` whose source is then pinned by ``git checkout <tag or commit>``:
+    later in the same RUN (``&& cd /go/src/X && git checkout "$V"``), or in a RUN after a
+    later ``WORKDIR /go/src/X`` of the same stage."""
+    if any(_checks_out_release(later.argv) for later in rest):
+        return True
+    packages = [o.text.split("@")[0].removesuffix("/...") for o in invocation.operands]
+    inside = in_go_source_after(stage, instruction, packages)
+    return inside is not None and any(
+        _checks_out_release(cmd.argv)
+        for later in inside if later.keyword == "RUN"
+        for cmd in commands(context, later))
 
 
 # ---------------------------------------------------------------------------------------------

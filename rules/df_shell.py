@@ -18,7 +18,7 @@ from linter.records import record
 
 from ._df_helpers import stage_chain
 from ._packages import basename, command_start, parse_invocation
-from ._runs import absolute, run_instructions, stage_env, workdirs
+from ._runs import absolute, in_go_source_after, run_instructions, stage_env, workdirs
 
 # ---------------------------------------------------------------------------------------------
 # shared helpers
@@ -810,14 +810,15 @@ def _go_get_packages(command: Command) -> list[str]:
             if not text.startswith("-")]
 
 
-def _checked_later(context: DockerfileContext, masked: Command, commands: Sequence[Command],
-                   position: int) -> bool:
+def _checked_later(stage: Stage, instruction: Instruction, masked: Command,
+                   commands: Sequence[Command], position: int) -> bool:
     """Whether what follows a ``go get ... || true`` fails anyway when the fetch failed.
 
     ``go get`` of a GOPATH package with no buildable code at its root exits non-zero after
     downloading it, hence the ``|| true`` in many Dockerfiles. When the next commands
     ``cd`` into the downloaded source or ``git checkout`` a version in it, a failed download
-    still fails the step; so does a WORKDIR into the source followed by the build.
+    still fails the step; so does a later WORKDIR into the source (or a parent of the
+    package's import path), with only ENV/ARG/LABEL lines between.
     """
     packages = _go_get_packages(masked)
     if not packages:
@@ -829,14 +830,7 @@ def _checked_later(context: DockerfileContext, masked: Command, commands: Sequen
                 later.positionals()[0].text.rstrip("/").endswith(package)
                 for package in packages):
             return True
-    for stage in context.dockerfile.stages:
-        following = [i for i in stage.instructions
-                     if i.span.start.line > masked.span.start.line]
-        if following and following[0].keyword == "WORKDIR" and any(
-                following[0].arguments.strip().rstrip("/").endswith(package)
-                for package in packages):
-            return True
-    return False
+    return in_go_source_after(stage, instruction, packages) is not None
 
 
 class FailureMasked(Rule):
@@ -851,7 +845,8 @@ class FailureMasked(Rule):
         "run time, far from the cause. Let the step fail, or handle the specific error you "
         "expect. Not reported for `go get PKG || true` when the next command `cd`s into "
         "the downloaded source or runs `git checkout` there (or the next instruction is a "
-        "WORKDIR into it): a failed download fails the step anyway, and the `|| true` only "
+        "WORKDIR into it, or into a parent of its import path, with only ENV/ARG lines "
+        "between): a failed download fails the step anyway, and the `|| true` only "
         "skips GOPATH-mode's \"no buildable Go source files\" error."
     )
     bad = "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl" \
@@ -864,9 +859,10 @@ class FailureMasked(Rule):
         for stage in context.dockerfile.stages:
             for instruction in run_instructions(stage):
                 for script in context.shell(instruction):
-                    yield from self._script(context, script)
+                    yield from self._script(context, stage, instruction, script)
 
-    def _script(self, context: DockerfileContext, script: ShellScript) -> Iterator[Diagnostic]:
+    def _script(self, context: DockerfileContext, stage: Stage, instruction: Instruction,
+                script: ShellScript) -> Iterator[Diagnostic]:
         commands = [c for c in script.commands if not c.in_substitution]
         for position, command in enumerate(commands[1:], start=1):
             if command.operator_before != "||" or not _masking(command):
@@ -878,7 +874,8 @@ class FailureMasked(Rule):
                 if masked.statement != command.statement or masked.in_condition:
                     break
                 label = _can_hide(masked)
-                if label is not None and _checked_later(context, masked, commands, position):
+                if label is not None and _checked_later(stage, instruction, masked, commands,
+                                                       position):
                     break
                 if label is not None:
                     yield self.report(
