@@ -118,6 +118,25 @@ def secret_key(key: str) -> bool:
     return any(part in upper for part in SECRET_KEY_PARTS) or upper.endswith(SECRET_KEY_SUFFIXES)
 
 
+# Names of credentials a service presents to an outside API (a telemetry exporter's key, a
+# mail relay's API key): the issuing service checks them, so a sentinel value matches no key.
+_CONSUMED_KEY_PARTS = ("API_KEY", "APIKEY", "API_SECRET")
+# Values that say "no key here" rather than being one.
+_SENTINELS = frozenset({
+    "dummy", "invalid", "disabled", "disable", "none", "null", "nil", "unset", "undefined",
+    "placeholder", "notset", "not-set", "not_set", "n/a", "unused",
+})
+
+
+def consumed_key_sentinel(key: str, value: str) -> bool:
+    """``*_API_KEY: dummy``, ``API_KEY=${API_KEY:-invalid}``: an API key the stack hands to
+    another service, set to a word that marks it absent. No service issues the key `dummy`,
+    so nothing works and nothing is disclosed; a password the stack's own server is *given*
+    (``POSTGRES_PASSWORD: changeme``) is different: the server accepts it as written."""
+    text = value.strip().strip("\"'").strip().lower()
+    return text in _SENTINELS and any(part in key.strip().upper() for part in _CONSUMED_KEY_PARTS)
+
+
 def literal_secret_value(value: str) -> bool:
     """A value that could be a credential (not empty, a flag, a number or a file path)."""
     stripped = value.strip()

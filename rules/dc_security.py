@@ -23,6 +23,7 @@ from ._compose_helpers import (
     sub_span,
 )
 from ._compose_security_helpers import (
+    consumed_key_sentinel,
     is_true,
     is_under,
     key_path,
@@ -916,7 +917,13 @@ class SecretInEnvironment(_ServiceRule):
         "`--initial-cluster-token`), and values that only mark where a secret goes: empty, "
         "`<your-token>`, `{{ token }}`, `xxx`, `***`, all zeros. Words such as `changeme`, "
         "`dummy` or `change-me-in-production` are still reported: deployed as written they "
-        "are working credentials that everybody who reads the file knows. Known token "
+        "are working credentials that everybody who reads the file knows. The exception is "
+        "an API key the stack hands to an outside service (`*_API_KEY`, `*_API_SECRET`) set "
+        "to a word that marks it absent: `dummy`, `invalid`, `disabled`, `none`, `unset` "
+        "(a telemetry exporter's `API_KEY: dummy`; mailcow's `${API_KEY:-invalid}`, which "
+        "its entrypoint skips, installing no key): no service accepts such a key, so nothing "
+        "is disclosed, whereas `POSTGRES_PASSWORD: changeme` sets the password a server of "
+        "the stack then accepts. Known token "
         "formats are reported whatever the name. A password inside a "
         "`scheme://user:password@host` URL is DC331's; `host:port@port` forms such as "
         "mitmproxy's `reverse:https://host:443@8443` are not URLs with a password."
@@ -955,7 +962,8 @@ class SecretInEnvironment(_ServiceRule):
             if "$" in written:
                 default = _literal_default(written)
                 if default is not None and secret_key(entry.key) and \
-                        literal_secret_value(default):
+                        literal_secret_value(default) and \
+                        not consumed_key_sentinel(entry.key, default):
                     yield self.report(
                         entry.node.path, entry.value_span,
                         f"service '{service.name}' gives {entry.key} a default credential "
@@ -965,6 +973,8 @@ class SecretInEnvironment(_ServiceRule):
                 continue
             fmt = token_format(entry.value)
             if fmt is None and not (secret_key(entry.key) and literal_secret_value(entry.value)):
+                continue
+            if fmt is None and consumed_key_sentinel(entry.key, entry.value):
                 continue
             if fmt is None and url_password(entry.value):
                 continue  # DC331 reports the password inside the URL
