@@ -77,8 +77,28 @@ PRIVILEGE_DROPPING_IMAGES: dict[str, str] = {
     "eclipse-mosquitto": "mosquitto drops to the mosquitto user itself",
     "docker": "Docker-in-Docker needs root (and --privileged) to run dockerd",
 }
+# Process supervisors started as the container's main process. A supervisor must start as
+# root to start each program as the user its configuration gives (supervisord's ``user=``,
+# s6's ``s6-setuidgid``, runit's ``chpst -u``), and the mail, DNS and web daemons such images
+# run (postfix, dovecot, unbound, nginx, ...) need root to bind their ports and read their
+# keys, then drop privileges themselves. DF401 exempts a supervisor entrypoint only when the
+# image installs or configures such a self-dropping daemon; a supervisor that runs only
+# programs of the image's own is still reported.
+PROCESS_SUPERVISORS: dict[str, str] = {
+    "supervisord": "supervisord starts each [program:x] as its `user=`; needs root to do so",
+    "s6-svscan": "s6 starts each service, which switches user with s6-setuidgid",
+    "init": "s6-overlay's /init starts each service, which switches user with s6-setuidgid",
+    "runsvdir": "runit starts each service, which switches user with chpst -u",
+    "runit": "runit starts each service, which switches user with chpst -u",
+    "my_init": "phusion baseimage's my_init runs runit services, which switch user themselves",
+}
 # Not listed on purpose: tomcat, caddy, traefik, node, python, openjdk and the other language
 # images run their process as root; an application built on them should set USER.
+
+
+def process_supervisor(program: str) -> str | None:
+    """Why ``program`` (a path or a name) is a process supervisor, or None."""
+    return PROCESS_SUPERVISORS.get(program.rsplit("/", 1)[-1].lower())
 
 
 def _split(table: dict[str, str]) -> tuple[dict[str, str], tuple[tuple[str, str], ...],

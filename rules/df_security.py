@@ -17,7 +17,7 @@ from linter.dockerfile.shell import Command
 from linter.patterns import lazy_compile
 
 from ._df_helpers import stage_chain, strip_quotes
-from ._image_users import runs_unprivileged
+from ._image_users import process_supervisor, runs_unprivileged
 from ._packages import basename, parse_invocation
 from ._runs import shipped_stages
 from .df_shell import real_program, run_commands, word_span
@@ -104,7 +104,11 @@ class NoUser(Rule):
         "`sleep infinity`), and development containers (`.devcontainer/`);\n"
         "- a base image that is a build argument with no default (unknown);\n"
         "- programs whose job needs root (iptables, sysctl, VPN daemons, containerd, "
-        "bpftrace, ...).\n\n"
+        "bpftrace, ...);\n"
+        "- a process supervisor (supervisord, s6-overlay's `/init`, runit) as the main "
+        "process when the image installs or configures daemons that drop privileges "
+        "themselves (postfix, dovecot, unbound, nginx, ...): the supervisor needs root to "
+        "start them, and each serves as its own user (table in `rules/_image_users.py`).\n\n"
         "An image that EXPOSEs a port is a network service and is reported as a warning; "
         "one that does not (a command-line tool, a desktop application in a container, a "
         "worker) is reported as info: measured on 1,281 public Dockerfiles, most of those "
@@ -135,6 +139,8 @@ class NoUser(Rule):
         if command is None or _interactive(command):
             return
         if _drops_privileges(context, chain, command) or _NEEDS_ROOT.search(" ".join(command)):
+            return
+        if _supervises_dropping_daemons(chain, command):
             return
         name = "scratch" if image.is_scratch else image.resolved
         service = any(instruction.keyword == "EXPOSE"
@@ -217,6 +223,23 @@ _NEEDS_ROOT = lazy_compile(
     r"\b(iptables|ip6tables|nft|sysctl|modprobe|wg-quick|bpftrace|tcpdump|containerd|dockerd"
     r"|pptpd|ipsec|strongswan|xl2tpd|kismet|ip\s+(link|route|addr))\b")
 _CREATES_USER = lazy_compile(r"\b(useradd|adduser)\b")
+
+
+_DAEMON_WORD = lazy_compile(
+    r"(?<![\w.-])(" + "|".join(sorted(_SELF_DROPPING_DAEMONS)) + r")(?![\w.])")
+
+
+def _supervises_dropping_daemons(chain: Sequence[Stage], command: list[str]) -> bool:
+    """A process supervisor (supervisord, s6, runit: the table in ``rules/_image_users.py``)
+    starting daemons the image installs or configures that drop privileges themselves
+    (``apt-get install postfix``, ``COPY dovecot.conf /etc/dovecot/``)."""
+    words = command[2].split() if command[:2] == ["sh", "-c"] and len(command) == 3 else command
+    if not any(process_supervisor(word) for word in words[:4]):
+        return False
+    return any(
+        instruction.keyword in ("RUN", "COPY", "ADD") and
+        _DAEMON_WORD.search(instruction.arguments) is not None
+        for stage in chain for instruction in stage.instructions)
 
 
 def _drops_privileges(context: DockerfileContext, chain: Sequence[Stage],
