@@ -79,11 +79,11 @@ PRIVILEGE_DROPPING_IMAGES: dict[str, str] = {
 }
 # Process supervisors started as the container's main process. A supervisor must start as
 # root to start each program as the user its configuration gives (supervisord's ``user=``,
-# s6's ``s6-setuidgid``, runit's ``chpst -u``), and the mail, DNS and web daemons such images
-# run (postfix, dovecot, unbound, nginx, ...) need root to bind their ports and read their
-# keys, then drop privileges themselves. DF401 exempts a supervisor entrypoint only when the
-# image installs or configures such a self-dropping daemon; a supervisor that runs only
-# programs of the image's own is still reported.
+# s6's ``s6-setuidgid``, runit's ``chpst -u``), and the mail and DNS suites such images run
+# (postfix, dovecot, unbound, ...) need root to bind their ports and read their keys, then
+# drop privileges themselves. DF401 exempts a supervisor entrypoint only when the image
+# installs or configures such a suite; a supervisor that runs the image's own programs
+# (beside nginx, say) is still reported.
 PROCESS_SUPERVISORS: dict[str, str] = {
     "supervisord": "supervisord starts each [program:x] as its `user=`; needs root to do so",
     "s6-svscan": "s6 starts each service, which switches user with s6-setuidgid",

@@ -106,9 +106,11 @@ class NoUser(Rule):
         "- programs whose job needs root (iptables, sysctl, VPN daemons, containerd, "
         "bpftrace, ...);\n"
         "- a process supervisor (supervisord, s6-overlay's `/init`, runit) as the main "
-        "process when the image installs or configures daemons that drop privileges "
-        "themselves (postfix, dovecot, unbound, nginx, ...): the supervisor needs root to "
-        "start them, and each serves as its own user (table in `rules/_image_users.py`).\n\n"
+        "process when the image installs or configures a mail or DNS server suite (postfix, "
+        "dovecot, exim, unbound, bind): its daemons need root to start and serve as their "
+        "own users, and the supervisor needs root to start them (table in "
+        "`rules/_image_users.py`). A supervisor that runs the image's own programs beside a "
+        "web server is still reported.\n\n"
         "An image that EXPOSEs a port is a network service and is reported as a warning; "
         "one that does not (a command-line tool, a desktop application in a container, a "
         "worker) is reported as info: measured on 1,281 public Dockerfiles, most of those "
@@ -225,14 +227,19 @@ _NEEDS_ROOT = lazy_compile(
 _CREATES_USER = lazy_compile(r"\b(useradd|adduser)\b")
 
 
+# Mail and DNS server suites a supervisor starts: each daemon needs root to start (ports
+# 25/53/143, keys, chroots) and serves as its own user; the helpers beside them (syslog,
+# cron, fail2ban) need root too. A web server alone (nginx beside the image's own gunicorn)
+# does not qualify: the other programs are the image's own and could run unprivileged.
+_SUPERVISED_SERVER_SUITES = ("postfix", "dovecot", "exim", "exim4", "unbound", "named", "bind9")
 _DAEMON_WORD = lazy_compile(
-    r"(?<![\w.-])(" + "|".join(sorted(_SELF_DROPPING_DAEMONS)) + r")(?![\w.])")
+    r"(?<![\w.-])(" + "|".join(_SUPERVISED_SERVER_SUITES) + r")(?![\w.])")
 
 
 def _supervises_dropping_daemons(chain: Sequence[Stage], command: list[str]) -> bool:
     """A process supervisor (supervisord, s6, runit: the table in ``rules/_image_users.py``)
-    starting daemons the image installs or configures that drop privileges themselves
-    (``apt-get install postfix``, ``COPY dovecot.conf /etc/dovecot/``)."""
+    starting a mail or DNS server suite the image installs or configures, whose daemons drop
+    privileges themselves (``apt-get install postfix``, ``COPY dovecot.conf /etc/dovecot/``)."""
     words = command[2].split() if command[:2] == ["sh", "-c"] and len(command) == 3 else command
     if not any(process_supervisor(word) for word in words[:4]):
         return False
