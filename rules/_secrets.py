@@ -53,6 +53,10 @@ def find_token(text: str) -> tuple[str, int, int] | None:
 # file is deployed as it is, and everybody can read them (see DF420 and DC330's docs).
 _TEMPLATE = re.compile(r"^(?:<[^<>]*>|\{\{[^{}]*\}\}|\[[A-Za-z _\-]*\]|%[A-Za-z_]+%)$")
 _MASK_SEPARATORS = str.maketrans("", "", "-_.: ")
+# A hex key written as a bit mask, all ones then all zeros (or the reverse), such as
+# ``FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000000000000000000000000000``: no entropy at all, so
+# it marks the place of a key (or is a tool's documented default), it discloses nothing.
+_BIT_MASK = re.compile(r"f{8,}0{8,}|0{8,}f{8,}")
 
 
 def is_placeholder(value: str) -> bool:
@@ -63,7 +67,9 @@ def is_placeholder(value: str) -> bool:
     if not text or _TEMPLATE.match(text):
         return True
     masked = text.translate(_MASK_SEPARATORS).lower()
-    return len(masked) >= 3 and len(set(masked)) == 1 and masked[0] in "x*0#.?y_-"
+    if len(masked) >= 3 and len(set(masked)) == 1 and masked[0] in "x*0#.?y_-":
+        return True
+    return _BIT_MASK.fullmatch(masked) is not None
 
 
 # The host after ``@`` must look like a host: mitmproxy's ``reverse:https://host:443@8443``
