@@ -349,7 +349,26 @@ def nest_legacy_services(root: MappingNode, problems: list[ComposeProblem]) -> M
             f"{key} by {layout.V1_ONLY_KEYS[key]}" for key in v1_only) + ")"
     problems.append(ComposeProblem("legacy-layout", LEGACY_MESSAGE.format(extra=extra),
                                    root.path, Span.line(1)))
+    section = MappingNode(root.path, section.span,
+                          tuple(_v1_net_as_network_mode(pair) for pair in services))
     return MappingNode(root.path, root.span, (*kept, Pair(key, section)), root.tag)
+
+
+def _v1_net_as_network_mode(service: Pair) -> Pair:
+    """A v1 service with its ``net:`` read as ``network_mode:``, what compose v1 meant by it
+    (``net: host``, ``net: none``, ``net: container:x``), so the rules about host networking
+    and shared namespaces see it. The key keeps the span where ``net`` is written."""
+    node = service.value
+    if not isinstance(node, MappingNode) or node.get("network_mode") is not None:
+        return service
+    pairs = tuple(
+        Pair(ScalarNode(pair.key.path, pair.key.span, "network_mode", "network_mode",
+                        pair.key.style, scalars.STR), pair.value, pair.merged)
+        if pair.key.text == "net" else pair
+        for pair in node.pairs)
+    if pairs == node.pairs:
+        return service
+    return Pair(service.key, MappingNode(node.path, node.span, pairs, node.tag), service.merged)
 
 
 def load_compose_text(text: str, path: str) -> ComposeFile:
