@@ -23,7 +23,7 @@ from linter import (
 )
 from linter.compose.layout import V1_ONLY_KEYS
 from linter.compose.model import ComposeFile
-from linter.compose.nodes import MappingNode
+from linter.compose.nodes import MappingNode, ScalarNode
 from linter.diagnostics import Position, Span
 
 
@@ -227,10 +227,19 @@ def _nest_fix(compose_file: ComposeFile) -> Fix | None:
                                            for line in block)
     edits = [Edit(Span(Position(first, 1), Position(end, 1)), text)]
     v1_only = any(isinstance(pair.value, MappingNode)
-                  and any(inner.key.text in V1_ONLY_KEYS for inner in pair.value.pairs)
+                  and any(_written_key(lines, inner.key) in V1_ONLY_KEYS
+                          for inner in pair.value.pairs)
                   for pair in services)
     applicability = Applicability.UNSAFE if v1_only else Applicability.SAFE
     return Fix("nest the services under `services:`", tuple(edits), applicability)
+
+
+def _written_key(lines: list[str], key: ScalarNode) -> str:
+    """A key as written in the file: the loader reads a v1 ``net:`` as ``network_mode``."""
+    start, end = key.span.start, key.span.end
+    if start.line != end.line or not 0 < start.line <= len(lines):
+        return key.text
+    return lines[start.line - 1][start.column - 1:end.column - 1].strip("\"'") or key.text
 
 
 RULES = (
