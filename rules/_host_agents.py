@@ -118,6 +118,10 @@ HOST_AGENTS: dict[str, HostAgent] = {
     "tcpdump": _agent(_CAPTURE, "network", "captures packets on the host's interfaces"),
     "bettercap": _agent(_CAPTURE, "network", "works on the host's interfaces"),
     "aircrack-ng": _agent(_CAPTURE, "network", "drives the host's wireless interface"),
+    "dsniff": _agent(_CAPTURE, "network", "sniffs the traffic of the host's interfaces"),
+    "sslsplit": _agent(_CAPTURE, "network",
+                       "intercepts the host's TLS traffic redirected to it by the host's "
+                       "firewall (transparent proxy)"),
     # LAN scanners: ARP and broadcasts do not cross Docker's NAT.
     "watchyourlan": _agent(_SCANNER, "network", "finds LAN hosts with ARP scans"),
     "netalertx": _agent(_SCANNER, "network", "finds LAN hosts with ARP scans"),
@@ -132,7 +136,21 @@ HOST_AGENTS: dict[str, HostAgent] = {
     "tailscale": _agent(_VPN, "network", "joins the host to a tailnet"),
     "zerotier-one": _agent(_VPN, "network", "joins the host to a ZeroTier network"),
     "n2n": _agent(_VPN, "network", "joins the host to an n2n overlay"),
+    "openvpn": _agent(_VPN, "network",
+                      "an OpenVPN server creates its tun device and NAT rules for its "
+                      "clients on the host's network"),
     # LAN discovery (mDNS, SSDP, DLNA, HomeKit) needs multicast on the host's LAN.
+    "minidlna": _agent(_DISCOVERY, "network",
+                       "DLNA clients find it by SSDP multicast on the LAN"),
+    "samba": _agent(_DISCOVERY, "network",
+                    "nmbd answers NetBIOS name broadcasts so LAN clients browse the shares"),
+    "shairplay": _agent(_DISCOVERY, "network",
+                        "an AirPlay receiver, announced to the LAN with mDNS"),
+    "gliderlabs/registrator": _agent("a service-registry agent for the host", "network",
+                                     "registers the host's containers under the host's own "
+                                     "address; its docs run it with --net=host"),
+    "dnsmasq": _agent(_BOOT, "network",
+                      "its DHCP and PXE (TFTP) answers go to LAN broadcasts"),
     "home-assistant": _agent(_DISCOVERY, "network",
                              "discovers devices with mDNS/SSDP and talks to Bluetooth; its docs "
                              "require host networking"),
