@@ -57,6 +57,12 @@ _MASK_SEPARATORS = str.maketrans("", "", "-_.: ")
 # ``FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000000000000000000000000000``: no entropy at all, so
 # it marks the place of a key (or is a tool's documented default), it discloses nothing.
 _BIT_MASK = re.compile(r"f{8,}0{8,}|0{8,}f{8,}")
+# A token format's prefix followed by a mask (``sk-xxx-xxx-xxx``, ``ghp_XXXXXXXX``) shows which
+# kind of key goes there, and nothing of any key.
+_TOKEN_PREFIX = re.compile(
+    r"^(?:sk-(?:proj-|ant-)?|[sr]k_(?:live|test)_|gh[pousr]_|github_pat_|glpat-|xox[abposr]-"
+    r"|npm_|AKIA|AIza)"
+)
 
 
 def is_placeholder(value: str) -> bool:
@@ -68,6 +74,9 @@ def is_placeholder(value: str) -> bool:
         return True
     masked = text.translate(_MASK_SEPARATORS).lower()
     if len(masked) >= 3 and len(set(masked)) == 1 and masked[0] in "x*0#.?y_-":
+        return True
+    prefix = _TOKEN_PREFIX.match(text)
+    if prefix and prefix.end() < len(text) and is_placeholder(text[prefix.end():]):
         return True
     return _BIT_MASK.fullmatch(masked) is not None
 
