@@ -301,13 +301,12 @@ def _warn(stderr: TextIO, message: str) -> None:
 
 def _empty_folders(paths: Sequence[str], files: Sequence[Any], cwd: Path) -> list[str]:
     """The folders named on the command line under which no file was linted."""
+    folders = [(raw, Path(raw).resolve()) for raw in paths if Path(raw).is_dir()]
+    if not folders:
+        return []
     linted = [Path(cwd, result.path).resolve() for result in files]
-    empty = []
-    for raw in paths:
-        folder = Path(raw).resolve()
-        if folder.is_dir() and not any(path.is_relative_to(folder) for path in linted):
-            empty.append(raw)
-    return empty
+    return [raw for raw, folder in folders
+            if not any(path.is_relative_to(folder) for path in linted)]
 
 
 # Where --statistics goes: JSON and SARIF carry it in the report, these formats print the

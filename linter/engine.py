@@ -738,8 +738,12 @@ def _named(paths: Sequence[str], cwd: Path) -> Callable[[str], bool]:
             folders.append(path)
         else:
             files.add(path)
+    # A file shown as it was named needs no system call (a pre-commit run names every file).
+    as_named = {os.path.normpath(raw) for raw in paths}
 
     def reported(display: str) -> bool:
+        if os.path.normpath(display) in as_named:
+            return True
         path = Path(cwd, display).resolve()
         return path in files or any(path.is_relative_to(folder) for folder in folders)
 
