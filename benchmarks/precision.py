@@ -109,6 +109,18 @@ def choose(findings: Sequence[Entry], per_rule: int, seed: int) -> list[Entry]:
     return round_robin(per_repo)[:per_rule]
 
 
+def choose_gated_first(findings: Sequence[Entry], per_rule: int, seed: int) -> list[Entry]:
+    """Up to `per_rule` findings, those reported at warning or error first.
+
+    Some rules grade per finding (a host agent's mount is info, others warn): the bar is about
+    what users see at warning/error, so those fill the sample before any info finding does.
+    """
+    gated = [entry for entry in findings if entry.severity in BAR_SEVERITIES]
+    rest = [entry for entry in findings if entry.severity not in BAR_SEVERITIES]
+    chosen = choose(gated, per_rule, seed)
+    return chosen + choose(rest, per_rule - len(chosen), seed)
+
+
 def run_shiplint(corpus: Path, shiplint: Sequence[str]) -> list[dict[str, object]]:
     """All findings of one default run over the corpus, paths relative to it."""
     result = subprocess.run(
@@ -219,7 +231,7 @@ def sample(args: argparse.Namespace) -> int:
     for code in sorted(by_rule):
         if code in rules and not rules[code].default:
             continue
-        for entry in choose(by_rule[code], args.per_rule, args.seed):
+        for entry in choose_gated_first(by_rule[code], args.per_rule, args.seed):
             old = known.get(entry.key)
             if old is not None:
                 entry = replace(entry, verdict=old.verdict, reason=old.reason)

@@ -52,6 +52,23 @@ def test_choice_spreads_over_repositories_then_files() -> None:
     assert precision.choose(many, 3, 9) == only_big
 
 
+def test_findings_at_warning_or_error_fill_the_sample_before_info_ones() -> None:
+    precision: Any = load_module()
+
+    def finding(severity: str, line: int) -> Any:
+        return precision.Entry("DC999", severity, "r", "r/compose.yaml", line, 1, "msg")
+
+    infos = [finding("info", line) for line in range(1, 20)]
+    warnings = [finding("warning", line) for line in range(20, 23)]
+    chosen = precision.choose_gated_first([*infos, *warnings], 8, 9)
+    assert len(chosen) == 8
+    assert sorted(e.line for e in chosen if e.severity == "warning") == [20, 21, 22]
+    many_warnings = [finding("error", line) for line in range(30, 45)]
+    assert all(
+        e.severity == "error" for e in precision.choose_gated_first([*infos, *many_warnings], 8, 9)
+    )
+
+
 def rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
