@@ -211,6 +211,23 @@ def service_host_agent(service: Service, need: str) -> HostAgent | None:
     return agent if agent is not None and need in agent.needs else None
 
 
+def opens_tun_device(service: Service) -> bool:
+    """The service is given /dev/net/tun: it runs a VPN or tunnel, whose interface and routes
+    are its job (on the host's network they are the host's, on purpose)."""
+    return any((scalar_text(item) or "").strip().split(":", 1)[0] == "/dev/net/tun"
+               for item in scalar_items(service.get("devices")))
+
+
+def _loopback_client(service: Service) -> bool:
+    """A service that publishes nothing and whose command connects to ``localhost``: only the
+    host's network reaches a server bound to the host's loopback."""
+    if service.get("ports") is not None or service.get("expose") is not None:
+        return False
+    words = [scalar_text(item) or "" for item in scalar_items(service.get("command"))]
+    command = scalar_text(service.get("command")) or " ".join(words)
+    return re.search(r"(?<![\w.-])(localhost|127\.0\.0\.1)(?![\w.-])", command) is not None
+
+
 def host_network_purpose(service: Service) -> str | None:
     """Why a service on the host's network is there on purpose, or None when nothing says so.
 
@@ -227,4 +244,7 @@ def host_network_purpose(service: Service) -> str | None:
             return f"it adds {cap} to work on the host's network itself"
     if is_true(service.get("privileged")):
         return "it is privileged, which reaches the host's network anyway"
+    if _loopback_client(service):
+        return ("it publishes nothing and connects to localhost: a server bound to the host's "
+                "loopback is reachable only from the host's network")
     return None

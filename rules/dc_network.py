@@ -173,7 +173,9 @@ class HostNetworkMode(Rule):
         "monitoring agents (node-exporter), host firewalls (fail2ban), packet capture, LAN "
         "scanners, VPN clients for the host, LAN discovery (Home Assistant, DLNA). For "
         "images in shiplint's table of such agents, and for services that add `NET_ADMIN` "
-        "or `NET_RAW` or run privileged, the finding is info and gives no advice."
+        "or `NET_RAW` or run privileged, or that publish nothing and connect to `localhost` "
+        "(a client of a server bound to the host's loopback, such as a VNC recorder), the "
+        "finding is info and gives no advice."
     )
     bad = "services:\n  app:\n    image: nginx:1.27\n    network_mode: host\n"
     good = "services:\n  app:\n    image: nginx:1.27\n    ports:\n      - \"80:80\"\n"

@@ -34,7 +34,7 @@ from ._compose_security_helpers import (
     secret_key,
     url_credential,
 )
-from ._host_agents import NETWORK, PATHS, PID, service_host_agent
+from ._host_agents import NETWORK, PATHS, PID, opens_tun_device, service_host_agent
 from ._reorder import add_key_fix, append_item_fix
 from ._secrets import token_format, url_password
 
@@ -502,7 +502,8 @@ class HostAffectingCapability(_CapabilityRule):
         "`pid: host` or seccomp off: in its own pid namespace `reboot()` only stops the "
         "container, and Docker's seccomp profile blocks `kexec_load`. For the host agents of "
         "`rules/_host_agents.py` (firewalls, VPN clients for the host, packet capture) "
-        "`NET_ADMIN` on the host's network is info."
+        "`NET_ADMIN` on the host's network is info, and so is a service given `/dev/net/tun` "
+        "(a VPN or tunnel on the host: its interface and routes are its job)."
     )
     bad = "services:\n  app:\n    image: alpine:3.20\n    cap_add: [SYS_TIME]\n"
     good = "services:\n  app:\n    image: alpine:3.20\n    cap_add: [NET_BIND_SERVICE]\n"
@@ -538,6 +539,10 @@ class HostAffectingCapability(_CapabilityRule):
                     if agent is not None:
                         severity = Severity.INFO
                         why = f"{why}; expected for {agent.role} ({agent.reason})"
+                    elif opens_tun_device(service):
+                        severity = Severity.INFO
+                        why = f"{why}; expected for a VPN or tunnel on the host (it opens " \
+                              "/dev/net/tun)"
                 elif cap == "SYS_BOOT" and not _pid_or_seccomp_open(service):
                     continue
                 elif cap == "IPC_LOCK":

@@ -187,8 +187,8 @@ def _start_command(chain: Sequence[Stage]) -> list[str] | None:
     if not entrypoint:
         return cmd or None
     head = basename(entrypoint[0]).lower()
-    if (head in _ENTRYPOINT_SCRIPT or "entrypoint" in head) and cmd:
-        # A wrapper that ends with ``exec "$@"``: what it runs is the CMD.
+    if (head in _ENTRYPOINT_SCRIPT or "entrypoint" in head or head.endswith(".sh")) and cmd:
+        # A wrapper that ends with ``exec "$@"`` (``/start.sh``): what it runs is the CMD.
         return entrypoint + cmd
     return entrypoint
 
@@ -252,10 +252,15 @@ def _supervises_dropping_daemons(chain: Sequence[Stage], command: list[str]) -> 
 def _drops_privileges(context: DockerfileContext, chain: Sequence[Stage],
                       command: list[str]) -> bool:
     """Whether the image's own steps or entrypoint switch to another user at start."""
-    programs = [word for word in command if "entrypoint" not in basename(word).lower()]
+    programs = [word for n, word in enumerate(command)
+                if "entrypoint" not in basename(word).lower()
+                and not (n == 0 and word.endswith(".sh") and len(command) > 1)]
     if programs[:2] == ["sh", "-c"] and len(programs) == 3:
-        # The shell form: the service is what the script ends with (``... && nginx``).
-        last = programs[2].replace("&&", ";").split(";")[-1].split()
+        # The shell form: the service is what the script ends with (``... && nginx``); a `;`
+        # inside quotes (``nginx -g 'daemon off;'``) does not end a command.
+        parts = [part for part in programs[2].replace("&&", ";").split(";")
+                 if part.strip(" '\"")]
+        last = parts[-1].split() if parts else []
         programs = [word for word in last if word != "exec"]
     if programs and basename(programs[0]).lower().rstrip("0123456789.") in _SELF_DROPPING_DAEMONS:
         return True
