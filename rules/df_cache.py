@@ -165,7 +165,8 @@ class ApkCacheKept(_CacheRule):
             return False
         if invocation.action == "update":
             return True
-        return invocation.action == "install" and not invocation.has("--no-cache")
+        # --no-network installs from packages already on disk: no index is fetched or kept.
+        return invocation.action == "install" and not invocation.has("--no-cache", "--no-network")
 
     def message(self, invocation: Invocation, cache: CacheInfo | None) -> str:
         if invocation.action == "update":
@@ -278,7 +279,9 @@ class YarnCacheKept(_CacheRule):
     cache_key = "yarn"
 
     def triggers(self, invocation: Invocation) -> bool:
-        return invocation.manager == "yarn" and invocation.action in {"install", "add"}
+        # `yarn --version` (bare yarn means install) is a smoke test that fetches nothing.
+        return invocation.manager == "yarn" and invocation.action in {"install", "add"} and \
+            not invocation.has("-v", "--version", "-h", "--help")
 
     def cleans(self, invocation: Invocation) -> bool:
         return invocation.manager == "yarn" and invocation.action == "cache" and \
