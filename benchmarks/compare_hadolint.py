@@ -94,8 +94,9 @@ def run_hadolint(
 ) -> tuple[float, list[dict[str, object]]]:
     """One hadolint invocation over every file; best time of `runs`."""
     options = ["--config", str(config)] if config else []
-    seconds, result = timed([hadolint, *options, "--format", "json", "--no-fail", *files], root,
-                            runs)
+    seconds, result = timed(
+        [hadolint, *options, "--format", "json", "--no-fail", *files], root, runs
+    )
     if not result.stdout.strip():
         sys.exit(f"hadolint produced no JSON: {result.stderr[:500]}")
     findings: list[dict[str, object]] = json.loads(result.stdout)
@@ -103,7 +104,11 @@ def run_hadolint(
 
 
 def run_shiplint(
-    shiplint: list[str], root: Path, files: list[str], runs: int, extra: list[str],
+    shiplint: list[str],
+    root: Path,
+    files: list[str],
+    runs: int,
+    extra: list[str],
     config: Path | None = None,
 ) -> tuple[float, int, list[dict[str, object]]]:
     """One shiplint invocation over every file; best time of `runs`, exit code, findings."""
@@ -180,8 +185,9 @@ def translate_shiplint(
     return found, others, syntax
 
 
-def print_severities(h_raw: list[dict[str, object]], s_raw: list[dict[str, object]],
-                     dl_map: dict[str, str]) -> None:
+def print_severities(
+    h_raw: list[dict[str, object]], s_raw: list[dict[str, object]], dl_map: dict[str, str]
+) -> None:
     """Per DL code, the severities hadolint and shiplint reported (both read one config)."""
     theirs: dict[str, Counter[str]] = {}
     for item in h_raw:
@@ -210,8 +216,11 @@ def main() -> None:
     parser.add_argument(
         "--cache", type=Path, help="folder keeping hadolint's JSON between runs (then not timed)"
     )
-    parser.add_argument("--hadolint-config", type=Path,
-                        help="a .hadolint.yaml both tools read (default: shiplint --select ALL)")
+    parser.add_argument(
+        "--hadolint-config",
+        type=Path,
+        help="a .hadolint.yaml both tools read (default: shiplint --select ALL)",
+    )
     args = parser.parse_args()
     config: Path | None = args.hadolint_config.resolve() if args.hadolint_config else None
 
@@ -237,8 +246,9 @@ def main() -> None:
     sc_time, sc_exit = 0.0, 0
     sc_raw: list[dict[str, object]] = []
     if args.shellcheck or args.runs > 0:
-        sc_time, sc_exit, sc_raw = run_shiplint(shiplint, root, files, runs, ["--shellcheck"],
-                                                config)
+        sc_time, sc_exit, sc_raw = run_shiplint(
+            shiplint, root, files, runs, ["--shellcheck"], config
+        )
     s_raw = sc_raw if args.shellcheck else plain_raw
 
     peer, unmapped, sc_codes, unparsed = translate_hadolint(h_raw, ranges, dl_map, args.shellcheck)

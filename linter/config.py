@@ -204,9 +204,11 @@ def _from_shiplint(path: Path, data: Any) -> Config:
             from linter.suggest import did_you_mean
 
             known = ", ".join(sorted(SHIPLINT_KEYS))
-            raise ConfigError(f"{config.where(str(key))}: unknown key"
-                              f"{did_you_mean(str(key).replace('_', '-'), SHIPLINT_KEYS)} "
-                              f"(known keys: {known})")
+            raise ConfigError(
+                f"{config.where(str(key))}: unknown key"
+                f"{did_you_mean(str(key).replace('_', '-'), SHIPLINT_KEYS)} "
+                f"(known keys: {known})"
+            )
         if key == "select":
             config.select = _string_list(config, key, value)
         elif key == "extend-select":
@@ -264,8 +266,10 @@ def load_config(explicit: Path | None, start: Path, use_files: bool = True) -> C
     if found is not None:
         config = load_config_file(*found)
         for peer_file in ignored_peer_files(start, found[0]):
-            config.notes.append(f"{_shown(peer_file, start)} is ignored: "
-                                f"{_shown(found[0], start)} is the configuration in force")
+            config.notes.append(
+                f"{_shown(peer_file, start)} is ignored: "
+                f"{_shown(found[0], start)} is the configuration in force"
+            )
         return config
     from linter.peers import find_peer_files
 

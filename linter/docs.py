@@ -20,8 +20,10 @@ def rules_table(rules: Sequence[Rule]) -> str:
         aliases = ", ".join(f"`{a}`" for a in rule.aliases)
         default = "on" if rule.enabled_by_default else "off"
         summary = rule.summary.replace("|", "\\|")
-        lines.append(f"| {rule.code} | {rule.name} | {rule.category} | {rule.severity.value} "
-                     f"| {fix} | {default} | {aliases} | {summary} |")
+        lines.append(
+            f"| {rule.code} | {rule.name} | {rule.category} | {rule.severity.value} "
+            f"| {fix} | {default} | {aliases} | {summary} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -147,8 +147,11 @@ _PREPARED: dict[Settings, _Prepared] = {}
 def prepare(settings: Settings, registry: Registry | None = None) -> _Prepared:
     """The per-process cache of the registry and selection for these settings."""
     prepared = _PREPARED.get(settings)
-    if prepared is None or (registry is not None and prepared.registry is not registry) \
-            or prepared.generation != prepared.registry.generation:
+    if (
+        prepared is None
+        or (registry is not None and prepared.registry is not registry)
+        or prepared.generation != prepared.registry.generation
+    ):
         prepared = _Prepared(settings, registry)
         _PREPARED[settings] = prepared
     return prepared
@@ -157,8 +160,9 @@ def prepare(settings: Settings, registry: Registry | None = None) -> _Prepared:
 # ---------------------------------------------------------------------------- helpers
 
 
-def _internal_error(prepared: _Prepared, kind: Kind, path: str, rule: Rule,
-                    error: BaseException) -> Diagnostic:
+def _internal_error(
+    prepared: _Prepared, kind: Kind, path: str, rule: Rule, error: BaseException
+) -> Diagnostic:
     code = INTERNAL_ERROR_CODES[kind]
     meta = prepared.registry.rules.get(code)
     import traceback
@@ -169,15 +173,18 @@ def _internal_error(prepared: _Prepared, kind: Kind, path: str, rule: Rule,
         path=path,
         code=code,
         name=meta.name if meta else "internal-error",
-        message=(f"rule {rule.code} ({rule.name}) crashed on this file: "
-                 f"{type(error).__name__}: {error}{location}; please report it"),
+        message=(
+            f"rule {rule.code} ({rule.name}) crashed on this file: "
+            f"{type(error).__name__}: {error}{location}; please report it"
+        ),
         severity=Severity.ERROR,
         span=Span.of(1, 1, 1, 1),
     )
 
 
-def _run_rules(prepared: _Prepared, kind: Kind, path: str, rules: Iterable[Rule],
-               context: Any) -> tuple[list[Diagnostic], bool]:
+def _run_rules(
+    prepared: _Prepared, kind: Kind, path: str, rules: Iterable[Rule], context: Any
+) -> tuple[list[Diagnostic], bool]:
     found: list[Diagnostic] = []
     crashed = False
     for rule in rules:
@@ -197,8 +204,9 @@ def _relative_to_root(path: str, settings: Settings) -> str:
         return absolute.as_posix()
 
 
-def _finish(prepared: _Prepared, kind: Kind, path: str, diagnostics: list[Diagnostic],
-            pragmas: list[Pragma]) -> list[Diagnostic]:
+def _finish(
+    prepared: _Prepared, kind: Kind, path: str, diagnostics: list[Diagnostic], pragmas: list[Pragma]
+) -> list[Diagnostic]:
     """Selection, per-file ignores, pragmas, severity overrides, unused-pragma findings."""
     selection = prepared.selection
     internal = INTERNAL_ERROR_CODES[kind]
@@ -208,7 +216,8 @@ def _finish(prepared: _Prepared, kind: Kind, path: str, diagnostics: list[Diagno
     if kind == "compose" and len(diagnostics) > 1:
         diagnostics = merge_shared(diagnostics)
     kept = [
-        d for d in diagnostics
+        d
+        for d in diagnostics
         if (d.code in selection or d.code == internal)
         and not (d.subcode and d.subcode.upper() in selection.ignored_subcodes)
     ]
@@ -216,8 +225,12 @@ def _finish(prepared: _Prepared, kind: Kind, path: str, diagnostics: list[Diagno
         relative = _relative_to_root(path, prepared.settings)
         for pattern, ignored in prepared.per_file:
             if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path, pattern):
-                kept = [d for d in kept if d.code not in ignored.enabled and not (
-                    d.subcode and d.subcode.upper() in ignored.ignored_subcodes)]
+                kept = [
+                    d
+                    for d in kept
+                    if d.code not in ignored.enabled
+                    and not (d.subcode and d.subcode.upper() in ignored.ignored_subcodes)
+                ]
     if not prepared.settings.disable_ignore_pragma and pragmas:
         kept = apply_pragmas(kept, pragmas, prepared.matches)
         unused_code = UNUSED_SUPPRESSION_CODES[kind]
@@ -237,7 +250,8 @@ def _finish(prepared: _Prepared, kind: Kind, path: str, diagnostics: list[Diagno
 _SERVICE_NAMED = lazy_compile(r"\bservice '([^']+)'")
 _SHARED_SUFFIX = lazy_compile(
     r" \(also in services? (.+), which shares? this value through a YAML anchor, merge key "
-    r"or extends\)$")
+    r"or extends\)$"
+)
 
 
 def _shared_parts(message: str) -> tuple[str, list[str]] | None:
@@ -246,7 +260,7 @@ def _shared_parts(message: str) -> tuple[str, list[str]] | None:
     suffix = _SHARED_SUFFIX.search(message)
     others = suffix.group(1).split(", ") if suffix else []
     if suffix:
-        message = message[:suffix.start()]
+        message = message[: suffix.start()]
     match = _SERVICE_NAMED.search(message)
     if match is None:
         return None
@@ -275,13 +289,15 @@ def merge_shared(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         base = first.message
         suffix = _SHARED_SUFFIX.search(base)
         if suffix:
-            base = base[:suffix.start()]
+            base = base[: suffix.start()]
         others = names[1:]
         if others:
             verb = "share" if len(others) > 1 else "shares"
             plural = "services" if len(others) > 1 else "service"
-            base += (f" (also in {plural} {', '.join(others)}, which {verb} this value through "
-                     "a YAML anchor, merge key or extends)")
+            base += (
+                f" (also in {plural} {', '.join(others)}, which {verb} this value through "
+                "a YAML anchor, merge key or extends)"
+            )
         merged[id(first)] = replace(first, message=base)
     return [merged.get(id(d), d) for d in diagnostics if id(d) not in dropped]
 
@@ -292,8 +308,11 @@ def _unused_message(prepared: _Prepared, pragma: Pragma) -> str | None:
     A pragma for rules that did not run this time (``--select`` narrowed the run) is not
     unused; one naming no rule at all is.
     """
-    unknown = [key for key in pragma.keys
-               if key != "*" and not is_subcode(key) and prepared.registry.resolve(key) is None]
+    unknown = [
+        key
+        for key in pragma.keys
+        if key != "*" and not is_subcode(key) and prepared.registry.resolve(key) is None
+    ]
     if unknown:
         return f"this suppression names unknown codes ({', '.join(unknown)}): it suppresses nothing"
     keys = ", ".join(pragma.keys)
@@ -319,8 +338,15 @@ def _override_severity(diagnostic: Diagnostic, overrides: Mapping[str, Severity]
 def unreadable_dockerfile(path: str, message: str) -> Dockerfile:
     """An empty syntax tree that carries why the file could not be read."""
     return Dockerfile(
-        path=path, source="", lines=(), escape="\\", directives=(), comments=(),
-        instructions=(), stages=(), global_args=(),
+        path=path,
+        source="",
+        lines=(),
+        escape="\\",
+        directives=(),
+        comments=(),
+        instructions=(),
+        stages=(),
+        global_args=(),
         errors=(ParseError("unreadable", message, Span.of(1, 1, 1, 1)),),
     )
 
@@ -359,9 +385,13 @@ def _shell_parser(dockerfile: Dockerfile) -> Callable[[Instruction], list[Any]]:
     return parse
 
 
-def dockerfile_context(dockerfile: Dockerfile, file_path: Path | None,
-                       build_context: Path | None, options: Mapping[str, Any],
-                       service: str | None = None) -> DockerfileContext:
+def dockerfile_context(
+    dockerfile: Dockerfile,
+    file_path: Path | None,
+    build_context: Path | None,
+    options: Mapping[str, Any],
+    service: str | None = None,
+) -> DockerfileContext:
     """The context rules get for a Dockerfile, with the .dockerignore of its build context."""
     ignore = None
     ignore_path = None
@@ -385,8 +415,9 @@ def dockerfile_context(dockerfile: Dockerfile, file_path: Path | None,
     )
 
 
-def parse_dockerfile_file(path: Path, display: str,
-                          text: str | None = None) -> tuple[Dockerfile, str | None]:
+def parse_dockerfile_file(
+    path: Path, display: str, text: str | None = None
+) -> tuple[Dockerfile, str | None]:
     from linter.dockerfile.parser import parse_dockerfile
 
     if text is None:
@@ -397,8 +428,9 @@ def parse_dockerfile_file(path: Path, display: str,
     return parse_dockerfile(text, display), text
 
 
-def _run_on_readable_view(prepared: _Prepared, display: str, rules: list[Rule],
-                          context: DockerfileContext) -> tuple[list[Diagnostic], bool]:
+def _run_on_readable_view(
+    prepared: _Prepared, display: str, rules: list[Rule], context: DockerfileContext
+) -> tuple[list[Diagnostic], bool]:
     """Syntax rules see the whole file; the others only what BuildKit would accept.
 
     An instruction whose flags BuildKit rejects is reported once, at the flag; read as
@@ -415,9 +447,15 @@ def _run_on_readable_view(prepared: _Prepared, display: str, rules: list[Rule],
     return found + more, crashed or more_crashed
 
 
-def lint_dockerfile(prepared: _Prepared, path: Path, display: str, text: str | None = None,
-                    build_context: Path | None = None, service: str | None = None,
-                    dockerfile: Dockerfile | None = None) -> FileResult:
+def lint_dockerfile(
+    prepared: _Prepared,
+    path: Path,
+    display: str,
+    text: str | None = None,
+    build_context: Path | None = None,
+    service: str | None = None,
+    dockerfile: Dockerfile | None = None,
+) -> FileResult:
     if dockerfile is None:
         dockerfile, text = parse_dockerfile_file(path, display, text)
     elif text is None:
@@ -433,9 +471,14 @@ def lint_dockerfile(prepared: _Prepared, path: Path, display: str, text: str | N
     else:
         found, crashed = _run_rules(prepared, "dockerfile", display, rules, context)
     pragmas = dockerfile_pragmas(dockerfile) if dockerfile.instructions else []
-    return FileResult(display, "dockerfile", text,
-                      _finish(prepared, "dockerfile", display, found, pragmas), crashed,
-                      dockerfile if "dockerfile" in prepared.settings.keep_models else None)
+    return FileResult(
+        display,
+        "dockerfile",
+        text,
+        _finish(prepared, "dockerfile", display, found, pragmas),
+        crashed,
+        dockerfile if "dockerfile" in prepared.settings.keep_models else None,
+    )
 
 
 # ---------------------------------------------------------------------------- compose
@@ -470,11 +513,23 @@ def build_links(project: ComposeProject, cache: dict[Path, Dockerfile | None]) -
         context_text = str(context_scalar.value) if context_scalar else "."
         base_dir = Path(context_node.path).parent if context_node else Path(service.path).parent
         dockerfile_known = _scalar(dockerfile_node)
-        if _REMOTE_CONTEXT.match(context_text) or (context_scalar and context_scalar.unknown) \
-                or (dockerfile_known and dockerfile_known.unknown):
+        if (
+            _REMOTE_CONTEXT.match(context_text)
+            or (context_scalar and context_scalar.unknown)
+            or (dockerfile_known and dockerfile_known.unknown)
+        ):
             # A remote context, or one named by an unset variable: nothing on disk to check.
-            links.append(BuildLink(service, Path(context_text), Path(context_text), None,
-                                   context_node, dockerfile_node, remote=True))
+            links.append(
+                BuildLink(
+                    service,
+                    Path(context_text),
+                    Path(context_text),
+                    None,
+                    context_node,
+                    dockerfile_node,
+                    remote=True,
+                )
+            )
             continue
         context_dir = Path(os.path.normpath(base_dir / context_text))
         dockerfile_scalar = _scalar(dockerfile_node)
@@ -488,22 +543,28 @@ def build_links(project: ComposeProject, cache: dict[Path, Dockerfile | None]) -
                 if any(error.kind == "unreadable" for error in parsed.errors):
                     parsed = None
             cache[key] = parsed
-        links.append(BuildLink(service, context_dir, dockerfile_path, cache[key],
-                               context_node, dockerfile_node))
+        links.append(
+            BuildLink(
+                service, context_dir, dockerfile_path, cache[key], context_node, dockerfile_node
+            )
+        )
     return links
 
 
-def unreadable_project(path: str, message: str, kind: str = "unreadable",
-                       source: str = "") -> ComposeProject:
+def unreadable_project(
+    path: str, message: str, kind: str = "unreadable", source: str = ""
+) -> ComposeProject:
     from linter.compose.model import ComposeFile, ComposeProblem, ComposeProject
 
     problem = ComposeProblem(kind, message, path, Span.of(1, 1, 1, 1))
-    return ComposeProject(files=(ComposeFile(path, source, None, (problem,)),), root=None,
-                          problems=(problem,))
+    return ComposeProject(
+        files=(ComposeFile(path, source, None, (problem,)),), root=None, problems=(problem,)
+    )
 
 
-def lint_wrong_kind(prepared: _Prepared, kind: Kind, display: str, message: str,
-                    text: str | None) -> FileResult:
+def lint_wrong_kind(
+    prepared: _Prepared, kind: Kind, display: str, message: str, text: str | None
+) -> FileResult:
     """The one finding for a file that is neither a Dockerfile nor a compose file: DC001
     when it is YAML (it was probably meant as compose), DF001 otherwise."""
     if kind == "compose":
@@ -512,15 +573,24 @@ def lint_wrong_kind(prepared: _Prepared, kind: Kind, display: str, message: str,
         rules = [r for r in prepared.rules_by_target[Target.COMPOSE] if r.code == "DC001"]
         found, crashed = _run_rules(prepared, "compose", display, rules, context)
         pragmas = compose_pragmas(text) if text else []
-        return FileResult(display, "compose", text,
-                          _finish(prepared, "compose", display, found, pragmas), crashed)
-    dockerfile = replace(unreadable_dockerfile(display, message), source=text or "",
-                         errors=(ParseError("wrong-kind", message, Span.of(1, 1, 1, 1)),))
+        return FileResult(
+            display, "compose", text, _finish(prepared, "compose", display, found, pragmas), crashed
+        )
+    dockerfile = replace(
+        unreadable_dockerfile(display, message),
+        source=text or "",
+        errors=(ParseError("wrong-kind", message, Span.of(1, 1, 1, 1)),),
+    )
     return lint_dockerfile(prepared, Path(display), display, dockerfile=dockerfile)
 
 
-def load_compose(path: Path, display: str, overrides: list[Path] | None,
-                 text: str | None = None, validate: bool = True) -> ComposeProject:
+def load_compose(
+    path: Path,
+    display: str,
+    overrides: list[Path] | None,
+    text: str | None = None,
+    validate: bool = True,
+) -> ComposeProject:
     from linter.compose.project import load_project
 
     if text is None:
@@ -536,13 +606,23 @@ def load_compose(path: Path, display: str, overrides: list[Path] | None,
         except SourceError as error:
             raise OSError(str(error)) from None
 
-    return load_project(display, override_paths=override_paths, text=text.lstrip("\ufeff"),
-                        read_file=read_file, validate=validate)
+    return load_project(
+        display,
+        override_paths=override_paths,
+        text=text.lstrip("\ufeff"),
+        read_file=read_file,
+        validate=validate,
+    )
 
 
-def lint_compose(prepared: _Prepared, path: Path, display: str, overrides: list[Path] | None,
-                 text: str | None = None,
-                 follow_builds: bool = True) -> tuple[list[FileResult], set[Path]]:
+def lint_compose(
+    prepared: _Prepared,
+    path: Path,
+    display: str,
+    overrides: list[Path] | None,
+    text: str | None = None,
+    follow_builds: bool = True,
+) -> tuple[list[FileResult], set[Path]]:
     """Lint a compose project and the Dockerfiles its services build."""
     from linter.compose.model import ComposeFile
 
@@ -561,15 +641,27 @@ def lint_compose(prepared: _Prepared, path: Path, display: str, overrides: list[
     for compose_file in project.files or (ComposeFile(display, text or "", None),):
         diagnostics = by_path.pop(compose_file.path, [])
         pragmas = compose_pragmas(compose_file.source)
-        results.append(FileResult(
-            compose_file.path, "compose", compose_file.source,
-            _finish(prepared, "compose", compose_file.path, diagnostics, pragmas), crashed))
+        results.append(
+            FileResult(
+                compose_file.path,
+                "compose",
+                compose_file.source,
+                _finish(prepared, "compose", compose_file.path, diagnostics, pragmas),
+                crashed,
+            )
+        )
     if "compose" in prepared.settings.keep_models:
         results[0].model = (project, links)
     for other_path, diagnostics in by_path.items():  # findings placed in linked Dockerfiles
-        results.append(FileResult(other_path, "compose", None,
-                                  _finish(prepared, "compose", other_path, diagnostics, []),
-                                  crashed))
+        results.append(
+            FileResult(
+                other_path,
+                "compose",
+                None,
+                _finish(prepared, "compose", other_path, diagnostics, []),
+                crashed,
+            )
+        )
     linted: set[Path] = set()
     if follow_builds:
         cwd = Path(prepared.settings.cwd)
@@ -580,9 +672,16 @@ def lint_compose(prepared: _Prepared, path: Path, display: str, overrides: list[
             linted.add(key)
             shown = display_path(link.dockerfile_path, cwd)
             parsed = replace(link.dockerfile, path=shown)
-            results.append(lint_dockerfile(prepared, link.dockerfile_path, shown,
-                                           build_context=link.context_dir,
-                                           service=link.service.name, dockerfile=parsed))
+            results.append(
+                lint_dockerfile(
+                    prepared,
+                    link.dockerfile_path,
+                    shown,
+                    build_context=link.context_dir,
+                    service=link.service.name,
+                    dockerfile=parsed,
+                )
+            )
     return results, linted
 
 
@@ -615,8 +714,9 @@ def _run_unit(settings: Settings, unit: _Unit) -> tuple[list[FileResult], set[Pa
     return [lint_dockerfile(prepared, path, shown, build_context=context)], set()
 
 
-def _map_units(settings: Settings, units: Sequence[_Unit], jobs: int,
-               done: Callable[[], None] | None = None) -> list[tuple[list[FileResult], set[Path]]]:
+def _map_units(
+    settings: Settings, units: Sequence[_Unit], jobs: int, done: Callable[[], None] | None = None
+) -> list[tuple[list[FileResult], set[Path]]]:
     """Lint the units, in parallel processes when ``jobs`` > 1; ``done`` is called after each."""
     results: list[tuple[list[FileResult], set[Path]]] = []
     if jobs <= 1 or len(units) < 2:
@@ -629,8 +729,9 @@ def _map_units(settings: Settings, units: Sequence[_Unit], jobs: int,
 
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
     try:
-        for result in pool.map(_run_unit, [settings] * len(units), units,
-                               chunksize=max(1, len(units) // (jobs * 4))):
+        for result in pool.map(
+            _run_unit, [settings] * len(units), units, chunksize=max(1, len(units) // (jobs * 4))
+        ):
             results.append(result)
             if done:
                 done()
@@ -663,12 +764,14 @@ def kinds_needed(paths: Sequence[str], kind: Kind | None = None) -> frozenset[st
     of Dockerfiles, say), else every kind."""
     only_dockerfiles = bool(paths) and all(
         raw != "-" and Path(raw).is_file() and (kind or classify(Path(raw).name)) == "dockerfile"
-        for raw in paths)
+        for raw in paths
+    )
     return frozenset({"dockerfile"}) if only_dockerfiles else KINDS
 
 
-def run(paths: Sequence[str], settings: Settings,
-        progress: Callable[[int, int], None] | None = None) -> RunResult:
+def run(
+    paths: Sequence[str], settings: Settings, progress: Callable[[int, int], None] | None = None
+) -> RunResult:
     """Lint files and folders: compose projects first (they know their Dockerfiles' contexts)."""
     prepare(settings)  # fail early on bad selectors, before any work
     sources, missing = discover(paths, settings.exclude, Path(settings.config_root), settings.kind)
@@ -676,8 +779,12 @@ def run(paths: Sequence[str], settings: Settings,
     if projects:  # compose rules, and Dockerfile rules for the Dockerfiles services build
         prepare(settings).registry.ensure()
     compose_units = [
-        _Unit("compose", str(source.path),
-              None if overrides is None else tuple(str(p) for p in overrides), source.mismatch)
+        _Unit(
+            "compose",
+            str(source.path),
+            None if overrides is None else tuple(str(p) for p in overrides),
+            source.mismatch,
+        )
         for source, overrides in projects
     ]
     jobs = effective_jobs(settings, len(sources))
@@ -698,7 +805,8 @@ def run(paths: Sequence[str], settings: Settings,
     }
     dockerfile_units = [
         _Unit("dockerfile", str(source.path), mismatch=source.mismatch)
-        for resolved, source in found_dockerfiles.items() if resolved not in linked
+        for resolved, source in found_dockerfiles.items()
+        if resolved not in linked
     ]
     counted[0] = len(sources) - len(dockerfile_units)  # Dockerfiles linted with their compose
     for unit_results, _ in _map_units(settings, dockerfile_units, jobs, done):
@@ -750,8 +858,13 @@ def _named(paths: Sequence[str], cwd: Path) -> Callable[[str], bool]:
     return reported
 
 
-def lint_unreadable(path: str, message: str, settings: Settings, kind: Kind | None = None,
-                    registry: Registry | None = None) -> FileResult:
+def lint_unreadable(
+    path: str,
+    message: str,
+    settings: Settings,
+    kind: Kind | None = None,
+    registry: Registry | None = None,
+) -> FileResult:
     """The result for input that could not be decoded (stdin, an editor buffer)."""
     prepared = prepare(settings, registry)
     file_kind: Kind = kind or settings.kind or classify(Path(path).name) or "dockerfile"
@@ -760,14 +873,21 @@ def lint_unreadable(path: str, message: str, settings: Settings, kind: Kind | No
         context = ComposeContext(project=project, options=prepared.options)
         rules = [r for r in prepared.rules_by_target[Target.COMPOSE] if r.code == "DC001"]
         found, crashed = _run_rules(prepared, "compose", path, rules, context)
-        return FileResult(path, "compose", None, _finish(prepared, "compose", path, found, []),
-                          crashed)
-    return lint_dockerfile(prepared, Path(path), path,
-                           dockerfile=unreadable_dockerfile(path, message))
+        return FileResult(
+            path, "compose", None, _finish(prepared, "compose", path, found, []), crashed
+        )
+    return lint_dockerfile(
+        prepared, Path(path), path, dockerfile=unreadable_dockerfile(path, message)
+    )
 
 
-def lint_source(text: str, path: str, settings: Settings, kind: Kind | None = None,
-                registry: Registry | None = None) -> FileResult:
+def lint_source(
+    text: str,
+    path: str,
+    settings: Settings,
+    kind: Kind | None = None,
+    registry: Registry | None = None,
+) -> FileResult:
     """Lint one in-memory buffer (stdin, an editor) as if it were the file ``path``.
 
     With no kind given and a name that says nothing, the content decides (``sniff``).
@@ -792,7 +912,12 @@ def lint_source(text: str, path: str, settings: Settings, kind: Kind | None = No
                 return result
         return FileResult(path, "compose", text, [])
     context_dir = Path(settings.build_context) if settings.build_context else file_path.parent
-    result = lint_dockerfile(prepared, file_path, path, text=text,
-                             build_context=context_dir if context_dir.is_dir() else None)
+    result = lint_dockerfile(
+        prepared,
+        file_path,
+        path,
+        text=text,
+        build_context=context_dir if context_dir.is_dir() else None,
+    )
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result

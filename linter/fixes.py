@@ -38,16 +38,19 @@ def offset_of(text: str, position: Position, starts: list[int] | None = None) ->
     line_end = starts[position.line] - 1 if position.line < len(starts) else len(text)
     if line_end > start and text[line_end - 1] == "\r":
         line_end -= 1
-    return min(start + max(position.column - 1, 0), line_end if position.line < len(starts)
-               else len(text))
+    return min(
+        start + max(position.column - 1, 0), line_end if position.line < len(starts) else len(text)
+    )
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     """Apply non-overlapping edits (an edit overlapping an earlier one is skipped)."""
     starts = _line_starts(text)
     ranges = sorted(
-        ((offset_of(text, e.span.start, starts), offset_of(text, e.span.end, starts), e.text)
-         for e in edits),
+        (
+            (offset_of(text, e.span.start, starts), offset_of(text, e.span.end, starts), e.text)
+            for e in edits
+        ),
         key=lambda r: (r[0], r[1]),
     )
     pieces: list[str] = []
@@ -66,8 +69,11 @@ def eligible(fix: Fix | None, unsafe: bool) -> bool:
     return fix is not None and (unsafe or fix.applicability is Applicability.SAFE)
 
 
-def compatible_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool,
-                     skip: Callable[[Diagnostic], bool] = lambda _: False) -> list[Diagnostic]:
+def compatible_fixes(
+    diagnostics: Sequence[Diagnostic],
+    unsafe: bool,
+    skip: Callable[[Diagnostic], bool] = lambda _: False,
+) -> list[Diagnostic]:
     """The findings whose fixes one round applies: each eligible fix, in report order, whose
     edits neither overlap nor touch an edit of a fix chosen before it.
 
@@ -133,8 +139,9 @@ class FixOutcome:
         return self.fixed != self.original
 
 
-def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool,
-             max_rounds: int = MAX_ROUNDS) -> FixOutcome:
+def fix_text(
+    text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool, max_rounds: int = MAX_ROUNDS
+) -> FixOutcome:
     """Lint, fix, and lint again until no fix is left or ``max_rounds`` rounds have run."""
     current, diagnostics = text, lint(text)
     applied = 0
@@ -176,7 +183,11 @@ def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool,
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
-    return "".join(difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True),
-        fromfile=f"a/{path}", tofile=f"b/{path}",
-    ))
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
+        )
+    )

@@ -98,8 +98,11 @@ def _build_links(compose: Path) -> list[tuple[Path, Path]]:
     if cached is not None and cached[0] == mtime:
         return cached[1]
     project = engine.load_compose(compose, str(compose), None, validate=False)
-    links = [(link.dockerfile_path.resolve(), link.context_dir)
-             for link in engine.build_links(project, {}) if not link.remote]
+    links = [
+        (link.dockerfile_path.resolve(), link.context_dir)
+        for link in engine.build_links(project, {})
+        if not link.remote
+    ]
     _LINKS[compose] = (mtime, links)
     return links
 
@@ -139,20 +142,23 @@ class ShiplintServer(LanguageServer):
         try:
             config = load_config(None, folder)
         except ConfigError as error:
-            self.window_show_message(types.ShowMessageParams(
-                type=types.MessageType.Error, message=f"shiplint: {error}"))
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Error, message=f"shiplint: {error}")
+            )
             config = load_config(None, folder, use_files=False)
         context = _compose_build_context(path) if kind == "dockerfile" else None
         registry = default_registry()
-        settings = settings_from(config, registry, cwd=str(folder),
-                                 context=str(context) if context is not None else None)
+        settings = settings_from(
+            config, registry, cwd=str(folder), context=str(context) if context is not None else None
+        )
         result = engine.lint_source(text, str(path), settings, kind=kind, registry=registry)
         lines = text.splitlines() or [""]
         self.documents[uri] = _Document(kind, lines, result.diagnostics)
         return result.diagnostics
 
-    def publish(self, uri: str, version: int | None, text: str,
-                language_id: str | None = None) -> None:
+    def publish(
+        self, uri: str, version: int | None, text: str, language_id: str | None = None
+    ) -> None:
         findings = self.lint(uri, text, language_id)
         lines = self.documents[uri].lines
         registry = default_registry()
@@ -163,16 +169,19 @@ class ShiplintServer(LanguageServer):
             tags = []
             if rule is not None and "deprecat" in rule.summary.lower():
                 tags.append(types.DiagnosticTag.Deprecated)
-            diagnostics.append(types.Diagnostic(
-                range=to_range(finding.span, lines),
-                message=f"{finding.message} ({finding.name})",
-                severity=_SEVERITY[finding.severity],
-                code=code,
-                source=SOURCE,
-                tags=tags or None,
-            ))
+            diagnostics.append(
+                types.Diagnostic(
+                    range=to_range(finding.span, lines),
+                    message=f"{finding.message} ({finding.name})",
+                    severity=_SEVERITY[finding.severity],
+                    code=code,
+                    source=SOURCE,
+                    tags=tags or None,
+                )
+            )
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics))
+            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
+        )
 
 
 server = ShiplintServer()
@@ -200,7 +209,8 @@ def did_save(ls: ShiplintServer, params: types.DidSaveTextDocumentParams) -> Non
 def did_close(ls: ShiplintServer, params: types.DidCloseTextDocumentParams) -> None:
     ls.documents.pop(params.text_document.uri, None)
     ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+        types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+    )
 
 
 def _in_range(finding: Diagnostic, start: Position, end: Position) -> bool:
@@ -214,8 +224,9 @@ def _suppression_edit(document: _Document, finding: Diagnostic) -> types.TextEdi
     indent = line[: len(line) - len(line.lstrip())]
     key = finding.subcode or finding.code
     at = types.Position(line=line_index, character=0)
-    return types.TextEdit(range=types.Range(start=at, end=at),
-                          new_text=f"{indent}# shiplint: ignore[{key}]\n")
+    return types.TextEdit(
+        range=types.Range(start=at, end=at), new_text=f"{indent}# shiplint: ignore[{key}]\n"
+    )
 
 
 @server.feature(
@@ -234,19 +245,25 @@ def code_action(ls: ShiplintServer, params: types.CodeActionParams) -> list[type
         if not _in_range(finding, start, end):
             continue
         if finding.fix is not None:
-            edits = [types.TextEdit(range=to_range(edit.span, document.lines), new_text=edit.text)
-                     for edit in finding.fix.edits]
-            actions.append(types.CodeAction(
-                title=f"{finding.fix.title} ({finding.code})",
+            edits = [
+                types.TextEdit(range=to_range(edit.span, document.lines), new_text=edit.text)
+                for edit in finding.fix.edits
+            ]
+            actions.append(
+                types.CodeAction(
+                    title=f"{finding.fix.title} ({finding.code})",
+                    kind=types.CodeActionKind.QuickFix,
+                    is_preferred=finding.fix.applicability.value == "safe",
+                    edit=types.WorkspaceEdit(changes={uri: edits}),
+                )
+            )
+        actions.append(
+            types.CodeAction(
+                title=f"Ignore {finding.subcode or finding.code} ({finding.name}) here",
                 kind=types.CodeActionKind.QuickFix,
-                is_preferred=finding.fix.applicability.value == "safe",
-                edit=types.WorkspaceEdit(changes={uri: edits}),
-            ))
-        actions.append(types.CodeAction(
-            title=f"Ignore {finding.subcode or finding.code} ({finding.name}) here",
-            kind=types.CodeActionKind.QuickFix,
-            edit=types.WorkspaceEdit(changes={uri: [_suppression_edit(document, finding)]}),
-        ))
+                edit=types.WorkspaceEdit(changes={uri: [_suppression_edit(document, finding)]}),
+            )
+        )
     return actions
 
 
@@ -265,8 +282,9 @@ def hover(ls: ShiplintServer, params: types.HoverParams) -> types.Hover | None:
                 sections.append(docs)
     if not sections:
         return None
-    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
-                                                    value="\n---\n".join(sections)))
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n---\n".join(sections))
+    )
 
 
 def start_server(*_: Any) -> None:

@@ -31,7 +31,15 @@ _NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".md", ".txt", ".yml", ".yaml", ".j
 # their text becomes a Dockerfile only after rendering, so folder discovery leaves them out.
 # A template named on the command line is still linted.
 _TEMPLATE_SUFFIXES = (
-    ".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".in", ".erb", ".mustache",
+    ".template",
+    ".tmpl",
+    ".tpl",
+    ".j2",
+    ".jinja",
+    ".jinja2",
+    ".in",
+    ".erb",
+    ".mustache",
 )
 
 
@@ -45,10 +53,28 @@ def classify(name: str) -> Kind | None:
 
 
 # Dockerfile instructions (BuildKit's list), to tell a Dockerfile by its first instruction.
-_INSTRUCTIONS = frozenset({
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
-    "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
-})
+_INSTRUCTIONS = frozenset(
+    {
+        "ADD",
+        "ARG",
+        "CMD",
+        "COPY",
+        "ENTRYPOINT",
+        "ENV",
+        "EXPOSE",
+        "FROM",
+        "HEALTHCHECK",
+        "LABEL",
+        "MAINTAINER",
+        "ONBUILD",
+        "RUN",
+        "SHELL",
+        "STOPSIGNAL",
+        "USER",
+        "VOLUME",
+        "WORKDIR",
+    }
+)
 _SNIFF_BYTES = 64 * 1024
 
 
@@ -88,8 +114,7 @@ def _yaml_top_level(text: str) -> dict[str, list[str] | None] | None:
                     return None
                 inner = None
                 if isinstance(value, yaml.MappingNode):
-                    inner = [str(k.value) for k, _ in value.value
-                             if isinstance(k, yaml.ScalarNode)]
+                    inner = [str(k.value) for k, _ in value.value if isinstance(k, yaml.ScalarNode)]
                 keys[str(key.value)] = inner
     except yaml.YAMLError:
         return None
@@ -104,8 +129,11 @@ def sniff(text: str, name: str = "") -> Sniffed:
     layout); otherwise a message saying what it is and what was expected."""
     word = _first_instruction_word(text[:_SNIFF_BYTES])
     if word is None:
-        return Sniffed(None, "the file is empty (or only comments): it is neither a Dockerfile "
-                       "nor a compose file", yaml=name.endswith((".yml", ".yaml")))
+        return Sniffed(
+            None,
+            "the file is empty (or only comments): it is neither a Dockerfile nor a compose file",
+            yaml=name.endswith((".yml", ".yaml")),
+        )
     if word.upper() in _INSTRUCTIONS:
         return Sniffed("dockerfile")
     keys = None
@@ -126,20 +154,34 @@ def sniff(text: str, name: str = "") -> Sniffed:
         elif "apiVersion" in keys and "kind" in keys:
             what = "a Kubernetes manifest"
         else:
-            return Sniffed(None, "this YAML file is not a compose file: its top-level keys "
-                           f"({listed}) are not compose's (services, networks, volumes, ...); "
-                           "pass --kind compose if it is one", yaml=True)
-        return Sniffed(None, f"this is {what} (top-level keys {listed}), neither a compose file "
-                       "nor a Dockerfile: shiplint has nothing to check in it", yaml=True)
+            return Sniffed(
+                None,
+                "this YAML file is not a compose file: its top-level keys "
+                f"({listed}) are not compose's (services, networks, volumes, ...); "
+                "pass --kind compose if it is one",
+                yaml=True,
+            )
+        return Sniffed(
+            None,
+            f"this is {what} (top-level keys {listed}), neither a compose file "
+            "nor a Dockerfile: shiplint has nothing to check in it",
+            yaml=True,
+        )
     if name.endswith((".yml", ".yaml")):
-        return Sniffed(None, "this YAML file is not a compose file: it is not a YAML mapping "
-                       "(a list, a template, or invalid YAML); pass --kind compose if it is one",
-                       yaml=True)
+        return Sniffed(
+            None,
+            "this YAML file is not a compose file: it is not a YAML mapping "
+            "(a list, a template, or invalid YAML); pass --kind compose if it is one",
+            yaml=True,
+        )
     shown = word if len(word) <= 30 else word[:27] + "..."
-    return Sniffed(None, f"the file is neither a Dockerfile (its first word {shown!r} is not a "
-                   "Dockerfile instruction) nor a compose file (a YAML mapping with "
-                   "`services:`); pass --kind if it is one of them",
-                   yaml=name.endswith((".yml", ".yaml")))
+    return Sniffed(
+        None,
+        f"the file is neither a Dockerfile (its first word {shown!r} is not a "
+        "Dockerfile instruction) nor a compose file (a YAML mapping with "
+        "`services:`); pass --kind if it is one of them",
+        yaml=name.endswith((".yml", ".yaml")),
+    )
 
 
 def is_template(name: str) -> bool:
@@ -230,8 +272,11 @@ def walk(folder: Path, exclude: Sequence[str], root: Path) -> Iterator[SourceFil
         kept = []
         for name in sorted(dirs):
             child = current_path / name
-            if (name in SKIP_DIRS or gitignore.ignored(child, True)
-                    or _excluded(child, exclude, root)):
+            if (
+                name in SKIP_DIRS
+                or gitignore.ignored(child, True)
+                or _excluded(child, exclude, root)
+            ):
                 continue
             kept.append(name)
         dirs[:] = kept
@@ -301,8 +346,11 @@ def group_compose(files: Sequence[SourceFile]) -> list[tuple[SourceFile, list[Pa
     mains = {f.path.parent.resolve() for f in compose if f.path.name in MAIN_COMPOSE_NAMES}
     projects: list[tuple[SourceFile, list[Path] | None]] = []
     for source in compose:
-        if is_override(source.path.name) and source.path.parent.resolve() in mains \
-                and not source.explicit:
+        if (
+            is_override(source.path.name)
+            and source.path.parent.resolve() in mains
+            and not source.explicit
+        ):
             continue
         if is_override(source.path.name):
             projects.append((source, []))

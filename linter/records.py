@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 if TYPE_CHECKING:
     from typing_extensions import dataclass_transform
 else:
+
     def dataclass_transform(**_: object) -> Callable[[Any], Any]:
         return lambda function: function
+
 
 T = TypeVar("T")
 _MISSING: Any = object()
@@ -53,8 +55,13 @@ def field(*, default: T, compare: bool = True, repr: bool = True) -> T: ...
 def field(*, default_factory: Callable[[], T], compare: bool = True, repr: bool = True) -> T: ...
 
 
-def field(*, default: Any = _MISSING, default_factory: Any = _MISSING, compare: bool = True,
-          repr: bool = True) -> Any:
+def field(
+    *,
+    default: Any = _MISSING,
+    default_factory: Any = _MISSING,
+    compare: bool = True,
+    repr: bool = True,
+) -> Any:
     """A field with a default built per instance, or left out of comparison or repr."""
     return _Field(default, default_factory, compare, repr)
 
@@ -77,13 +84,20 @@ def record(cls: type[T], /) -> type[T]: ...
 
 
 @overload
-def record(*, frozen: bool = True, order: bool = False,
-           compiled: bool = False) -> Callable[[type[T]], type[T]]: ...
+def record(
+    *, frozen: bool = True, order: bool = False, compiled: bool = False
+) -> Callable[[type[T]], type[T]]: ...
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(field,))
-def record(cls: type[T] | None = None, /, *, frozen: bool = True, order: bool = False,
-           compiled: bool = False) -> type[T] | Callable[[type[T]], type[T]]:
+def record(
+    cls: type[T] | None = None,
+    /,
+    *,
+    frozen: bool = True,
+    order: bool = False,
+    compiled: bool = False,
+) -> type[T] | Callable[[type[T]], type[T]]:
     """Turn a class with annotated fields into a slotted value class (frozen by default).
 
     ``compiled=True`` is for the classes a run makes thousands of (positions, spans, words,
@@ -122,8 +136,9 @@ def _own_specs(cls: type) -> list[_Spec]:
             continue
         value = cls.__dict__.get(name, _MISSING)
         if isinstance(value, _Field):
-            specs.append(_Spec(name, value.default, value.default_factory, value.compare,
-                               value.repr))
+            specs.append(
+                _Spec(name, value.default, value.default_factory, value.compare, value.repr)
+            )
         else:
             specs.append(_Spec(name, value, _MISSING, True, True))
     return specs
@@ -160,12 +175,14 @@ def _check_defaults(name: str, specs: tuple[_Spec, ...]) -> None:
         if spec.default is not _MISSING or spec.factory is not _MISSING:
             defaulted = True
         elif defaulted:
-            raise TypeError(f"{name}: field {spec.name!r} without a default follows one with "
-                            "a default")
+            raise TypeError(
+                f"{name}: field {spec.name!r} without a default follows one with a default"
+            )
 
 
-def _compile_on_first_call(cls: type, specs: tuple[_Spec, ...], *,
-                           frozen: bool) -> Callable[..., None]:
+def _compile_on_first_call(
+    cls: type, specs: tuple[_Spec, ...], *, frozen: bool
+) -> Callable[..., None]:
     """An ``__init__`` that puts the compiled one on the class, then runs it."""
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -183,11 +200,12 @@ def _loop_init(cls: type, specs: tuple[_Spec, ...], *, frozen: bool) -> Callable
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         if len(args) > len(specs):
-            raise TypeError(f"{name}() takes {len(specs)} positional arguments but "
-                            f"{len(args)} were given")
+            raise TypeError(
+                f"{name}() takes {len(specs)} positional arguments but {len(args)} were given"
+            )
         for spec, value in zip(specs, args, strict=False):
             _set(self, spec.name, value)
-        for spec in specs[len(args):]:
+        for spec in specs[len(args) :]:
             if spec.name in kwargs:
                 value = kwargs.pop(spec.name)
             elif spec.factory is not _MISSING:
@@ -198,14 +216,12 @@ def _loop_init(cls: type, specs: tuple[_Spec, ...], *, frozen: bool) -> Callable
                 raise TypeError(f"{name}() missing required argument: {spec.name!r}")
             _set(self, spec.name, value)
         if kwargs:
-            raise TypeError(f"{name}() got an unexpected keyword argument "
-                            f"{next(iter(kwargs))!r}")
+            raise TypeError(f"{name}() got an unexpected keyword argument {next(iter(kwargs))!r}")
 
     return __init__
 
 
-def _methods(name: str, specs: tuple[_Spec, ...], *, frozen: bool,
-             order: bool) -> dict[str, Any]:
+def _methods(name: str, specs: tuple[_Spec, ...], *, frozen: bool, order: bool) -> dict[str, Any]:
     compared = [spec.name for spec in specs if spec.compare]
     key = _key(compared)
     shown = [spec.name for spec in specs if spec.repr]
@@ -281,21 +297,25 @@ def _repr(names: list[str]) -> Callable[[Any], str]:
     def __repr__(self: Any) -> str:
         fields = ", ".join(f"{field}={getattr(self, field)!r}" for field in names)
         return f"{type(self).__qualname__}({fields})"
+
     return __repr__
 
 
-def _comparison(key: Callable[[Any], tuple[Any, ...]],
-                test: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
+def _comparison(
+    key: Callable[[Any], tuple[Any, ...]], test: Callable[[Any, Any], bool]
+) -> Callable[[Any, Any], Any]:
     def compare(self: Any, other: Any) -> Any:
         if other.__class__ is not self.__class__:
             return NotImplemented
         return test(key(self), key(other))
+
     return compare
 
 
 def _reduce(names: tuple[str, ...]) -> Callable[[Any], Any]:
     def __reduce__(self: Any) -> Any:
         return type(self), tuple(getattr(self, name) for name in names)
+
     return __reduce__
 
 

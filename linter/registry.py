@@ -124,12 +124,14 @@ class Registry:
         return [self.rules[code] for code in sorted(self.rules)]
 
 
-def _plugin_rules(manager: pluggy.PluginManager,
-                  kinds: frozenset[str]) -> Iterable[tuple[str, Sequence[Rule]]]:
+def _plugin_rules(
+    manager: pluggy.PluginManager, kinds: frozenset[str]
+) -> Iterable[tuple[str, Sequence[Rule]]]:
     """Each plugin's rules, one plugin at a time so that an error names its plugin."""
     order = [name for name, _ in manager.list_name_plugin()]  # registration order
-    implementations = sorted(manager.hook.shiplint_rules.get_hookimpls(),
-                             key=lambda impl: order.index(impl.plugin_name))
+    implementations = sorted(
+        manager.hook.shiplint_rules.get_hookimpls(), key=lambda impl: order.index(impl.plugin_name)
+    )
     for implementation in implementations:
         name = implementation.plugin_name
         arguments = {"kinds": kinds} if "kinds" in implementation.argnames else {}
@@ -137,14 +139,16 @@ def _plugin_rules(manager: pluggy.PluginManager,
             rules = implementation.function(**arguments)
         except Exception as error:  # a broken plugin must not crash the run
             raise RegistryError(
-                f"plugin {name!r} failed while listing its rules: {error}") from None
+                f"plugin {name!r} failed while listing its rules: {error}"
+            ) from None
         if not isinstance(rules, (list, tuple)):
             raise RegistryError(f"plugin {name!r}: shiplint_rules() must return a list of rules")
         yield name, rules
 
 
-def load_registry(extra_plugins: Sequence[tuple[str, Any]] = (),
-                  kinds: Iterable[str] = KINDS) -> Registry:
+def load_registry(
+    extra_plugins: Sequence[tuple[str, Any]] = (), kinds: Iterable[str] = KINDS
+) -> Registry:
     """Load every plugin of the entry-point group (and ``extra_plugins``) into a registry,
     with the rules for ``kinds`` (the others are loaded when first needed)."""
     manager = pluggy.PluginManager(PROJECT)
@@ -165,8 +169,7 @@ def load_registry(extra_plugins: Sequence[tuple[str, Any]] = (),
             raise RegistryError(f"plugin {entry_point.name!r} is invalid: {error}") from None
     for name, plugin in extra_plugins:
         manager.register(plugin, name=name)
-    registry = Registry(kinds=frozenset(),
-                        loader=lambda wanted: _plugin_rules(manager, wanted))
+    registry = Registry(kinds=frozenset(), loader=lambda wanted: _plugin_rules(manager, wanted))
     registry.ensure(kinds)
     for plugin in manager.get_plugins():
         hook = getattr(plugin, "shiplint_reporters", None)

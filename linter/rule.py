@@ -163,8 +163,17 @@ def render_docs(rule: Rule) -> str:
 def metadata_problems(rule: Rule) -> list[str]:
     """Everything wrong with a rule's metadata (empty when it is valid)."""
     problems = []
-    for attribute in ("code", "name", "tags", "severity", "summary", "description",
-                      "bad", "good", "target"):
+    for attribute in (
+        "code",
+        "name",
+        "tags",
+        "severity",
+        "summary",
+        "description",
+        "bad",
+        "good",
+        "target",
+    ):
         if not hasattr(rule, attribute):
             problems.append(f"missing {attribute}")
     if problems:

@@ -36,11 +36,20 @@ def parse_severities(items: Iterable[str]) -> list[tuple[str, Severity]]:
     return pairs
 
 
-def settings_from(config: Config, registry: Registry, *, cwd: str,
-                  select: Sequence[str] = (), extend_select: Sequence[str] = (),
-                  ignore: Sequence[str] = (), severity: Sequence[str] = (),
-                  context: str | None = None, kind: Kind | None = None,
-                  jobs: int | None = None, shellcheck: bool = False) -> Settings:
+def settings_from(
+    config: Config,
+    registry: Registry,
+    *,
+    cwd: str,
+    select: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    severity: Sequence[str] = (),
+    context: str | None = None,
+    kind: Kind | None = None,
+    jobs: int | None = None,
+    shellcheck: bool = False,
+) -> Settings:
     """The engine settings for ``config`` and the caller's choices, which come on top of it:
     ``select`` replaces the configured selection, the others add to it."""
     from linter.engine import Settings

@@ -1,4 +1,4 @@
-""""Did you mean" hints for mistyped commands, rule codes, config keys and format names.
+"""Did-you-mean hints for mistyped commands, rule codes, config keys and format names.
 
 difflib is imported only when a hint is needed: a correct command line never pays for it.
 """

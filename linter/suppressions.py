@@ -79,8 +79,9 @@ def dockerfile_pragmas(dockerfile: Dockerfile) -> list[Pragma]:
             if match.group("kind").lower() == "ignore-file":
                 pragmas.append(Pragma(keys, comment.span, 1, last_line, "shiplint"))
             else:
-                pragmas.append(Pragma(keys, comment.span, *next_instruction_lines(line),
-                                      "shiplint"))
+                pragmas.append(
+                    Pragma(keys, comment.span, *next_instruction_lines(line), "shiplint")
+                )
             continue
         match = _HADOLINT.match(comment.text)
         if match:
@@ -91,8 +92,9 @@ def dockerfile_pragmas(dockerfile: Dockerfile) -> list[Pragma]:
             elif scope == "stage":
                 pragmas.append(Pragma(keys, comment.span, *stage_lines(line), "hadolint"))
             else:
-                pragmas.append(Pragma(keys, comment.span, *next_instruction_lines(line),
-                                      "hadolint"))
+                pragmas.append(
+                    Pragma(keys, comment.span, *next_instruction_lines(line), "hadolint")
+                )
     for directive in dockerfile.directives:
         if directive.name != "check" or not directive.honoured:
             continue
@@ -120,7 +122,7 @@ def _yaml_comment(line: str) -> tuple[int, str] | None:
         if char in "\"'" and (index == 0 or line[index - 1] in " \t[{,:-"):
             quote = char
         elif char == "#" and (index == 0 or line[index - 1] in " \t"):
-            return index, line[index + 1:]
+            return index, line[index + 1 :]
     return None
 
 

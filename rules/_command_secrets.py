@@ -63,8 +63,24 @@ class Found:
 # ---------------------------------------------------------------------------------------------
 # Splitting
 
-_OPERATORS = ("&&", "||", ";;", "|&", ">>", "<<", ">&", "<&", ";", "&", "|", "(", ")", "<", ">",
-              "\n")
+_OPERATORS = (
+    "&&",
+    "||",
+    ";;",
+    "|&",
+    ">>",
+    "<<",
+    ">&",
+    "<&",
+    ";",
+    "&",
+    "|",
+    "(",
+    ")",
+    "<",
+    ">",
+    "\n",
+)
 _REDIRECTS = frozenset({">>", "<<", ">&", "<&", "<", ">"})
 _DOUBLE_QUOTE_ESCAPES = frozenset('$`"\\\n')
 
@@ -90,8 +106,15 @@ class _Splitter:
         if self.begin is None:
             return
         text = "".join(self.chars)
-        self.words.append(Word(text, self.node, tuple(self.where), self.offsets[self.begin],
-                               self.offsets[end - 1] + 1))
+        self.words.append(
+            Word(
+                text,
+                self.node,
+                tuple(self.where),
+                self.offsets[self.begin],
+                self.offsets[end - 1] + 1,
+            )
+        )
         self.chars, self.where, self.begin = [], [], None
 
     def operator(self, index: int, op: str) -> None:
@@ -137,7 +160,7 @@ class _Splitter:
             return end + 1
         if char == '"':
             return self.double_quoted(index + 1)
-        if self.shell and char == "$" and text[index + 1:index + 2] in ("(", "{"):
+        if self.shell and char == "$" and text[index + 1 : index + 2] in ("(", "{"):
             opener = text[index + 1]
             end = skip_balanced(text, index + 2, opener, ")" if opener == "(" else "}")
             self.add(index, end)
@@ -156,12 +179,15 @@ class _Splitter:
             char = text[index]
             if char == '"':
                 return index + 1
-            if char == "\\" and text[index + 1:index + 2] in _DOUBLE_QUOTE_ESCAPES and \
-                    index + 1 < length:
+            if (
+                char == "\\"
+                and text[index + 1 : index + 2] in _DOUBLE_QUOTE_ESCAPES
+                and index + 1 < length
+            ):
                 if text[index + 1] != "\n":
                     self.add(index + 1, index + 2)
                 index += 2
-            elif self.shell and char == "$" and text[index + 1:index + 2] == "(":
+            elif self.shell and char == "$" and text[index + 1 : index + 2] == "(":
                 end = skip_balanced(text, index + 2, "(", ")")
                 self.add(index, end)
                 index = end
@@ -171,8 +197,9 @@ class _Splitter:
         return length
 
 
-def split_words(text: str, node: ScalarNode, offsets: Sequence[int] | None = None, *,
-                shell: bool = False) -> list[Word]:
+def split_words(
+    text: str, node: ScalarNode, offsets: Sequence[int] | None = None, *, shell: bool = False
+) -> list[Word]:
     """Split ``text`` into words; ``shell`` also splits on operators and drops comments.
 
     ``offsets`` maps each character of ``text`` to ``node.text`` (identity when omitted).
@@ -214,16 +241,46 @@ _SHELL_SCRIPT_FLAG = re.compile(r"^-[A-Za-z]*c[A-Za-z]*$")
 # mysql-family clients take the password only glued to the option (``-phunter2``,
 # ``--password=hunter2``); a bare ``-p``/``--password`` prompts and the next word is a
 # database name.
-_MYSQL = frozenset({
-    "mysql", "mysqladmin", "mysqldump", "mysqlcheck", "mysqlshow", "mysqlimport", "mysqlpump",
-    "mysqlsh", "mysqlslap", "mariadb", "mariadb-admin", "mariadb-dump", "mariadb-check",
-    "mariadb-show", "mariadb-import", "mariadb-slap", "mariadb-upgrade", "mysql_upgrade",
-})
+_MYSQL = frozenset(
+    {
+        "mysql",
+        "mysqladmin",
+        "mysqldump",
+        "mysqlcheck",
+        "mysqlshow",
+        "mysqlimport",
+        "mysqlpump",
+        "mysqlsh",
+        "mysqlslap",
+        "mariadb",
+        "mariadb-admin",
+        "mariadb-dump",
+        "mariadb-check",
+        "mariadb-show",
+        "mariadb-import",
+        "mariadb-slap",
+        "mariadb-upgrade",
+        "mysql_upgrade",
+    }
+)
 # PostgreSQL clients: ``-W``/``--password`` only forces a prompt and takes no value.
-_POSTGRES = frozenset({
-    "psql", "pg_dump", "pg_dumpall", "pg_restore", "pg_basebackup", "createdb", "dropdb",
-    "createuser", "dropuser", "vacuumdb", "reindexdb", "clusterdb", "pgbench",
-})
+_POSTGRES = frozenset(
+    {
+        "psql",
+        "pg_dump",
+        "pg_dumpall",
+        "pg_restore",
+        "pg_basebackup",
+        "createdb",
+        "dropdb",
+        "createuser",
+        "dropuser",
+        "vacuumdb",
+        "reindexdb",
+        "clusterdb",
+        "pgbench",
+    }
+)
 # Short options that take a password as the next word, and the programs they do it for.
 _SHORT_PASSWORD_OPTIONS: dict[str, frozenset[str]] = {
     "-a": frozenset({"redis-cli", "valkey-cli", "keydb-cli"}),
@@ -238,11 +295,20 @@ _EXTRA_OPTION_NAMES = frozenset({"REQUIREPASS", "MASTERAUTH", "PASS"})
 # An option about a credential that is not its value: read from a stream or a variable,
 # or a switch that turns something about it on or off.
 _NOT_VALUE_SUFFIXES = ("_STDIN", "_PROMPT", "_ENV", "_FD", "_CMD", "_COMMAND")
-_SWITCH_PREFIXES = ("NO_", "DISABLE_", "ENABLE_", "SKIP_", "WITHOUT_", "USE_", "REQUIRE_",
-                    "GENERATE_", "SHOW_", "PRINT_")
+_SWITCH_PREFIXES = (
+    "NO_",
+    "DISABLE_",
+    "ENABLE_",
+    "SKIP_",
+    "WITHOUT_",
+    "USE_",
+    "REQUIRE_",
+    "GENERATE_",
+    "SHOW_",
+    "PRINT_",
+)
 # Language-model servers count and split text into tokens: ``--tokenizer``, ``--max-tokens``.
-_TEXT_TOKEN_PARTS = frozenset({"TOKENS", "TOKENIZER", "TOKENIZERS", "TOKENIZE",
-                               "TOKENIZATION"})
+_TEXT_TOKEN_PARTS = frozenset({"TOKENS", "TOKENIZER", "TOKENIZERS", "TOKENIZE", "TOKENIZATION"})
 _OPTION = re.compile(r"^(--?)([A-Za-z][A-Za-z0-9_.-]*)(?:=(.*))?$", re.DOTALL)
 _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=", re.DOTALL)
 _MYSQL_PASSWORD = re.compile(r"^-p(?!-)(.+)$", re.DOTALL)
@@ -264,14 +330,14 @@ def compose_default(written: str) -> str | None:
         if written[index] != "$":
             index += 1
             continue
-        if written[index + 1:index + 2] == "$":
+        if written[index + 1 : index + 2] == "$":
             index += 2
             continue
-        name = _NAME.match(written, index + 2) if written[index + 1:index + 2] == "{" else None
+        name = _NAME.match(written, index + 2) if written[index + 1 : index + 2] == "{" else None
         if name is None:
             index += 1
             continue
-        rest = written[name.end():]
+        rest = written[name.end() :]
         dash = 2 if rest.startswith(":-") else 1 if rest.startswith("-") else 0
         close = rest.find("}")
         if dash and close > dash and "$" not in rest[dash:close]:
@@ -285,8 +351,11 @@ def value_kind(value: str) -> str | None:
     if "$" in value or "`" in value:
         default = compose_default(value)
         return "default" if default is not None and literal_secret_value(default) else None
-    if value.startswith(_PATH_PREFIXES) or value.lower().startswith(_SOURCE_PREFIXES) or \
-            _SPEC.match(value):
+    if (
+        value.startswith(_PATH_PREFIXES)
+        or value.lower().startswith(_SOURCE_PREFIXES)
+        or _SPEC.match(value)
+    ):
         return None
     return "literal" if literal_secret_value(value) else None
 
@@ -311,14 +380,48 @@ _WRAPPERS: dict[str, frozenset[str]] = {
     "command": frozenset(),
     "tini": frozenset({"-p", "-e"}),
     "dumb-init": frozenset({"-r", "--rewrite"}),
-    "sudo": frozenset({"-u", "--user", "-g", "--group", "-C", "--close-from", "-D", "--chdir",
-                       "-p", "--prompt", "-r", "--role", "-t", "--type", "-T",
-                       "--command-timeout", "-U", "--other-user", "-R", "--chroot"}),
-    "runuser": frozenset({"-u", "--user", "-g", "--group", "-G", "--supplementary-group",
-                          "-s", "--shell", "-w", "--whitelist-environment"}),
+    "sudo": frozenset(
+        {
+            "-u",
+            "--user",
+            "-g",
+            "--group",
+            "-C",
+            "--close-from",
+            "-D",
+            "--chdir",
+            "-p",
+            "--prompt",
+            "-r",
+            "--role",
+            "-t",
+            "--type",
+            "-T",
+            "--command-timeout",
+            "-U",
+            "--other-user",
+            "-R",
+            "--chroot",
+        }
+    ),
+    "runuser": frozenset(
+        {
+            "-u",
+            "--user",
+            "-g",
+            "--group",
+            "-G",
+            "--supplementary-group",
+            "-s",
+            "--shell",
+            "-w",
+            "--whitelist-environment",
+        }
+    ),
     "nice": frozenset({"-n", "--adjustment"}),
-    "ionice": frozenset({"-c", "--class", "-n", "--classdata", "-p", "--pid", "-P", "--pgid",
-                         "-u", "--uid"}),
+    "ionice": frozenset(
+        {"-c", "--class", "-n", "--classdata", "-p", "--pid", "-P", "--pgid", "-u", "--uid"}
+    ),
     "stdbuf": frozenset({"-i", "-o", "-e", "--input", "--output", "--error"}),
     "gosu": frozenset(),
     "su-exec": frozenset(),
@@ -374,9 +477,10 @@ def _su_script(words: Sequence[Word], su_at: int, index: int) -> tuple[Word, int
 
     ``runuser -u USER -- CMD`` (and anything after ``--``) runs a command, not a script.
     """
-    between = [word.text for word in words[su_at + 1:index]]
-    runs_command = basename(words[su_at].text) == "runuser" and \
-        bool({"-u", "--user"}.intersection(between))
+    between = [word.text for word in words[su_at + 1 : index]]
+    runs_command = basename(words[su_at].text) == "runuser" and bool(
+        {"-u", "--user"}.intersection(between)
+    )
     if "--" in between or runs_command:
         return None
     text = words[index].text
@@ -399,8 +503,15 @@ class _Scanner:
         self.found: list[Found] = []
         self.urls: list[Found] = []
 
-    def add(self, option: str, kind: str, word: Word, first: int, last: int,
-            into: list[Found] | None = None) -> None:
+    def add(
+        self,
+        option: str,
+        kind: str,
+        word: Word,
+        first: int,
+        last: int,
+        into: list[Found] | None = None,
+    ) -> None:
         found = self.found if into is None else into
         start, end = word.span_of(first, last)
         for other in found:
@@ -417,7 +528,7 @@ class _Scanner:
 
     def url(self, word: Word) -> None:
         found = url_credential(word.text)
-        if found is not None and "`" not in word.text[found.start:found.end]:
+        if found is not None and "`" not in word.text[found.start : found.end]:
             self.add(found.scheme, found.kind, word, found.start, found.end, self.urls)
 
     def script(self, words: Sequence[Word]) -> None:
@@ -426,8 +537,7 @@ class _Scanner:
 
     def subscript(self, word: Word, first: int) -> None:
         """Scan ``word.text[first:]`` as a shell script (``sh -c``, ``su -c``)."""
-        self.script(split_words(word.text[first:], word.node, word.offsets[first:],
-                                shell=True))
+        self.script(split_words(word.text[first:], word.node, word.offsets[first:], shell=True))
 
     def command(self, words: list[Word]) -> None:
         programs = _programs(words)
@@ -440,8 +550,11 @@ class _Scanner:
             text = word.text
             if basename(text) in _SHELLS:
                 shell_at = index
-            elif shell_at is not None and _SHELL_SCRIPT_FLAG.match(text) and \
-                    all(w.text.startswith("-") for w in words[shell_at + 1:index]):
+            elif (
+                shell_at is not None
+                and _SHELL_SCRIPT_FLAG.match(text)
+                and all(w.text.startswith("-") for w in words[shell_at + 1 : index])
+            ):
                 if index + 1 < len(words):
                     skip.add(index + 1)
                     self.subscript(words[index + 1], 0)
@@ -519,8 +632,9 @@ def scan(words: Sequence[Word], *, shell: bool = False) -> list[Found]:
 
 
 def _items(nodes: Sequence[object]) -> list[Word]:
-    return [item_word(node) for node in nodes
-            if isinstance(node, ScalarNode) and node.value is not None]
+    return [
+        item_word(node) for node in nodes if isinstance(node, ScalarNode) and node.value is not None
+    ]
 
 
 def _command_field(node: object) -> Iterator[tuple[list[Word], bool]]:
@@ -593,8 +707,11 @@ def _exact(node: ScalarNode) -> bool:
     """Is every character of ``node.text`` one character of the source, on one line?"""
     span = node.span
     quote = 2 if node.quoted else 0
-    return (span.start.line == span.end.line and node.style in ("plain", "single", "double")
-            and span.end.column - span.start.column - quote == len(node.text))
+    return (
+        span.start.line == span.end.line
+        and node.style in ("plain", "single", "double")
+        and span.end.column - span.start.column - quote == len(node.text)
+    )
 
 
 def _offset(line_starts: list[int], position: Position) -> int:

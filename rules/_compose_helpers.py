@@ -599,9 +599,14 @@ def stateless_role(service: Service, store: Datastore) -> bool:
     words = service_command_words(service)
     # program names: a word right after an option is the option's value (``-h redis-server``
     # names a host), except after a shell's ``-c``, which is followed by the script
-    names = [posixpath.basename(word) for index, word in enumerate(words)
-             if index == 0 or not words[index - 1].startswith("-")
-             or "=" in words[index - 1] or words[index - 1] == "-c"]
+    names = [
+        posixpath.basename(word)
+        for index, word in enumerate(words)
+        if index == 0
+        or not words[index - 1].startswith("-")
+        or "=" in words[index - 1]
+        or words[index - 1] == "-c"
+    ]
     if store.kind == "redis" and ("--sentinel" in words or "sentinel.conf" in " ".join(names)):
         return True
     if store.kind in ("elasticsearch", "opensearch"):

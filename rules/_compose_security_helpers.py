@@ -88,27 +88,71 @@ def is_under(path: str, directory: str) -> bool:
 
 # Key names that hold credentials (compose-lint's list, so CL-0020 users see the same keys).
 SECRET_KEY_PARTS = (
-    "PASSWORD", "PASSPHRASE", "TOKEN", "SECRET", "API_KEY", "APIKEY", "PRIVATE_KEY",
-    "ACCESS_KEY", "SECRET_KEY", "ENCRYPTION_KEY", "CREDENTIAL",
+    "PASSWORD",
+    "PASSPHRASE",
+    "TOKEN",
+    "SECRET",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "ACCESS_KEY",
+    "SECRET_KEY",
+    "ENCRYPTION_KEY",
+    "CREDENTIAL",
 )
 SECRET_KEY_SUFFIXES = ("_PASS", "_PWD", "PASSWD", "_SALT", "_DSN")
 # Names that mention a secret but hold something about it: where it is, how long it lives.
 NOT_SECRET_SUFFIXES = (
-    "_FILE", "_PATH", "_DIR", "_URL", "_URI", "_ENDPOINT", "_HOST", "_NAME", "_TTL", "_EXPIRY",
-    "_EXPIRE", "_EXPIRES", "_EXPIRATION", "_LIFETIME", "_TIMEOUT", "_LENGTH", "_SIZE", "_MIN",
-    "_MAX", "_MINUTES", "_SECONDS", "_HOURS", "_DAYS", "_PORT", "_COST", "_ROUNDS", "_ENABLED",
-    "_REQUIRED", "_TYPE", "_HEADER", "_FIELD", "_PARAM", "_COOKIE",
+    "_FILE",
+    "_PATH",
+    "_DIR",
+    "_URL",
+    "_URI",
+    "_ENDPOINT",
+    "_HOST",
+    "_NAME",
+    "_TTL",
+    "_EXPIRY",
+    "_EXPIRE",
+    "_EXPIRES",
+    "_EXPIRATION",
+    "_LIFETIME",
+    "_TIMEOUT",
+    "_LENGTH",
+    "_SIZE",
+    "_MIN",
+    "_MAX",
+    "_MINUTES",
+    "_SECONDS",
+    "_HOURS",
+    "_DAYS",
+    "_PORT",
+    "_COST",
+    "_ROUNDS",
+    "_ENABLED",
+    "_REQUIRED",
+    "_TYPE",
+    "_HEADER",
+    "_FIELD",
+    "_PARAM",
+    "_COOKIE",
     # who logs in and how, not with what: ``SINGLE_USER_CREDENTIALS_USERNAME``,
     # ``*_CREDENTIALS_SOURCE: OAUTHBEARER``, an AWS access key's public id
-    "_USER", "_USERNAME", "_USER_NAME", "_LOGIN_NAME", "_SOURCE", "_PROVIDER", "_MECHANISM",
+    "_USER",
+    "_USERNAME",
+    "_USER_NAME",
+    "_LOGIN_NAME",
+    "_SOURCE",
+    "_PROVIDER",
+    "_MECHANISM",
     "_KEY_ID",
 )
 # ``ETCD_INITIAL_CLUSTER_TOKEN`` / ``--initial-cluster-token``: a cluster's identifier that
 # keeps two clusters from joining by mistake, not a credential.
-NOT_SECRET_PARTS = ("ALLOW_EMPTY_", "RANDOM_", "_POLICY", "_METHOD", "_ALGORITHM",
-                    "CLUSTER_TOKEN")
+NOT_SECRET_PARTS = ("ALLOW_EMPTY_", "RANDOM_", "_POLICY", "_METHOD", "_ALGORITHM", "CLUSTER_TOKEN")
 FLAG_VALUES = frozenset({"yes", "no", "true", "false", "0", "1", "on", "off", "none", "null"})
 _QUANTITY = re.compile(r"^\d+(\.\d+)?(ms|s|m|h|d|w|k|kb|m|mb|g|gb)?$", re.IGNORECASE)
+
 
 def secret_key(key: str) -> bool:
     """Does an environment/build-arg name say it holds a credential?"""
@@ -122,10 +166,25 @@ def secret_key(key: str) -> bool:
 # mail relay's API key): the issuing service checks them, so a sentinel value matches no key.
 _CONSUMED_KEY_PARTS = ("API_KEY", "APIKEY", "API_SECRET")
 # Values that say "no key here" rather than being one.
-_SENTINELS = frozenset({
-    "dummy", "invalid", "disabled", "disable", "none", "null", "nil", "unset", "undefined",
-    "placeholder", "notset", "not-set", "not_set", "n/a", "unused",
-})
+_SENTINELS = frozenset(
+    {
+        "dummy",
+        "invalid",
+        "disabled",
+        "disable",
+        "none",
+        "null",
+        "nil",
+        "unset",
+        "undefined",
+        "placeholder",
+        "notset",
+        "not-set",
+        "not_set",
+        "n/a",
+        "unused",
+    }
+)
 
 
 def consumed_key_sentinel(key: str, value: str) -> bool:

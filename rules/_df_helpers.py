@@ -14,25 +14,72 @@ from linter.dockerfile.ast import Dockerfile, Instruction, Stage, Word
 from linter.records import record
 
 # The 18 instructions a Dockerfile may contain (BuildKit's list).
-INSTRUCTIONS = frozenset({
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
-    "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
-})
+INSTRUCTIONS = frozenset(
+    {
+        "ADD",
+        "ARG",
+        "CMD",
+        "COPY",
+        "ENTRYPOINT",
+        "ENV",
+        "EXPOSE",
+        "FROM",
+        "HEALTHCHECK",
+        "LABEL",
+        "MAINTAINER",
+        "ONBUILD",
+        "RUN",
+        "SHELL",
+        "STOPSIGNAL",
+        "USER",
+        "VOLUME",
+        "WORKDIR",
+    }
+)
 
 # ARGs BuildKit defines without a declaration (usable in FROM and, once declared, in stages).
-AUTOMATIC_PLATFORM_ARGS = frozenset({
-    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
-    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
-    "TARGETSTAGE", "BUILDKIT_SYNTAX",
-})
-PROXY_ARGS = frozenset({
-    "HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY",
-    "http_proxy", "https_proxy", "ftp_proxy", "no_proxy", "all_proxy",
-})
-PREDEFINED_ARGS = AUTOMATIC_PLATFORM_ARGS | PROXY_ARGS | frozenset({
-    "BUILDKIT_CACHE_MOUNT_NS", "BUILDKIT_CONTEXT_KEEP_GIT_DIR", "BUILDKIT_INLINE_CACHE",
-    "BUILDKIT_MULTI_PLATFORM", "BUILDKIT_SANDBOX_HOSTNAME", "SOURCE_DATE_EPOCH",
-})
+AUTOMATIC_PLATFORM_ARGS = frozenset(
+    {
+        "TARGETPLATFORM",
+        "TARGETOS",
+        "TARGETARCH",
+        "TARGETVARIANT",
+        "BUILDPLATFORM",
+        "BUILDOS",
+        "BUILDARCH",
+        "BUILDVARIANT",
+        "TARGETSTAGE",
+        "BUILDKIT_SYNTAX",
+    }
+)
+PROXY_ARGS = frozenset(
+    {
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "FTP_PROXY",
+        "NO_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "ftp_proxy",
+        "no_proxy",
+        "all_proxy",
+    }
+)
+PREDEFINED_ARGS = (
+    AUTOMATIC_PLATFORM_ARGS
+    | PROXY_ARGS
+    | frozenset(
+        {
+            "BUILDKIT_CACHE_MOUNT_NS",
+            "BUILDKIT_CONTEXT_KEEP_GIT_DIR",
+            "BUILDKIT_INLINE_CACHE",
+            "BUILDKIT_MULTI_PLATFORM",
+            "BUILDKIT_SANDBOX_HOSTNAME",
+            "SOURCE_DATE_EPOCH",
+        }
+    )
+)
 
 
 def unquote(text: str) -> str:
@@ -111,7 +158,7 @@ def variable_refs(text: str, escape: str = "\\") -> list[VarRef]:
         following = text[index + 1]
         if following == "{":
             close = _closing_brace(text, index + 2)
-            inner = text[index + 2:close]
+            inner = text[index + 2 : close]
             name_end = 0
             while name_end < len(inner) and _is_name_char(inner[name_end], name_end == 0):
                 name_end += 1
@@ -122,15 +169,21 @@ def variable_refs(text: str, escape: str = "\\") -> list[VarRef]:
                 if rest:
                     offset = index + 2 + name_end
                     for inner_ref in variable_refs(rest, escape):
-                        refs.append(VarRef(inner_ref.name, inner_ref.start + offset,
-                                           inner_ref.end + offset, inner_ref.has_default))
+                        refs.append(
+                            VarRef(
+                                inner_ref.name,
+                                inner_ref.start + offset,
+                                inner_ref.end + offset,
+                                inner_ref.has_default,
+                            )
+                        )
             index = close + 1
             continue
         if _is_name_char(following, True):
             end = index + 1
             while end < length and _is_name_char(text[end], end == index + 1):
                 end += 1
-            refs.append(VarRef(text[index + 1:end], start, end, False))
+            refs.append(VarRef(text[index + 1 : end], start, end, False))
             index = end
             continue
         index += 1

@@ -50,37 +50,61 @@ _BOOT = "a network boot or DHCP server"
 
 HOST_AGENTS: dict[str, HostAgent] = {
     # Host metrics: they report the host's processes, interfaces and file systems.
-    "node-exporter": _agent(_MONITOR, "network pid paths",
-                            "reports the host's CPU, memory, disks and interfaces; its docs run "
-                            "it with the host's network and pid namespaces and / read-only"),
-    "cadvisor": _agent(_MONITOR, "paths",
-                       "reads container statistics from the host's /sys, /proc and "
-                       "/var/lib/docker"),
-    "netdata": _agent(_MONITOR, "network pid paths",
-                      "its docs run it with the host's network and pid namespaces and /proc, "
-                      "/sys, /etc/os-release read-only"),
-    "telegraf": _agent(_MONITOR, "network pid paths",
-                       "its system inputs read the host through /hostfs (HOST_PROC, HOST_SYS, "
-                       "HOST_ETC) and its processes through the host's pid namespace"),
-    "collectd": _agent(_MONITOR, "network pid paths",
-                       "collects the host's process, interface and disk statistics"),
-    "glances": _agent(_MONITOR, "network pid paths",
-                      "shows the host's processes and interfaces; its docs use --pid host and "
-                      "--network host"),
+    "node-exporter": _agent(
+        _MONITOR,
+        "network pid paths",
+        "reports the host's CPU, memory, disks and interfaces; its docs run "
+        "it with the host's network and pid namespaces and / read-only",
+    ),
+    "cadvisor": _agent(
+        _MONITOR,
+        "paths",
+        "reads container statistics from the host's /sys, /proc and /var/lib/docker",
+    ),
+    "netdata": _agent(
+        _MONITOR,
+        "network pid paths",
+        "its docs run it with the host's network and pid namespaces and /proc, "
+        "/sys, /etc/os-release read-only",
+    ),
+    "telegraf": _agent(
+        _MONITOR,
+        "network pid paths",
+        "its system inputs read the host through /hostfs (HOST_PROC, HOST_SYS, "
+        "HOST_ETC) and its processes through the host's pid namespace",
+    ),
+    "collectd": _agent(
+        _MONITOR, "network pid paths", "collects the host's process, interface and disk statistics"
+    ),
+    "glances": _agent(
+        _MONITOR,
+        "network pid paths",
+        "shows the host's processes and interfaces; its docs use --pid host and --network host",
+    ),
     "monit": _agent(_MONITOR, "pid paths", "watches the host's processes"),
     "process-exporter": _agent(_MONITOR, "pid paths", "reports the host's processes"),
-    "datadog/agent": _agent(_MONITOR, "network pid paths",
-                            "collects host and container metrics from /proc, /sys/fs/cgroup and "
-                            "the host's pid namespace"),
-    "newrelic/infrastructure": _agent(_MONITOR, "network pid paths",
-                                      "its docs run it with the host's network and pid "
-                                      "namespaces and / read-only"),
-    "grafana/agent": _agent(_MONITOR, "network pid paths",
-                            "its node and log integrations read /proc, /sys and /var/log"),
-    "grafana/alloy": _agent(_MONITOR, "network pid paths",
-                            "its node and log components read /proc, /sys and /var/log"),
-    "metricbeat": _agent(_MONITOR, "network pid paths",
-                         "its system module reads the host's /proc, /sys/fs/cgroup and /"),
+    "datadog/agent": _agent(
+        _MONITOR,
+        "network pid paths",
+        "collects host and container metrics from /proc, /sys/fs/cgroup and "
+        "the host's pid namespace",
+    ),
+    "newrelic/infrastructure": _agent(
+        _MONITOR,
+        "network pid paths",
+        "its docs run it with the host's network and pid namespaces and / read-only",
+    ),
+    "grafana/agent": _agent(
+        _MONITOR, "network pid paths", "its node and log integrations read /proc, /sys and /var/log"
+    ),
+    "grafana/alloy": _agent(
+        _MONITOR, "network pid paths", "its node and log components read /proc, /sys and /var/log"
+    ),
+    "metricbeat": _agent(
+        _MONITOR,
+        "network pid paths",
+        "its system module reads the host's /proc, /sys/fs/cgroup and /",
+    ),
     # Host logs.
     "promtail": _agent(_LOGS, "paths", "ships the host's /var/log and container logs"),
     "fluent-bit": _agent(_LOGS, "paths", "tails the host's /var/log and container logs"),
@@ -89,27 +113,35 @@ HOST_AGENTS: dict[str, HostAgent] = {
     "timberio/vector": _agent(_LOGS, "paths", "collects the host's logs and metrics"),
     "logspout": _agent(_LOGS, "paths", "forwards the host's container logs"),
     # Host security: they watch the host's system calls, files and logs.
-    "falco": _agent(_SECURITY, "network pid paths",
-                    "watches the host's system calls; reads /proc, /boot and /dev read-only"),
+    "falco": _agent(
+        _SECURITY,
+        "network pid paths",
+        "watches the host's system calls; reads /proc, /boot and /dev read-only",
+    ),
     "auditbeat": _agent(_SECURITY, "network pid paths", "audits the host's files and processes"),
     "osquery": _agent(_SECURITY, "network pid paths", "queries the host's state"),
     "wazuh-agent": _agent(_SECURITY, "network pid paths", "watches the host's logs and files"),
     "crowdsec": _agent(_SECURITY, "paths", "reads the host's /var/log to detect attacks"),
     # Host firewalls: their job is the host's iptables/nftables rules.
-    "fail2ban": _agent(_FIREWALL, "network paths",
-                       "bans addresses in the host's firewall after reading its logs"),
-    "netfilter": _agent(_FIREWALL, "network",
-                        "mailcow's netfilter writes the host's firewall rules"),
-    "crowdsec-firewall-bouncer": _agent(_FIREWALL, "network",
-                                        "applies bans to the host's firewall"),
+    "fail2ban": _agent(
+        _FIREWALL, "network paths", "bans addresses in the host's firewall after reading its logs"
+    ),
+    "netfilter": _agent(
+        _FIREWALL, "network", "mailcow's netfilter writes the host's firewall rules"
+    ),
+    "crowdsec-firewall-bouncer": _agent(
+        _FIREWALL, "network", "applies bans to the host's firewall"
+    ),
     # Packet capture and traffic monitors: they see only what crosses their interface.
     "ntopng": _agent(_CAPTURE, "network", "measures the traffic of the host's interfaces"),
     "zeek": _agent(_CAPTURE, "network", "analyses the traffic of the host's interfaces"),
     "suricata": _agent(_CAPTURE, "network", "inspects the traffic of the host's interfaces"),
     "snort": _agent(_CAPTURE, "network", "inspects the traffic of the host's interfaces"),
-    "maltrail": _agent(_CAPTURE, "network",
-                       "its sensor sniffs the host's traffic and reports to the server on the "
-                       "host's loopback"),
+    "maltrail": _agent(
+        _CAPTURE,
+        "network",
+        "its sensor sniffs the host's traffic and reports to the server on the host's loopback",
+    ),
     "dnsmonster": _agent(_CAPTURE, "network", "captures the host's DNS traffic"),
     "passivedns": _agent(_CAPTURE, "network", "captures the host's DNS traffic"),
     "ipfm": _agent(_CAPTURE, "network", "counts the traffic of the host's interfaces"),
@@ -119,16 +151,18 @@ HOST_AGENTS: dict[str, HostAgent] = {
     "bettercap": _agent(_CAPTURE, "network", "works on the host's interfaces"),
     "aircrack-ng": _agent(_CAPTURE, "network", "drives the host's wireless interface"),
     "dsniff": _agent(_CAPTURE, "network", "sniffs the traffic of the host's interfaces"),
-    "sslsplit": _agent(_CAPTURE, "network",
-                       "intercepts the host's TLS traffic redirected to it by the host's "
-                       "firewall (transparent proxy)"),
+    "sslsplit": _agent(
+        _CAPTURE,
+        "network",
+        "intercepts the host's TLS traffic redirected to it by the host's "
+        "firewall (transparent proxy)",
+    ),
     # LAN scanners: ARP and broadcasts do not cross Docker's NAT.
     "watchyourlan": _agent(_SCANNER, "network", "finds LAN hosts with ARP scans"),
     "netalertx": _agent(_SCANNER, "network", "finds LAN hosts with ARP scans"),
     "pialert": _agent(_SCANNER, "network", "finds LAN hosts with ARP scans"),
     "arpwatch": _agent(_SCANNER, "network", "watches ARP on the host's LAN"),
-    "upsnap": _agent(_SCANNER, "network",
-                     "sends wake-on-LAN broadcasts and pings LAN hosts"),
+    "upsnap": _agent(_SCANNER, "network", "sends wake-on-LAN broadcasts and pings LAN hosts"),
     # VPN clients and overlays that route the host's own traffic or manage its interface.
     "openconnect": _agent(_VPN, "network", "connects the host to a VPN"),
     "pptp": _agent(_VPN, "network", "PPTP uses GRE, which Docker cannot publish"),
@@ -136,46 +170,60 @@ HOST_AGENTS: dict[str, HostAgent] = {
     "tailscale": _agent(_VPN, "network", "joins the host to a tailnet"),
     "zerotier-one": _agent(_VPN, "network", "joins the host to a ZeroTier network"),
     "n2n": _agent(_VPN, "network", "joins the host to an n2n overlay"),
-    "openvpn": _agent(_VPN, "network",
-                      "an OpenVPN server creates its tun device and NAT rules for its "
-                      "clients on the host's network"),
+    "openvpn": _agent(
+        _VPN,
+        "network",
+        "an OpenVPN server creates its tun device and NAT rules for its "
+        "clients on the host's network",
+    ),
     # LAN discovery (mDNS, SSDP, DLNA, HomeKit) needs multicast on the host's LAN.
-    "minidlna": _agent(_DISCOVERY, "network",
-                       "DLNA clients find it by SSDP multicast on the LAN"),
-    "samba": _agent(_DISCOVERY, "network",
-                    "nmbd answers NetBIOS name broadcasts so LAN clients browse the shares"),
-    "shairplay": _agent(_DISCOVERY, "network",
-                        "an AirPlay receiver, announced to the LAN with mDNS"),
-    "gliderlabs/registrator": _agent("a service-registry agent for the host", "network",
-                                     "registers the host's containers under the host's own "
-                                     "address; its docs run it with --net=host"),
-    "dnsmasq": _agent(_BOOT, "network",
-                      "its DHCP and PXE (TFTP) answers go to LAN broadcasts"),
-    "home-assistant": _agent(_DISCOVERY, "network",
-                             "discovers devices with mDNS/SSDP and talks to Bluetooth; its docs "
-                             "require host networking"),
-    "homeassistant": _agent(_DISCOVERY, "network",
-                            "discovers devices with mDNS/SSDP and talks to Bluetooth; its docs "
-                            "require host networking"),
+    "minidlna": _agent(_DISCOVERY, "network", "DLNA clients find it by SSDP multicast on the LAN"),
+    "samba": _agent(
+        _DISCOVERY,
+        "network",
+        "nmbd answers NetBIOS name broadcasts so LAN clients browse the shares",
+    ),
+    "shairplay": _agent(
+        _DISCOVERY, "network", "an AirPlay receiver, announced to the LAN with mDNS"
+    ),
+    "gliderlabs/registrator": _agent(
+        "a service-registry agent for the host",
+        "network",
+        "registers the host's containers under the host's own "
+        "address; its docs run it with --net=host",
+    ),
+    "dnsmasq": _agent(_BOOT, "network", "its DHCP and PXE (TFTP) answers go to LAN broadcasts"),
+    "home-assistant": _agent(
+        _DISCOVERY,
+        "network",
+        "discovers devices with mDNS/SSDP and talks to Bluetooth; its docs require host networking",
+    ),
+    "homeassistant": _agent(
+        _DISCOVERY,
+        "network",
+        "discovers devices with mDNS/SSDP and talks to Bluetooth; its docs require host networking",
+    ),
     "hass": _agent(_DISCOVERY, "network", "Home Assistant: mDNS/SSDP discovery"),
-    "gladys": _agent(_DISCOVERY, "network", "discovers LAN and USB devices; its docs use host "
-                                            "networking"),
+    "gladys": _agent(
+        _DISCOVERY, "network", "discovers LAN and USB devices; its docs use host networking"
+    ),
     "homebridge": _agent(_DISCOVERY, "network", "HomeKit discovery needs mDNS on the LAN"),
     "scrypted": _agent(_DISCOVERY, "network", "HomeKit and camera discovery need mDNS"),
     "plex": _agent(_DISCOVERY, "network", "DLNA and GDM discovery need the LAN's multicast"),
-    "pms-docker": _agent(_DISCOVERY, "network", "DLNA and GDM discovery need the LAN's "
-                                                "multicast"),
-    "jellyfin": _agent(_DISCOVERY, "network", "DLNA and client discovery need the LAN's "
-                                              "multicast"),
+    "pms-docker": _agent(_DISCOVERY, "network", "DLNA and GDM discovery need the LAN's multicast"),
+    "jellyfin": _agent(_DISCOVERY, "network", "DLNA and client discovery need the LAN's multicast"),
     "emby": _agent(_DISCOVERY, "network", "DLNA and client discovery need the LAN's multicast"),
-    "aircast": _agent(_DISCOVERY, "network",
-                      "bridges AirPlay to Chromecast devices it finds with mDNS"),
-    "airconnect": _agent(_DISCOVERY, "network",
-                         "bridges AirPlay to devices it finds with mDNS"),
+    "aircast": _agent(
+        _DISCOVERY, "network", "bridges AirPlay to Chromecast devices it finds with mDNS"
+    ),
+    "airconnect": _agent(_DISCOVERY, "network", "bridges AirPlay to devices it finds with mDNS"),
     "shairport-sync": _agent(_DISCOVERY, "network", "announces AirPlay with mDNS"),
-    "mediamtx": _agent("a real-time media server", "network",
-                       "its docs require host networking: Docker's NAT changes the source "
-                       "ports of RTSP's UDP packets"),
+    "mediamtx": _agent(
+        "a real-time media server",
+        "network",
+        "its docs require host networking: Docker's NAT changes the source "
+        "ports of RTSP's UDP packets",
+    ),
     "avahi": _agent(_DISCOVERY, "network", "mDNS needs multicast on the LAN"),
     # Network boot and DHCP: broadcasts and TFTP's ephemeral data ports do not cross the NAT.
     "iventoy": _agent(_BOOT, "network", "PXE boot answers DHCP broadcasts"),
@@ -183,8 +231,9 @@ HOST_AGENTS: dict[str, HostAgent] = {
     "tftpd-hpa": _agent(_BOOT, "network", "TFTP sends data from ephemeral UDP ports"),
     "pihole": _agent(_BOOT, "network", "its DHCP server answers broadcasts on the LAN"),
     "adguardhome": _agent(_BOOT, "network", "its DHCP server answers broadcasts on the LAN"),
-    "technitium/dns-server": _agent(_BOOT, "network",
-                                    "its DHCP server answers broadcasts on the LAN"),
+    "technitium/dns-server": _agent(
+        _BOOT, "network", "its DHCP server answers broadcasts on the LAN"
+    ),
 }
 
 _ARCH_SUFFIX = re.compile(r"-(arm64|armhf|armv7|arm|amd64|aarch64|x86_64|rpi)$")
@@ -214,8 +263,10 @@ def service_host_agent(service: Service, need: str) -> HostAgent | None:
 def opens_tun_device(service: Service) -> bool:
     """The service is given /dev/net/tun: it runs a VPN or tunnel, whose interface and routes
     are its job (on the host's network they are the host's, on purpose)."""
-    return any((scalar_text(item) or "").strip().split(":", 1)[0] == "/dev/net/tun"
-               for item in scalar_items(service.get("devices")))
+    return any(
+        (scalar_text(item) or "").strip().split(":", 1)[0] == "/dev/net/tun"
+        for item in scalar_items(service.get("devices"))
+    )
 
 
 def _loopback_client(service: Service) -> bool:
@@ -245,6 +296,8 @@ def host_network_purpose(service: Service) -> str | None:
     if is_true(service.get("privileged")):
         return "it is privileged, which reaches the host's network anyway"
     if _loopback_client(service):
-        return ("it publishes nothing and connects to localhost: a server bound to the host's "
-                "loopback is reachable only from the host's network")
+        return (
+            "it publishes nothing and connects to localhost: a server bound to the host's "
+            "loopback is reachable only from the host's network"
+        )
     return None

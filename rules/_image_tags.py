@@ -18,33 +18,92 @@ from __future__ import annotations
 import re
 
 # Channel names: they say which stream of releases, never which release.
-CHANNELS = frozenset({
-    "latest", "stable", "edge", "mainline", "rolling", "lts", "current", "nightly", "dev",
-    "devel", "develop", "beta", "alpha", "canary", "test", "testing", "unstable", "main",
-    "master", "next", "experimental", "snapshot", "release", "insiders", "preview", "sid",
-})
+CHANNELS = frozenset(
+    {
+        "latest",
+        "stable",
+        "edge",
+        "mainline",
+        "rolling",
+        "lts",
+        "current",
+        "nightly",
+        "dev",
+        "devel",
+        "develop",
+        "beta",
+        "alpha",
+        "canary",
+        "test",
+        "testing",
+        "unstable",
+        "main",
+        "master",
+        "next",
+        "experimental",
+        "snapshot",
+        "release",
+        "insiders",
+        "preview",
+        "sid",
+    }
+)
 # Flavour words: which build of a release, never which release. Not listed: distroless's
 # ``nonroot`` and ``debug``, whose images publish no version tags at all (the Debian release
 # is in the name, ``static-debian12``; only a digest pins further).
-FLAVOURS = frozenset({
-    "alpine", "slim", "full", "jre", "jdk", "fpm", "apache", "cli", "zts", "musl", "glibc",
-    "minimal", "headless", "runtime", "sdk", "perl",
-    "windowsservercore", "nanoserver", "ubi",
-})
+FLAVOURS = frozenset(
+    {
+        "alpine",
+        "slim",
+        "full",
+        "jre",
+        "jdk",
+        "fpm",
+        "apache",
+        "cli",
+        "zts",
+        "musl",
+        "glibc",
+        "minimal",
+        "headless",
+        "runtime",
+        "sdk",
+        "perl",
+        "windowsservercore",
+        "nanoserver",
+        "ubi",
+    }
+)
 
 
 # Distribution release codenames: a release of the distribution image itself
 # (``debian:bookworm``), but only a flavour of any other image (``python:bookworm`` is the
 # newest Python built on bookworm, and moves with Python's releases).
-CODENAMES = frozenset({
-    "stretch", "buster", "bullseye", "bookworm", "trixie", "forky", "xenial", "bionic",
-    "focal", "jammy", "mantic", "noble", "oracular", "plucky", "questing",
-    "ltsc",  # Windows Server releases: ltsc2019, ltsc2022, ltsc2025
-})
+CODENAMES = frozenset(
+    {
+        "stretch",
+        "buster",
+        "bullseye",
+        "bookworm",
+        "trixie",
+        "forky",
+        "xenial",
+        "bionic",
+        "focal",
+        "jammy",
+        "mantic",
+        "noble",
+        "oracular",
+        "plucky",
+        "questing",
+        "ltsc",  # Windows Server releases: ltsc2019, ltsc2022, ltsc2025
+    }
+)
 # Images that are a distribution release, or a thin layer over one that follows it
 # (buildpack-deps, the devcontainers ``base`` images): a codename is their version.
-_DISTRIBUTIONS = frozenset({"debian", "ubuntu", "buildpack-deps", "base", "servercore",
-                            "nanoserver", "windows", "server"})
+_DISTRIBUTIONS = frozenset(
+    {"debian", "ubuntu", "buildpack-deps", "base", "servercore", "nanoserver", "windows", "server"}
+)
 _VERSION_PART = re.compile(r"^v?\d")
 _FLAVOUR_PART = re.compile(r"^([a-z]+?)[\d.]*$")
 
@@ -76,8 +135,21 @@ def moving_tag(tag: str | None, repository: str = "") -> bool:
 
 
 # Branch names that are never a release.
-BRANCHES = frozenset({"master", "main", "develop", "development", "dev", "trunk", "head",
-                      "next", "nightly", "gh-pages", "unstable"})
+BRANCHES = frozenset(
+    {
+        "master",
+        "main",
+        "develop",
+        "development",
+        "dev",
+        "trunk",
+        "head",
+        "next",
+        "nightly",
+        "gh-pages",
+        "unstable",
+    }
+)
 _BRANCH = "|".join(sorted(BRANCHES, key=len, reverse=True))
 _BRANCH_URL = re.compile(
     r"(?i)^(?:https?://)?(?:"

@@ -15,7 +15,7 @@ import re
 # switches back with ``USER root``.
 UNPRIVILEGED_IMAGES: dict[str, str] = {
     "cgr.dev/chainguard/*": "Chainguard images run as nonroot (65532); wolfi-base, a "
-                            "plain distribution base that runs as root, is not exempt",
+    "plain distribution base that runs as root, is not exempt",
     "gcr.io/distroless/*:nonroot": "distroless nonroot tags run as uid 65532",
     "gcr.io/distroless/*:debug-nonroot": "distroless nonroot tags run as uid 65532",
     "gcr.io/distroless/*:latest-nonroot": "distroless nonroot tags run as uid 65532",
@@ -101,8 +101,9 @@ def process_supervisor(program: str) -> str | None:
     return PROCESS_SUPERVISORS.get(program.rsplit("/", 1)[-1].lower())
 
 
-def _split(table: dict[str, str]) -> tuple[dict[str, str], tuple[tuple[str, str], ...],
-                                           tuple[tuple[re.Pattern[str], str], ...]]:
+def _split(
+    table: dict[str, str],
+) -> tuple[dict[str, str], tuple[tuple[str, str], ...], tuple[tuple[re.Pattern[str], str], ...]]:
     """The patterns as exact names, ``prefix/`` prefixes and compiled globs (looked up once)."""
     exact: dict[str, str] = {}
     prefixes: list[tuple[str, str]] = []
@@ -126,7 +127,7 @@ def _candidates(registry: str | None, repository: str, tag: str | None) -> list[
     repo = repository.lower()
     if registry in (None, "docker.io", "index.docker.io", "registry-1.docker.io"):
         if repo.startswith("library/"):
-            repo = repo[len("library/"):]
+            repo = repo[len("library/") :]
         names.append(repo)
     else:
         names.append(f"{registry.lower()}/{repo}")

@@ -156,18 +156,63 @@ _APT_ACTIONS = _actions(
     source=["source"],
     satisfy=["satisfy"],
 )
-_APT_VALUES = frozenset({"-o", "--option", "-t", "--target-release", "--default-release",
-                         "-c", "--config-file", "-a", "--host-architecture"})
-_RPM_VALUES = frozenset({"--setopt", "-c", "--config", "--installroot", "--releasever",
-                         "--enablerepo", "--disablerepo", "--repo", "--repoid", "-x",
-                         "--exclude", "--forcearch", "-d", "--debuglevel", "-e", "--errorlevel",
-                         "--rpmverbosity", "--downloaddir", "--destdir", "--repofrompath"})
+_APT_VALUES = frozenset(
+    {
+        "-o",
+        "--option",
+        "-t",
+        "--target-release",
+        "--default-release",
+        "-c",
+        "--config-file",
+        "-a",
+        "--host-architecture",
+    }
+)
+_RPM_VALUES = frozenset(
+    {
+        "--setopt",
+        "-c",
+        "--config",
+        "--installroot",
+        "--releasever",
+        "--enablerepo",
+        "--disablerepo",
+        "--repo",
+        "--repoid",
+        "-x",
+        "--exclude",
+        "--forcearch",
+        "-d",
+        "--debuglevel",
+        "-e",
+        "--errorlevel",
+        "--rpmverbosity",
+        "--downloaddir",
+        "--destdir",
+        "--repofrompath",
+    }
+)
 _YUM_ACTIONS = _actions(
-    install=["install", "groupinstall", "localinstall", "reinstall", "install-n", "install-na",
-             "install-nevra"],
+    install=[
+        "install",
+        "groupinstall",
+        "localinstall",
+        "reinstall",
+        "install-n",
+        "install-na",
+        "install-nevra",
+    ],
     update=["makecache", "check-update"],
-    upgrade=["update", "upgrade", "update-minimal", "upgrade-minimal", "up", "distro-sync",
-             "dsync"],
+    upgrade=[
+        "update",
+        "upgrade",
+        "update-minimal",
+        "upgrade-minimal",
+        "up",
+        "distro-sync",
+        "dsync",
+    ],
     remove=["remove", "erase", "rm", "autoremove", "groupremove"],
     clean=["clean"],
 )
@@ -178,90 +223,267 @@ SPECS: Mapping[str, ManagerSpec] = {
     "aptitude": ManagerSpec("aptitude", _APT_ACTIONS, _APT_VALUES),
     "apk": ManagerSpec(
         "apk",
-        _actions(install=["add"], remove=["del"], update=["update"], upgrade=["upgrade"],
-                 cache=["cache"], fix=["fix"]),
-        frozenset({"-t", "--virtual", "-X", "--repository", "-p", "--root", "--arch",
-                   "--cache-dir", "--keys-dir", "--repositories-file", "--cache-max-age"}),
+        _actions(
+            install=["add"],
+            remove=["del"],
+            update=["update"],
+            upgrade=["upgrade"],
+            cache=["cache"],
+            fix=["fix"],
+        ),
+        frozenset(
+            {
+                "-t",
+                "--virtual",
+                "-X",
+                "--repository",
+                "-p",
+                "--root",
+                "--arch",
+                "--cache-dir",
+                "--keys-dir",
+                "--repositories-file",
+                "--cache-max-age",
+            }
+        ),
     ),
     "pip": ManagerSpec(
         "pip",
-        _actions(install=["install"], remove=["uninstall"], download=["download"],
-                 wheel=["wheel"], cache=["cache"]),
-        frozenset({"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-t",
-                   "--target", "--platform", "--python-version", "--implementation", "--abi",
-                   "--root", "--prefix", "--src", "--upgrade-strategy", "-C",
-                   "--config-settings", "--global-option", "-i", "--index-url",
-                   "--extra-index-url", "-f", "--find-links", "--trusted-host", "--cache-dir",
-                   "--log", "--timeout", "--retries", "--proxy", "--cert", "--client-cert",
-                   "--no-binary", "--only-binary", "--progress-bar", "--root-user-action",
-                   "--python", "--report", "--exists-action", "--keyring-provider",
-                   "--use-feature", "--use-deprecated", "--group", "--log-file"}),
+        _actions(
+            install=["install"],
+            remove=["uninstall"],
+            download=["download"],
+            wheel=["wheel"],
+            cache=["cache"],
+        ),
+        frozenset(
+            {
+                "-r",
+                "--requirement",
+                "-c",
+                "--constraint",
+                "-e",
+                "--editable",
+                "-t",
+                "--target",
+                "--platform",
+                "--python-version",
+                "--implementation",
+                "--abi",
+                "--root",
+                "--prefix",
+                "--src",
+                "--upgrade-strategy",
+                "-C",
+                "--config-settings",
+                "--global-option",
+                "-i",
+                "--index-url",
+                "--extra-index-url",
+                "-f",
+                "--find-links",
+                "--trusted-host",
+                "--cache-dir",
+                "--log",
+                "--timeout",
+                "--retries",
+                "--proxy",
+                "--cert",
+                "--client-cert",
+                "--no-binary",
+                "--only-binary",
+                "--progress-bar",
+                "--root-user-action",
+                "--python",
+                "--report",
+                "--exists-action",
+                "--keyring-provider",
+                "--use-feature",
+                "--use-deprecated",
+                "--group",
+                "--log-file",
+            }
+        ),
     ),
     "npm": ManagerSpec(
         "npm",
-        _actions(install=["install", "i", "in", "ins", "inst", "insta", "instal", "isnt",
-                          "isnta", "isntal", "isntall", "add"],
-                 ci=["ci", "clean-install", "ic", "install-clean", "isntall-clean"],
-                 cache=["cache"], remove=["uninstall", "remove", "rm", "un", "unlink", "r"],
-                 update=["update", "up", "upgrade", "udpate"]),
-        frozenset({"--prefix", "--registry", "--cache", "-w", "--workspace", "--omit",
-                   "--include", "--loglevel", "--userconfig", "--tag", "--install-strategy",
-                   "--location", "-C"}),
+        _actions(
+            install=[
+                "install",
+                "i",
+                "in",
+                "ins",
+                "inst",
+                "insta",
+                "instal",
+                "isnt",
+                "isnta",
+                "isntal",
+                "isntall",
+                "add",
+            ],
+            ci=["ci", "clean-install", "ic", "install-clean", "isntall-clean"],
+            cache=["cache"],
+            remove=["uninstall", "remove", "rm", "un", "unlink", "r"],
+            update=["update", "up", "upgrade", "udpate"],
+        ),
+        frozenset(
+            {
+                "--prefix",
+                "--registry",
+                "--cache",
+                "-w",
+                "--workspace",
+                "--omit",
+                "--include",
+                "--loglevel",
+                "--userconfig",
+                "--tag",
+                "--install-strategy",
+                "--location",
+                "-C",
+            }
+        ),
     ),
     "yarn": ManagerSpec(
         "yarn",
-        _actions(install=["install"], add=["add"], cache=["cache"], remove=["remove"],
-                 upgrade=["upgrade", "up"]),
-        frozenset({"--cache-folder", "--modules-folder", "--network-timeout", "--registry",
-                   "--mutex", "--cwd", "--global-folder", "--link-folder"}),
+        _actions(
+            install=["install"],
+            add=["add"],
+            cache=["cache"],
+            remove=["remove"],
+            upgrade=["upgrade", "up"],
+        ),
+        frozenset(
+            {
+                "--cache-folder",
+                "--modules-folder",
+                "--network-timeout",
+                "--registry",
+                "--mutex",
+                "--cwd",
+                "--global-folder",
+                "--link-folder",
+            }
+        ),
         grouping=frozenset({"global", "workspace"}),
         default_action="install",
     ),
     "pnpm": ManagerSpec(
         "pnpm",
-        _actions(install=["install", "i"], add=["add"], remove=["remove", "rm"],
-                 store=["store"]),
+        _actions(install=["install", "i"], add=["add"], remove=["remove", "rm"], store=["store"]),
         frozenset({"--store-dir", "--dir", "-C", "--filter", "-F", "--registry"}),
         default_action="install",
     ),
-    "yum": ManagerSpec("yum", {**_YUM_ACTIONS, "in": "install"}, _RPM_VALUES,
-                       grouping=frozenset({"module", "group", "groups"})),
-    "dnf": ManagerSpec("dnf", {**_YUM_ACTIONS, "in": "install"}, _RPM_VALUES,
-                       grouping=frozenset({"module", "group", "groups"})),
-    "microdnf": ManagerSpec("microdnf", {**_YUM_ACTIONS, "in": "install"}, _RPM_VALUES,
-                            grouping=frozenset({"module"})),
+    "yum": ManagerSpec(
+        "yum",
+        {**_YUM_ACTIONS, "in": "install"},
+        _RPM_VALUES,
+        grouping=frozenset({"module", "group", "groups"}),
+    ),
+    "dnf": ManagerSpec(
+        "dnf",
+        {**_YUM_ACTIONS, "in": "install"},
+        _RPM_VALUES,
+        grouping=frozenset({"module", "group", "groups"}),
+    ),
+    "microdnf": ManagerSpec(
+        "microdnf", {**_YUM_ACTIONS, "in": "install"}, _RPM_VALUES, grouping=frozenset({"module"})
+    ),
     "zypper": ManagerSpec(
         "zypper",
-        _actions(install=["install", "in", "source-install", "si"],
-                 remove=["remove", "rm"], update=["refresh", "ref"],
-                 upgrade=["update", "up", "patch"], dist_upgrade=["dist-upgrade", "dup"],
-                 clean=["clean", "cc"]),
-        frozenset({"-t", "--type", "-r", "--repo", "--from", "-R", "--root", "-D", "--reposd-dir",
-                   "-C", "--cache-dir", "--raw-cache-dir", "--solv-cache-dir", "--pkg-cache-dir",
-                   "-c", "--config"}),
+        _actions(
+            install=["install", "in", "source-install", "si"],
+            remove=["remove", "rm"],
+            update=["refresh", "ref"],
+            upgrade=["update", "up", "patch"],
+            dist_upgrade=["dist-upgrade", "dup"],
+            clean=["clean", "cc"],
+        ),
+        frozenset(
+            {
+                "-t",
+                "--type",
+                "-r",
+                "--repo",
+                "--from",
+                "-R",
+                "--root",
+                "-D",
+                "--reposd-dir",
+                "-C",
+                "--cache-dir",
+                "--raw-cache-dir",
+                "--solv-cache-dir",
+                "--pkg-cache-dir",
+                "-c",
+                "--config",
+            }
+        ),
     ),
     "gem": ManagerSpec(
         "gem",
         _actions(install=["install", "i"], update=["update"], remove=["uninstall"]),
-        frozenset({"-v", "--version", "-i", "--install-dir", "-n", "--bindir", "--platform",
-                   "-s", "--source", "-P", "--trust-policy", "--document", "-g", "--file"}),
+        frozenset(
+            {
+                "-v",
+                "--version",
+                "-i",
+                "--install-dir",
+                "-n",
+                "--bindir",
+                "--platform",
+                "-s",
+                "--source",
+                "-P",
+                "--trust-policy",
+                "--document",
+                "-g",
+                "--file",
+            }
+        ),
     ),
     "composer": ManagerSpec(
         "composer",
-        _actions(install=["install", "i"], add=["require", "r"],
-                 upgrade=["update", "u", "upgrade"], create_project=["create-project"],
-                 clean=["clear-cache", "clearcache", "cc"]),
+        _actions(
+            install=["install", "i"],
+            add=["require", "r"],
+            upgrade=["update", "u", "upgrade"],
+            create_project=["create-project"],
+            clean=["clear-cache", "clearcache", "cc"],
+        ),
         frozenset({"-d", "--working-dir"}),
         grouping=frozenset({"global"}),
     ),
     "go": ManagerSpec(
         "go",
-        _actions(install=["install"], get=["get"], run=["run"], build=["build"],
-                 download=["download"]),
-        frozenset({"-o", "-p", "-C", "-tags", "-ldflags", "-gcflags", "-asmflags", "-mod",
-                   "-modfile", "-pkgdir", "-toolexec", "-overlay", "-exec", "-buildmode",
-                   "-compiler", "-gccgoflags", "-installsuffix", "-pgo", "-covermode",
-                   "-coverpkg"}),
+        _actions(
+            install=["install"], get=["get"], run=["run"], build=["build"], download=["download"]
+        ),
+        frozenset(
+            {
+                "-o",
+                "-p",
+                "-C",
+                "-tags",
+                "-ldflags",
+                "-gcflags",
+                "-asmflags",
+                "-mod",
+                "-modfile",
+                "-pkgdir",
+                "-toolexec",
+                "-overlay",
+                "-exec",
+                "-buildmode",
+                "-compiler",
+                "-gccgoflags",
+                "-installsuffix",
+                "-pgo",
+                "-covermode",
+                "-coverpkg",
+            }
+        ),
         grouping=frozenset({"mod"}),
         single_dash_long=True,
     ),
@@ -310,8 +532,7 @@ def _parse_invocation_cached(argv: tuple[str, ...]) -> Invocation | None:
 
 
 def _parse_with(spec: ManagerSpec, argv: Sequence[str], program_index: int) -> Invocation:
-    parsed, found = parse_options(argv, program_index, spec.value_options,
-                                  spec.single_dash_long)
+    parsed, found = parse_options(argv, program_index, spec.value_options, spec.single_dash_long)
     options = list(parsed)
     positionals = list(found)
     action: str | None = None
@@ -395,35 +616,66 @@ class CacheInfo:
 
 
 CACHES: Mapping[str, CacheInfo] = {
-    "apt": CacheInfo("apt", "the apt package lists (/var/lib/apt/lists)",
-                     ("/var/lib/apt/lists", "/var/lib/apt"),
-                     "`rm -rf /var/lib/apt/lists/*` in the same RUN"),
-    "apk": CacheInfo("apk", "the apk index cache (/var/cache/apk)",
-                     ("/var/cache/apk", "/etc/apk/cache"),
-                     "`apk add --no-cache`"),
-    "pip": CacheInfo("pip", "pip's download and wheel cache (~/.cache/pip)",
-                     ("~/.cache/pip", "~/.cache"),
-                     "`pip install --no-cache-dir` (or `ENV PIP_NO_CACHE_DIR=1`)"),
-    "npm": CacheInfo("npm", "npm's download cache (~/.npm)", ("~/.npm", "~/.npm/_cacache"),
-                     "`npm cache clean --force` in the same RUN, or a cache mount on ~/.npm"),
-    "yarn": CacheInfo("yarn", "yarn's package cache",
-                      ("~/.cache/yarn", "/usr/local/share/.cache/yarn", "~/.yarn/berry/cache",
-                       "~/.cache"),
-                      "`yarn cache clean` in the same RUN, or a cache mount"),
-    "yum": CacheInfo("yum", "the yum metadata and package cache (/var/cache/yum)",
-                     ("/var/cache/yum",), "`yum clean all` in the same RUN"),
-    "dnf": CacheInfo("dnf", "the dnf metadata and package cache (/var/cache/dnf)",
-                     ("/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum"),
-                     "`dnf clean all` in the same RUN"),
-    "microdnf": CacheInfo("microdnf", "the microdnf metadata cache (/var/cache/yum)",
-                          ("/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5"),
-                          "`microdnf clean all` in the same RUN"),
-    "zypper": CacheInfo("zypper", "the zypper metadata and package cache (/var/cache/zypp)",
-                        ("/var/cache/zypp",), "`zypper clean --all` in the same RUN"),
-    "composer": CacheInfo("composer", "composer's download cache",
-                          ("~/.composer/cache", "~/.cache/composer", "/tmp/cache",
-                           "/tmp/composer-cache"),
-                          "`composer install --no-cache`, or `COMPOSER_CACHE_DIR=/dev/null`"),
+    "apt": CacheInfo(
+        "apt",
+        "the apt package lists (/var/lib/apt/lists)",
+        ("/var/lib/apt/lists", "/var/lib/apt"),
+        "`rm -rf /var/lib/apt/lists/*` in the same RUN",
+    ),
+    "apk": CacheInfo(
+        "apk",
+        "the apk index cache (/var/cache/apk)",
+        ("/var/cache/apk", "/etc/apk/cache"),
+        "`apk add --no-cache`",
+    ),
+    "pip": CacheInfo(
+        "pip",
+        "pip's download and wheel cache (~/.cache/pip)",
+        ("~/.cache/pip", "~/.cache"),
+        "`pip install --no-cache-dir` (or `ENV PIP_NO_CACHE_DIR=1`)",
+    ),
+    "npm": CacheInfo(
+        "npm",
+        "npm's download cache (~/.npm)",
+        ("~/.npm", "~/.npm/_cacache"),
+        "`npm cache clean --force` in the same RUN, or a cache mount on ~/.npm",
+    ),
+    "yarn": CacheInfo(
+        "yarn",
+        "yarn's package cache",
+        ("~/.cache/yarn", "/usr/local/share/.cache/yarn", "~/.yarn/berry/cache", "~/.cache"),
+        "`yarn cache clean` in the same RUN, or a cache mount",
+    ),
+    "yum": CacheInfo(
+        "yum",
+        "the yum metadata and package cache (/var/cache/yum)",
+        ("/var/cache/yum",),
+        "`yum clean all` in the same RUN",
+    ),
+    "dnf": CacheInfo(
+        "dnf",
+        "the dnf metadata and package cache (/var/cache/dnf)",
+        ("/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum"),
+        "`dnf clean all` in the same RUN",
+    ),
+    "microdnf": CacheInfo(
+        "microdnf",
+        "the microdnf metadata cache (/var/cache/yum)",
+        ("/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5"),
+        "`microdnf clean all` in the same RUN",
+    ),
+    "zypper": CacheInfo(
+        "zypper",
+        "the zypper metadata and package cache (/var/cache/zypp)",
+        ("/var/cache/zypp",),
+        "`zypper clean --all` in the same RUN",
+    ),
+    "composer": CacheInfo(
+        "composer",
+        "composer's download cache",
+        ("~/.composer/cache", "~/.cache/composer", "/tmp/cache", "/tmp/composer-cache"),
+        "`composer install --no-cache`, or `COMPOSER_CACHE_DIR=/dev/null`",
+    ),
 }
 
 
@@ -511,15 +763,22 @@ def dependency_install(argv: Sequence[str]) -> DependencyInstall | None:
     ecosystem: str | None = None
     if invocation is not None:
         manager = invocation.manager
-        if manager == "npm" and invocation.action in {"ci", "install"} and not invocation.operands \
-                and not invocation.has("-g", "--global"):
+        if (
+            manager == "npm"
+            and invocation.action in {"ci", "install"}
+            and not invocation.operands
+            and not invocation.has("-g", "--global")
+        ):
             ecosystem = "npm"
         elif manager == "yarn" and invocation.action == "install" and invocation.group is None:
             ecosystem = "yarn"
         elif manager == "pnpm" and invocation.action == "install" and not invocation.operands:
             ecosystem = "pnpm"
-        elif manager == "pip" and invocation.action == "install" and invocation.has(
-                "-r", "--requirement"):
+        elif (
+            manager == "pip"
+            and invocation.action == "install"
+            and invocation.has("-r", "--requirement")
+        ):
             ecosystem = "pip"
         elif manager == "composer" and invocation.action == "install":
             ecosystem = "composer"
@@ -536,11 +795,12 @@ def dependency_install(argv: Sequence[str]) -> DependencyInstall | None:
     elif program == "cargo" and first in {"fetch", "build"}:
         ecosystem = "cargo"
     elif program in {"mvn", "mvnw"} and any(
-            goal.startswith("dependency:") or goal in {"package", "install", "verify"}
-            for goal in plain):
+        goal.startswith("dependency:") or goal in {"package", "install", "verify"} for goal in plain
+    ):
         ecosystem = "mvn"
     elif program in {"gradle", "gradlew"} and any(
-            task in {"build", "dependencies", "assemble", "bootJar", "jar"} for task in plain):
+        task in {"build", "dependencies", "assemble", "bootJar", "jar"} for task in plain
+    ):
         ecosystem = "gradle"
     if ecosystem is None:
         return None
@@ -548,9 +808,9 @@ def dependency_install(argv: Sequence[str]) -> DependencyInstall | None:
     return DependencyInstall(ecosystem, text, _MANIFESTS[ecosystem])
 
 
-def parse_options(argv: Sequence[str], start: int, value_options: Iterable[str],
-                  single_dash_long: bool = False) -> tuple[tuple[Option, ...],
-                                                           tuple[Operand, ...]]:
+def parse_options(
+    argv: Sequence[str], start: int, value_options: Iterable[str], single_dash_long: bool = False
+) -> tuple[tuple[Option, ...], tuple[Operand, ...]]:
     """Options and operands of any command after ``argv[start]`` (``tar``, ``curl``, ...).
 
     The same reading as for package managers: clusters of short options, ``--x=y``, the

@@ -42,8 +42,11 @@ def _anchor_lines(source: str) -> frozenset[int] | None:
     previous: object = None
     try:
         for token in yaml.scan(source, Loader=loader):
-            merge_key = (isinstance(token, yaml.ScalarToken) and token.value == "<<"
-                         and isinstance(previous, yaml.KeyToken))
+            merge_key = (
+                isinstance(token, yaml.ScalarToken)
+                and token.value == "<<"
+                and isinstance(previous, yaml.KeyToken)
+            )
             if merge_key or isinstance(token, yaml.AnchorToken | yaml.AliasToken):
                 lines.add(token.start_mark.line + 1)
             previous = token
@@ -81,7 +84,7 @@ def _last_content_line(node: Node, lines: Sequence[str]) -> int | None:
     for child in _descendants(node):
         if isinstance(child, ScalarNode) and child.style in ("literal", "folded"):
             start = child.span.start
-            header = lines[start.line - 1][start.column - 1:] if start.line <= len(lines) else ""
+            header = lines[start.line - 1][start.column - 1 :] if start.line <= len(lines) else ""
             if _KEEP_CHOMPING.match(header):
                 return None  # trailing blank lines belong to the value: do not move them
         if isinstance(child, MappingNode | SequenceNode):
@@ -107,19 +110,20 @@ def _head_indent(source_lines: Sequence[str], head: Position, sequence: bool) ->
     """The indentation of an entry, or None when its line is not plain block layout."""
     if head.line > len(source_lines):
         return None
-    prefix = source_lines[head.line - 1][:head.column - 1]
+    prefix = source_lines[head.line - 1][: head.column - 1]
     if sequence:
         match = _DASH_PREFIX.match(prefix)
         return len(match.group(1)) if match else None
     return len(prefix) if prefix.strip(" ") == "" else None
 
 
-def _layout(source: str, container: Node, entries: Sequence[tuple[Node, ...]],
-            top_level: bool) -> _Layout | None:
+def _layout(
+    source: str, container: Node, entries: Sequence[tuple[Node, ...]], top_level: bool
+) -> _Layout | None:
     sequence = isinstance(container, SequenceNode)
     lines = source.splitlines(keepends=True)
     start = container.span.start
-    if start.line > len(lines) or lines[start.line - 1][start.column - 1:][:1] in ("{", "["):
+    if start.line > len(lines) or lines[start.line - 1][start.column - 1 :][:1] in ("{", "["):
         return None  # flow style
     heads = [entry[0].span.start for entry in entries]
     indents = {_head_indent(lines, head, sequence) for head in heads}
@@ -156,14 +160,14 @@ def _layout(source: str, container: Node, entries: Sequence[tuple[Node, ...]],
                 return None
         else:
             end = content_end
-            while (end < len(lines) and _is_comment(lines[end])
-                   and _indent(lines[end]) > indent):
+            while end < len(lines) and _is_comment(lines[end]) and _indent(lines[end]) > indent:
                 end += 1
         blocks.append((starts[index], end))
 
     first_line, last_line = blocks[0][0], blocks[-1][1]
-    if not _siblings_only(lines[first_line - 1:last_line], first_line, indent,
-                          {head.line for head in heads}):
+    if not _siblings_only(
+        lines[first_line - 1 : last_line], first_line, indent, {head.line for head in heads}
+    ):
         return None
     anchors = _anchor_lines(source)
     if anchors is None or any(first_line <= line <= last_line for line in anchors):
@@ -171,8 +175,7 @@ def _layout(source: str, container: Node, entries: Sequence[tuple[Node, ...]],
     return _Layout(lines, blocks, indent)
 
 
-def _siblings_only(region: Sequence[str], first_line: int, indent: int,
-                   heads: set[int]) -> bool:
+def _siblings_only(region: Sequence[str], first_line: int, indent: int, heads: set[int]) -> bool:
     """True when the only lines at the entries' indentation are the entries' heads and
     nothing in the region is indented less: the entries are one contiguous block."""
     for number, line in enumerate(region, start=first_line):
@@ -194,8 +197,13 @@ def _entries(container: Node) -> list[tuple[Node, ...]] | None:
     return None
 
 
-def reorder_fix(project: ComposeProject, container: Node, order: Sequence[int], title: str,
-                top_level: bool = False) -> Fix | None:
+def reorder_fix(
+    project: ComposeProject,
+    container: Node,
+    order: Sequence[int],
+    title: str,
+    top_level: bool = False,
+) -> Fix | None:
     """A fix that rewrites ``container``'s entries in ``order`` (a permutation of indexes)."""
     entries = _entries(container)
     if entries is None or len(entries) < 2 or sorted(order) != list(range(len(entries))):
@@ -210,11 +218,11 @@ def reorder_fix(project: ComposeProject, container: Node, order: Sequence[int], 
         return None
     lines, blocks = layout.lines, layout.blocks
     newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
-    chunks = ["".join(lines[first - 1:last]) for first, last in blocks]
+    chunks = ["".join(lines[first - 1 : last]) for first, last in blocks]
     final_newline = chunks[-1].endswith("\n")
     if not final_newline:
         chunks[-1] += newline
-    gaps = ["".join(lines[blocks[i][1]:blocks[i + 1][0] - 1]) for i in range(len(blocks) - 1)]
+    gaps = ["".join(lines[blocks[i][1] : blocks[i + 1][0] - 1]) for i in range(len(blocks) - 1)]
     pieces: list[str] = []
     for slot, index in enumerate(order):
         pieces.append(chunks[index])
@@ -222,7 +230,7 @@ def reorder_fix(project: ComposeProject, container: Node, order: Sequence[int], 
             pieces.append(gaps[slot])
     text = "".join(pieces)
     if not final_newline:
-        text = text[:-len(newline)]
+        text = text[: -len(newline)]
     span = Span(Position(blocks[0][0], 1), Position(blocks[-1][1] + 1, 1))
     return Fix(title, (Edit(span, text),), Applicability.SAFE)
 
@@ -239,8 +247,9 @@ def _insert_after(layout: _Layout, lines_to_add: Sequence[str]) -> Edit:
     last = layout.blocks[-1][1]
     if last == len(lines) and not lines[-1].endswith("\n"):
         text = "".join(newline + line for line in lines_to_add)
-        return Edit(Span(Position(last, len(lines[-1]) + 1), Position(last, len(lines[-1]) + 1)),
-                    text)
+        return Edit(
+            Span(Position(last, len(lines[-1]) + 1), Position(last, len(lines[-1]) + 1)), text
+        )
     at = Position(last + 1, 1)
     return Edit(Span(at, at), "".join(line + newline for line in lines_to_add))
 
@@ -258,8 +267,13 @@ def append_item_fix(project: ComposeProject, sequence: Node, item: str, title: s
     return Fix(title, (edit,), Applicability.UNSAFE)
 
 
-def add_key_fix(project: ComposeProject, mapping: Node, parent: ScalarNode,
-                lines_to_add: Sequence[str], title: str) -> Fix | None:
+def add_key_fix(
+    project: ComposeProject,
+    mapping: Node,
+    parent: ScalarNode,
+    lines_to_add: Sequence[str],
+    title: str,
+) -> Fix | None:
     """Add a key after a block mapping's last entry, at the indentation of its other keys.
 
     ``lines_to_add`` are written relative to the mapping: each leading two-space step becomes

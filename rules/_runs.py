@@ -69,8 +69,16 @@ def _commands(context: DockerfileContext, instruction: Instruction) -> list[Cmd]
                 continue
             argv = tuple(word.text for word in words)
             piped = previous if command.pipeline is not None and command.pipeline[0] > 0 else None
-            found.append(Cmd(argv, tuple(word.span for word in words), command.span,
-                             len(found), tuple(command.env), piped))
+            found.append(
+                Cmd(
+                    argv,
+                    tuple(word.span for word in words),
+                    command.span,
+                    len(found),
+                    tuple(command.env),
+                    piped,
+                )
+            )
             previous = argv
     return found
 
@@ -116,8 +124,11 @@ def mount_flags_key(instruction: Instruction) -> tuple[tuple[str, str | None], .
 def cache_mounted(instruction: Instruction, cache: CacheInfo) -> bool:
     """A ``--mount=type=cache`` or ``type=tmpfs`` over one of the cache's dirs keeps it out."""
     for mount in mounts(instruction):
-        if mount.type in {"cache", "tmpfs"} and mount.target and any(
-                cache_dir_matches(directory, mount.target) for directory in cache.dirs):
+        if (
+            mount.type in {"cache", "tmpfs"}
+            and mount.target
+            and any(cache_dir_matches(directory, mount.target) for directory in cache.dirs)
+        ):
             return True
     return False
 
@@ -193,8 +204,9 @@ def env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
     return pairs
 
 
-def stage_env(dockerfile: Dockerfile, stage: Stage, until: Instruction | None = None) -> dict[
-        str, str]:
+def stage_env(
+    dockerfile: Dockerfile, stage: Stage, until: Instruction | None = None
+) -> dict[str, str]:
     """ENV values in effect in a stage (inherited through ``FROM <stage>``) before ``until``."""
     env: dict[str, str] = {}
     for ancestor in reversed(stage_chain(dockerfile, stage)):
@@ -220,8 +232,9 @@ def workdirs(dockerfile: Dockerfile, stage: Stage) -> dict[int, str]:
     for ancestor in reversed(stage_chain(dockerfile, stage)[1:]):
         for instruction in ancestor.instructions:
             if instruction.keyword == "WORKDIR" and instruction.words:
-                current = posixpath.normpath(posixpath.join(current,
-                                                            _unquote(instruction.arguments)))
+                current = posixpath.normpath(
+                    posixpath.join(current, _unquote(instruction.arguments))
+                )
     result: dict[int, str] = {}
     for instruction in stage.instructions:
         result[id(instruction)] = current
@@ -249,12 +262,13 @@ def _go_source_import_path(workdir: str) -> str | None:
     index = path.find("/src/")
     if index < 0:
         return None
-    tail = path[index + len("/src/"):]
+    tail = path[index + len("/src/") :]
     return tail if "." in tail.split("/", 1)[0] else None
 
 
-def in_go_source_after(stage: Stage, instruction: Instruction,
-                       packages: list[str]) -> list[Instruction] | None:
+def in_go_source_after(
+    stage: Stage, instruction: Instruction, packages: list[str]
+) -> list[Instruction] | None:
     """The instructions that run inside the source a ``go get`` in ``instruction`` fetched.
 
     GOPATH-era Dockerfiles write ``RUN go get X || true``, then (after ENV/ARG lines) a
@@ -273,7 +287,7 @@ def in_go_source_after(stage: Stage, instruction: Instruction,
     if prefix is None or not any(p == prefix or p.startswith(prefix + "/") for p in packages):
         return None
     inside: list[Instruction] = []
-    for later in following[index + 1:]:
+    for later in following[index + 1 :]:
         if later.keyword == "WORKDIR":
             break
         inside.append(later)

@@ -18,8 +18,10 @@ TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
     ("an OpenAI key", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}")),
     ("a private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
-    ("a JSON Web Token",
-     re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]+")),
+    (
+        "a JSON Web Token",
+        re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]+"),
+    ),
 )
 # Documentation values (AWS's own AKIAIOSFODNN7EXAMPLE, placeholders) are not credentials.
 _EXAMPLES = ("EXAMPLE", "example", "xxxxxxxx", "XXXXXXXX")
@@ -76,7 +78,7 @@ def is_placeholder(value: str) -> bool:
     if len(masked) >= 3 and len(set(masked)) == 1 and masked[0] in "x*0#.?y_-":
         return True
     prefix = _TOKEN_PREFIX.match(text)
-    if prefix and prefix.end() < len(text) and is_placeholder(text[prefix.end():]):
+    if prefix and prefix.end() < len(text) and is_placeholder(text[prefix.end() :]):
         return True
     return _BIT_MASK.fullmatch(masked) is not None
 

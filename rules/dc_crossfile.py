@@ -21,16 +21,36 @@ from linter.records import record
 from ._compose_helpers import key_value_entries, parse_port, scalar_text
 
 # Build args every build accepts without an ARG (proxies) or that BuildKit sets itself.
-PREDEFINED_ARGS = frozenset({
-    "HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY",
-    "http_proxy", "https_proxy", "ftp_proxy", "no_proxy", "all_proxy",
-    "SOURCE_DATE_EPOCH",
-})
-AUTOMATIC_ARGS = frozenset({
-    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS",
-    "BUILDARCH", "BUILDVARIANT", "TARGETSTAGE", "BUILDKIT_SBOM_SCAN_CONTEXT",
-    "BUILDKIT_SBOM_SCAN_STAGE",
-})
+PREDEFINED_ARGS = frozenset(
+    {
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "FTP_PROXY",
+        "NO_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "ftp_proxy",
+        "no_proxy",
+        "all_proxy",
+        "SOURCE_DATE_EPOCH",
+    }
+)
+AUTOMATIC_ARGS = frozenset(
+    {
+        "TARGETPLATFORM",
+        "TARGETOS",
+        "TARGETARCH",
+        "TARGETVARIANT",
+        "BUILDPLATFORM",
+        "BUILDOS",
+        "BUILDARCH",
+        "BUILDVARIANT",
+        "TARGETSTAGE",
+        "BUILDKIT_SBOM_SCAN_CONTEXT",
+        "BUILDKIT_SBOM_SCAN_STAGE",
+    }
+)
 
 
 def _is_builtin_arg(name: str) -> bool:
@@ -211,8 +231,10 @@ class BuildContextMissing(_CrossFileRule):
         "the service folder was renamed or the compose file moved."
     )
     bad = {"compose.yaml": "services:\n  api:\n    build: ./api\n"}
-    good = {"compose.yaml": "services:\n  api:\n    build: ./api\n",
-            "api/Dockerfile": "FROM alpine:3.20\n"}
+    good = {
+        "compose.yaml": "services:\n  api:\n    build: ./api\n",
+        "api/Dockerfile": "FROM alpine:3.20\n",
+    }
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for link in context.builds:
@@ -222,7 +244,8 @@ class BuildContextMissing(_CrossFileRule):
             path, span = (node.path, node.span) if node else _build_key_span(link)
             written = scalar_text(link.context_node) or "."
             yield self.report(
-                path, span,
+                path,
+                span,
                 f"service '{link.service.name}' builds from {written}, which does not exist",
             )
 
@@ -237,12 +260,16 @@ class DockerfileMissing(_CrossFileRule):
         "(defaults to `Dockerfile`). When there is no such file, the build fails. Check the "
         "path relative to the context, and the letter case on case-sensitive systems."
     )
-    bad = {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
-                           "      dockerfile: Dockerfile.prod\n",
-           "Dockerfile": "FROM alpine:3.20\n"}
-    good = {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
-                            "      dockerfile: Dockerfile.prod\n",
-            "Dockerfile.prod": "FROM alpine:3.20\n"}
+    bad = {
+        "compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
+        "      dockerfile: Dockerfile.prod\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+    }
+    good = {
+        "compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
+        "      dockerfile: Dockerfile.prod\n",
+        "Dockerfile.prod": "FROM alpine:3.20\n",
+    }
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for link in context.builds:
@@ -252,7 +279,8 @@ class DockerfileMissing(_CrossFileRule):
             path, span = (node.path, node.span) if node else _build_key_span(link)
             relative = os.path.relpath(link.dockerfile_path, link.context_dir)
             yield self.report(
-                path, span,
+                path,
+                span,
                 f"service '{link.service.name}' builds with {Path(relative).as_posix()} in its "
                 "context, which does not exist",
             )
@@ -265,15 +293,17 @@ class BuildTargetUnknown(_CrossFileRule):
     summary = "The build target is not a stage of the Dockerfile"
     description = (
         "`build.target` must name a stage (`FROM ... AS name`) of the Dockerfile; otherwise "
-        "the build fails with \"target stage could not be found\". Stage names are "
+        'the build fails with "target stage could not be found". Stage names are '
         "compared without regard to case, as BuildKit does."
     )
-    bad = {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
-                           "      target: prod\n",
-           "Dockerfile": "FROM alpine:3.20 AS build\nFROM alpine:3.20 AS runtime\n"}
-    good = {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
-                            "      target: runtime\n",
-            "Dockerfile": "FROM alpine:3.20 AS build\nFROM alpine:3.20 AS runtime\n"}
+    bad = {
+        "compose.yaml": "services:\n  api:\n    build:\n      context: .\n      target: prod\n",
+        "Dockerfile": "FROM alpine:3.20 AS build\nFROM alpine:3.20 AS runtime\n",
+    }
+    good = {
+        "compose.yaml": "services:\n  api:\n    build:\n      context: .\n      target: runtime\n",
+        "Dockerfile": "FROM alpine:3.20 AS build\nFROM alpine:3.20 AS runtime\n",
+    }
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for link in context.builds:
@@ -286,7 +316,8 @@ class BuildTargetUnknown(_CrossFileRule):
             names = [s.name for s in link.dockerfile.stages if s.name]
             known = ", ".join(names) if names else "none: no stage is named"
             yield self.report(
-                node.path, node.span,
+                node.path,
+                node.span,
                 f"service '{link.service.name}' builds target '{name}', which is not a stage "
                 f"of its Dockerfile (stages: {known})",
             )
@@ -328,12 +359,16 @@ class BuildArgNotDeclared(_CrossFileRule):
         "(which by policy has no ONBUILD triggers), `scratch` or one of its own stages is not "
         "reported."
     )
-    bad = {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n      args:\n"
-                           "        NODE_VERSON: \"22\"\n",
-           "Dockerfile": "ARG NODE_VERSION=20\nFROM node:${NODE_VERSION}-alpine\n"}
-    good = {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n      args:\n"
-                            "        NODE_VERSION: \"22\"\n",
-            "Dockerfile": "ARG NODE_VERSION=20\nFROM node:${NODE_VERSION}-alpine\n"}
+    bad = {
+        "compose.yaml": "services:\n  api:\n    build:\n      context: .\n      args:\n"
+        '        NODE_VERSON: "22"\n',
+        "Dockerfile": "ARG NODE_VERSION=20\nFROM node:${NODE_VERSION}-alpine\n",
+    }
+    good = {
+        "compose.yaml": "services:\n  api:\n    build:\n      context: .\n      args:\n"
+        '        NODE_VERSION: "22"\n',
+        "Dockerfile": "ARG NODE_VERSION=20\nFROM node:${NODE_VERSION}-alpine\n",
+    }
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for link in context.builds:
@@ -349,7 +384,8 @@ class BuildArgNotDeclared(_CrossFileRule):
                 if entry.key in declared or _is_builtin_arg(entry.key):
                     continue
                 yield self.report(
-                    entry.node.path, entry.key_span,
+                    entry.node.path,
+                    entry.key_span,
                     f"service '{link.service.name}' passes build arg {entry.key}, which its "
                     "Dockerfile never declares with ARG",
                 )
@@ -366,11 +402,15 @@ class RequiredBuildArgMissing(_CrossFileRule):
         "from it breaks or silently changes. Pass it in `build.args`, or give it a default. "
         "Args that BuildKit sets itself (`TARGETPLATFORM`, ...) are exempt."
     )
-    bad = {"compose.yaml": "services:\n  api:\n    build: .\n",
-           "Dockerfile": "FROM alpine:3.20\nARG APP_VERSION\nRUN echo \"$APP_VERSION\"\n"}
-    good = {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n      args:\n"
-                            "        APP_VERSION: 1.4.2\n",
-            "Dockerfile": "FROM alpine:3.20\nARG APP_VERSION\nRUN echo \"$APP_VERSION\"\n"}
+    bad = {
+        "compose.yaml": "services:\n  api:\n    build: .\n",
+        "Dockerfile": 'FROM alpine:3.20\nARG APP_VERSION\nRUN echo "$APP_VERSION"\n',
+    }
+    good = {
+        "compose.yaml": "services:\n  api:\n    build:\n      context: .\n      args:\n"
+        "        APP_VERSION: 1.4.2\n",
+        "Dockerfile": 'FROM alpine:3.20\nARG APP_VERSION\nRUN echo "$APP_VERSION"\n',
+    }
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for link, dockerfile, stage in _checked_links(context):
@@ -382,9 +422,16 @@ class RequiredBuildArgMissing(_CrossFileRule):
             used_in_from = {v for s in stages if s.image for v in s.image.unresolved_variables}
             for arg in dockerfile.global_args:
                 if arg.value is None and arg.key in used_in_from:
-                    where = next((i for i in dockerfile.instructions
-                                  if i.keyword == "ARG" and i.span.start <= arg.span.start
-                                  and arg.span.end <= i.span.end), None)
+                    where = next(
+                        (
+                            i
+                            for i in dockerfile.instructions
+                            if i.keyword == "ARG"
+                            and i.span.start <= arg.span.start
+                            and arg.span.end <= i.span.end
+                        ),
+                        None,
+                    )
                     if where is not None:
                         missing.setdefault(arg.key, where)
             for built in stages:
@@ -395,13 +442,15 @@ class RequiredBuildArgMissing(_CrossFileRule):
                         if not decl.has_default and decl.name not in global_defaults:
                             missing.setdefault(decl.name, instruction)
             args_pair = build.pair("args") if build else None
-            path, span = ((args_pair.key.path, args_pair.key.span) if args_pair
-                          else _build_key_span(link))
+            path, span = (
+                (args_pair.key.path, args_pair.key.span) if args_pair else _build_key_span(link)
+            )
             for name, instruction in sorted(missing.items()):
                 if name in passed or _is_builtin_arg(name):
                     continue
                 yield self.report(
-                    path, span,
+                    path,
+                    span,
                     f"service '{link.service.name}' does not pass build arg {name}, declared "
                     f"without a default at {_where(link, instruction)}",
                 )
@@ -418,12 +467,14 @@ class PortNotExposed(_CrossFileRule):
         "mapping leads nowhere. Only checked when the built stage EXPOSEs at least one port "
         "(the base image's EXPOSE is not visible here)."
     )
-    bad = {"compose.yaml": "services:\n  api:\n    build: .\n    ports:\n"
-                           "      - \"8080:8000\"\n",
-           "Dockerfile": "FROM python:3.12-slim\nEXPOSE 5000\nCMD [\"python\", \"app.py\"]\n"}
-    good = {"compose.yaml": "services:\n  api:\n    build: .\n    ports:\n"
-                            "      - \"8080:5000\"\n",
-            "Dockerfile": "FROM python:3.12-slim\nEXPOSE 5000\nCMD [\"python\", \"app.py\"]\n"}
+    bad = {
+        "compose.yaml": 'services:\n  api:\n    build: .\n    ports:\n      - "8080:8000"\n',
+        "Dockerfile": 'FROM python:3.12-slim\nEXPOSE 5000\nCMD ["python", "app.py"]\n',
+    }
+    good = {
+        "compose.yaml": 'services:\n  api:\n    build: .\n    ports:\n      - "8080:5000"\n',
+        "Dockerfile": 'FROM python:3.12-slim\nEXPOSE 5000\nCMD ["python", "app.py"]\n',
+    }
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for link, dockerfile, stage in _checked_links(context):
@@ -440,7 +491,8 @@ class PortNotExposed(_CrossFileRule):
                         continue
                     shown = ", ".join(str(p) for p in sorted(exposed)[:6])
                     yield self.report(
-                        item.path, item.span,
+                        item.path,
+                        item.span,
                         f"service '{link.service.name}' publishes container port "
                         f"{port.container_start}, but its Dockerfile EXPOSEs only {shown}",
                     )
@@ -463,8 +515,9 @@ def compose_build_secrets(link: BuildLink) -> list[tuple[str, Node]]:
     return found
 
 
-def dockerfile_secret_mounts(dockerfile: Dockerfile,
-                             stages: list[Stage]) -> list[tuple[str, Instruction]]:
+def dockerfile_secret_mounts(
+    dockerfile: Dockerfile, stages: list[Stage]
+) -> list[tuple[str, Instruction]]:
     found = []
     for stage in stages:
         for instruction in stage.instructions:
@@ -487,23 +540,32 @@ class BuildSecretUnused(_CrossFileRule):
         "instructions with the same id. When no RUN of the built stages mounts it, the "
         "secret is never used: a typo in the id, or a mount that was removed."
     )
-    bad = {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
-                           "      secrets: [npm_token]\nsecrets:\n  npm_token:\n"
-                           "    environment: NPM_TOKEN\n",
-           "Dockerfile": "FROM node:22-alpine\nRUN --mount=type=secret,id=npmtoken npm ci\n"}
-    good = {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
-                            "      secrets: [npm_token]\nsecrets:\n  npm_token:\n"
-                            "    environment: NPM_TOKEN\n",
-            "Dockerfile": "FROM node:22-alpine\nRUN --mount=type=secret,id=npm_token npm ci\n"}
+    bad = {
+        "compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
+        "      secrets: [npm_token]\nsecrets:\n  npm_token:\n"
+        "    environment: NPM_TOKEN\n",
+        "Dockerfile": "FROM node:22-alpine\nRUN --mount=type=secret,id=npmtoken npm ci\n",
+    }
+    good = {
+        "compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
+        "      secrets: [npm_token]\nsecrets:\n  npm_token:\n"
+        "    environment: NPM_TOKEN\n",
+        "Dockerfile": "FROM node:22-alpine\nRUN --mount=type=secret,id=npm_token npm ci\n",
+    }
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for link, dockerfile, stage in _checked_links(context):
-            mounted = {ident for ident, _ in
-                       dockerfile_secret_mounts(dockerfile, built_stages(dockerfile, stage))}
+            mounted = {
+                ident
+                for ident, _ in dockerfile_secret_mounts(
+                    dockerfile, built_stages(dockerfile, stage)
+                )
+            }
             for ident, node in compose_build_secrets(link):
                 if ident not in mounted:
                     yield self.report(
-                        node.path, node.span,
+                        node.path,
+                        node.span,
                         f"service '{link.service.name}' passes build secret '{ident}', but no "
                         f"RUN --mount=type=secret,id={ident} in its Dockerfile uses it",
                     )
@@ -519,25 +581,31 @@ class BuildSecretNotProvided(_CrossFileRule):
         "when the build does not provide secret `x`. Add it to the service's `build.secrets`, "
         "backed by a top-level secret, or the step runs without its credentials."
     )
-    bad = {"compose.yaml": "services:\n  api:\n    build: .\n",
-           "Dockerfile": "FROM node:22-alpine\nRUN --mount=type=secret,id=npm_token npm ci\n"}
-    good = {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
-                            "      secrets: [npm_token]\nsecrets:\n  npm_token:\n"
-                            "    environment: NPM_TOKEN\n",
-            "Dockerfile": "FROM node:22-alpine\nRUN --mount=type=secret,id=npm_token npm ci\n"}
+    bad = {
+        "compose.yaml": "services:\n  api:\n    build: .\n",
+        "Dockerfile": "FROM node:22-alpine\nRUN --mount=type=secret,id=npm_token npm ci\n",
+    }
+    good = {
+        "compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
+        "      secrets: [npm_token]\nsecrets:\n  npm_token:\n"
+        "    environment: NPM_TOKEN\n",
+        "Dockerfile": "FROM node:22-alpine\nRUN --mount=type=secret,id=npm_token npm ci\n",
+    }
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for link, dockerfile, stage in _checked_links(context):
             provided = {ident for ident, _ in compose_build_secrets(link)}
             reported: set[str] = set()
             for ident, instruction in dockerfile_secret_mounts(
-                    dockerfile, built_stages(dockerfile, stage)):
+                dockerfile, built_stages(dockerfile, stage)
+            ):
                 if ident in provided or ident in reported:
                     continue
                 reported.add(ident)
                 path, span = _build_key_span(link)
                 yield self.report(
-                    path, span,
+                    path,
+                    span,
                     f"service '{link.service.name}' does not pass build secret '{ident}', "
                     f"mounted at {_where(link, instruction)}",
                 )

@@ -70,8 +70,10 @@ class DatastorePortPublished(Rule):
     name = "datastore-port-on-all-interfaces"
     tags = ("network-isolation", "security")
     severity = Severity.WARNING
-    summary = ("A database, cache, broker or unauthenticated control plane publishes its port "
-               "on every interface of the host")
+    summary = (
+        "A database, cache, broker or unauthenticated control plane publishes its port "
+        "on every interface of the host"
+    )
     description = (
         "A published port without a host IP listens on `0.0.0.0` (and Docker's iptables "
         "rules bypass host firewalls such as ufw), so the service is open to the whole "
@@ -86,8 +88,8 @@ class DatastorePortPublished(Rule):
         "without publishing anything; to reach one from the host, bind it to `127.0.0.1`. "
         "The fix (unsafe: remote clients lose access) does that."
     )
-    bad = "services:\n  db:\n    image: postgres:17\n    ports:\n      - \"5432:5432\"\n"
-    good = "services:\n  db:\n    image: postgres:17\n    ports:\n      - \"127.0.0.1:5432:5432\"\n"
+    bad = 'services:\n  db:\n    image: postgres:17\n    ports:\n      - "5432:5432"\n'
+    good = 'services:\n  db:\n    image: postgres:17\n    ports:\n      - "127.0.0.1:5432:5432"\n'
     target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
 
@@ -99,31 +101,39 @@ class DatastorePortPublished(Rule):
                 if not port.binds_all_interfaces:
                     continue
                 found = role
-                if found is not None and found.api_ports and not any(
-                        p in found.api_ports for p in port.container_ports):
+                if (
+                    found is not None
+                    and found.api_ports
+                    and not any(p in found.api_ports for p in port.container_ports)
+                ):
                     found = None
                 if found is None:
-                    found = next((PORT_ROLES[p] for p in port.container_ports
-                                  if p in PORT_ROLES), None)
+                    found = next(
+                        (PORT_ROLES[p] for p in port.container_ports if p in PORT_ROLES), None
+                    )
                 if found is None:
                     continue
-                yield self.report(port.path, port.node.span,
-                                  _published_message(found, service, port, alone),
-                                  fix=_bind_loopback_fix(port))
+                yield self.report(
+                    port.path,
+                    port.node.span,
+                    _published_message(found, service, port, alone),
+                    fix=_bind_loopback_fix(port),
+                )
 
 
-def _published_message(role: Datastore, service: Service, port: PortMapping,
-                       alone: bool) -> str:
-    where = f"service '{service.name}' publishes {_port_label(port)} on every interface of " \
-        "the host"
+def _published_message(role: Datastore, service: Service, port: PortMapping, alone: bool) -> str:
+    where = f"service '{service.name}' publishes {_port_label(port)} on every interface of the host"
     if role.role == "control-plane":
         return f"{where}, and {role.why}; bind it to 127.0.0.1 or put authentication in front"
     what = {"broker": f"{role.kind} broker", "coordination": f"{role.kind} coordination"}.get(
-        role.role, role.kind)
+        role.role, role.kind
+    )
     if alone:
         return f"{what} {where}; bind it to 127.0.0.1 if only this host needs it"
-    return (f"{what} {where}; other services reach it without publishing, bind it to "
-            "127.0.0.1 if the host needs it")
+    return (
+        f"{what} {where}; other services reach it without publishing, bind it to "
+        "127.0.0.1 if the host needs it"
+    )
 
 
 class PortOnAllInterfaces(Rule):
@@ -133,14 +143,14 @@ class PortOnAllInterfaces(Rule):
     severity = Severity.INFO
     summary = "A published port has no host IP, so it listens on every interface"
     description = (
-        "`ports: [\"8080:80\"]` publishes on `0.0.0.0` and `::`: every network the host is on "
+        '`ports: ["8080:80"]` publishes on `0.0.0.0` and `::`: every network the host is on '
         "can connect, and Docker's iptables rules bypass ufw/firewalld. A public entry point "
         "means it; a port for local development or an admin UI should say `127.0.0.1:`. Off "
         "by default because public web servers are the common case; databases and caches "
         "are always checked by DC201."
     )
-    bad = "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"8080:80\"\n"
-    good = "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"127.0.0.1:8080:80\"\n"
+    bad = 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n'
+    good = 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "127.0.0.1:8080:80"\n'
     target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
     aliases = ("CL-0005", "no-unbound-port-interfaces")
@@ -152,7 +162,8 @@ class PortOnAllInterfaces(Rule):
                 if not port.binds_all_interfaces:
                     continue
                 yield self.report(
-                    port.path, port.node.span,
+                    port.path,
+                    port.node.span,
                     f"service '{service.name}' publishes {_port_label(port)} on every interface; "
                     "add a host IP (127.0.0.1 for local access) if it is not meant to be public",
                     fix=_bind_loopback_fix(port),
@@ -178,7 +189,7 @@ class HostNetworkMode(Rule):
         "finding is info and gives no advice."
     )
     bad = "services:\n  app:\n    image: nginx:1.27\n    network_mode: host\n"
-    good = "services:\n  app:\n    image: nginx:1.27\n    ports:\n      - \"80:80\"\n"
+    good = 'services:\n  app:\n    image: nginx:1.27\n    ports:\n      - "80:80"\n'
     target = Target.COMPOSE
     aliases = ("CL-0008",)
 
@@ -190,14 +201,16 @@ class HostNetworkMode(Rule):
             purpose = host_network_purpose(service)
             if purpose is not None:
                 yield self.report(
-                    node.path, node.span,
+                    node.path,
+                    node.span,
                     f"service '{service.name}' shares the host's network stack; expected: "
                     f"{purpose}",
                     severity=Severity.INFO,
                 )
                 continue
             yield self.report(
-                node.path, node.span,
+                node.path,
+                node.span,
                 f"service '{service.name}' shares the host's network stack; publish the "
                 "ports it needs instead (unless it works on the host's network itself)",
             )
@@ -205,11 +218,26 @@ class HostNetworkMode(Rule):
 
 # Database admin UIs: configured in their own UI, so they talk to the datastore without
 # naming it anywhere in the compose file.
-ADMIN_TOOLS = frozenset({
-    "adminer", "pgadmin4", "phpmyadmin", "mongo-express", "redis-commander", "redisinsight",
-    "kibana", "opensearch-dashboards", "cloudbeaver", "dbgate", "pgweb", "metabase",
-    "grafana", "cerebro", "elasticvue", "redisinsight-v2",
-})
+ADMIN_TOOLS = frozenset(
+    {
+        "adminer",
+        "pgadmin4",
+        "phpmyadmin",
+        "mongo-express",
+        "redis-commander",
+        "redisinsight",
+        "kibana",
+        "opensearch-dashboards",
+        "cloudbeaver",
+        "dbgate",
+        "pgweb",
+        "metabase",
+        "grafana",
+        "cerebro",
+        "elasticvue",
+        "redisinsight-v2",
+    }
+)
 
 
 def _is_admin_tool(service: Service) -> bool:
@@ -265,8 +293,9 @@ def isolation_plans(project: ComposeProject) -> list[IsolationPlan]:
         for network, where in service_network_names(datastore):
             membership = networks.get(network)
             config = declared.get(network) if declared is not None else None
-            if membership is None or (isinstance(config, MappingNode)
-                                      and is_true(config.get("internal"))):
+            if membership is None or (
+                isinstance(config, MappingNode) and is_true(config.get("internal"))
+            ):
                 continue
             others = [s for s in membership.services if s is not datastore]
             named = tuple(s for s in others if _talks_to(s, datastore))
@@ -298,12 +327,12 @@ class DatastoreOnPublicNetwork(Rule):
         "would stop working) or already sits on an internal network."
     )
     bad = (
-        "services:\n  proxy:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n"
+        'services:\n  proxy:\n    image: nginx:1.27\n    ports: ["80:80"]\n'
         "    depends_on: [api]\n  api:\n    image: ghcr.io/acme/api:1.4\n"
         "    environment:\n      DB_HOST: db\n  db:\n    image: postgres:17\n"
     )
     good = (
-        "services:\n  proxy:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n"
+        'services:\n  proxy:\n    image: nginx:1.27\n    ports: ["80:80"]\n'
         "    networks: [front]\n  api:\n    image: ghcr.io/acme/api:1.4\n"
         "    environment:\n      DB_HOST: db\n    networks: [front, back]\n"
         "  db:\n    image: postgres:17\n    networks: [back]\n"
@@ -317,13 +346,17 @@ class DatastoreOnPublicNetwork(Rule):
             kind = store.kind if store is not None else "datastore"
             name, network = plan.datastore.name, plan.network
             verb = "publishes" if len(plan.strangers) == 1 else "publish"
-            advice = (f"move '{name}' to a network with internal: true (e.g. '{plan.back}') "
-                      f"and add that network to every service that talks to '{name}', keeping "
-                      f"them on '{network}' too")
+            advice = (
+                f"move '{name}' to a network with internal: true (e.g. '{plan.back}') "
+                f"and add that network to every service that talks to '{name}', keeping "
+                f"them on '{network}' too"
+            )
             unnamed = list(plan.unnamed)
-            maybe = (f"{_names(unnamed)} may use it through "
-                     f"{'its' if len(unnamed) == 1 else 'their'} own configuration, so give "
-                     f"{'it' if len(unnamed) == 1 else 'them'} that network")
+            maybe = (
+                f"{_names(unnamed)} may use it through "
+                f"{'its' if len(unnamed) == 1 else 'their'} own configuration, so give "
+                f"{'it' if len(unnamed) == 1 else 'them'} that network"
+            )
             if plan.named:
                 names = "names" if len(plan.named) == 1 else "name"
                 advice += f": {_names(list(plan.named))} {names} it here"
@@ -332,7 +365,8 @@ class DatastoreOnPublicNetwork(Rule):
             else:
                 advice += f": {maybe} unless you know otherwise"
             yield self.report(
-                plan.where.path, plan.where.span,
+                plan.where.path,
+                plan.where.span,
                 f"{kind} service '{name}' shares network '{network}' with "
                 f"{_names(list(plan.strangers))}, which {verb} ports to the host, and can "
                 f"reach the internet; {advice}",
@@ -353,13 +387,13 @@ class NetworkCouldBeInternal(Rule):
         "reason."
     )
     bad = (
-        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n    networks: [front]\n"
+        'services:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n    networks: [front]\n'
         "  api:\n    image: ghcr.io/acme/api:1.4\n    networks: [front, back]\n"
         "  db:\n    image: postgres:17\n    networks: [back]\n"
         "networks:\n  front: {}\n  back: {}\n"
     )
     good = (
-        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n    networks: [front]\n"
+        'services:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n    networks: [front]\n'
         "  api:\n    image: ghcr.io/acme/api:1.4\n    networks: [front, back]\n"
         "  db:\n    image: postgres:17\n    networks: [back]\n"
         "networks:\n  front: {}\n  back:\n    internal: true\n"
@@ -381,7 +415,8 @@ class NetworkCouldBeInternal(Rule):
             if membership is None or membership.publishers:
                 continue
             yield self.report(
-                pair.key.path, pair.key.span,
+                pair.key.path,
+                pair.key.span,
                 f"network '{name}' connects only services that publish nothing "
                 f"({_names(list(membership.services))}); set internal: true unless one of "
                 "them needs the internet",
@@ -391,8 +426,10 @@ class NetworkCouldBeInternal(Rule):
 def _external_or_internal(config: Node) -> bool:
     if not isinstance(config, MappingNode):
         return False
-    if is_true(config.get("internal")) or (config.get("external") not in (None,) and (
-            is_true(config.get("external")) or isinstance(config.get("external"), MappingNode))):
+    if is_true(config.get("internal")) or (
+        config.get("external") not in (None,)
+        and (is_true(config.get("external")) or isinstance(config.get("external"), MappingNode))
+    ):
         return True
     driver = scalar_text(config.get("driver"))
     return driver in ("host", "none", "macvlan", "ipvlan")

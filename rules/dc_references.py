@@ -79,7 +79,7 @@ def volume_uses(service: Service) -> Iterator[Use]:
         node = mount.source_node
         span = node.span
         if isinstance(node, ScalarNode) and not mount.long_form:
-            start = (node.text.find(mount.source))
+            start = node.text.find(mount.source)
             if start >= 0:
                 span = sub_span(node, start, start + len(mount.source))
         yield Use(service.name, mount.source, node.path, span)
@@ -129,7 +129,8 @@ class _UndefinedResource(Rule):
             for use in _USES[self.section](service):
                 if use.name not in names:
                     yield self.report(
-                        use.path, use.span,
+                        use.path,
+                        use.span,
                         f"service {use.service!r} uses {self.noun} {use.name!r}, which is not "
                         f"defined under top-level `{self.section}:`",
                     )
@@ -143,8 +144,8 @@ class UndefinedNetwork(_UndefinedResource):
     summary = "A service joins a network that is not defined"
     description = (
         "Every network a service lists must be declared under the top-level `networks:` key "
-        "(only `default` is implicit). `docker compose up` fails with \"service refers to "
-        "undefined network\"."
+        '(only `default` is implicit). `docker compose up` fails with "service refers to '
+        'undefined network".'
     )
     bad = "services:\n  web:\n    image: nginx:1.27\n    networks: [frontend]\n"
     good = (
@@ -162,7 +163,7 @@ class UndefinedVolume(_UndefinedResource):
     description = (
         "A volume source that is not a path (`db-data:/var/lib/postgresql/data`) names a "
         "volume, which must be declared under the top-level `volumes:` key; `docker compose` "
-        "fails with \"service refers to undefined volume\". If a host folder was meant, write "
+        'fails with "service refers to undefined volume". If a host folder was meant, write '
         "it as a path (`./db-data`)."
     )
     bad = (
@@ -184,7 +185,7 @@ class UndefinedSecret(_UndefinedResource):
     description = (
         "Secrets listed by a service (or by its `build.secrets`) must be declared under the "
         "top-level `secrets:` key with a `file:` or `environment:` source; otherwise "
-        "`docker compose` stops with \"refers to undefined secret\"."
+        '`docker compose` stops with "refers to undefined secret".'
     )
     bad = "services:\n  app:\n    image: nginx:1.27\n    secrets: [db_password]\n"
     good = (
@@ -201,7 +202,7 @@ class UndefinedConfig(_UndefinedResource):
     summary = "A service uses a config that is not defined"
     description = (
         "Configs listed by a service must be declared under the top-level `configs:` key; "
-        "otherwise `docker compose` stops with \"refers to undefined config\"."
+        'otherwise `docker compose` stops with "refers to undefined config".'
     )
     bad = "services:\n  proxy:\n    image: nginx:1.27\n    configs: [nginx_conf]\n"
     good = (
@@ -222,14 +223,20 @@ class _UnusedResource(Rule):
         defined = project.section(self.section)
         if defined is None:
             return
-        used = {use.name for service in project.services.values()
-                for use in _USES[self.section](service)}
+        used = {
+            use.name
+            for service in project.services.values()
+            for use in _USES[self.section](service)
+        }
         for pair in defined.pairs:
             name = str(pair.key.value)
             if name in used or (self.section == "networks" and name == "default"):
                 continue
-            yield self.report(pair.key.path, pair.key.span,
-                              f"{self.noun} {name!r} is defined but no service uses it")
+            yield self.report(
+                pair.key.path,
+                pair.key.span,
+                f"{self.noun} {name!r} is defined but no service uses it",
+            )
 
 
 class UnusedNetwork(_UnusedResource):
@@ -244,8 +251,7 @@ class UnusedNetwork(_UnusedResource):
     )
     bad = "services:\n  web:\n    image: nginx:1.27\nnetworks:\n  backend:\n"
     good = (
-        "services:\n  web:\n    image: nginx:1.27\n    networks: [backend]\nnetworks:\n"
-        "  backend:\n"
+        "services:\n  web:\n    image: nginx:1.27\n    networks: [backend]\nnetworks:\n  backend:\n"
     )
 
 
@@ -281,8 +287,7 @@ class UnusedSecret(_UnusedResource):
         "environment instead."
     )
     bad = (
-        "services:\n  app:\n    image: nginx:1.27\nsecrets:\n  api_key:\n"
-        "    file: ./api_key.txt\n"
+        "services:\n  app:\n    image: nginx:1.27\nsecrets:\n  api_key:\n    file: ./api_key.txt\n"
     )
     good = (
         "services:\n  app:\n    image: nginx:1.27\n    secrets: [api_key]\n"
@@ -335,8 +340,9 @@ def depends_on(service: Service) -> Iterator[ServiceRef]:
             if isinstance(pair.value, MappingNode):
                 flag = pair.value.get("required")
                 required = not (isinstance(flag, ScalarNode) and flag.value is False)
-            yield ServiceRef(service.name, str(pair.key.value), "depends_on", pair.key,
-                             pair.key.span, required)
+            yield ServiceRef(
+                service.name, str(pair.key.value), "depends_on", pair.key, pair.key.span, required
+            )
 
 
 def other_service_refs(service: Service) -> Iterator[ServiceRef]:
@@ -354,14 +360,16 @@ def other_service_refs(service: Service) -> Iterator[ServiceRef]:
                 if text.startswith("container:"):
                     continue
                 name = text.split(":", 1)[0]
-                yield ServiceRef(service.name, name, "volumes_from", item,
-                                 sub_span(item, 0, len(name)))
+                yield ServiceRef(
+                    service.name, name, "volumes_from", item, sub_span(item, 0, len(name))
+                )
     mode = service.get("network_mode")
     text = scalar_text(mode)
     if isinstance(mode, ScalarNode) and text and text.startswith("service:"):
         name = text.removeprefix("service:")
-        yield ServiceRef(service.name, name, "network_mode", mode,
-                         sub_span(mode, len("service:"), len(text)))
+        yield ServiceRef(
+            service.name, name, "network_mode", mode, sub_span(mode, len("service:"), len(text))
+        )
 
 
 class UndefinedService(Rule):
@@ -373,7 +381,7 @@ class UndefinedService(Rule):
     description = (
         "A service can only depend on, link to, share volumes or the network stack of another "
         "service of the same project. A misspelt name makes `docker compose` fail with "
-        "\"depends on undefined service\". `depends_on` entries with `required: false` are "
+        '"depends on undefined service". `depends_on` entries with `required: false` are '
         "allowed to be absent and are not reported."
     )
     bad = (
@@ -392,9 +400,11 @@ class UndefinedService(Rule):
             for ref in (*depends_on(service), *other_service_refs(service)):
                 if ref.other in services or not ref.required:
                     continue
-                yield self.report(ref.node.path, ref.span,
-                                  f"service {ref.service!r} names unknown service {ref.other!r} "
-                                  f"in `{ref.via}`")
+                yield self.report(
+                    ref.node.path,
+                    ref.span,
+                    f"service {ref.service!r} names unknown service {ref.other!r} in `{ref.via}`",
+                )
 
 
 def dependency_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
@@ -451,7 +461,7 @@ class DependencyCycle(Rule):
     summary = "Services depend on each other in a cycle"
     description = (
         "`depends_on` decides the start order; when services depend on each other in a loop "
-        "there is no order, and `docker compose up` fails with \"dependency cycle detected\". "
+        'there is no order, and `docker compose up` fails with "dependency cycle detected". '
         "Each cycle is reported once, at a `depends_on` entry that closes it."
     )
     bad = (
@@ -466,8 +476,10 @@ class DependencyCycle(Rule):
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         services = context.project.services
-        refs = {name: [ref for ref in depends_on(service) if ref.other in services]
-                for name, service in services.items()}
+        refs = {
+            name: [ref for ref in depends_on(service) if ref.other in services]
+            for name, service in services.items()
+        }
         graph = {name: [ref.other for ref in items] for name, items in refs.items()}
         order = {name: index for index, name in enumerate(services)}
         for cycle in dependency_cycles(graph):
@@ -485,8 +497,9 @@ class DependencyCycle(Rule):
             yield self.report(closing.node.path, closing.span, f"dependency cycle: {shown}")
 
 
-def _shortest_cycle(first: str, refs: dict[str, list[ServiceRef]],
-                    members: set[str]) -> list[ServiceRef]:
+def _shortest_cycle(
+    first: str, refs: dict[str, list[ServiceRef]], members: set[str]
+) -> list[ServiceRef]:
     """The depends_on entries of a shortest cycle through ``first`` (breadth-first)."""
     parents: dict[str, ServiceRef] = {}
     queue = deque([first])
@@ -516,7 +529,7 @@ class DuplicateContainerName(Rule):
     summary = "Two services set the same container_name"
     description = (
         "Container names are unique per Docker host: the second service with the same "
-        "`container_name` fails to start with \"the container name is already in use\"."
+        '`container_name` fails to start with "the container name is already in use".'
     )
     bad = (
         "services:\n  web:\n    image: nginx:1.27\n    container_name: app\n"
@@ -537,9 +550,11 @@ class DuplicateContainerName(Rule):
             if node is None or not name:
                 continue
             if name in first:
-                yield self.report(node.path, node.span,
-                                  f"container name {name!r} is already used by service "
-                                  f"{first[name]!r}")
+                yield self.report(
+                    node.path,
+                    node.span,
+                    f"container name {name!r} is already used by service {first[name]!r}",
+                )
             else:
                 first[name] = service.name
 
@@ -559,19 +574,19 @@ class DuplicateHostPort(Rule):
     summary = "The same host port is published twice"
     description = (
         "A host port (on one address and protocol) can be bound by one container only; the "
-        "second service fails with \"port is already allocated\". Ranges are expanded, and "
+        'second service fails with "port is already allocated". Ranges are expanded, and '
         "ports bound to different host IPs or protocols do not collide (`0.0.0.0` collides "
         "with every address). A host range mapped to a single container port lets Docker pick "
-        "a free port and is not reported, nor is a container port alone (`\"80\"`), which "
+        'a free port and is not reported, nor is a container port alone (`"80"`), which '
         "is published on a random host port."
     )
     bad = (
-        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n"
-        "  admin:\n    image: nginx:1.27\n    ports: [\"8080:8080\"]\n"
+        'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n'
+        '  admin:\n    image: nginx:1.27\n    ports: ["8080:8080"]\n'
     )
     good = (
-        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n"
-        "  dns:\n    image: coredns/coredns:1.11.1\n    ports: [\"127.0.0.1:8080:53/udp\"]\n"
+        'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n'
+        '  dns:\n    image: coredns/coredns:1.11.1\n    ports: ["127.0.0.1:8080:53/udp"]\n'
     )
     target = Target.COMPOSE
     aliases = ("no-duplicate-exported-ports",)
@@ -593,13 +608,16 @@ class DuplicateHostPort(Rule):
                 else:
                     found = {index for number in ports for index in by_port.get(number, ())}
                     candidates = sorted(found.union(wide))
-                clash = next((seen[index][0] for index in candidates
-                              if port.overlaps(seen[index][1])), None)
+                clash = next(
+                    (seen[index][0] for index in candidates if port.overlaps(seen[index][1])), None
+                )
                 if clash is not None:
                     where = "this service" if clash == service.name else f"service {clash!r}"
-                    yield self.report(port.path, port.node.span,
-                                      f"host port {_describe_port(port)} is already published "
-                                      f"by {where}")
+                    yield self.report(
+                        port.path,
+                        port.node.span,
+                        f"host port {_describe_port(port)} is already published by {where}",
+                    )
                 index = len(seen)
                 seen.append((service.name, port))
                 if len(ports) > _WIDE_RANGE:
@@ -624,8 +642,7 @@ class LegacyLinks(Rule):
         "Docker documents links as legacy; use networks (and aliases) instead."
     )
     bad = (
-        "services:\n  web:\n    image: nginx:1.27\n    links: [db]\n  db:\n"
-        "    image: postgres:16\n"
+        "services:\n  web:\n    image: nginx:1.27\n    links: [db]\n  db:\n    image: postgres:16\n"
     )
     good = (
         "services:\n  web:\n    image: nginx:1.27\n    depends_on: [db]\n  db:\n"
@@ -637,9 +654,12 @@ class LegacyLinks(Rule):
         for service in context.project.services.values():
             pair = service.node.pair("links")
             if pair is not None and not pair.merged:
-                yield self.report(pair.key.path, pair.key.span,
-                                  f"service {service.name!r} uses legacy `links`; services on "
-                                  "the same network reach each other by name")
+                yield self.report(
+                    pair.key.path,
+                    pair.key.span,
+                    f"service {service.name!r} uses legacy `links`; services on "
+                    "the same network reach each other by name",
+                )
 
 
 class ObsoleteVersion(Rule):
@@ -653,7 +673,7 @@ class ObsoleteVersion(Rule):
         "obsolete, and its value says nothing about which features work. Delete the line "
         "(the fix does, keeping every other byte)."
     )
-    bad = "version: \"3.8\"\nservices:\n  web:\n    image: nginx:1.27\n"
+    bad = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n'
     good = "services:\n  web:\n    image: nginx:1.27\n"
     target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
@@ -667,8 +687,12 @@ class ObsoleteVersion(Rule):
             if pair is None:
                 continue
             fix = _delete_lines_fix(compose_file.source, pair.key, pair.value)
-            yield self.report(pair.key.path, pair.key.span,
-                              "the `version` field is obsolete and ignored by Compose", fix)
+            yield self.report(
+                pair.key.path,
+                pair.key.span,
+                "the `version` field is obsolete and ignored by Compose",
+                fix,
+            )
 
 
 def _delete_lines_fix(source: str, key: ScalarNode, value: Node) -> Fix | None:
@@ -679,7 +703,7 @@ def _delete_lines_fix(source: str, key: ScalarNode, value: Node) -> Fix | None:
         return None
     if value.span.end.line != line or line > len(lines):
         return None
-    rest = lines[line - 1][value.span.end.column - 1:].strip()
+    rest = lines[line - 1][value.span.end.column - 1 :].strip()
     if rest and not rest.startswith("#"):
         return None
     end = Position(line + 1, 1) if line < len(lines) or lines[-1].endswith("\n") else None
@@ -693,8 +717,11 @@ def _delete_lines_fix(source: str, key: ScalarNode, value: Node) -> Fix | None:
             following += 1
         if following < len(lines):
             end = Position(following + 1, 1)
-    return Fix("delete the obsolete `version` line", (Edit(Span(Position(line, 1), end), ""),),
-               Applicability.SAFE)
+    return Fix(
+        "delete the obsolete `version` line",
+        (Edit(Span(Position(line, 1), end), ""),),
+        Applicability.SAFE,
+    )
 
 
 _CONTAINER_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
@@ -724,9 +751,11 @@ class InvalidContainerName(Rule):
             name = scalar_text(node)
             if node is None or name is None or _CONTAINER_NAME.match(name) or is_unknown(node):
                 continue
-            yield self.report(node.path, node.span,
-                              f"container name {name!r} does not match "
-                              "[a-zA-Z0-9][a-zA-Z0-9_.-]+")
+            yield self.report(
+                node.path,
+                node.span,
+                f"container name {name!r} does not match [a-zA-Z0-9][a-zA-Z0-9_.-]+",
+            )
 
 
 RULES = (

@@ -34,7 +34,7 @@ from ._image_roles import Datastore
 
 
 def _healthcheck_state(node: Node | None) -> str:
-    """"defined", "disabled" or "absent" for a service's ``healthcheck:`` value."""
+    """ "defined", "disabled" or "absent" for a service's ``healthcheck:`` value."""
     if not isinstance(node, MappingNode):
         return "absent"
     disable = node.get("disable")
@@ -64,7 +64,7 @@ def _stage_chain(dockerfile: Dockerfile, target: str | None) -> list[Stage] | No
 
 
 def dockerfile_healthcheck(link: BuildLink) -> str | None:
-    """"defined", "disabled" or "absent" for the built stage; None when unknown."""
+    """ "defined", "disabled" or "absent" for the built stage; None when unknown."""
     if link.dockerfile is None or link.remote:
         return None
     build = link.build_node
@@ -88,7 +88,7 @@ class HealthyDependencyWithoutHealthcheck(Rule):
     summary = "`condition: service_healthy` on a service that has no healthcheck"
     description = (
         "A service that waits for `service_healthy` never starts when its dependency has no "
-        "healthcheck: `docker compose up` fails with \"container ... has no healthcheck "
+        'healthcheck: `docker compose up` fails with "container ... has no healthcheck '
         "configured\". The dependency's healthcheck can come from compose (`healthcheck:`) or "
         "from a `HEALTHCHECK` in the Dockerfile stage it builds. Images shiplint cannot see "
         "are only reported when they are Docker Official Images, which by policy define no "
@@ -101,7 +101,7 @@ class HealthyDependencyWithoutHealthcheck(Rule):
     good = (
         "services:\n  web:\n    image: nginx:1.27\n    depends_on:\n      db:\n"
         "        condition: service_healthy\n  db:\n    image: postgres:16\n    healthcheck:\n"
-        "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n      interval: 10s\n"
+        '      test: ["CMD-SHELL", "pg_isready -U postgres"]\n      interval: 10s\n'
     )
     target = Target.COMPOSE
 
@@ -123,9 +123,11 @@ class HealthyDependencyWithoutHealthcheck(Rule):
                     continue
                 reason = self._missing(other, links.get(other.name))
                 if reason:
-                    yield self.report(condition.path, condition.span,
-                                      f"{service.name!r} waits for {other.name!r} to be "
-                                      f"healthy, but {reason}")
+                    yield self.report(
+                        condition.path,
+                        condition.span,
+                        f"{service.name!r} waits for {other.name!r} to be healthy, but {reason}",
+                    )
 
     @staticmethod
     def _missing(service: Service, link: BuildLink | None) -> str | None:
@@ -140,8 +142,10 @@ class HealthyDependencyWithoutHealthcheck(Rule):
             if built == "disabled" and state == "absent":
                 return "its Dockerfile sets HEALTHCHECK NONE"
             if built in ("absent", "disabled"):
-                return ("it has no healthcheck in compose nor a HEALTHCHECK in the Dockerfile "
-                        "stage it builds")
+                return (
+                    "it has no healthcheck in compose nor a HEALTHCHECK in the Dockerfile "
+                    "stage it builds"
+                )
             return None
         image = service_image(service)
         if image is None or image[1].has_variables:
@@ -149,8 +153,7 @@ class HealthyDependencyWithoutHealthcheck(Rule):
         name = image[1]
         official = name.is_docker_hub and "/" not in name.canonical_repository
         if official:
-            return (f"it has no healthcheck and the official image {name.text!r} defines "
-                    "none")
+            return f"it has no healthcheck and the official image {name.text!r} defines none"
         return None
 
 
@@ -173,9 +176,11 @@ def _duration_nodes(service: Service) -> Iterator[tuple[str, Node]]:
     deploy = service.get("deploy")
     if not isinstance(deploy, MappingNode):
         return
-    for section, keys in (("restart_policy", ("delay", "window")),
-                          ("update_config", ("delay", "monitor")),
-                          ("rollback_config", ("delay", "monitor"))):
+    for section, keys in (
+        ("restart_policy", ("delay", "window")),
+        ("update_config", ("delay", "monitor")),
+        ("rollback_config", ("delay", "monitor")),
+    ):
         mapping = deploy.get(section)
         if isinstance(mapping, MappingNode):
             for key in keys:
@@ -192,8 +197,10 @@ def duration_problem(node: Node) -> str | None:
     if isinstance(node.value, (int, float)):
         if node.value == 0:
             return None
-        return (f"is a bare number: Compose reads {node.text} as nanoseconds, not seconds; "
-                f"write a unit, e.g. \"{node.text}s\"")
+        return (
+            f"is a bare number: Compose reads {node.text} as nanoseconds, not seconds; "
+            f'write a unit, e.g. "{node.text}s"'
+        )
     if node.unknown:
         return None  # an unset variable: unknown, not malformed
     text = node.value.strip()
@@ -202,7 +209,7 @@ def duration_problem(node: Node) -> str | None:
     if text.startswith("-"):
         return "is negative"
     if re.fullmatch(r"\d+(\.\d+)?", text):
-        return f"has no unit; write e.g. \"{text}s\" (units: us, ms, s, m, h)"
+        return f'has no unit; write e.g. "{text}s" (units: us, ms, s, m, h)'
     if "$" in text:
         return None  # an unset variable: the interpolation rules speak about it
     return "is not a duration such as 30s, 1m30s or 500ms (units: us, ms, s, m, h)"
@@ -216,17 +223,17 @@ class InvalidDuration(Rule):
     summary = "A healthcheck or deploy duration without a unit or in a bad format"
     description = (
         "Compose durations are Go durations: a number with a unit (`10s`, `1m30s`, `500ms`). "
-        "A string without a unit (`\"30\"`) is rejected, and a bare YAML number (`interval: "
+        'A string without a unit (`"30"`) is rejected, and a bare YAML number (`interval: '
         "30`) is read as nanoseconds, which Docker refuses (intervals must be at least 1ms) "
         "or, for `stop_grace_period`, silently turns into an immediate kill."
     )
     bad = (
         "services:\n  web:\n    image: nginx:1.27\n    healthcheck:\n"
-        "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost/\"]\n      interval: 30\n"
+        '      test: ["CMD", "curl", "-f", "http://localhost/"]\n      interval: 30\n'
     )
     good = (
         "services:\n  web:\n    image: nginx:1.27\n    healthcheck:\n"
-        "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost/\"]\n      interval: 30s\n"
+        '      test: ["CMD", "curl", "-f", "http://localhost/"]\n      interval: 30s\n'
         "      timeout: 5s\n      start_period: 1m\n"
     )
     target = Target.COMPOSE
@@ -254,23 +261,35 @@ def healthcheck_test_problem(test: Node) -> tuple[Node, str, Severity] | None:
     if kind not in ("CMD", "CMD-SHELL", "NONE"):
         message = "the first item must be CMD, CMD-SHELL or NONE"
         if kind:
-            message += f", not {kind!r}; write [\"CMD\", {kind!r}, ...]"
+            message += f', not {kind!r}; write ["CMD", {kind!r}, ...]'
         return items[0], message, Severity.ERROR
     if kind == "NONE":
         return None
     if not args:
         return items[0], f"{kind} without a command", Severity.ERROR
     if kind == "CMD-SHELL" and len(args) > 1:
-        return (items[2], "CMD-SHELL takes the whole command as one string; the extra items "
-                "become arguments of the shell, not of the command", Severity.WARNING)
+        return (
+            items[2],
+            "CMD-SHELL takes the whole command as one string; the extra items "
+            "become arguments of the shell, not of the command",
+            Severity.WARNING,
+        )
     if kind == "CMD":
         if len(args) == 1 and " " in args[0].strip():
-            return (items[1], "CMD runs its first argument as the program name, spaces "
-                    "included; split the words or use CMD-SHELL", Severity.WARNING)
+            return (
+                items[1],
+                "CMD runs its first argument as the program name, spaces "
+                "included; split the words or use CMD-SHELL",
+                Severity.WARNING,
+            )
         for item, arg in zip(items[1:], args, strict=True):
             if arg in _SHELL_OPERATORS:
-                return (item, f"{arg!r} is passed to the program as an argument: CMD runs no "
-                        "shell; use CMD-SHELL for operators", Severity.WARNING)
+                return (
+                    item,
+                    f"{arg!r} is passed to the program as an argument: CMD runs no "
+                    "shell; use CMD-SHELL for operators",
+                    Severity.WARNING,
+                )
     return None
 
 
@@ -283,18 +302,18 @@ class HealthcheckTestForm(Rule):
     description = (
         "A `test` list must start with `CMD` (exec the rest, no shell), `CMD-SHELL` (one string "
         "run by `/bin/sh -c`) or `NONE`. A list starting with the program itself is rejected; "
-        "`[\"CMD\", \"curl -f http://x\"]` looks for a program whose name contains spaces; "
+        '`["CMD", "curl -f http://x"]` looks for a program whose name contains spaces; '
         "`||` after `CMD` is an argument, not an operator; `CMD-SHELL` with several items hands "
         "the extras to the shell as `$0`, `$1`. A plain string `test:` is fine: it means "
         "CMD-SHELL."
     )
     bad = (
         "services:\n  web:\n    image: nginx:1.27\n    healthcheck:\n"
-        "      test: [\"curl\", \"-f\", \"http://localhost/\"]\n"
+        '      test: ["curl", "-f", "http://localhost/"]\n'
     )
     good = (
         "services:\n  web:\n    image: nginx:1.27\n    healthcheck:\n"
-        "      test: [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]\n"
+        '      test: ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]\n'
     )
     target = Target.COMPOSE
 
@@ -307,8 +326,9 @@ class HealthcheckTestForm(Rule):
             found = healthcheck_test_problem(test) if test is not None else None
             if found is not None:
                 node, message, severity = found
-                yield self.report(node.path, node.span, f"healthcheck test: {message}",
-                                  severity=severity)
+                yield self.report(
+                    node.path, node.span, f"healthcheck test: {message}", severity=severity
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,7 +378,7 @@ def data_directories(service: Service, store: Datastore) -> list[str]:
             dirs.append(value)
     if store.kind == "minio" and "server" in words:
         position = words.index("server")
-        dirs.extend(w for w in words[position + 1:] if w.startswith("/"))
+        dirs.extend(w for w in words[position + 1 :] if w.startswith("/"))
     for entry in key_value_entries(service.get("environment")):
         if entry.key in ("PGDATA", "MONGO_DATA_DIR") and entry.value:
             dirs.append(entry.value)
@@ -394,7 +414,7 @@ class DatastoreWithoutVolume(Rule):
         "its image (postgres, mysql, mariadb, mongo, redis, elasticsearch, rabbitmq, ...) "
         "needs a named volume or a bind mount on its data directory. Caches such as redis "
         "are reported as info, and not at all when persistence is switched off "
-        "(`--save \"\"`); a `tmpfs` on the data directory is taken as a deliberate choice. "
+        '(`--save ""`); a `tmpfs` on the data directory is taken as a deliberate choice. '
         "A datastore image whose command makes it a gateway, proxy or client keeps no data "
         "and is not reported: `mongos` routers, redis sentinels, `redis-cli`/`psql`/"
         "`mysqldump` jobs, Elasticsearch coordinating-only nodes (`node.roles` empty), and "
@@ -426,10 +446,14 @@ class DatastoreWithoutVolume(Rule):
             image = service.get("image")
             assert image is not None  # a datastore is recognised by its image
             severity = Severity.INFO if store.cache else None
-            yield self.report(image.path, image.span,
-                              f"{store.kind} keeps its data in {dirs[0]}, which no volume or "
-                              "bind mount covers: the data is lost when the container is "
-                              "removed (docker compose down)", severity=severity)
+            yield self.report(
+                image.path,
+                image.span,
+                f"{store.kind} keeps its data in {dirs[0]}, which no volume or "
+                "bind mount covers: the data is lost when the container is "
+                "removed (docker compose down)",
+                severity=severity,
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -459,16 +483,16 @@ class UnscalableReplicas(Rule):
     description = (
         "Every replica is a container. Container names are unique per host, so compose refuses "
         "to scale a service with `container_name`; and only one container can bind a given "
-        "host port, so the second replica of `\"8080:80\"` fails with \"port is already "
-        "allocated\". Drop `container_name`, publish a host port range at least as large as "
-        "the replica count, or let Docker pick the host port (`\"80\"`)."
+        'host port, so the second replica of `"8080:80"` fails with "port is already '
+        'allocated". Drop `container_name`, publish a host port range at least as large as '
+        'the replica count, or let Docker pick the host port (`"80"`).'
     )
     bad = (
-        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n"
+        'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n'
         "    deploy:\n      replicas: 3\n"
     )
     good = (
-        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080-8082:80\"]\n"
+        'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080-8082:80"]\n'
         "    deploy:\n      replicas: 3\n"
     )
     target = Target.COMPOSE
@@ -481,14 +505,20 @@ class UnscalableReplicas(Rule):
             count, node = found
             container_name = service.get("container_name")
             if scalar_text(container_name):
-                yield self.report(node.path, node.span,
-                                  f"{count} replicas of {service.name!r} cannot share "
-                                  f"container_name {scalar_text(container_name)!r}")
+                yield self.report(
+                    node.path,
+                    node.span,
+                    f"{count} replicas of {service.name!r} cannot share "
+                    f"container_name {scalar_text(container_name)!r}",
+                )
             for port in service_ports(service):
                 if port.has_host_port and len(port.host_ports) < count and port.mode != "host":
-                    yield self.report(node.path, node.span,
-                                      f"{count} replicas of {service.name!r} cannot all bind "
-                                      f"host port {port.host_ports.start}")
+                    yield self.report(
+                        node.path,
+                        node.span,
+                        f"{count} replicas of {service.name!r} cannot all bind "
+                        f"host port {port.host_ports.start}",
+                    )
                     break
 
 
@@ -528,9 +558,12 @@ class DeprecatedExternalName(Rule):
                 external = pair.value.get("external")
                 if isinstance(external, MappingNode) and external.get("name") is not None:
                     name = scalar_text(external.get("name"))
-                    yield self.report(external.path, external.span,
-                                      f"`external: {{name: {name}}}` is deprecated: write "
-                                      f"`name: {name}` and `external: true`")
+                    yield self.report(
+                        external.path,
+                        external.span,
+                        f"`external: {{name: {name}}}` is deprecated: write "
+                        f"`name: {name}` and `external: true`",
+                    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -546,7 +579,7 @@ class MissingRestartPolicy(Rule):
     description = (
         "Without `restart:` (or `deploy.restart_policy`) a container that crashes, or that is "
         "running when the Docker daemon restarts, stays down. Use `unless-stopped` or "
-        "`on-failure` for services; one-shot jobs can say `restart: \"no\"` explicitly. Off "
+        '`on-failure` for services; one-shot jobs can say `restart: "no"` explicitly. Off '
         "by default: development stacks often do not want restarts."
     )
     bad = "services:\n  web:\n    image: nginx:1.27\n"
@@ -561,8 +594,11 @@ class MissingRestartPolicy(Rule):
             deploy = service.get("deploy")
             if isinstance(deploy, MappingNode) and deploy.get("restart_policy") is not None:
                 continue
-            yield self.report(service.key.path, service.key.span,
-                              f"service {service.name!r} has no restart policy")
+            yield self.report(
+                service.key.path,
+                service.key.span,
+                f"service {service.name!r} has no restart policy",
+            )
 
 
 def _limit_set(node: Node | None) -> bool:
@@ -601,7 +637,7 @@ class MissingResourceLimits(Rule):
     bad = "services:\n  web:\n    image: nginx:1.27\n"
     good = (
         "services:\n  web:\n    image: nginx:1.27\n    deploy:\n      resources:\n"
-        "        limits:\n          cpus: \"0.5\"\n          memory: 256M\n"
+        '        limits:\n          cpus: "0.5"\n          memory: 256M\n'
     )
     target = Target.COMPOSE
     aliases = ("CL-0026",)
@@ -612,9 +648,11 @@ class MissingResourceLimits(Rule):
             memory, cpu = resource_limits(service)
             missing = [what for what, ok in (("memory", memory), ("CPU", cpu)) if not ok]
             if missing:
-                yield self.report(service.key.path, service.key.span,
-                                  f"service {service.name!r} has no {' and no '.join(missing)} "
-                                  "limit")
+                yield self.report(
+                    service.key.path,
+                    service.key.span,
+                    f"service {service.name!r} has no {' and no '.join(missing)} limit",
+                )
 
 
 class DependsOnStartedOnly(Rule):
@@ -634,13 +672,13 @@ class DependsOnStartedOnly(Rule):
     bad = (
         "services:\n  api:\n    image: ghcr.io/acme/api:1.4\n    depends_on: [db]\n"
         "  db:\n    image: postgres:17\n    healthcheck:\n"
-        "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n"
+        '      test: ["CMD-SHELL", "pg_isready -U postgres"]\n'
     )
     good = (
         "services:\n  api:\n    image: ghcr.io/acme/api:1.4\n    depends_on:\n      db:\n"
         "        condition: service_healthy\n"
         "  db:\n    image: postgres:17\n    healthcheck:\n"
-        "      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n"
+        '      test: ["CMD-SHELL", "pg_isready -U postgres"]\n'
     )
     target = Target.COMPOSE
 
@@ -651,12 +689,16 @@ class DependsOnStartedOnly(Rule):
             depends = service.get("depends_on")
             entries: list[tuple[str, Node]] = []
             if isinstance(depends, SequenceNode):
-                entries = [(text, item) for item in depends.items
-                           if (text := scalar_text(item))]
+                entries = [(text, item) for item in depends.items if (text := scalar_text(item))]
             elif isinstance(depends, MappingNode):
-                entries = [(str(pair.key.value), pair.key) for pair in depends.pairs
-                           if not (isinstance(pair.value, MappingNode)
-                                   and pair.value.get("condition") is not None)]
+                entries = [
+                    (str(pair.key.value), pair.key)
+                    for pair in depends.pairs
+                    if not (
+                        isinstance(pair.value, MappingNode)
+                        and pair.value.get("condition") is not None
+                    )
+                ]
             for name, node in entries:
                 other = services.get(name)
                 if other is None or other is service:
@@ -664,14 +706,18 @@ class DependsOnStartedOnly(Rule):
                 state = _healthcheck_state(other.get("healthcheck"))
                 link = links.get(other.name)
                 if state != "defined" and not (
-                        state != "disabled" and link is not None
-                        and dockerfile_healthcheck(link) == "defined"):
+                    state != "disabled"
+                    and link is not None
+                    and dockerfile_healthcheck(link) == "defined"
+                ):
                     continue
                 yield self.report(
-                    node.path, node.span,
+                    node.path,
+                    node.span,
                     f"'{service.name}' starts as soon as '{name}' has started, before its "
                     f"healthcheck passes; use `condition: service_healthy` to wait until "
-                    f"'{name}' is ready")
+                    f"'{name}' is ready",
+                )
 
 
 RULES = (

@@ -62,14 +62,25 @@ def _bind_mounts(service: Service) -> Iterator[tuple[VolumeMount, str]]:
 # ---------------------------------------------------------------------------------------------
 # Host mounts
 
-SOCKET_NAMES = frozenset({
-    "docker.sock", "docker.sock.raw", "containerd.sock", "podman.sock", "crio.sock",
-    "cri-dockerd.sock", "buildkitd.sock",
-})
+SOCKET_NAMES = frozenset(
+    {
+        "docker.sock",
+        "docker.sock.raw",
+        "containerd.sock",
+        "podman.sock",
+        "crio.sock",
+        "cri-dockerd.sock",
+        "buildkitd.sock",
+    }
+)
 # Where a stock host keeps a control socket; mounting one of these or any parent hands it over.
 SOCKET_LOCATIONS = (
-    "/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock",
-    "/run/podman/podman.sock", "/var/run/crio/crio.sock", "/run/systemd/private",
+    "/var/run/docker.sock",
+    "/run/docker.sock",
+    "/run/containerd/containerd.sock",
+    "/run/podman/podman.sock",
+    "/var/run/crio/crio.sock",
+    "/run/systemd/private",
     "/var/lib/docker",
 )
 
@@ -117,7 +128,8 @@ class SocketMounted(_ServiceRule):
                 continue
             what = host_path if socket == host_path else f"{host_path} (it contains {socket})"
             yield self.report(
-                mount.path, mount.source_node.span,
+                mount.path,
+                mount.source_node.span,
                 f"service '{service.name}' mounts {what}: the container runtime's socket gives "
                 "root on the host; use a socket proxy limited to the calls it needs",
             )
@@ -125,11 +137,31 @@ class SocketMounted(_ServiceRule):
 
 # Host paths that give root on the host when writable: the path or anything below it.
 ROOT_EQUIVALENT_TREES = (
-    "/root", "/boot", "/var/lib/docker", "/var/lib/containerd", "/proc", "/usr/bin",
-    "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/bin", "/sbin", "/lib/modules",
-    "/usr/lib/modules", "/etc/cron.d", "/etc/crontab", "/etc/sudoers", "/etc/sudoers.d",
-    "/etc/shadow", "/etc/passwd", "/etc/ld.so.preload", "/etc/systemd", "/etc/ssh",
-    "/etc/profile.d", "/etc/init.d", "/etc/pam.d",
+    "/root",
+    "/boot",
+    "/var/lib/docker",
+    "/var/lib/containerd",
+    "/proc",
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/local/bin",
+    "/usr/local/sbin",
+    "/bin",
+    "/sbin",
+    "/lib/modules",
+    "/usr/lib/modules",
+    "/etc/cron.d",
+    "/etc/crontab",
+    "/etc/sudoers",
+    "/etc/sudoers.d",
+    "/etc/shadow",
+    "/etc/passwd",
+    "/etc/ld.so.preload",
+    "/etc/systemd",
+    "/etc/ssh",
+    "/etc/profile.d",
+    "/etc/init.d",
+    "/etc/pam.d",
 )
 # Host folders that contain root-equivalent trees: only the folder itself is matched.
 ROOT_EQUIVALENT_FOLDERS = ("/etc", "/var/lib", "/usr", "/usr/lib", "/lib", "/lib64", "/var")
@@ -168,20 +200,50 @@ class WritableRootEquivalentMount(_ServiceRule):
             if mount.read_only or socket_exposed(host_path) or not root_equivalent(host_path):
                 continue
             yield self.report(
-                mount.path, mount.source_node.span,
+                mount.path,
+                mount.source_node.span,
                 f"service '{service.name}' mounts the host's {host_path} writable: writing "
                 "there gives root on the host; mount only what it needs, read-only",
             )
 
 
-SENSITIVE_TREES = ("/proc", "/sys", "/dev", "/boot", "/root", "/var/lib/docker",
-                   "/var/lib/containerd", "/var/lib/kubelet", "/etc/kubernetes", "/etc/docker",
-                   "/etc/ssh", "/etc/shadow", "/etc/sudoers", "/etc/sudoers.d")
-SENSITIVE_EXACT = ("/", "/etc", "/home", "/var", "/var/lib", "/var/log", "/usr", "/run",
-                   "/var/run", "~")
+SENSITIVE_TREES = (
+    "/proc",
+    "/sys",
+    "/dev",
+    "/boot",
+    "/root",
+    "/var/lib/docker",
+    "/var/lib/containerd",
+    "/var/lib/kubelet",
+    "/etc/kubernetes",
+    "/etc/docker",
+    "/etc/ssh",
+    "/etc/shadow",
+    "/etc/sudoers",
+    "/etc/sudoers.d",
+)
+SENSITIVE_EXACT = (
+    "/",
+    "/etc",
+    "/home",
+    "/var",
+    "/var/lib",
+    "/var/log",
+    "/usr",
+    "/run",
+    "/var/run",
+    "~",
+)
 HOME_CREDENTIALS = (".ssh", ".docker", ".aws", ".kube", ".gnupg", ".config/gcloud", ".azure")
-HARMLESS_DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
-                    "/dev/shm")
+HARMLESS_DEVICES = (
+    "/dev/null",
+    "/dev/zero",
+    "/dev/full",
+    "/dev/random",
+    "/dev/urandom",
+    "/dev/shm",
+)
 
 
 def sensitive_path(host_path: str) -> str | None:
@@ -266,10 +328,15 @@ class SensitiveHostPathMounted(_ServiceRule):
             if why is None or _holds_no_secret(host_path, mount.read_only):
                 continue
             agent = service_host_agent(service, PATHS)
-            if (agent is not None and mount.read_only and not is_under(host_path, "/root")
-                    and why not in ("a user's home folder", "a folder of credentials")):
+            if (
+                agent is not None
+                and mount.read_only
+                and not is_under(host_path, "/root")
+                and why not in ("a user's home folder", "a folder of credentials")
+            ):
                 yield self.report(
-                    mount.path, mount.source_node.span,
+                    mount.path,
+                    mount.source_node.span,
                     f"service '{service.name}' mounts {host_path} read-only, {why}; expected "
                     f"for {agent.role} ({agent.reason})",
                     severity=Severity.INFO,
@@ -277,7 +344,8 @@ class SensitiveHostPathMounted(_ServiceRule):
                 continue
             if any(is_under(host_path, bus) for bus in _SYSTEM_BUS):
                 yield self.report(
-                    mount.path, mount.source_node.span,
+                    mount.path,
+                    mount.source_node.span,
                     f"service '{service.name}' mounts {host_path}, the host's system D-Bus: a "
                     "process that is root in the container can ask systemd and other host "
                     "services to act as root; prefer a D-Bus proxy that allows only the "
@@ -285,7 +353,8 @@ class SensitiveHostPathMounted(_ServiceRule):
                 )
                 continue
             yield self.report(
-                mount.path, mount.source_node.span,
+                mount.path,
+                mount.source_node.span,
                 f"service '{service.name}' mounts {host_path}, {why}: a compromised container "
                 "can read the host's secrets there; mount only the file it needs",
             )
@@ -339,7 +408,8 @@ class HostDeviceExposed(_ServiceRule):
             normalized = normalize_host_path(host_path)
             if normalized == "/dev" or _DANGEROUS_DEVICES.match(normalized):
                 yield self.report(
-                    node.path, node.span,
+                    node.path,
+                    node.span,
                     f"service '{service.name}' gets the host device {normalized}: it can read "
                     "or overwrite the host's disks, memory or kernel log",
                 )
@@ -356,10 +426,7 @@ class SharedMountPropagation(_ServiceRule):
         "mount appear on the host too, so the container can change what the host sees. Only "
         "storage drivers and similar system tools need this; use the default `rprivate`."
     )
-    bad = (
-        "services:\n  app:\n    image: alpine:3.20\n    volumes:\n"
-        "      - ./data:/data:rshared\n"
-    )
+    bad = "services:\n  app:\n    image: alpine:3.20\n    volumes:\n      - ./data:/data:rshared\n"
     good = "services:\n  app:\n    image: alpine:3.20\n    volumes:\n      - ./data:/data\n"
     aliases = ("CL-0017",)
 
@@ -372,7 +439,8 @@ class SharedMountPropagation(_ServiceRule):
                     if isinstance(bind, MappingNode):
                         node = bind.get("propagation") or node
                 yield self.report(
-                    node.path, node.span,
+                    node.path,
+                    node.span,
                     f"service '{service.name}' mounts {mount.target} with {mount.propagation} "
                     "propagation: mounts made inside the container reach the host",
                 )
@@ -401,7 +469,8 @@ class PrivilegedService(_ServiceRule):
         node = service.get("privileged")
         if is_true(node) and node is not None:
             yield self.report(
-                node.path, node.span,
+                node.path,
+                node.span,
                 f"service '{service.name}' is privileged: it has every capability and device of "
                 "the host; grant only the capability it needs",
             )
@@ -427,7 +496,8 @@ class _CapabilityRule(_ServiceRule):
             if why is None:
                 continue
             yield self.report(
-                node.path, node.span,
+                node.path,
+                node.span,
                 f"service '{service.name}' adds {written}: {why}",
             )
 
@@ -468,8 +538,14 @@ def _host_network_service(project_services: dict[str, Service], service: Service
         if kind == "service":
             current = project_services.get(name)
         elif kind == "container":
-            current = next((s for s in project_services.values()
-                            if scalar_text(s.get("container_name")) == name), None)
+            current = next(
+                (
+                    s
+                    for s in project_services.values()
+                    if scalar_text(s.get("container_name")) == name
+                ),
+                None,
+            )
         else:
             return False
     return False
@@ -479,8 +555,10 @@ def _pid_or_seccomp_open(service: Service) -> bool:
     """``pid: host`` or seccomp turned off: what lets SYS_BOOT reach the host."""
     if scalar_text(service.get("pid")) == "host":
         return True
-    return any(name == "seccomp" and value.lower() == "unconfined"
-               for name, value, _ in _security_options(service))
+    return any(
+        name == "seccomp" and value.lower() == "unconfined"
+        for name, value, _ in _security_options(service)
+    )
 
 
 class HostAffectingCapability(_CapabilityRule):
@@ -510,15 +588,15 @@ class HostAffectingCapability(_CapabilityRule):
     aliases = ("CL-0011", "CL-0028", "CL-0029", "CL-0030")
     members = {
         "NET_ADMIN": "on the host's network it can reconfigure the host's interfaces, routes "
-                     "and firewall rules",
+        "and firewall rules",
         "BPF": "eBPF programs can observe and change the host kernel's behaviour",
         "SYS_BOOT": "with the host's pid namespace (or seccomp off) it can reboot the host or "
-                    "load a new kernel",
+        "load a new kernel",
         "PERFMON": "performance monitoring reads other processes' activity through the kernel",
         "SYS_TIME": "it sets the host's clock for every container and the host itself",
         "SYSLOG": "it reads the kernel log, which leaks kernel addresses",
         "SYS_NICE": "real-time scheduling lets its threads take CPUs from the host's other "
-                    "processes",
+        "processes",
         "IPC_LOCK": "memory it locks cannot be swapped out; only a memory limit bounds it",
         "LEASE": "leases on files it did not create can stall other processes that open them",
     }
@@ -541,14 +619,17 @@ class HostAffectingCapability(_CapabilityRule):
                         why = f"{why}; expected for {agent.role} ({agent.reason})"
                     elif opens_tun_device(service):
                         severity = Severity.INFO
-                        why = f"{why}; expected for a VPN or tunnel on the host (it opens " \
-                              "/dev/net/tun)"
+                        why = (
+                            f"{why}; expected for a VPN or tunnel on the host (it opens "
+                            "/dev/net/tun)"
+                        )
                 elif cap == "SYS_BOOT" and not _pid_or_seccomp_open(service):
                     continue
                 elif cap == "IPC_LOCK":
                     severity = Severity.INFO
                 yield self.report(
-                    node.path, node.span,
+                    node.path,
+                    node.span,
                     f"service '{service.name}' adds {written}: {why}",
                     severity=severity,
                 )
@@ -599,8 +680,7 @@ class ConfinementDisabled(_ServiceRule):
         "last entry for each kind wins, as in Docker."
     )
     bad = (
-        "services:\n  app:\n    image: alpine:3.20\n    security_opt:\n"
-        "      - seccomp:unconfined\n"
+        "services:\n  app:\n    image: alpine:3.20\n    security_opt:\n      - seccomp:unconfined\n"
     )
     good = (
         "services:\n  app:\n    image: alpine:3.20\n    security_opt:\n"
@@ -618,9 +698,11 @@ class ConfinementDisabled(_ServiceRule):
             value, node = last[name]
             lowered = value.lower()
             if (name == "label" and lowered == "disable") or (
-                    name != "label" and lowered == "unconfined"):
+                name != "label" and lowered == "unconfined"
+            ):
                 yield self.report(
-                    node.path, node.span,
+                    node.path,
+                    node.span,
                     f"service '{service.name}' turns off {name} confinement ({name}:{value}); "
                     "use a profile that allows only what it needs",
                 )
@@ -650,12 +732,16 @@ class HostNamespace(_ServiceRule):
             if scalar_text(node) == "host" and node is not None:
                 agent = service_host_agent(service, PID) if key == "pid" else None
                 yield self.report(
-                    node.path, node.span,
+                    node.path,
+                    node.span,
                     f"service '{service.name}' uses the host's {key} namespace: it reaches the "
                     f"host's {what}"
                     + (f"; expected for {agent.role} ({agent.reason})" if agent else "")
-                    + ("; if it only needs a bigger /dev/shm (a browser), set shm_size instead"
-                       if key == "ipc" else ""),
+                    + (
+                        "; if it only needs a bigger /dev/shm (a browser), set shm_size instead"
+                        if key == "ipc"
+                        else ""
+                    ),
                     severity=Severity.INFO if agent else None,
                 )
 
@@ -688,7 +774,8 @@ class NamespaceJoinsContainer(_ServiceRule):
             kind, _, other = text.partition(":")
             if kind in ("service", "container") and other and node is not None:
                 yield self.report(
-                    node.path, node.span,
+                    node.path,
+                    node.span,
                     f"service '{service.name}' joins the {key} namespace of {kind} '{other}'",
                 )
 
@@ -708,7 +795,7 @@ class ExplicitRootUser(_ServiceRule):
         "from the host. Run as the image's user, or give a numeric non-root UID."
     )
     bad = "services:\n  app:\n    image: node:22-alpine\n    user: root\n"
-    good = "services:\n  app:\n    image: node:22-alpine\n    user: \"1000:1000\"\n"
+    good = 'services:\n  app:\n    image: node:22-alpine\n    user: "1000:1000"\n'
     aliases = ("CL-0018",)
 
     def check_service(self, service: Service) -> Iterator[Diagnostic]:
@@ -718,8 +805,9 @@ class ExplicitRootUser(_ServiceRule):
             return
         user = text.strip().split(":", 1)[0]
         if _ROOT_USER.match(user):
-            yield self.report(node.path, node.span,
-                              f"service '{service.name}' runs as root (user: {text})")
+            yield self.report(
+                node.path, node.span, f"service '{service.name}' runs as root (user: {text})"
+            )
 
 
 class NoNewPrivilegesMissing(_ServiceRule):
@@ -752,7 +840,8 @@ class NoNewPrivilegesMissing(_ServiceRule):
             if name == "no-new-privileges" and value.lower() in ("", "true"):
                 return
         yield self.report(
-            service.path, service.key.span,
+            service.path,
+            service.key.span,
             f"service '{service.name}' does not set security_opt no-new-privileges:true",
         )
 
@@ -772,8 +861,13 @@ def _no_new_privileges_fix(context: ComposeContext, service: Service) -> Fix | N
     title = f"add `{_NO_NEW_PRIVILEGES}` to security_opt"
     pair = service.node.pair("security_opt")
     if pair is None:
-        return add_key_fix(context.project, service.node, service.key,
-                           ["security_opt:", f"  - {_NO_NEW_PRIVILEGES}"], title)
+        return add_key_fix(
+            context.project,
+            service.node,
+            service.key,
+            ["security_opt:", f"  - {_NO_NEW_PRIVILEGES}"],
+            title,
+        )
     if pair.merged or not isinstance(pair.value, SequenceNode):
         return None
     return append_item_fix(context.project, pair.value, _NO_NEW_PRIVILEGES, title)
@@ -803,7 +897,8 @@ class CapDropAllMissing(_ServiceRule):
         if is_true(service.get("privileged")):
             return  # DC310 says more
         yield self.report(
-            service.path, key_span(service, "cap_drop"),
+            service.path,
+            key_span(service, "cap_drop"),
             f"service '{service.name}' does not drop all capabilities (cap_drop: [ALL])",
         )
 
@@ -832,7 +927,8 @@ class ReadOnlyRootMissing(_ServiceRule):
         if is_true(node):
             return
         yield self.report(
-            key_path(service, "read_only"), key_span(service, "read_only"),
+            key_path(service, "read_only"),
+            key_span(service, "read_only"),
             f"service '{service.name}' does not set read_only: true",
         )
 
@@ -861,8 +957,11 @@ class LoggingDisabled(_ServiceRule):
             return
         driver = logging.get("driver")
         if scalar_text(driver) == "none" and driver is not None:
-            yield self.report(driver.path, driver.span,
-                              f"service '{service.name}' discards its logs (logging driver none)")
+            yield self.report(
+                driver.path,
+                driver.span,
+                f"service '{service.name}' discards its logs (logging driver none)",
+            )
 
 
 class TmpfsExecutable(_ServiceRule):
@@ -887,7 +986,8 @@ class TmpfsExecutable(_ServiceRule):
             enabled = [opt for opt in options.split(",") if opt.strip() in ("exec", "suid")]
             if enabled:
                 yield self.report(
-                    item.path, item.span,
+                    item.path,
+                    item.span,
                     f"service '{service.name}' mounts tmpfs {target} with "
                     f"{' and '.join(o.strip() for o in enabled)}",
                 )
@@ -950,13 +1050,11 @@ class SecretInEnvironment(_ServiceRule):
             yield from self.check_service(service)
             yield from self.check_command_line(service, sources)
 
-    def check_command_line(self, service: Service, sources: dict[str, str]
-                           ) -> Iterator[Diagnostic]:
+    def check_command_line(self, service: Service, sources: dict[str, str]) -> Iterator[Diagnostic]:
         for field, found in command_lines(service):
             for item in found:
                 span = text_span(item.node, item.start, item.end, sources.get(item.node.path))
-                yield self.report(item.node.path, span,
-                                  _command_message(service.name, field, item))
+                yield self.report(item.node.path, span, _command_message(service.name, field, item))
 
     def check_service(self, service: Service) -> Iterator[Diagnostic]:
         node = service.get("environment")
@@ -966,11 +1064,15 @@ class SecretInEnvironment(_ServiceRule):
             written = _written(entry.node)
             if "$" in written:
                 default = _literal_default(written)
-                if default is not None and secret_key(entry.key) and \
-                        literal_secret_value(default) and \
-                        not consumed_key_sentinel(entry.key, default):
+                if (
+                    default is not None
+                    and secret_key(entry.key)
+                    and literal_secret_value(default)
+                    and not consumed_key_sentinel(entry.key, default)
+                ):
                     yield self.report(
-                        entry.node.path, entry.value_span,
+                        entry.node.path,
+                        entry.value_span,
                         f"service '{service.name}' gives {entry.key} a default credential "
                         "written in the file, used whenever the variable is unset; drop the "
                         "default (`${VAR:?set VAR}`) or use a compose secret",
@@ -985,7 +1087,8 @@ class SecretInEnvironment(_ServiceRule):
                 continue  # DC331 reports the password inside the URL
             what = fmt or "a credential"
             yield self.report(
-                entry.node.path, entry.value_span,
+                entry.node.path,
+                entry.value_span,
                 f"service '{service.name}' sets {entry.key} to {what} written in the file; "
                 f"use a compose secret ({entry.key}_FILE) or a ${{VARIABLE}} from the environment",
             )
@@ -994,11 +1097,15 @@ class SecretInEnvironment(_ServiceRule):
 def _command_message(service: str, field: str, found: Found) -> str:
     where = f"in `{field}` of service '{service}'"
     if found.kind == "default":
-        return (f"{found.option} {where} has a default credential written in the file, used "
-                "whenever the variable is unset; drop the default (`${VAR:?set VAR}`) or use a "
-                "compose secret")
-    fix = ("read it from a compose secret (a `--*-file` option or "
-           "`$$(cat /run/secrets/NAME)`) or from a variable set in `.env`")
+        return (
+            f"{found.option} {where} has a default credential written in the file, used "
+            "whenever the variable is unset; drop the default (`${VAR:?set VAR}`) or use a "
+            "compose secret"
+        )
+    fix = (
+        "read it from a compose secret (a `--*-file` option or "
+        "`$$(cat /run/secrets/NAME)`) or from a variable set in `.env`"
+    )
     if found.kind == "literal":
         return f"{found.option} is given a literal credential {where}; {fix}"
     after = f" after {found.option}" if found.option else ""
@@ -1050,19 +1157,22 @@ class CredentialsInUrl(_ServiceRule):
             yield from self.check_service(service)
             yield from self.check_command_line(service, sources)
 
-    def check_command_line(self, service: Service, sources: dict[str, str]
-                           ) -> Iterator[Diagnostic]:
+    def check_command_line(self, service: Service, sources: dict[str, str]) -> Iterator[Diagnostic]:
         for field, found in command_urls(service):
             for item in found:
                 span = text_span(item.node, item.start, item.end, sources.get(item.node.path))
                 where = f"in `{field}` of service '{service.name}'"
                 if item.kind == "default":
-                    message = (f"the {item.option}:// URL {where} has a default password written "
-                               "in the file, used whenever the variable is unset; drop the "
-                               "default (`${VAR:?set VAR}`) or use a compose secret")
+                    message = (
+                        f"the {item.option}:// URL {where} has a default password written "
+                        "in the file, used whenever the variable is unset; drop the "
+                        "default (`${VAR:?set VAR}`) or use a compose secret"
+                    )
                 else:
-                    message = (f"the {item.option}:// URL {where} has a literal password; "
-                               "build it from a ${VARIABLE}, `$${VAR}` or a secret")
+                    message = (
+                        f"the {item.option}:// URL {where} has a literal password; "
+                        "build it from a ${VARIABLE}, `$${VAR}` or a secret"
+                    )
                 yield self.report(item.node.path, span, message)
 
     def check_service(self, service: Service) -> Iterator[Diagnostic]:
@@ -1079,13 +1189,15 @@ class CredentialsInUrl(_ServiceRule):
             span = sub_span(node, prefix + found.start, prefix + found.end)
             if found.kind == "literal":
                 yield self.report(
-                    node.path, span,
+                    node.path,
+                    span,
                     f"service '{service.name}' has a literal password in the {found.scheme}:// "
                     f"URL of {entry.key}; build it from a ${{VARIABLE}} or a secret",
                 )
                 continue
             yield self.report(
-                node.path, span,
+                node.path,
+                span,
                 f"service '{service.name}' gives the {found.scheme}:// URL of {entry.key} a "
                 "default password written in the file, used whenever the variable is unset; "
                 "drop the default (`${VAR:?set VAR}`) or use a compose secret",
@@ -1122,11 +1234,15 @@ class SecretBuildArg(Rule):
             for entry in key_value_entries(build.get("args")):
                 if not secret_key(entry.key) and not (entry.value and token_format(entry.value)):
                     continue
-                if entry.value is not None and "$" not in _written(entry.node) and (
-                        not literal_secret_value(entry.value)):
+                if (
+                    entry.value is not None
+                    and "$" not in _written(entry.node)
+                    and (not literal_secret_value(entry.value))
+                ):
                     continue
                 yield self.report(
-                    entry.node.path, entry.key_span,
+                    entry.node.path,
+                    entry.key_span,
                     f"service '{service.name}' passes {entry.key} as a build argument: it is "
                     "stored in the image's history; use a build secret",
                 )

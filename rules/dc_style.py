@@ -34,8 +34,19 @@ from ._reorder import reorder_fix, sorted_order
 # Pinning
 
 MUTABLE_TAGS = frozenset(
-    {"latest", "stable", "edge", "test", "nightly", "dev", "beta", "canary", "lts", "main",
-     "master"}
+    {
+        "latest",
+        "stable",
+        "edge",
+        "test",
+        "nightly",
+        "dev",
+        "beta",
+        "canary",
+        "lts",
+        "main",
+        "master",
+    }
 )
 
 
@@ -72,13 +83,17 @@ class MutableImageTag(Rule):
             if image.has_variables or image.digest:
                 continue
             if image.tag is None:
-                yield self.report(node.path, node.span,
-                                  f"image {image.text!r} has no tag, so it means `latest`: pin "
-                                  "a version")
+                yield self.report(
+                    node.path,
+                    node.span,
+                    f"image {image.text!r} has no tag, so it means `latest`: pin a version",
+                )
             elif image.tag.lower() in MUTABLE_TAGS or moving_tag(image.tag, image.repository):
-                yield self.report(node.path, node.span,
-                                  f"image tag {image.tag!r} names no version and moves over "
-                                  "time: pin a version")
+                yield self.report(
+                    node.path,
+                    node.span,
+                    f"image tag {image.tag!r} names no version and moves over time: pin a version",
+                )
 
 
 class ImageWithoutDigest(Rule):
@@ -112,8 +127,9 @@ class ImageWithoutDigest(Rule):
             if image.tag is None or image.tag.lower() in MUTABLE_TAGS:
                 continue  # DC500 already says so (compose-lint reports CL-0004 alone too)
             if not image.digest and not image.has_variables:
-                yield self.report(node.path, node.span,
-                                  f"image {image.text!r} is not pinned by digest")
+                yield self.report(
+                    node.path, node.span, f"image {image.text!r} is not pinned by digest"
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,9 +179,12 @@ class BuildAndImageWithoutPullPolicy(Rule):
                 continue
             if service.get("pull_policy") is not None or not _pullable(service):
                 continue
-            yield self.report(build.key.path, build.key.span,
-                              f"service {service.name!r} has both `build` and `image`; set "
-                              "`pull_policy` to say which one is used")
+            yield self.report(
+                build.key.path,
+                build.key.span,
+                f"service {service.name!r} has both `build` and `image`; set "
+                "`pull_policy` to say which one is used",
+            )
 
 
 class MissingProjectName(Rule):
@@ -189,8 +208,11 @@ class MissingProjectName(Rule):
         project = context.project
         if project.root is None or project.root.get("name") is not None or not project.files:
             return
-        yield self.report(project.path, Span.of(1, 1, 1, 1),
-                          "the project has no `name`: it is named after its folder")
+        yield self.report(
+            project.path,
+            Span.of(1, 1, 1, 1),
+            "the project has no `name`: it is named after its folder",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,13 +243,13 @@ class PortsNotQuoted(Rule):
     summary = "A port mapping is not quoted"
     description = (
         "Unquoted `22:22` is a string for Compose (YAML 1.2) but the number 1342 for YAML 1.1 "
-        "tools, and `80` is a number where `\"80:80\"` is a string. Quoting every entry of "
+        'tools, and `80` is a number where `"80:80"` is a string. Quoting every entry of '
         "`ports:` and `expose:` keeps all tools in agreement. Single and double quotes both "
-        "count (dclint asks for single quotes by default and reports `\"80:80\"`). Off by "
+        'count (dclint asks for single quotes by default and reports `"80:80"`). Off by '
         "default; the fix adds double quotes."
     )
     bad = "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - 8080:80\n"
-    good = "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"8080:80\"\n"
+    good = 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n'
     target = Target.COMPOSE
     fixable = Fixable.ALWAYS
     aliases = ("require-quotes-in-ports",)
@@ -237,9 +259,12 @@ class PortsNotQuoted(Rule):
         for key in ("ports", "expose"):
             for service, item in _service_items(context, key):
                 if isinstance(item, ScalarNode) and item.style == "plain":
-                    yield self.report(item.path, item.span,
-                                      f"{key} entry {item.text} of {service!r} is not quoted",
-                                      _quote_fix(item))
+                    yield self.report(
+                        item.path,
+                        item.span,
+                        f"{key} entry {item.text} of {service!r} is not quoted",
+                        _quote_fix(item),
+                    )
 
 
 # Plain YAML scalars that read back as the same string: no indicator at the start, no
@@ -270,7 +295,7 @@ class QuotedVolumes(Rule):
     )
     bad = (
         "services:\n  db:\n    image: postgres:16\n    volumes:\n"
-        "      - \"./pg:/var/lib/postgresql/data\"\n"
+        '      - "./pg:/var/lib/postgresql/data"\n'
     )
     good = (
         "services:\n  db:\n    image: postgres:16\n    volumes:\n"
@@ -284,9 +309,12 @@ class QuotedVolumes(Rule):
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for service, item in _service_items(context, "volumes"):
             if isinstance(item, ScalarNode) and item.quoted:
-                yield self.report(item.path, item.span,
-                                  f"volume entry of {service!r} does not need quotes",
-                                  _unquote_fix(item))
+                yield self.report(
+                    item.path,
+                    item.span,
+                    f"volume entry of {service!r} does not need quotes",
+                    _unquote_fix(item),
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,8 +344,7 @@ class UnsortedDependencies(Rule):
     severity = Severity.STYLE
     summary = "`depends_on` entries are not in alphabetical order"
     description = (
-        "Sorted lists are easier to scan and produce smaller diffs. Off by default (dclint "
-        "parity)."
+        "Sorted lists are easier to scan and produce smaller diffs. Off by default (dclint parity)."
     )
     bad = (
         "services:\n  web:\n    image: nginx:1.27\n    depends_on: [redis, db]\n"
@@ -347,9 +374,13 @@ class UnsortedDependencies(Rule):
             if not _is_sorted(names):
                 order = sorted_order([_natural_key(name) for name in names])
                 fix = reorder_fix(context.project, value, order, "sort depends_on")
-                yield self.report(pair.key.path, pair.key.span,
-                                  f"depends_on of {service.name!r} is not sorted: "
-                                  f"{', '.join(sorted(names, key=_natural_key))}", fix)
+                yield self.report(
+                    pair.key.path,
+                    pair.key.span,
+                    f"depends_on of {service.name!r} is not sorted: "
+                    f"{', '.join(sorted(names, key=_natural_key))}",
+                    fix,
+                )
 
 
 SERVICE_KEY_GROUPS: tuple[tuple[str, ...], ...] = (
@@ -385,8 +416,8 @@ class ServiceKeysOrder(Rule):
         "reported. A YAML merge key (`<<: *defaults`) is not a service key and takes no "
         "place in the order. Off by default (dclint parity)."
     )
-    bad = "services:\n  web:\n    ports: [\"8080:80\"]\n    image: nginx:1.27\n"
-    good = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n"
+    bad = 'services:\n  web:\n    ports: ["8080:80"]\n    image: nginx:1.27\n'
+    good = 'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n'
     target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
     aliases = ("service-keys-order",)
@@ -394,8 +425,11 @@ class ServiceKeysOrder(Rule):
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for service in context.project.services.values():
-            pairs = [pair for pair in service.node.pairs
-                     if not pair.merged and pair.key.path == service.key.path]
+            pairs = [
+                pair
+                for pair in service.node.pairs
+                if not pair.merged and pair.key.path == service.key.path
+            ]
             keys = [str(pair.key.value) for pair in pairs]
             order = expected_key_order(keys)
             rank = {key: index for index, key in enumerate(order)}
@@ -403,20 +437,26 @@ class ServiceKeysOrder(Rule):
             fix = _service_keys_fix(context, service.node, pairs, keys)
             for pair, key in zip(pairs, keys, strict=True):
                 if rank[key] < previous:
-                    yield self.report(pair.key.path, pair.key.span,
-                                      f"key {key!r} of service {service.name!r} is out of "
-                                      f"order; expected: {', '.join(order)}", fix)
+                    yield self.report(
+                        pair.key.path,
+                        pair.key.span,
+                        f"key {key!r} of service {service.name!r} is out of "
+                        f"order; expected: {', '.join(order)}",
+                        fix,
+                    )
                     fix = None  # one fix per service, on its first finding
                 previous = rank[key]
 
 
-def _service_keys_fix(context: ComposeContext, node: MappingNode, pairs: Sequence[Pair],
-                      keys: Sequence[str]) -> Fix | None:
+def _service_keys_fix(
+    context: ComposeContext, node: MappingNode, pairs: Sequence[Pair], keys: Sequence[str]
+) -> Fix | None:
     """Reorder the service's keys, when every key of the service is written right here."""
     if len(pairs) != len(node.pairs):
         return None  # keys merged from another file, an anchor or `extends`
-    order = sorted_order([(0, _KEY_RANK[key], "") if key in _KEY_RANK else (1, 0, key)
-                          for key in keys])
+    order = sorted_order(
+        [(0, _KEY_RANK[key], "") if key in _KEY_RANK else (1, 0, key) for key in keys]
+    )
     return reorder_fix(context.project, node, order, "put the service's keys in order")
 
 
@@ -430,8 +470,8 @@ class UnsortedPorts(Rule):
         "Ports sorted by published port (numerically) are easier to scan and to compare "
         "with a firewall list. Off by default (dclint parity)."
     )
-    bad = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8443:443\", \"8080:80\"]\n"
-    good = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\", \"8443:443\"]\n"
+    bad = 'services:\n  web:\n    image: nginx:1.27\n    ports: ["8443:443", "8080:80"]\n'
+    good = 'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80", "8443:443"]\n'
     target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
     aliases = ("service-ports-alphabetical-order",)
@@ -446,9 +486,12 @@ class UnsortedPorts(Rule):
             if not _is_sorted(keys):
                 order = sorted_order([_natural_key(key) for key in keys])
                 fix = reorder_fix(context.project, pair.value, order, "sort the ports")
-                yield self.report(pair.key.path, pair.key.span,
-                                  f"ports of {service.name!r} are not sorted by published port",
-                                  fix)
+                yield self.report(
+                    pair.key.path,
+                    pair.key.span,
+                    f"ports of {service.name!r} are not sorted by published port",
+                    fix,
+                )
 
 
 def _port_sort_text(item: Node) -> str:
@@ -492,14 +535,27 @@ class UnsortedServices(Rule):
                 later = [other for other in seen if _natural_key(other) > _natural_key(name)]
                 if later:
                     first = min(later, key=_natural_key)
-                    yield self.report(pair.key.path, pair.key.span,
-                                      f"service {name!r} should come before {first!r}", fix)
+                    yield self.report(
+                        pair.key.path,
+                        pair.key.span,
+                        f"service {name!r} should come before {first!r}",
+                        fix,
+                    )
                     fix = None  # one fix for the whole mapping, on its first finding
                 seen.append(name)
 
 
-TOP_LEVEL_ORDER = ("version", "name", "include", "services", "models", "networks", "volumes",
-                   "secrets", "configs")
+TOP_LEVEL_ORDER = (
+    "version",
+    "name",
+    "include",
+    "services",
+    "models",
+    "networks",
+    "volumes",
+    "secrets",
+    "configs",
+)
 
 
 class TopLevelOrder(Rule):
@@ -536,22 +592,28 @@ class TopLevelOrder(Rule):
                     continue  # unknown keys are the schema rule's business
                 rank = order.index(key)
                 if rank < previous:
-                    yield self.report(pair.key.path, pair.key.span,
-                                      f"top-level key {key!r} is out of order; expected: "
-                                      f"{', '.join(k for k in order if k in keys)}", fix)
+                    yield self.report(
+                        pair.key.path,
+                        pair.key.span,
+                        f"top-level key {key!r} is out of order; expected: "
+                        f"{', '.join(k for k in order if k in keys)}",
+                        fix,
+                    )
                     fix = None  # one fix for the whole file, on its first finding
                 else:
                     previous = rank
 
 
-def _top_level_fix(context: ComposeContext, root: MappingNode, keys: Sequence[str],
-                   order: Sequence[str]) -> Fix | None:
+def _top_level_fix(
+    context: ComposeContext, root: MappingNode, keys: Sequence[str], order: Sequence[str]
+) -> Fix | None:
     """Reorder the top-level keys; none when a key has no place in the order (unknown)."""
     if len(keys) != len(root.pairs) or any(key not in order for key in keys):
         return None
     permutation = sorted_order([order.index(key) for key in keys])
-    return reorder_fix(context.project, root, permutation, "put the top-level keys in order",
-                       top_level=True)
+    return reorder_fix(
+        context.project, root, permutation, "put the top-level keys in order", top_level=True
+    )
 
 
 RULES = (

@@ -38,8 +38,12 @@ class _ProblemRule(Rule):
         for problem in context.project.problems:
             if problem.kind != self.kind:
                 continue
-            key = (problem.path, problem.span.start.line, problem.span.start.column,
-                   problem.message)
+            key = (
+                problem.path,
+                problem.span.start.line,
+                problem.span.start.column,
+                problem.message,
+            )
             if key in seen:  # a file's problem may be repeated in the project's list
                 continue
             seen.add(key)
@@ -71,7 +75,7 @@ class AliasLimit(_ProblemRule):
     summary = "YAML anchors and aliases expand beyond the safety limits"
     description = (
         "Aliases that refer to aliases can expand a small file into billions of nodes (the "
-        "\"billion laughs\" attack), and recursive anchors never end. shiplint stops expanding "
+        '"billion laughs" attack), and recursive anchors never end. shiplint stops expanding '
         "at fixed limits of size and depth and reports where; `docker compose` would hang or "
         "run out of memory on the same file."
     )
@@ -111,7 +115,7 @@ class Yaml11Ambiguity(_ProblemRule):
         "reads them as strings, like compose."
     )
     bad = "services:\n  ssh:\n    image: gitea/gitea:1.22\n    ports:\n      - 22:22\n"
-    good = "services:\n  ssh:\n    image: gitea/gitea:1.22\n    ports:\n      - \"22:22\"\n"
+    good = 'services:\n  ssh:\n    image: gitea/gitea:1.22\n    ports:\n      - "22:22"\n'
 
 
 class InvalidInterpolation(_ProblemRule):
@@ -124,10 +128,10 @@ class InvalidInterpolation(_ProblemRule):
     description = (
         "Compose substitutes `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:?error}` and friends "
         "in every value. An unclosed brace or an invalid name makes `docker compose` fail with "
-        "\"invalid interpolation format\". Write a literal dollar sign as `$$`."
+        '"invalid interpolation format". Write a literal dollar sign as `$$`.'
     )
-    bad = "services:\n  web:\n    image: \"nginx:${NGINX_VERSION\"\n"
-    good = "services:\n  web:\n    image: \"nginx:${NGINX_VERSION:-1.27}\"\n"
+    bad = 'services:\n  web:\n    image: "nginx:${NGINX_VERSION"\n'
+    good = 'services:\n  web:\n    image: "nginx:${NGINX_VERSION:-1.27}"\n'
 
 
 class SchemaViolation(_ProblemRule):
@@ -184,8 +188,8 @@ class LegacyLayout(_ProblemRule):
         "unsafe when a service uses keys the specification dropped (`net`, `dockerfile`, "
         "`log_driver`, `log_opt`, `volume_driver`), which need rewriting by hand."
     )
-    bad = "web:\n  image: nginx:1.27\n  ports:\n    - \"8080:80\"\n"
-    good = "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"8080:80\"\n"
+    bad = 'web:\n  image: nginx:1.27\n  ports:\n    - "8080:80"\n'
+    good = 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n'
     fixable = Fixable.SOMETIMES
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
@@ -193,8 +197,11 @@ class LegacyLayout(_ProblemRule):
         for diagnostic in super().check(context):
             compose_file = files.get(diagnostic.path)
             fix = _nest_fix(compose_file) if compose_file is not None else None
-            yield diagnostic if fix is None else self.report(
-                diagnostic.path, diagnostic.span, diagnostic.message, fix)
+            yield (
+                diagnostic
+                if fix is None
+                else self.report(diagnostic.path, diagnostic.span, diagnostic.message, fix)
+            )
 
 
 def _nest_fix(compose_file: ComposeFile) -> Fix | None:
@@ -209,9 +216,13 @@ def _nest_fix(compose_file: ComposeFile) -> Fix | None:
     if any(line.startswith(("---", "...", "\t")) for line in lines):
         return None
     services = section.pairs
-    if any(pair.merged or pair.key.span.start.column != 1
-           or not isinstance(pair.value, MappingNode) or pair.value.span.start.line
-           == pair.key.span.start.line for pair in services):
+    if any(
+        pair.merged
+        or pair.key.span.start.column != 1
+        or not isinstance(pair.value, MappingNode)
+        or pair.value.span.start.line == pair.key.span.start.line
+        for pair in services
+    ):
         return None  # flow style, or a service written on its key's line
     first = services[0].key.span.start.line
     last_service = services[-1].key.span.start.line
@@ -222,14 +233,14 @@ def _nest_fix(compose_file: ComposeFile) -> Fix | None:
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     # One edit over the whole block, so that no other fix computed for the un-nested text
     # is applied in the same round (the fixer skips overlapping fixes and lints again).
-    block = lines[first - 1:end - 1]
-    text = "services:" + newline + "".join("  " + line if line.strip() else line
-                                           for line in block)
+    block = lines[first - 1 : end - 1]
+    text = "services:" + newline + "".join("  " + line if line.strip() else line for line in block)
     edits = [Edit(Span(Position(first, 1), Position(end, 1)), text)]
-    v1_only = any(isinstance(pair.value, MappingNode)
-                  and any(_written_key(lines, inner.key) in V1_ONLY_KEYS
-                          for inner in pair.value.pairs)
-                  for pair in services)
+    v1_only = any(
+        isinstance(pair.value, MappingNode)
+        and any(_written_key(lines, inner.key) in V1_ONLY_KEYS for inner in pair.value.pairs)
+        for pair in services
+    )
     applicability = Applicability.UNSAFE if v1_only else Applicability.SAFE
     return Fix("nest the services under `services:`", tuple(edits), applicability)
 
@@ -239,7 +250,7 @@ def _written_key(lines: list[str], key: ScalarNode) -> str:
     start, end = key.span.start, key.span.end
     if start.line != end.line or not 0 < start.line <= len(lines):
         return key.text
-    return lines[start.line - 1][start.column - 1:end.column - 1].strip("\"'") or key.text
+    return lines[start.line - 1][start.column - 1 : end.column - 1].strip("\"'") or key.text
 
 
 RULES = (

@@ -64,8 +64,14 @@ class _CacheRule(Rule):
         """The command empties the cache (``yum clean all``)."""
         return False
 
-    def exempt(self, context: DockerfileContext, stage: Stage, instruction: Instruction,
-               command: Cmd, invocation: Invocation) -> bool:
+    def exempt(
+        self,
+        context: DockerfileContext,
+        stage: Stage,
+        instruction: Instruction,
+        command: Cmd,
+        invocation: Invocation,
+    ) -> bool:
         """Something else keeps the cache out of the layer (an option, an ENV)."""
         return False
 
@@ -73,8 +79,10 @@ class _CacheRule(Rule):
         word = invocation.action_word or ""
         label = cache.label if cache is not None else "its cache"
         advice = f" Use {cache.cleanup}." if cache is not None else ""
-        return f"`{invocation.manager} {word}` leaves {label} in this layer; it ships with the " \
+        return (
+            f"`{invocation.manager} {word}` leaves {label} in this layer; it ships with the "
             f"image.{advice}"
+        )
 
     def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
         return None
@@ -92,8 +100,14 @@ class _CacheRule(Rule):
                 cmds = commands(context, instruction)
                 yield from self._check_run(context, stage, instruction, cmds, cache)
 
-    def _check_run(self, context: DockerfileContext, stage: Stage, instruction: Instruction,
-                   cmds: Sequence[Cmd], cache: CacheInfo | None) -> Iterator[Diagnostic]:
+    def _check_run(
+        self,
+        context: DockerfileContext,
+        stage: Stage,
+        instruction: Instruction,
+        cmds: Sequence[Cmd],
+        cache: CacheInfo | None,
+    ) -> Iterator[Diagnostic]:
         parsed = [(command, parse_invocation(command.argv)) for command in cmds]
         for position, (command, invocation) in enumerate(parsed):
             if invocation is None or not self.triggers(invocation):
@@ -101,13 +115,17 @@ class _CacheRule(Rule):
             if self.exempt(context, stage, instruction, command, invocation):
                 continue
             later = parsed[position + 1 :]
-            if any((cache is not None and _removes(other, cache))
-                   or (inv is not None and self.cleans(inv)) for other, inv in later):
+            if any(
+                (cache is not None and _removes(other, cache))
+                or (inv is not None and self.cleans(inv))
+                for other, inv in later
+            ):
                 continue
             start = command.word_span(command_start(command.argv)).start
             span = Span(start, command.span.end)
-            yield self.report(context.path, span, self.message(invocation, cache),
-                              self.fix(command, invocation))
+            yield self.report(
+                context.path, span, self.message(invocation, cache), self.fix(command, invocation)
+            )
 
 
 class AptListsNotRemoved(_CacheRule):
@@ -132,15 +150,18 @@ class AptListsNotRemoved(_CacheRule):
     cache_key = "apt"
 
     def triggers(self, invocation: Invocation) -> bool:
-        return invocation.manager in {"apt-get", "apt", "aptitude"} and \
-            invocation.action == "update"
+        return (
+            invocation.manager in {"apt-get", "apt", "aptitude"} and invocation.action == "update"
+        )
 
     def cleans(self, invocation: Invocation) -> bool:
         return invocation.manager in {"apt-get", "apt"} and invocation.action == "distclean"
 
     def message(self, invocation: Invocation, cache: CacheInfo | None) -> str:
-        return (f"`{invocation.manager} update` leaves {_APT.label} in this layer; they ship "
-                f"with the image. Add {_APT.cleanup} after the install.")
+        return (
+            f"`{invocation.manager} update` leaves {_APT.label} in this layer; they ship "
+            f"with the image. Add {_APT.cleanup} after the install."
+        )
 
 
 class ApkCacheKept(_CacheRule):
@@ -170,10 +191,14 @@ class ApkCacheKept(_CacheRule):
 
     def message(self, invocation: Invocation, cache: CacheInfo | None) -> str:
         if invocation.action == "update":
-            return (f"`apk update` stores {_APK.label} in this layer; it ships with the image. "
-                    "Drop it and use `apk add --no-cache`.")
-        return (f"`apk add` without --no-cache stores {_APK.label} in this layer; it ships "
-                "with the image. Use `apk add --no-cache`.")
+            return (
+                f"`apk update` stores {_APK.label} in this layer; it ships with the image. "
+                "Drop it and use `apk add --no-cache`."
+            )
+        return (
+            f"`apk add` without --no-cache stores {_APK.label} in this layer; it ships "
+            "with the image. Use `apk add --no-cache`."
+        )
 
     def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
         if invocation.action != "install" or invocation.action_index is None:
@@ -200,15 +225,27 @@ class PipCacheKept(_CacheRule):
     cache_key = "pip"
 
     def triggers(self, invocation: Invocation) -> bool:
-        return invocation.manager == "pip" and invocation.action == "install" and \
-            not invocation.has("--no-cache-dir", "--no-cache")
+        return (
+            invocation.manager == "pip"
+            and invocation.action == "install"
+            and not invocation.has("--no-cache-dir", "--no-cache")
+        )
 
     def cleans(self, invocation: Invocation) -> bool:
-        return invocation.manager == "pip" and invocation.action == "cache" and \
-            any(operand.text == "purge" for operand in invocation.operands)
+        return (
+            invocation.manager == "pip"
+            and invocation.action == "cache"
+            and any(operand.text == "purge" for operand in invocation.operands)
+        )
 
-    def exempt(self, context: DockerfileContext, stage: Stage, instruction: Instruction,
-               command: Cmd, invocation: Invocation) -> bool:
+    def exempt(
+        self,
+        context: DockerfileContext,
+        stage: Stage,
+        instruction: Instruction,
+        command: Cmd,
+        invocation: Invocation,
+    ) -> bool:
         inline = command.environment
         if inline.get("PIP_NO_CACHE_DIR", "").lower() not in _FALSY:
             return True
@@ -216,8 +253,10 @@ class PipCacheKept(_CacheRule):
         return env.get("PIP_NO_CACHE_DIR", "").lower() not in _FALSY
 
     def message(self, invocation: Invocation, cache: CacheInfo | None) -> str:
-        return (f"`pip install` without --no-cache-dir leaves {_PIP.label} in this layer; it "
-                "ships with the image. Add --no-cache-dir.")
+        return (
+            f"`pip install` without --no-cache-dir leaves {_PIP.label} in this layer; it "
+            "ships with the image. Add --no-cache-dir."
+        )
 
     def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
         if invocation.action_index is None:
@@ -246,18 +285,25 @@ class NpmCacheKept(_CacheRule):
         "`--mount=type=cache,target=/root/.npm`, which also speeds up rebuilds. Builder stages "
         "whose output is copied out are not checked."
     )
-    bad = ("FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
-           "RUN npm ci --omit=dev\n")
-    good = ("FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
-            "RUN npm ci --omit=dev && npm cache clean --force\n")
+    bad = (
+        "FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
+        "RUN npm ci --omit=dev\n"
+    )
+    good = (
+        "FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
+        "RUN npm ci --omit=dev && npm cache clean --force\n"
+    )
     cache_key = "npm"
 
     def triggers(self, invocation: Invocation) -> bool:
         return invocation.manager == "npm" and invocation.action in {"install", "ci"}
 
     def cleans(self, invocation: Invocation) -> bool:
-        return invocation.manager == "npm" and invocation.action == "cache" and \
-            any(operand.text == "clean" for operand in invocation.operands)
+        return (
+            invocation.manager == "npm"
+            and invocation.action == "cache"
+            and any(operand.text == "clean" for operand in invocation.operands)
+        )
 
 
 class YarnCacheKept(_CacheRule):
@@ -271,26 +317,39 @@ class YarnCacheKept(_CacheRule):
         "dir is a `--mount=type=cache`, the copy ships with the image next to `node_modules`. "
         "Only stages that reach an image are checked, as hadolint does."
     )
-    bad = ("FROM node:20\nWORKDIR /app\nCOPY package.json yarn.lock ./\n"
-           "RUN yarn install --frozen-lockfile\n")
-    good = ("FROM node:20\nWORKDIR /app\nCOPY package.json yarn.lock ./\n"
-            "RUN yarn install --frozen-lockfile && yarn cache clean\n")
+    bad = (
+        "FROM node:20\nWORKDIR /app\nCOPY package.json yarn.lock ./\n"
+        "RUN yarn install --frozen-lockfile\n"
+    )
+    good = (
+        "FROM node:20\nWORKDIR /app\nCOPY package.json yarn.lock ./\n"
+        "RUN yarn install --frozen-lockfile && yarn cache clean\n"
+    )
     aliases = ("DL3060",)
     cache_key = "yarn"
 
     def triggers(self, invocation: Invocation) -> bool:
         # `yarn --version` (bare yarn means install) is a smoke test that fetches nothing.
-        return invocation.manager == "yarn" and invocation.action in {"install", "add"} and \
-            not invocation.has("-v", "--version", "-h", "--help")
+        return (
+            invocation.manager == "yarn"
+            and invocation.action in {"install", "add"}
+            and not invocation.has("-v", "--version", "-h", "--help")
+        )
 
     def cleans(self, invocation: Invocation) -> bool:
-        return invocation.manager == "yarn" and invocation.action == "cache" and \
-            any(operand.text == "clean" for operand in invocation.operands)
+        return (
+            invocation.manager == "yarn"
+            and invocation.action == "cache"
+            and any(operand.text == "clean" for operand in invocation.operands)
+        )
 
 
 def _clean_all(invocation: Invocation, managers: set[str]) -> bool:
-    return invocation.manager in managers and invocation.action == "clean" and \
-        any(operand.text in {"all", "packages", "metadata"} for operand in invocation.operands)
+    return (
+        invocation.manager in managers
+        and invocation.action == "clean"
+        and any(operand.text in {"all", "packages", "metadata"} for operand in invocation.operands)
+    )
 
 
 class YumCacheKept(_CacheRule):
@@ -315,8 +374,10 @@ class YumCacheKept(_CacheRule):
         return _clean_all(invocation, {"yum"})
 
     def message(self, invocation: Invocation, cache: CacheInfo | None) -> str:
-        return (f"`yum {invocation.action_word}` without `yum clean all` afterwards leaves "
-                f"{_YUM.label} in this layer; it ships with the image.")
+        return (
+            f"`yum {invocation.action_word}` without `yum clean all` afterwards leaves "
+            f"{_YUM.label} in this layer; it ships with the image."
+        )
 
 
 class DnfCacheKept(_CacheRule):
@@ -335,16 +396,20 @@ class DnfCacheKept(_CacheRule):
     cache_key = "dnf"
 
     def triggers(self, invocation: Invocation) -> bool:
-        return invocation.manager in {"dnf", "microdnf"} and \
-            invocation.action in {"install", "upgrade"}
+        return invocation.manager in {"dnf", "microdnf"} and invocation.action in {
+            "install",
+            "upgrade",
+        }
 
     def cleans(self, invocation: Invocation) -> bool:
         return _clean_all(invocation, {"dnf", "microdnf", "yum"})
 
     def message(self, invocation: Invocation, cache: CacheInfo | None) -> str:
-        return (f"`{invocation.manager} {invocation.action_word}` without "
-                f"`{invocation.manager} clean all` afterwards leaves its metadata cache in this "
-                "layer; it ships with the image.")
+        return (
+            f"`{invocation.manager} {invocation.action_word}` without "
+            f"`{invocation.manager} clean all` afterwards leaves its metadata cache in this "
+            "layer; it ships with the image."
+        )
 
 
 class ZypperCacheKept(_CacheRule):
@@ -363,15 +428,20 @@ class ZypperCacheKept(_CacheRule):
     cache_key = "zypper"
 
     def triggers(self, invocation: Invocation) -> bool:
-        return invocation.manager == "zypper" and \
-            invocation.action in {"install", "upgrade", "dist-upgrade"}
+        return invocation.manager == "zypper" and invocation.action in {
+            "install",
+            "upgrade",
+            "dist-upgrade",
+        }
 
     def cleans(self, invocation: Invocation) -> bool:
         return invocation.manager == "zypper" and invocation.action == "clean"
 
     def message(self, invocation: Invocation, cache: CacheInfo | None) -> str:
-        return (f"`zypper {invocation.action_word}` without `zypper clean` afterwards leaves "
-                f"{_ZYPPER.label} in this layer; it ships with the image.")
+        return (
+            f"`zypper {invocation.action_word}` without `zypper clean` afterwards leaves "
+            f"{_ZYPPER.label} in this layer; it ships with the image."
+        )
 
 
 _GEM_DOC_OFF = {"--no-document", "--no-doc", "-N"}
@@ -399,8 +469,14 @@ class GemDocsInstalled(_CacheRule):
             return False
         return not (invocation.has("--no-ri") and invocation.has("--no-rdoc"))
 
-    def exempt(self, context: DockerfileContext, stage: Stage, instruction: Instruction,
-               command: Cmd, invocation: Invocation) -> bool:
+    def exempt(
+        self,
+        context: DockerfileContext,
+        stage: Stage,
+        instruction: Instruction,
+        command: Cmd,
+        invocation: Invocation,
+    ) -> bool:
         dockerfile = context.dockerfile
         current: Stage | None = stage
         while current is not None:
@@ -410,16 +486,21 @@ class GemDocsInstalled(_CacheRule):
             for earlier in run_instructions(current):
                 if earlier is instruction:
                     break
-                if any("gem:" in word and "--no-doc" in word
-                       for cmd in commands(context, earlier) for word in cmd.argv):
+                if any(
+                    "gem:" in word and "--no-doc" in word
+                    for cmd in commands(context, earlier)
+                    for word in cmd.argv
+                ):
                     return True
             parent = current.base_stage
             current = dockerfile.stages[parent] if parent is not None else None
         return False
 
     def message(self, invocation: Invocation, cache: CacheInfo | None) -> str:
-        return ("`gem install` without --no-document adds generated documentation to this "
-                "layer; it ships with the image. Add --no-document.")
+        return (
+            "`gem install` without --no-document adds generated documentation to this "
+            "layer; it ships with the image. Add --no-document."
+        )
 
     def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
         if invocation.action_index is None:
@@ -439,33 +520,69 @@ class ComposerCacheKept(_CacheRule):
         "`ENV COMPOSER_CACHE_DIR=/dev/null`, `composer clear-cache` in the same RUN, or a cache "
         "mount. A `composer` builder stage copied out with `COPY --from` is not checked."
     )
-    bad = ("FROM php:8.3-fpm\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/\n"
-           "RUN composer install --no-dev\n")
-    good = ("FROM php:8.3-fpm\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/\n"
-            "RUN composer install --no-dev --no-cache\n")
+    bad = (
+        "FROM php:8.3-fpm\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/\n"
+        "RUN composer install --no-dev\n"
+    )
+    good = (
+        "FROM php:8.3-fpm\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/\n"
+        "RUN composer install --no-dev --no-cache\n"
+    )
     cache_key = "composer"
 
     def triggers(self, invocation: Invocation) -> bool:
-        return invocation.manager == "composer" and \
-            invocation.action in {"install", "add", "upgrade", "create-project"} and \
-            not invocation.has("--no-cache")
+        return (
+            invocation.manager == "composer"
+            and invocation.action in {"install", "add", "upgrade", "create-project"}
+            and not invocation.has("--no-cache")
+        )
 
     def cleans(self, invocation: Invocation) -> bool:
         return invocation.manager == "composer" and invocation.action == "clean"
 
-    def exempt(self, context: DockerfileContext, stage: Stage, instruction: Instruction,
-               command: Cmd, invocation: Invocation) -> bool:
+    def exempt(
+        self,
+        context: DockerfileContext,
+        stage: Stage,
+        instruction: Instruction,
+        command: Cmd,
+        invocation: Invocation,
+    ) -> bool:
         env = dict(stage_env(context.dockerfile, stage, until=_outer(stage, instruction)))
         env.update(command.environment)
         return env.get("COMPOSER_CACHE_DIR") == "/dev/null"
 
 
 # Commands that may sit next to `apt-get update` without installing anything.
-_HOUSEKEEPING = {"rm", "echo", "printf", "true", ":", "set", "mkdir", "ln", "cp", "mv", "chmod",
-                 "chown", "touch", "sed", "cat", "tee"}
+_HOUSEKEEPING = {
+    "rm",
+    "echo",
+    "printf",
+    "true",
+    ":",
+    "set",
+    "mkdir",
+    "ln",
+    "cp",
+    "mv",
+    "chmod",
+    "chown",
+    "touch",
+    "sed",
+    "cat",
+    "tee",
+}
 _LIST_REFRESH = {"apt-get", "apt", "aptitude", "apk"}
-_USES_LISTS = {"install", "upgrade", "dist-upgrade", "build-dep", "source", "satisfy", "fix",
-               "download"}
+_USES_LISTS = {
+    "install",
+    "upgrade",
+    "dist-upgrade",
+    "build-dep",
+    "source",
+    "satisfy",
+    "fix",
+    "download",
+}
 
 
 _LIST_FOLDERS = ("/var/lib/apt/lists", "/var/cache/apk")
@@ -474,8 +591,11 @@ _SCRIPT_RUNNERS = {"sh", "bash", "dash", "ash", "zsh"}
 
 def _removes_lists(argv: Sequence[str]) -> bool:
     """``rm -rf /var/lib/apt/lists/*`` (or apk's cache): the RUN leaves no list behind."""
-    return bool(argv) and basename(argv[0]) == "rm" and any(
-        word.rstrip("/*").startswith(_LIST_FOLDERS) for word in argv[1:])
+    return (
+        bool(argv)
+        and basename(argv[0]) == "rm"
+        and any(word.rstrip("/*").startswith(_LIST_FOLDERS) for word in argv[1:])
+    )
 
 
 def _may_install(cmds: Sequence[Cmd]) -> bool:
@@ -489,8 +609,9 @@ def _may_install(cmds: Sequence[Cmd]) -> bool:
             continue
         program = basename(command.argv[0])
         if program.endswith(".sh") or (
-                program in _SCRIPT_RUNNERS
-                and any(not word.startswith("-") for word in command.argv[1:])):
+            program in _SCRIPT_RUNNERS
+            and any(not word.startswith("-") for word in command.argv[1:])
+        ):
             return True
     return False
 
@@ -510,8 +631,9 @@ class PackageListUpdateAlone(Rule):
         "no later RUN of the stage (or of a stage built on it) installs packages or runs a "
         "script: then no stale list is ever read."
     )
-    bad = ("FROM debian:12\nRUN apt-get update\n"
-           "RUN apt-get install -y --no-install-recommends curl\n")
+    bad = (
+        "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\n"
+    )
     good = (
         "FROM debian:12\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends"
         " curl \\\n && rm -rf /var/lib/apt/lists/*\n"
@@ -526,9 +648,12 @@ class PackageListUpdateAlone(Rule):
             for index, instruction in enumerate(runs):
                 found = list(self._check_run(context, commands(context, instruction)))
                 if found and any(own is instruction for own in stage.instructions):  # not ONBUILD
-                    later = runs[index + 1:] + [
-                        run for child in stages if child.base_stage == stage.index
-                        for run in run_instructions(child)]
+                    later = runs[index + 1 :] + [
+                        run
+                        for child in stages
+                        if child.base_stage == stage.index
+                        for run in run_instructions(child)
+                    ]
                     if not any(_may_install(commands(context, run)) for run in later):
                         continue  # nothing after it installs: no stale list is ever used
                 yield from found
@@ -550,10 +675,13 @@ class PackageListUpdateAlone(Rule):
                 return  # a script or tool we cannot see into may install
         for command, invocation in updates:
             span = Span(command.word_span(invocation.program_index).start, command.span.end)
-            yield self.report(context.path, span,
-                              f"`{invocation.manager} update` in a RUN that installs nothing: "
-                              "Docker caches this layer, so later installs use stale package "
-                              "lists. Update and install in the same RUN.")
+            yield self.report(
+                context.path,
+                span,
+                f"`{invocation.manager} update` in a RUN that installs nothing: "
+                "Docker caches this layer, so later installs use stale package "
+                "lists. Update and install in the same RUN.",
+            )
 
 
 def _broad_copy(instruction: Instruction) -> bool:
@@ -585,10 +713,10 @@ class CopyAllBeforeDependencyInstall(Rule):
         "copy the rest. A dependency install that already ran earlier in the stage, or that "
         "uses a `--mount=type=cache`, is not reported."
     )
-    bad = "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n"
+    bad = 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]\n'
     good = (
         "FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\n"
-        "COPY . .\nCMD [\"node\", \"server.js\"]\n"
+        'COPY . .\nCMD ["node", "server.js"]\n'
     )
     target = Target.DOCKERFILE
 
@@ -613,11 +741,13 @@ class CopyAllBeforeDependencyInstall(Rule):
                         continue
                     installed.add(found.ecosystem)
                     yield self.report(
-                        context.path, Span(command.span.start, command.span.end),
+                        context.path,
+                        Span(command.span.start, command.span.end),
                         f"`{found.description}` runs after `COPY` of the whole context "
                         f"(line {broad.line}): every source change re-installs all "
                         f"dependencies. COPY {found.manifests} first, install, then COPY the "
-                        "rest.")
+                        "rest.",
+                    )
 
 
 RULES = (

@@ -25,8 +25,20 @@ from .df_secrets import secret_file
 WALK_LIMIT = 20000
 _GLOB = frozenset("*?[")
 # Entries whose presence makes a missing .dockerignore costly: history, secrets, dependencies.
-_NOTABLE = (".git", "node_modules", ".venv", "venv", "__pycache__", ".env", ".terraform",
-            ".idea", ".vscode", ".pytest_cache", ".mypy_cache", ".tox")
+_NOTABLE = (
+    ".git",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".env",
+    ".terraform",
+    ".idea",
+    ".vscode",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".tox",
+)
 
 
 @record
@@ -72,8 +84,9 @@ def covers(source: str, path: str) -> bool:
     path_parts = path.split("/")
     if len(path_parts) < len(source_parts):
         return False
-    return all(fnmatchcase(part, pattern) for part, pattern in zip(path_parts, source_parts,
-                                                                     strict=False))
+    return all(
+        fnmatchcase(part, pattern) for part, pattern in zip(path_parts, source_parts, strict=False)
+    )
 
 
 def _ignored(ignore: DockerIgnore | None, path: str) -> bool:
@@ -127,36 +140,55 @@ class MissingDockerignore(Rule):
         "context holds something that should clearly stay out (named in the message), as info "
         "otherwise. Nothing is reported when the build context is unknown (standard input)."
     )
-    bad = {"Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n",
-           "app.py": "print('hi')\n", ".env": "DEBUG=1\n"}
-    good = {"Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n",
-            "app.py": "print('hi')\n", ".env": "DEBUG=1\n", ".dockerignore": ".env\n.git\n"}
+    bad = {
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n",
+        "app.py": "print('hi')\n",
+        ".env": "DEBUG=1\n",
+    }
+    good = {
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n",
+        "app.py": "print('hi')\n",
+        ".env": "DEBUG=1\n",
+        ".dockerignore": ".env\n.git\n",
+    }
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         root = context.build_context
         if root is None or context.dockerignore_path is not None:
             return
-        whole = next((s for s in context_sources(context)
-                      if s.path == "." or set(s.path) <= {"*"}), None)
+        whole = next(
+            (s for s in context_sources(context) if s.path == "." or set(s.path) <= {"*"}), None
+        )
         if whole is None:
             return
         names = _top_names(root)  # one listing instead of a stat per notable name
         notable = [name for name in _NOTABLE if name in names]
-        notable.extend(sorted(name for name in list(names)[:WALK_LIMIT]
-                              if secret_file(name) and name not in notable))
+        notable.extend(
+            sorted(
+                name
+                for name in list(names)[:WALK_LIMIT]
+                if secret_file(name) and name not in notable
+            )
+        )
         if notable:
             listed = ", ".join(notable[:4])
             what = f"{whole.instruction.keyword} {whole.text}"
-            yield self.report(context.path, whole.span,
-                              f"{what} sends the whole context into the image, "
-                              f"including {listed}, and there is no .dockerignore. Add one.")
+            yield self.report(
+                context.path,
+                whole.span,
+                f"{what} sends the whole context into the image, "
+                f"including {listed}, and there is no .dockerignore. Add one.",
+            )
         else:
             what = f"{whole.instruction.keyword} {whole.text}"
-            yield self.report(context.path, whole.span,
-                              f"{what} sends the whole build context into the image "
-                              "and there is no .dockerignore to keep files out.",
-                              severity=Severity.INFO)
+            yield self.report(
+                context.path,
+                whole.span,
+                f"{what} sends the whole build context into the image "
+                "and there is no .dockerignore to keep files out.",
+                severity=Severity.INFO,
+            )
 
 
 def _top_names(root: Path) -> dict[str, None]:
@@ -186,12 +218,18 @@ class SensitiveFileNotIgnored(Rule):
         "source: add the file to `.dockerignore`. Keys and `.env` files are errors; `.git` is "
         "a warning."
     )
-    bad = {"Dockerfile": "FROM node:20-slim\nWORKDIR /app\nCOPY . .\n",
-           ".dockerignore": "node_modules\n", ".env": "API_TOKEN=abc\n",
-           "index.js": "console.log(1)\n"}
-    good = {"Dockerfile": "FROM node:20-slim\nWORKDIR /app\nCOPY . .\n",
-            ".dockerignore": "node_modules\n.env\n", ".env": "API_TOKEN=abc\n",
-            "index.js": "console.log(1)\n"}
+    bad = {
+        "Dockerfile": "FROM node:20-slim\nWORKDIR /app\nCOPY . .\n",
+        ".dockerignore": "node_modules\n",
+        ".env": "API_TOKEN=abc\n",
+        "index.js": "console.log(1)\n",
+    }
+    good = {
+        "Dockerfile": "FROM node:20-slim\nWORKDIR /app\nCOPY . .\n",
+        ".dockerignore": "node_modules\n.env\n",
+        ".env": "API_TOKEN=abc\n",
+        "index.js": "console.log(1)\n",
+    }
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -201,9 +239,11 @@ class SensitiveFileNotIgnored(Rule):
         sources = list(context_sources(context))
         if not sources:
             return
-        sensitive = [(path, is_dir) for path, is_dir in walk_context(root, context.dockerignore)
-                     if (is_dir and path.rsplit("/", 1)[-1] == ".git")
-                     or (not is_dir and secret_file(path))]
+        sensitive = [
+            (path, is_dir)
+            for path, is_dir in walk_context(root, context.dockerignore)
+            if (is_dir and path.rsplit("/", 1)[-1] == ".git") or (not is_dir and secret_file(path))
+        ]
         if not sensitive:
             return
         for source in sources:
@@ -213,10 +253,12 @@ class SensitiveFileNotIgnored(Rule):
             secrets = [path for path in sent if path.rsplit("/", 1)[-1] != ".git"]
             listed = ", ".join(sent[:3]) + (f" and {len(sent) - 3} more" if len(sent) > 3 else "")
             yield self.report(
-                context.path, source.span,
+                context.path,
+                source.span,
                 f"{source.instruction.keyword} {source.text} puts {listed} into the image; "
                 f"add {'it' if len(sent) == 1 else 'them'} to .dockerignore.",
-                severity=Severity.ERROR if secrets else Severity.WARNING)
+                severity=Severity.ERROR if secrets else Severity.WARNING,
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,16 +273,22 @@ class CopyIgnoredFile(Rule):
     summary = "COPY or ADD names a path the .dockerignore excludes"
     description = (
         "Files excluded by `.dockerignore` are not sent to the builder, so a COPY of them "
-        "fails with \"not found\" (or, for a glob, silently copies less). Matching follows "
+        'fails with "not found" (or, for a glob, silently copies less). Matching follows '
         "Docker's rules, `!` exceptions included (BuildKit's CopyIgnoredFile gives up on any "
         "`!`): a path is reported only when it is excluded and no later exception can bring "
         "anything in it back. Globs are reported when every matching file in the context is "
         "excluded."
     )
-    bad = {"Dockerfile": "FROM nginx:1.27\nCOPY dist/ /usr/share/nginx/html/\n",
-           ".dockerignore": "dist\n", "dist/index.html": "<h1>hi</h1>\n"}
-    good = {"Dockerfile": "FROM nginx:1.27\nCOPY dist/ /usr/share/nginx/html/\n",
-            ".dockerignore": "dist/*.map\n", "dist/index.html": "<h1>hi</h1>\n"}
+    bad = {
+        "Dockerfile": "FROM nginx:1.27\nCOPY dist/ /usr/share/nginx/html/\n",
+        ".dockerignore": "dist\n",
+        "dist/index.html": "<h1>hi</h1>\n",
+    }
+    good = {
+        "Dockerfile": "FROM nginx:1.27\nCOPY dist/ /usr/share/nginx/html/\n",
+        ".dockerignore": "dist/*.map\n",
+        "dist/index.html": "<h1>hi</h1>\n",
+    }
     target = Target.DOCKERFILE
     aliases = ("CopyIgnoredFile",)
 
@@ -259,9 +307,12 @@ class CopyIgnoredFile(Rule):
                 continue
             decider = ignore.match_line(source.path)
             where = f" (line {decider.line}: {decider.raw})" if decider is not None else ""
-            yield self.report(context.path, source.span,
-                              f"{source.text} is excluded by .dockerignore{where}: the builder "
-                              "never receives it.")
+            yield self.report(
+                context.path,
+                source.span,
+                f"{source.text} is excluded by .dockerignore{where}: the builder "
+                "never receives it.",
+            )
 
     @staticmethod
     def _glob_all_ignored(root: Path, ignore: DockerIgnore, pattern: str) -> bool:

@@ -46,7 +46,7 @@ class InstructionBeforeFrom(Rule):
         "global `ARG`s). Any other instruction before it is a build error: "
         "`no build stage in current context`."
     )
-    bad = "WORKDIR /app\nFROM alpine:3.20\nCMD [\"sh\"]\n"
+    bad = 'WORKDIR /app\nFROM alpine:3.20\nCMD ["sh"]\n'
     good = "ARG ALPINE_VERSION=3.20\nFROM alpine:${ALPINE_VERSION}\nWORKDIR /app\n"
     target = Target.DOCKERFILE
     aliases = ("DL3061",)
@@ -57,7 +57,8 @@ class InstructionBeforeFrom(Rule):
                 break
             if instruction.keyword != "ARG":
                 yield self.report(
-                    context.path, instruction.keyword_span,
+                    context.path,
+                    instruction.keyword_span,
                     f"{instruction.keyword} before the first FROM: only ARG, comments and "
                     "parser directives may come first",
                 )
@@ -95,9 +96,11 @@ class FromAsCasing(Rule):
                 continue
             fix = Fix(f"Write {wanted}", (Edit(as_word.span, wanted),))
             yield self.report(
-                context.path, as_word.span,
+                context.path,
+                as_word.span,
                 f"'{as_word.text}' is not written in the same case as '{keyword}'; "
-                "write both alike", fix=fix,
+                "write both alike",
+                fix=fix,
             )
 
 
@@ -114,8 +117,11 @@ _TEMPLATE_OPTION = "${templateOption:"
 
 def _template_args(context: DockerfileContext) -> set[str]:
     """Global ARGs whose default is (or holds) a dev container template option."""
-    return {pair.key for pair in context.dockerfile.global_args
-            if pair.value is not None and _TEMPLATE_OPTION in pair.value}
+    return {
+        pair.key
+        for pair in context.dockerfile.global_args
+        if pair.value is not None and _TEMPLATE_OPTION in pair.value
+    }
 
 
 def _from_variable_words(stage: Stage) -> Iterator[tuple[str, Span]]:
@@ -142,8 +148,8 @@ class UndefinedArgInFrom(Rule):
         "(`${templateOption:imageVariant}`) is not reported: the devcontainer CLI fills it in "
         "before any build."
     )
-    bad = "ARG NODE_VERSION=22\nFROM node:${NODE_VERSON}-alpine\nCMD [\"node\"]\n"
-    good = "ARG NODE_VERSION=22\nFROM node:${NODE_VERSION}-alpine\nCMD [\"node\"]\n"
+    bad = 'ARG NODE_VERSION=22\nFROM node:${NODE_VERSON}-alpine\nCMD ["node"]\n'
+    good = 'ARG NODE_VERSION=22\nFROM node:${NODE_VERSION}-alpine\nCMD ["node"]\n'
     target = Target.DOCKERFILE
     aliases = ("UndefinedArgInFrom",)
 
@@ -154,11 +160,14 @@ class UndefinedArgInFrom(Rule):
         for stage in context.dockerfile.stages:
             for text, span in _from_variable_words(stage):
                 for ref in variable_refs(text, escape):
-                    if ref.name in known or (ref.name == "templateOption"
-                                             and _TEMPLATE_OPTION in text):
+                    if ref.name in known or (
+                        ref.name == "templateOption" and _TEMPLATE_OPTION in text
+                    ):
                         continue
-                    message = (f"'{ref.name}' is used in FROM but no ARG before the first FROM "
-                               "declares it, so it expands to nothing")
+                    message = (
+                        f"'{ref.name}' is used in FROM but no ARG before the first FROM "
+                        "declares it, so it expands to nothing"
+                    )
                     close = closest(ref.name, [*declared, *AUTOMATIC_PLATFORM_ARGS])
                     if close:
                         message += f" (did you mean {close}?)"
@@ -167,8 +176,12 @@ class UndefinedArgInFrom(Rule):
 
 def _ref_span(span: Span, text: str, ref: VarRef) -> Span:
     if span.start.line == span.end.line and span.end.column - span.start.column == len(text):
-        return Span.of(span.start.line, span.start.column + ref.start,
-                       span.start.line, span.start.column + ref.end)
+        return Span.of(
+            span.start.line,
+            span.start.column + ref.start,
+            span.start.line,
+            span.start.column + ref.end,
+        )
     return span
 
 
@@ -201,8 +214,8 @@ class InvalidDefaultArgInFrom(Rule):
         "(`ARG VARIANT=${templateOption:imageVariant}`) is not reported: the file is a template "
         "that the devcontainer CLI renders before any build."
     )
-    bad = "ARG TAG\nFROM alpine:${TAG}\nCMD [\"sh\"]\n"
-    good = "ARG TAG=3.20\nFROM alpine:${TAG}\nCMD [\"sh\"]\n"
+    bad = 'ARG TAG\nFROM alpine:${TAG}\nCMD ["sh"]\n'
+    good = 'ARG TAG=3.20\nFROM alpine:${TAG}\nCMD ["sh"]\n'
     target = Target.DOCKERFILE
     aliases = ("InvalidDefaultArgInFrom",)
 
@@ -222,21 +235,36 @@ class InvalidDefaultArgInFrom(Rule):
             resolved = image.resolved
             if "$" in resolved:
                 continue  # automatic platform ARGs are only known at build time
-            if resolved and (is_valid_reference(resolved)
-                             or context.dockerfile.stage_by_name(resolved) is not None):
+            if resolved and (
+                is_valid_reference(resolved)
+                or context.dockerfile.stage_by_name(resolved) is not None
+            ):
                 continue
             shown = resolved or "an empty name"
             yield self.report(
-                context.path, image.span,
+                context.path,
+                image.span,
                 f"default value for global ARGs results in an invalid base image: {shown!r}"
-                if resolved else
-                f"default value for global ARGs results in {shown}: "
-                "give the ARG a default",
+                if resolved
+                else f"default value for global ARGs results in {shown}: give the ARG a default",
             )
 
 
-_PLATFORM_WORDS = ("linux", "windows", "darwin", "freebsd", "amd64", "arm64", "arm", "386",
-                   "ppc64le", "s390x", "riscv64", "x86_64", "aarch64")
+_PLATFORM_WORDS = (
+    "linux",
+    "windows",
+    "darwin",
+    "freebsd",
+    "amd64",
+    "arm64",
+    "arm",
+    "386",
+    "ppc64le",
+    "s390x",
+    "riscv64",
+    "x86_64",
+    "aarch64",
+)
 
 
 class ConstantPlatform(Rule):
@@ -252,7 +280,7 @@ class ConstantPlatform(Rule):
         "Like BuildKit, a stage whose name says the platform (`build-amd64`) is allowed, "
         "and variables other than the platform ARGs are left alone."
     )
-    bad = "FROM --platform=linux/amd64 debian:12\nCMD [\"bash\"]\n"
+    bad = 'FROM --platform=linux/amd64 debian:12\nCMD ["bash"]\n'
     good = (
         "FROM --platform=$BUILDPLATFORM golang:1.23 AS build\nARG TARGETOS TARGETARCH\n"
         "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .\n"
@@ -272,7 +300,8 @@ class ConstantPlatform(Rule):
             if stage_name and any(part in stage_name for part in parts[:2]):
                 continue
             yield self.report(
-                context.path, flag.span,
+                context.path,
+                flag.span,
                 f"FROM --platform flag should not use a constant value ({flag.value!r})",
             )
 
@@ -291,8 +320,8 @@ class RedundantTargetPlatform(Rule):
         "`--platform=$TARGETPLATFORM` changes nothing and suggests a cross-compilation setup "
         "that is not there (the useful value is `$BUILDPLATFORM`). The fix removes the flag."
     )
-    bad = "FROM --platform=$TARGETPLATFORM alpine:3.20\nCMD [\"sh\"]\n"
-    good = "FROM alpine:3.20\nCMD [\"sh\"]\n"
+    bad = 'FROM --platform=$TARGETPLATFORM alpine:3.20\nCMD ["sh"]\n'
+    good = 'FROM alpine:3.20\nCMD ["sh"]\n'
     target = Target.DOCKERFILE
     fixable = Fixable.SOMETIMES
     aliases = ("DL3065", "RedundantTargetPlatform")
@@ -304,7 +333,8 @@ class RedundantTargetPlatform(Rule):
             if flag is None or flag.value is None or flag.value.strip() not in _TARGET_PLATFORM:
                 continue
             yield self.report(
-                context.path, flag.span,
+                context.path,
+                flag.span,
                 "setting platform to $TARGETPLATFORM in FROM is redundant, as it is the default",
                 fix=_remove_flag(instruction, flag.span),
             )
@@ -318,14 +348,14 @@ def _remove_flag(instruction: Instruction, span: Span) -> Fix | None:
     end = min(following)
     if end.line != span.start.line:
         return None
-    return Fix("Remove the --platform flag", (Edit(Span(span.start, end), ""),),
-               Applicability.SAFE)
+    return Fix("Remove the --platform flag", (Edit(Span(span.start, end), ""),), Applicability.SAFE)
 
 
 # Variables a stage may use without declaring them: set by Docker or the shell.
 _ALWAYS_SET = PREDEFINED_ARGS | frozenset({"HOME", "PATH", "HOSTNAME", "PWD", "SHELL", "USER"})
-_SCANNED = frozenset({"ADD", "COPY", "ENV", "EXPOSE", "LABEL", "RUN", "STOPSIGNAL", "USER",
-                      "VOLUME", "WORKDIR"})
+_SCANNED = frozenset(
+    {"ADD", "COPY", "ENV", "EXPOSE", "LABEL", "RUN", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}
+)
 
 
 class GlobalArgNotRedeclared(Rule):
@@ -364,16 +394,20 @@ class GlobalArgNotRedeclared(Rule):
             for instruction in stage.instructions:
                 if instruction.keyword in {"ARG", "ENV"}:
                     # ENV A=$A and ARG A=$A read the value before defining it
-                    yield from self._uses(context, instruction, global_names - defined,
-                                          reported)
+                    yield from self._uses(context, instruction, global_names - defined, reported)
                     defined |= {pair.key for pair in instruction.key_values}
                     continue
                 if instruction.keyword not in _SCANNED:
                     continue
                 yield from self._uses(context, instruction, global_names - defined, reported)
 
-    def _uses(self, context: DockerfileContext, instruction: Instruction, names: set[str],
-              reported: set[str]) -> Iterator[Diagnostic]:
+    def _uses(
+        self,
+        context: DockerfileContext,
+        instruction: Instruction,
+        names: set[str],
+        reported: set[str],
+    ) -> Iterator[Diagnostic]:
         if not names:
             return
         escape = context.dockerfile.escape if instruction.keyword != "RUN" else "\\"
@@ -384,7 +418,8 @@ class GlobalArgNotRedeclared(Rule):
                 continue
             reported.add(ref.name)
             yield self.report(
-                context.path, locator.span(ref.start, ref.end),
+                context.path,
+                locator.span(ref.start, ref.end),
                 f"global ARG '{ref.name}' is empty in this stage: declare it again with "
                 f"'ARG {ref.name}' after FROM",
             )

@@ -86,7 +86,8 @@ class WorkdirRelative(Rule):
                 if absolute_seen:
                     continue
                 yield self.report(
-                    context.path, instruction.arguments_span or instruction.span,
+                    context.path,
+                    instruction.arguments_span or instruction.span,
                     f"relative WORKDIR '{path}' depends on the base image's working "
                     "directory: use an absolute path",
                 )
@@ -128,14 +129,19 @@ class ExposeInvalidPort(Rule):
                 continue  # variables; host mappings are DF553
             bounds = port.split("-")
             if len(bounds) > 2 or not all(b.isdigit() for b in bounds):
-                yield self.report(context.path, word.span,
-                                  f"'{text}' is not a valid port or port range")
+                yield self.report(
+                    context.path, word.span, f"'{text}' is not a valid port or port range"
+                )
             elif any(int(b) > 65535 for b in bounds):
-                yield self.report(context.path, word.span,
-                                  f"port {port} is out of range: ports go from 0 to 65535")
+                yield self.report(
+                    context.path,
+                    word.span,
+                    f"port {port} is out of range: ports go from 0 to 65535",
+                )
             elif len(bounds) == 2 and int(bounds[0]) > int(bounds[1]):
-                yield self.report(context.path, word.span,
-                                  f"port range {port} ends before it starts")
+                yield self.report(
+                    context.path, word.span, f"port range {port} ends before it starts"
+                )
 
 
 class ExposeProtoCasing(Rule):
@@ -162,8 +168,9 @@ class ExposeProtoCasing(Rule):
                 continue
             span = word_span(word, len(port) + 1, len(word.text))
             fix = Fix("Lower-case the protocol", (Edit(span, proto.lower()),))
-            yield self.report(context.path, span,
-                              f"protocol '{proto}' should be lowercase", fix=fix)
+            yield self.report(
+                context.path, span, f"protocol '{proto}' should be lowercase", fix=fix
+            )
 
 
 class ExposeInvalidFormat(Rule):
@@ -187,7 +194,8 @@ class ExposeInvalidFormat(Rule):
             port, _proto = _split_port(strip_quotes(word.text))
             if ":" in port:
                 yield self.report(
-                    context.path, word.span,
+                    context.path,
+                    word.span,
                     f"EXPOSE '{word.text}' should not define an IP address or host port "
                     "mapping: publish ports with docker run -p or compose ports:",
                 )
@@ -208,8 +216,8 @@ class MultipleInstructions(Rule):
         "two processes, use a supervisor or two containers). Each ignored instruction is "
         "reported."
     )
-    bad = "FROM node:22-alpine\nCMD [\"node\", \"worker.js\"]\nCMD [\"node\", \"server.js\"]\n"
-    good = "FROM node:22-alpine\nCMD [\"node\", \"server.js\"]\n"
+    bad = 'FROM node:22-alpine\nCMD ["node", "worker.js"]\nCMD ["node", "server.js"]\n'
+    good = 'FROM node:22-alpine\nCMD ["node", "server.js"]\n'
     target = Target.DOCKERFILE
     aliases = ("DL4003", "DL4004", "DL3012", "MultipleInstructionsDisallowed")
 
@@ -221,15 +229,35 @@ class MultipleInstructions(Rule):
                 for instruction in found[:-1]:
                     assert last is not None
                     yield self.report(
-                        context.path, instruction.keyword_span,
+                        context.path,
+                        instruction.keyword_span,
                         f"multiple {keyword} instructions in one stage: this one is "
                         f"overridden by line {last.line}",
                     )
 
 
-_ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tar.xz",
-                     ".txz", ".tar.zst", ".tzst", ".gz", ".bz2", ".xz", ".zst", ".lz", ".lzma",
-                     ".z", ".tar.z", ".tb2", ".tz2")
+_ARCHIVE_SUFFIXES = (
+    ".tar",
+    ".tar.gz",
+    ".tgz",
+    ".tar.bz2",
+    ".tbz",
+    ".tbz2",
+    ".tar.xz",
+    ".txz",
+    ".tar.zst",
+    ".tzst",
+    ".gz",
+    ".bz2",
+    ".xz",
+    ".zst",
+    ".lz",
+    ".lzma",
+    ".z",
+    ".tar.z",
+    ".tb2",
+    ".tz2",
+)
 _ADD_ONLY_FLAGS = frozenset({"checksum", "keep-git-dir", "unpack"})
 
 
@@ -245,16 +273,19 @@ def _sources_and_dest(instruction: Instruction) -> tuple[list[str], str | None, 
     if len(words) < 2:
         return [w.text for w in words], None, None
     sources = [w.text for w in words[:-1]]
-    sources = [s for s, w in zip(sources, words[:-1], strict=True)
-               if w.span not in heredoc_markers] + \
-        ["<<heredoc"] * sum(1 for w in words[:-1] if w.span in heredoc_markers)
+    sources = [
+        s for s, w in zip(sources, words[:-1], strict=True) if w.span not in heredoc_markers
+    ] + ["<<heredoc"] * sum(1 for w in words[:-1] if w.span in heredoc_markers)
     return sources, words[-1].text, words[-1].span
 
 
 def _is_url(source: str) -> bool:
     lowered = source.lower()
-    return lowered.startswith(("http://", "https://", "git@", "git://")) or \
-        lowered.endswith(".git") or ".git#" in lowered
+    return (
+        lowered.startswith(("http://", "https://", "git@", "git://"))
+        or lowered.endswith(".git")
+        or ".git#" in lowered
+    )
 
 
 class AddForPlainFiles(Rule):
@@ -286,17 +317,24 @@ class AddForPlainFiles(Rule):
             sources, dest, _span = _sources_and_dest(instruction)
             if dest is None or not sources:
                 continue
-            plain = [s for s in sources if not _is_url(strip_quotes(s))
-                     and not strip_quotes(s).lower().endswith(_ARCHIVE_SUFFIXES)]
+            plain = [
+                s
+                for s in sources
+                if not _is_url(strip_quotes(s))
+                and not strip_quotes(s).lower().endswith(_ARCHIVE_SUFFIXES)
+            ]
             if len(plain) != len(sources):
                 continue
             fix = None
             if not any(flag.name in _ADD_ONLY_FLAGS for flag in instruction.flags):
                 text = "copy" if instruction.raw_keyword.islower() else "COPY"
-                fix = Fix("Use COPY", (Edit(instruction.keyword_span, text),),
-                          Applicability.UNSAFE)
-            yield self.report(context.path, instruction.keyword_span,
-                              "use COPY instead of ADD for files and folders", fix=fix)
+                fix = Fix("Use COPY", (Edit(instruction.keyword_span, text),), Applicability.UNSAFE)
+            yield self.report(
+                context.path,
+                instruction.keyword_span,
+                "use COPY instead of ADD for files and folders",
+                fix=fix,
+            )
 
 
 class CopyDestinationSlash(Rule):
@@ -332,9 +370,11 @@ class CopyDestinationSlash(Rule):
             if instruction.json_args is None and not dest.endswith(("'", '"')):
                 fix = Fix("Add a trailing /", (Edit(Span(span.end, span.end), "/"),))
             yield self.report(
-                context.path, span,
+                context.path,
+                span,
                 f"{instruction.keyword} with more than one source needs a destination "
-                f"ending in '/': '{plain_dest}'", fix=fix,
+                f"ending in '/': '{plain_dest}'",
+                fix=fix,
             )
 
 
@@ -360,17 +400,17 @@ class ShellFormCommand(Rule):
         "In shell form (`CMD node server.js`) the container's main process is `/bin/sh -c`, "
         "which does not forward SIGTERM: `docker stop` waits 10 seconds and kills the app "
         "without a clean shutdown, and a shell-form ENTRYPOINT ignores the CMD and `docker "
-        "run` arguments. Use the exec form `CMD [\"node\", \"server.js\"]`. Not reported "
+        'run` arguments. Use the exec form `CMD ["node", "server.js"]`. Not reported '
         "when the stage sets an explicit SHELL (as BuildKit does), nor when the command "
         "starts the program with `exec`. A command that needs the shell (variable "
         "expansion, `&&`, pipes, redirections, globs) would break in JSON form: there the "
         "advice is to keep the shell form and put `exec` in front of the program (or to "
-        "write `[\"sh\", \"-c\", \"exec ...\"]`), and no fix is offered. Otherwise the "
+        'write `["sh", "-c", "exec ..."]`), and no fix is offered. Otherwise the '
         "fix is offered when the split into words is certain; it is unsafe because signal "
         "handling changes."
     )
     bad = "FROM node:22-alpine\nWORKDIR /app\nCMD node server.js\n"
-    good = "FROM node:22-alpine\nWORKDIR /app\nCMD [\"node\", \"server.js\"]\n"
+    good = 'FROM node:22-alpine\nWORKDIR /app\nCMD ["node", "server.js"]\n'
     target = Target.DOCKERFILE
     fixable = Fixable.SOMETIMES
     aliases = ("DL3025", "JSONArgsRecommended")
@@ -394,23 +434,28 @@ class ShellFormCommand(Rule):
                 if needs is not None and instruction.keyword == "ENTRYPOINT":
                     signals = "" if execs else ", and does not pass SIGTERM on"
                     yield self.report(
-                        context.path, span,
+                        context.path,
+                        span,
                         "shell-form ENTRYPOINT runs under /bin/sh -c: it ignores CMD and the "
                         f"arguments of `docker run`{signals}; it needs the shell ({needs}), so "
-                        "a plain JSON array would break it: write [\"sh\", \"-c\", "
-                        "\"exec ... \\\"$@\\\"\", \"sh\"] to keep the shell and pass the "
-                        "arguments on")
+                        'a plain JSON array would break it: write ["sh", "-c", '
+                        '"exec ... \\"$@\\"", "sh"] to keep the shell and pass the '
+                        "arguments on",
+                    )
                     continue
                 if needs is not None:
                     yield self.report(
-                        context.path, span,
+                        context.path,
+                        span,
                         f"shell-form {instruction.keyword} runs under /bin/sh -c, which does "
                         f"not pass SIGTERM on; it needs the shell ({needs}), so keep the shell "
                         "form and start the program with `exec` (or write "
-                        "[\"sh\", \"-c\", \"exec ...\"]) so that it replaces the shell")
+                        '["sh", "-c", "exec ..."]) so that it replaces the shell',
+                    )
                     continue
                 yield self.report(
-                    context.path, span,
+                    context.path,
+                    span,
                     f"shell-form {instruction.keyword} runs under /bin/sh -c, which does not "
                     "pass SIGTERM on: write it as a JSON array so the program gets signals",
                     fix=_exec_form_fix(instruction),
@@ -418,9 +463,16 @@ class ShellFormCommand(Rule):
 
 
 _SHELL_FEATURES: tuple[tuple[str, str], ...] = (
-    ("$", "variable expansion"), ("`", "command substitution"), ("&&", "`&&`"),
-    ("||", "`||`"), ("|", "a pipe"), (";", "`;`"), (">", "a redirection"),
-    ("<", "a redirection"), ("*", "a glob"), ("~", "`~`"),
+    ("$", "variable expansion"),
+    ("`", "command substitution"),
+    ("&&", "`&&`"),
+    ("||", "`||`"),
+    ("|", "a pipe"),
+    (";", "`;`"),
+    (">", "a redirection"),
+    ("<", "a redirection"),
+    ("*", "a glob"),
+    ("~", "`~`"),
 )
 
 
@@ -436,8 +488,10 @@ def _execs(texts: list[str]) -> bool:
     """``exec prog`` (alone or as the last command of a list) replaces the shell."""
     if texts and texts[0] == "exec":
         return True
-    return any((text == "&&" or text.endswith(";")) and following == "exec"
-               for text, following in itertools.pairwise(texts))
+    return any(
+        (text == "&&" or text.endswith(";")) and following == "exec"
+        for text, following in itertools.pairwise(texts)
+    )
 
 
 def _exec_form_fix(instruction: Instruction) -> Fix | None:
@@ -446,8 +500,11 @@ def _exec_form_fix(instruction: Instruction) -> Fix | None:
         return None
     if instruction.arguments_span is None:
         return None
-    return Fix("Use the exec form",
-               (Edit(instruction.arguments_span, json.dumps(texts)),), Applicability.UNSAFE)
+    return Fix(
+        "Use the exec form",
+        (Edit(instruction.arguments_span, json.dumps(texts)),),
+        Applicability.UNSAFE,
+    )
 
 
 class OnbuildForbidden(Rule):
@@ -470,8 +527,11 @@ class OnbuildForbidden(Rule):
         for instruction in context.dockerfile.instructions:
             inner = instruction.onbuild
             if inner is not None and inner.keyword in {"ONBUILD", "FROM", "MAINTAINER"}:
-                yield self.report(context.path, inner.keyword_span,
-                                  f"{inner.keyword} is not allowed inside ONBUILD")
+                yield self.report(
+                    context.path,
+                    inner.keyword_span,
+                    f"{inner.keyword} is not allowed inside ONBUILD",
+                )
 
 
 def _declared_before(dockerfile: Dockerfile, stage: Stage, until: Instruction) -> set[str]:
@@ -513,7 +573,8 @@ class EnvSelfReference(Rule):
                     for ref in variable_refs(raw, dockerfile.escape):
                         if ref.name in earlier and ref.name not in before:
                             yield self.report(
-                                context.path, pair.span,
+                                context.path,
+                                pair.span,
                                 f"'{ref.name}' is set in this same ENV: its new value is "
                                 f"not visible here; split the ENV",
                             )
@@ -541,9 +602,11 @@ class CopyRelativeDestination(Rule):
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         dockerfile = context.dockerfile
         for stage in dockerfile.stages:
-            workdir = any(i.keyword == "WORKDIR"
-                          for ancestor in stage_chain(dockerfile, stage)[1:]
-                          for i in ancestor.instructions)
+            workdir = any(
+                i.keyword == "WORKDIR"
+                for ancestor in stage_chain(dockerfile, stage)[1:]
+                for i in ancestor.instructions
+            )
             for instruction in stage.instructions:
                 if instruction.keyword == "WORKDIR":
                     workdir = True
@@ -553,7 +616,8 @@ class CopyRelativeDestination(Rule):
                 if dest is None or span is None or _is_absolute(strip_quotes(dest)):
                     continue
                 yield self.report(
-                    context.path, span,
+                    context.path,
+                    span,
                     f"COPY to the relative path '{strip_quotes(dest)}' without a WORKDIR",
                 )
 
@@ -570,10 +634,7 @@ class MaintainerDeprecated(Rule):
         "read. The fix rewrites the instruction as that LABEL."
     )
     bad = "FROM debian:12\nMAINTAINER Jane Doe <jane@example.com>\n"
-    good = (
-        "FROM debian:12\n"
-        "LABEL org.opencontainers.image.authors=\"Jane Doe <jane@example.com>\"\n"
-    )
+    good = 'FROM debian:12\nLABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"\n'
     target = Target.DOCKERFILE
     fixable = Fixable.SOMETIMES
     aliases = ("DL4000", "MaintainerDeprecated", "CKV_DOCKER_6")
@@ -583,7 +644,8 @@ class MaintainerDeprecated(Rule):
             if instruction.keyword != "MAINTAINER":
                 continue
             yield self.report(
-                context.path, instruction.keyword_span,
+                context.path,
+                instruction.keyword_span,
                 "MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors",
                 fix=_maintainer_fix(context.dockerfile, instruction),
             )
@@ -627,9 +689,12 @@ class NonNumericUser(Rule):
             user = strip_quotes(instruction.words[0].text).split(":", 1)[0]
             if not user or user.isdigit() or "$" in user:
                 continue
-            yield self.report(context.path, instruction.words[0].span,
-                              f"non-numeric user '{user}' may not be resolvable by the host "
-                              "or verifiable as non-root")
+            yield self.report(
+                context.path,
+                instruction.words[0].span,
+                f"non-numeric user '{user}' may not be resolvable by the host "
+                "or verifiable as non-root",
+            )
 
 
 _PLAIN_VALUE = re.compile(r"^[^\s\"'\\`]*$")
@@ -659,7 +724,8 @@ class LegacyKeyValue(Rule):
             if not is_legacy_key_value(instruction) or len(instruction.words) < 2:
                 continue
             yield self.report(
-                context.path, instruction.span if outer is instruction else outer.span,
+                context.path,
+                instruction.span if outer is instruction else outer.span,
                 f'"{instruction.keyword} key=value" should be used instead of the legacy '
                 f'"{instruction.keyword} key value" format',
                 fix=_key_value_fix(instruction),
@@ -671,7 +737,7 @@ def _key_value_fix(instruction: Instruction) -> Fix | None:
     if instruction.arguments_span is None or len(instruction.argument_lines) != 1:
         return None
     key = words[0]
-    rest = instruction.arguments[len(key.text):].lstrip()
+    rest = instruction.arguments[len(key.text) :].lstrip()
     if len(words) == 2:
         value = words[1].text
     elif _PLAIN_VALUE.match(rest.replace(" ", "")) and "$" not in rest:
@@ -682,8 +748,9 @@ def _key_value_fix(instruction: Instruction) -> Fix | None:
     return Fix("Use key=value", (Edit(span, f"{key.text}={value}"),))
 
 
-_EXPANDED = frozenset({"ADD", "COPY", "ENV", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME",
-                       "WORKDIR", "ARG"})
+_EXPANDED = frozenset(
+    {"ADD", "COPY", "ENV", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", "ARG"}
+)
 _WELL_KNOWN_ENV = frozenset({"PATH", "HOME", "HOSTNAME", "PWD", "USER", "LANG", "TERM"})
 
 
@@ -712,27 +779,39 @@ class UndefinedVariable(Rule):
         for stage in dockerfile.stages:
             chain = stage_chain(dockerfile, stage)
             root = chain[-1]
-            on_scratch = root.base_stage is None and root.image is not None and \
-                root.image.is_scratch
+            on_scratch = (
+                root.base_stage is None and root.image is not None and root.image.is_scratch
+            )
             defined: set[str] = set()
             for ancestor in reversed(chain[1:]):
-                defined |= {p.key for i in ancestor.instructions if i.keyword == "ENV"
-                            for p in i.key_values}
+                defined |= {
+                    p.key for i in ancestor.instructions if i.keyword == "ENV" for p in i.key_values
+                }
             for instruction in stage.instructions:
                 if instruction.keyword in _EXPANDED:
-                    yield from self._check_instruction(context, instruction, defined,
-                                                       global_names, on_scratch)
+                    yield from self._check_instruction(
+                        context, instruction, defined, global_names, on_scratch
+                    )
                 if instruction.keyword in {"ARG", "ENV"}:
                     defined |= {pair.key for pair in instruction.key_values}
 
-    def _check_instruction(self, context: DockerfileContext, instruction: Instruction,
-                           defined: set[str], global_names: set[str],
-                           on_scratch: bool) -> Iterator[Diagnostic]:
+    def _check_instruction(
+        self,
+        context: DockerfileContext,
+        instruction: Instruction,
+        defined: set[str],
+        global_names: set[str],
+        on_scratch: bool,
+    ) -> Iterator[Diagnostic]:
         locator = Locator(instruction.argument_lines)
         texts: list[tuple[str, Span | None]] = [(instruction.arguments, None)]
-        texts += [(flag.value, flag.value_span) for flag in instruction.flags
-                  if flag.value and flag.value_span is not None and flag.name in
-                  {"chown", "chmod", "from"}]
+        texts += [
+            (flag.value, flag.value_span)
+            for flag in instruction.flags
+            if flag.value
+            and flag.value_span is not None
+            and flag.name in {"chown", "chmod", "from"}
+        ]
         if instruction.keyword in {"COPY", "ADD"} and instruction.heredocs:
             texts = texts[1:]
         known = defined | PREDEFINED_ARGS | _WELL_KNOWN_ENV
@@ -779,8 +858,9 @@ class HealthcheckMissing(Rule):
         final = dockerfile.stages[-1]
         if any(i.keyword == "HEALTHCHECK" for i in _chain_instructions(dockerfile, final)):
             return
-        yield self.report(context.path, final.from_instruction.keyword_span,
-                          "the final stage has no HEALTHCHECK")
+        yield self.report(
+            context.path, final.from_instruction.keyword_span, "the final stage has no HEALTHCHECK"
+        )
 
 
 RULES: tuple[type[Rule], ...] = (

@@ -51,8 +51,9 @@ class InvalidLabelKey(Rule):
             for pair in _labels(stage):
                 problem = _key_problem(pair.key)
                 if problem:
-                    yield self.report(context.path, pair.key_span,
-                                      f"invalid label key '{pair.key}': {problem}")
+                    yield self.report(
+                        context.path, pair.key_span, f"invalid label key '{pair.key}': {problem}"
+                    )
 
 
 def _key_problem(key: str) -> str | None:
@@ -63,8 +64,10 @@ def _key_problem(key: str) -> str | None:
     if ".." in key or "--" in key:
         return "consecutive '.' or '-'"
     if not _LABEL_KEY.match(key):
-        return ("use lower-case letters, digits, '.', '-' and '/', starting with a letter "
-                "and ending with a letter or digit")
+        return (
+            "use lower-case letters, digits, '.', '-' and '/', starting with a letter "
+            "and ending with a letter or digit"
+        )
     return None
 
 
@@ -89,8 +92,11 @@ def _labeled_stages(dockerfile: Dockerfile) -> list[Stage]:
                 if target is not None:
                     copied.add(target.index)
     last = dockerfile.stages[-1].index if dockerfile.stages else -1
-    return [s for s in dockerfile.stages
-            if s.index == last or (s.index not in copied and s.index not in bases)]
+    return [
+        s
+        for s in dockerfile.stages
+        if s.index == last or (s.index not in copied and s.index not in bases)
+    ]
 
 
 def _chain_labels(dockerfile: Dockerfile, stage: Stage) -> dict[str, KeyValue]:
@@ -103,8 +109,9 @@ def _chain_labels(dockerfile: Dockerfile, stage: Stage) -> dict[str, KeyValue]:
 
 def _example(config: str, labels: str) -> dict[str, str]:
     """An example with the label schema it needs (the rules are silent without one)."""
-    prefixed = " ".join(f"org.opencontainers.image.{pair}" for pair in labels.split(" ")
-                        if "=" in pair)
+    prefixed = " ".join(
+        f"org.opencontainers.image.{pair}" for pair in labels.split(" ") if "=" in pair
+    )
     if '"' in labels:  # a quoted value with spaces: keep it in one piece
         key, _, value = labels.partition("=")
         prefixed = f"org.opencontainers.image.{key}={value}"
@@ -139,8 +146,11 @@ class SchemaLabelMissing(Rule):
             present = _chain_labels(dockerfile, stage)
             for label in schema:
                 if label not in present:
-                    yield self.report(context.path, stage.from_instruction.keyword_span,
-                                      f"label '{label}' is missing")
+                    yield self.report(
+                        context.path,
+                        stage.from_instruction.keyword_span,
+                        f"label '{label}' is missing",
+                    )
 
 
 _CFG_SUPERFLUOUSLABEL = (
@@ -170,8 +180,11 @@ class SuperfluousLabel(Rule):
         for stage in context.dockerfile.stages:
             for pair in _labels(stage):
                 if pair.key not in schema:
-                    yield self.report(context.path, pair.key_span,
-                                      f"label '{pair.key}' is not in the label schema")
+                    yield self.report(
+                        context.path,
+                        pair.key_span,
+                        f"label '{pair.key}' is not in the label schema",
+                    )
 
 
 _CFG_EMPTYLABEL = "label-schema:\n  org.opencontainers.image.title: text\n"
@@ -187,7 +200,7 @@ class EmptyLabel(Rule):
         "A label the schema requires is set to an empty string, which satisfies the "
         "presence check but carries no information. Silent without a schema."
     )
-    bad = _example(_CFG_EMPTYLABEL, "title=\"\"")
+    bad = _example(_CFG_EMPTYLABEL, 'title=""')
     good = _example(_CFG_EMPTYLABEL, "title=api")
     target = Target.DOCKERFILE
     aliases = ("DL3051",)
@@ -197,8 +210,7 @@ class EmptyLabel(Rule):
         for stage in context.dockerfile.stages:
             for pair in _labels(stage):
                 if pair.key in schema and not (pair.value or "").strip():
-                    yield self.report(context.path, pair.span,
-                                      f"label '{pair.key}' is empty")
+                    yield self.report(context.path, pair.span, f"label '{pair.key}' is empty")
 
 
 _SEMVER = lazy_compile(
@@ -309,8 +321,9 @@ class _LabelFormat(Rule):
                 if pair.key not in wanted or not value or "$" in (pair.raw_value or value):
                     continue
                 if not valid(value):
-                    yield self.report(context.path, pair.span,
-                                      f"label '{pair.key}' is not {self.what}: {value!r}")
+                    yield self.report(
+                        context.path, pair.span, f"label '{pair.key}' is not {self.what}: {value!r}"
+                    )
 
 
 _SCHEMA_NOTE = " Silent unless the label schema gives a label this type."
@@ -325,8 +338,10 @@ class LabelNotUrl(_LabelFormat):
     kind = "url"
     what = "a valid URL"
     summary = "A schema label of type url is not a URL"
-    description = ("The label schema says this label holds a URL (`scheme://host/...`), "
-                   "but its value is not one." + _SCHEMA_NOTE)
+    description = (
+        "The label schema says this label holds a URL (`scheme://host/...`), "
+        "but its value is not one." + _SCHEMA_NOTE
+    )
     bad = _example(_CFG_LABELNOTURL, "source=github.com/example/api")
     good = _example(_CFG_LABELNOTURL, "source=https://github.com/example/api")
     aliases = ("DL3052",)
@@ -341,9 +356,11 @@ class LabelNotRfc3339(_LabelFormat):
     kind = "rfc3339"
     what = "an RFC 3339 date-time"
     summary = "A schema label of type rfc3339 is not an RFC 3339 date-time"
-    description = ("The label schema says this label holds a timestamp such as "
-                   "`2024-05-01T12:00:00Z`, but its value is not one." + _SCHEMA_NOTE)
-    bad = _example(_CFG_LABELNOTRFC3339, "created=\"May 1st 2024\"")
+    description = (
+        "The label schema says this label holds a timestamp such as "
+        "`2024-05-01T12:00:00Z`, but its value is not one." + _SCHEMA_NOTE
+    )
+    bad = _example(_CFG_LABELNOTRFC3339, 'created="May 1st 2024"')
     good = _example(_CFG_LABELNOTRFC3339, "created=2024-05-01T12:00:00Z")
     aliases = ("DL3053",)
 
@@ -357,11 +374,13 @@ class LabelNotSpdx(_LabelFormat):
     kind = "spdx"
     what = "an SPDX license expression"
     summary = "A schema label of type spdx is not an SPDX license expression"
-    description = ("The label schema says this label holds an SPDX license expression "
-                   "(`MIT`, `Apache-2.0 OR MIT`), but its value is not one of the known "
-                   "identifiers joined by AND, OR and WITH." + _SCHEMA_NOTE)
-    bad = _example(_CFG_LABELNOTSPDX, "licenses=\"MIT License\"")
-    good = _example(_CFG_LABELNOTSPDX, "licenses=\"Apache-2.0 OR MIT\"")
+    description = (
+        "The label schema says this label holds an SPDX license expression "
+        "(`MIT`, `Apache-2.0 OR MIT`), but its value is not one of the known "
+        "identifiers joined by AND, OR and WITH." + _SCHEMA_NOTE
+    )
+    bad = _example(_CFG_LABELNOTSPDX, 'licenses="MIT License"')
+    good = _example(_CFG_LABELNOTSPDX, 'licenses="Apache-2.0 OR MIT"')
     aliases = ("DL3054",)
 
 
@@ -374,9 +393,10 @@ class LabelNotHash(_LabelFormat):
     kind = "hash"
     what = "a git commit hash (7 or 40 lower-case hex digits)"
     summary = "A schema label of type hash is not a git commit hash"
-    description = ("The label schema says this label holds a git commit hash, short (7) or "
-                   "full (40 lower-case hexadecimal digits), but its value is not one."
-                   + _SCHEMA_NOTE)
+    description = (
+        "The label schema says this label holds a git commit hash, short (7) or "
+        "full (40 lower-case hexadecimal digits), but its value is not one." + _SCHEMA_NOTE
+    )
     bad = _example(_CFG_LABELNOTHASH, "revision=main")
     good = _example(_CFG_LABELNOTHASH, "revision=4f2a9c1")
     aliases = ("DL3055",)
@@ -391,8 +411,10 @@ class LabelNotSemver(_LabelFormat):
     kind = "semver"
     what = "a semantic version"
     summary = "A schema label of type semver is not a semantic version"
-    description = ("The label schema says this label holds a semantic version "
-                   "(`1.4.2`, `2.0.0-rc.1`), but its value is not one." + _SCHEMA_NOTE)
+    description = (
+        "The label schema says this label holds a semantic version "
+        "(`1.4.2`, `2.0.0-rc.1`), but its value is not one." + _SCHEMA_NOTE
+    )
     bad = _example(_CFG_LABELNOTSEMVER, "version=v1.4")
     good = _example(_CFG_LABELNOTSEMVER, "version=1.4.2")
     aliases = ("DL3056",)
@@ -407,9 +429,11 @@ class LabelNotEmail(_LabelFormat):
     kind = "email"
     what = "an email address"
     summary = "A schema label of type email is not an email address"
-    description = ("The label schema says this label holds an email address, but its value "
-                   "is not one." + _SCHEMA_NOTE)
-    bad = _example(_CFG_LABELNOTEMAIL, "authors=\"Jane Doe\"")
+    description = (
+        "The label schema says this label holds an email address, but its value "
+        "is not one." + _SCHEMA_NOTE
+    )
+    bad = _example(_CFG_LABELNOTEMAIL, 'authors="Jane Doe"')
     good = _example(_CFG_LABELNOTEMAIL, "authors=jane@example.com")
     aliases = ("DL3058",)
 

@@ -36,9 +36,28 @@ from ._packages import (
 )
 from ._runs import Cmd, absolute, commands, mount_flags_key, mounts, shipped_stages, workdirs
 
-_ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
-                     ".tar.zst", ".tar.lz", ".gz", ".bz2", ".xz", ".zst", ".lz", ".lzma", ".Z",
-                     ".zip", ".7z", ".rar")
+_ARCHIVE_SUFFIXES = (
+    ".tar",
+    ".tar.gz",
+    ".tgz",
+    ".tar.bz2",
+    ".tbz2",
+    ".tbz",
+    ".tar.xz",
+    ".txz",
+    ".tar.zst",
+    ".tar.lz",
+    ".gz",
+    ".bz2",
+    ".xz",
+    ".zst",
+    ".lz",
+    ".lzma",
+    ".Z",
+    ".zip",
+    ".7z",
+    ".rar",
+)
 
 
 @record
@@ -74,37 +93,150 @@ def _copy_writes(instruction: Instruction, workdir: str) -> list[_Written]:
     written = [_Written(target, instruction.line, instruction.keyword)]
     for source, _ in sources:
         name = basename(source.split("?", 1)[0])
-        if instruction.keyword == "ADD" and "://" not in source and \
-                source.endswith(_ARCHIVE_SUFFIXES[:12]):
+        if (
+            instruction.keyword == "ADD"
+            and "://" not in source
+            and source.endswith(_ARCHIVE_SUFFIXES[:12])
+        ):
             return []  # ADD extracts a local archive: its name is never written
         if name and name not in {".", "*"} and not any(c in name for c in "*?["):
-            written.append(_Written(posixpath.join(target, name), instruction.line,
-                                    instruction.keyword))
+            written.append(
+                _Written(posixpath.join(target, name), instruction.line, instruction.keyword)
+            )
     return written
 
 
-_CURL_VALUES = frozenset({
-    "-o", "--output", "-H", "--header", "-d", "--data", "--data-binary", "--data-raw",
-    "--data-urlencode", "-u", "--user", "-A", "--user-agent", "-e", "--referer", "-X",
-    "--request", "-w", "--write-out", "-m", "--max-time", "--connect-timeout", "--retry",
-    "--retry-delay", "--retry-max-time", "-x", "--proxy", "-T", "--upload-file", "-F",
-    "--form", "-b", "--cookie", "-c", "--cookie-jar", "-K", "--config", "--cacert", "--cert",
-    "--key", "-r", "--range", "-z", "--output-dir", "-C", "--continue-at", "--limit-rate",
-    "-Y", "-y", "--resolve", "--interface", "-E", "--url", "--proto", "--proto-redir",
-    "--oauth2-bearer", "-D", "--dump-header", "--stderr", "--trace", "--trace-ascii",
-})
-_WGET_VALUES = frozenset({
-    "-O", "--output-document", "-P", "--directory-prefix", "-o", "--output-file", "-a",
-    "--append-output", "-t", "--tries", "-T", "--timeout", "-U", "--user-agent", "--header",
-    "-e", "--execute", "--user", "--password", "-i", "--input-file", "-B", "--base",
-    "--post-data", "--progress", "-w", "--wait", "-Q", "--quota", "--limit-rate",
-    "--ca-certificate", "--certificate", "--private-key", "-l", "--level", "-A", "--accept",
-    "-R", "--reject", "-D", "--domains",
-})
-_GIT_CLONE_VALUES = frozenset({"-b", "--branch", "--depth", "-o", "--origin", "-c", "--config",
-                               "--reference", "--filter", "-j", "--jobs", "--separate-git-dir",
-                               "--template", "-u", "--upload-pack", "--shallow-since",
-                               "--shallow-exclude"})
+_CURL_VALUES = frozenset(
+    {
+        "-o",
+        "--output",
+        "-H",
+        "--header",
+        "-d",
+        "--data",
+        "--data-binary",
+        "--data-raw",
+        "--data-urlencode",
+        "-u",
+        "--user",
+        "-A",
+        "--user-agent",
+        "-e",
+        "--referer",
+        "-X",
+        "--request",
+        "-w",
+        "--write-out",
+        "-m",
+        "--max-time",
+        "--connect-timeout",
+        "--retry",
+        "--retry-delay",
+        "--retry-max-time",
+        "-x",
+        "--proxy",
+        "-T",
+        "--upload-file",
+        "-F",
+        "--form",
+        "-b",
+        "--cookie",
+        "-c",
+        "--cookie-jar",
+        "-K",
+        "--config",
+        "--cacert",
+        "--cert",
+        "--key",
+        "-r",
+        "--range",
+        "-z",
+        "--output-dir",
+        "-C",
+        "--continue-at",
+        "--limit-rate",
+        "-Y",
+        "-y",
+        "--resolve",
+        "--interface",
+        "-E",
+        "--url",
+        "--proto",
+        "--proto-redir",
+        "--oauth2-bearer",
+        "-D",
+        "--dump-header",
+        "--stderr",
+        "--trace",
+        "--trace-ascii",
+    }
+)
+_WGET_VALUES = frozenset(
+    {
+        "-O",
+        "--output-document",
+        "-P",
+        "--directory-prefix",
+        "-o",
+        "--output-file",
+        "-a",
+        "--append-output",
+        "-t",
+        "--tries",
+        "-T",
+        "--timeout",
+        "-U",
+        "--user-agent",
+        "--header",
+        "-e",
+        "--execute",
+        "--user",
+        "--password",
+        "-i",
+        "--input-file",
+        "-B",
+        "--base",
+        "--post-data",
+        "--progress",
+        "-w",
+        "--wait",
+        "-Q",
+        "--quota",
+        "--limit-rate",
+        "--ca-certificate",
+        "--certificate",
+        "--private-key",
+        "-l",
+        "--level",
+        "-A",
+        "--accept",
+        "-R",
+        "--reject",
+        "-D",
+        "--domains",
+    }
+)
+_GIT_CLONE_VALUES = frozenset(
+    {
+        "-b",
+        "--branch",
+        "--depth",
+        "-o",
+        "--origin",
+        "-c",
+        "--config",
+        "--reference",
+        "--filter",
+        "-j",
+        "--jobs",
+        "--separate-git-dir",
+        "--template",
+        "-u",
+        "--upload-pack",
+        "--shallow-since",
+        "--shallow-exclude",
+    }
+)
 
 
 def _url_name(url: str) -> str:
@@ -129,24 +261,29 @@ def _download_writes(command: Cmd, workdir: str) -> list[str]:
             if option.name in {"-o", "--output"} and option.value and option.value != "-":
                 found.append(absolute(option.value, directory))
         if any(option.name in {"-O", "--remote-name"} for option in options):
-            found.extend(absolute(name, directory)
-                         for name in (_url_name(o.text) for o in operands) if name)
+            found.extend(
+                absolute(name, directory) for name in (_url_name(o.text) for o in operands) if name
+            )
     elif program == "wget":
         options, operands = parse_options(command.argv, start, _WGET_VALUES)
-        output = next((o.value for o in options
-                       if o.name in {"-O", "--output-document"} and o.value), None)
-        prefix = next((o.value for o in options
-                       if o.name in {"-P", "--directory-prefix"} and o.value), None)
+        output = next(
+            (o.value for o in options if o.name in {"-O", "--output-document"} and o.value), None
+        )
+        prefix = next(
+            (o.value for o in options if o.name in {"-P", "--directory-prefix"} and o.value), None
+        )
         if output is not None:
             if output != "-":
                 found.append(absolute(output, workdir))
         else:
             directory = absolute(prefix, workdir) if prefix else workdir
-            found.extend(absolute(name, directory)
-                         for name in (_url_name(o.text) for o in operands) if name)
+            found.extend(
+                absolute(name, directory) for name in (_url_name(o.text) for o in operands) if name
+            )
     elif program == "git":
-        positional = [i for i, w in enumerate(command.argv[start + 1 :], start + 1)
-                      if not w.startswith("-")]
+        positional = [
+            i for i, w in enumerate(command.argv[start + 1 :], start + 1) if not w.startswith("-")
+        ]
         if positional and command.argv[positional[0]] == "clone":
             clone_at = positional[0]
             _, operands = parse_options(command.argv, clone_at, _GIT_CLONE_VALUES)
@@ -172,8 +309,7 @@ def _matches(removed: str, written: str) -> bool:
     """Does deleting ``removed`` (maybe a glob, maybe a folder) delete ``written``?"""
     if any(c in removed for c in "*?["):
         pattern = removed.rstrip("/")
-        return fnmatch.fnmatchcase(written, pattern) or fnmatch.fnmatchcase(
-            written, pattern + "/*")
+        return fnmatch.fnmatchcase(written, pattern) or fnmatch.fnmatchcase(written, pattern + "/*")
     return path_covers(removed, written)
 
 
@@ -182,8 +318,10 @@ def _has_cd(cmds: Sequence[Cmd]) -> bool:
 
 
 def _tmp_mounted(instruction: Instruction, path: str) -> bool:
-    return any(m.type in {"tmpfs", "cache", "bind"} and m.target and
-               path_covers(m.target, path) for m in mounts(instruction))
+    return any(
+        m.type in {"tmpfs", "cache", "bind"} and m.target and path_covers(m.target, path)
+        for m in mounts(instruction)
+    )
 
 
 class _StageRule(Rule):
@@ -243,28 +381,40 @@ class DeletedInLaterLayer(_StageRule):
                         continue
                     hit = next((w for w in written if _matches(path, w.path)), None)
                     if hit is not None:
-                        small = hit.how in {"COPY", "ADD"} and \
-                            not hit.path.endswith(_ARCHIVE_SUFFIXES)
+                        small = hit.how in {"COPY", "ADD"} and not hit.path.endswith(
+                            _ARCHIVE_SUFFIXES
+                        )
                         yield self.report(
-                            context.path, command.word_span(index),
+                            context.path,
+                            command.word_span(index),
                             f"`{text}` was added by {hit.how} on line {hit.line}: deleting it in "
                             "a later layer saves nothing, the bytes stay in that layer. Delete "
                             "it in the same RUN, or mount it instead of adding it.",
-                            severity=Severity.INFO if small else None)
+                            severity=Severity.INFO if small else None,
+                        )
             new: list[_Written] = []
             for position, command in enumerate(cmds):
-                if not relative_ok and any(not p.startswith("/") for p in
-                                           _download_writes(command, "")):
+                if not relative_ok and any(
+                    not p.startswith("/") for p in _download_writes(command, "")
+                ):
                     continue
                 for path in _download_writes(command, workdir):
                     if _tmp_mounted(instruction, path):
                         continue
                     later = cmds[position + 1 :]
-                    if any(_matches(absolute(t, workdir), path)
-                           for c in later for t, _ in _removed_paths(c)):
+                    if any(
+                        _matches(absolute(t, workdir), path)
+                        for c in later
+                        for t, _ in _removed_paths(c)
+                    ):
                         continue
-                    new.append(_Written(path, instruction.line, basename(command.argv[
-                        command_start(command.argv)])))
+                    new.append(
+                        _Written(
+                            path,
+                            instruction.line,
+                            basename(command.argv[command_start(command.argv)]),
+                        )
+                    )
             written.extend(new)
 
 
@@ -300,11 +450,11 @@ class RecursiveChownAfterCopy(_StageRule):
     )
     bad = (
         "FROM node:20-slim\nWORKDIR /app\nCOPY . /app\nRUN chown -R node:node /app\n"
-        "USER node\nCMD [\"node\", \"server.js\"]\n"
+        'USER node\nCMD ["node", "server.js"]\n'
     )
     good = (
         "FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . /app\n"
-        "USER node\nCMD [\"node\", \"server.js\"]\n"
+        'USER node\nCMD ["node", "server.js"]\n'
     )
 
     def check_stage(self, context: DockerfileContext, stage: Stage) -> Iterator[Diagnostic]:
@@ -336,15 +486,29 @@ class RecursiveChownAfterCopy(_StageRule):
                     flag = "--chown" if program in {"chown", "chgrp"} else "--chmod"
                     start = command.word_span(command_start(command.argv)).start
                     yield self.report(
-                        context.path, Span(start, command.span.end),
+                        context.path,
+                        Span(start, command.span.end),
                         f"`{program}` over `{text}` rewrites what {hit.how} on line {hit.line} "
                         "wrote into a new layer, so the image stores those files twice; use "
-                        f"`{hit.how} {flag}=...` instead.")
+                        f"`{hit.how} {flag}=...` instead.",
+                    )
                     break
 
 
-_EXTRACTORS = {"unzip", "gunzip", "bunzip2", "unxz", "zcat", "unzstd", "unlzma", "7z", "7za",
-               "xzcat", "bzcat", "unrar"}
+_EXTRACTORS = {
+    "unzip",
+    "gunzip",
+    "bunzip2",
+    "unxz",
+    "zcat",
+    "unzstd",
+    "unlzma",
+    "7z",
+    "7za",
+    "xzcat",
+    "bzcat",
+    "unrar",
+}
 _DECOMPRESS_FLAG = {"gzip", "bzip2", "xz", "zstd", "lzma"}
 
 
@@ -358,13 +522,19 @@ def _extracted_names(command: Cmd) -> list[str]:
     if program == "tar":
         first = args[0] if args else ""
         cluster = first.lstrip("-") if first and not first.startswith("--") else ""
-        extract = "x" in cluster or any(a in {"--extract", "--get"} for a in args) or any(
-            a.startswith("-") and not a.startswith("--") and "x" in a for a in args)
+        extract = (
+            "x" in cluster
+            or any(a in {"--extract", "--get"} for a in args)
+            or any(a.startswith("-") and not a.startswith("--") and "x" in a for a in args)
+        )
         if not extract:
             return []
     elif program in _DECOMPRESS_FLAG:
-        if not any(a in {"-d", "--decompress"} or (a.startswith("-") and not a.startswith("--")
-                                                   and "d" in a) for a in args):
+        if not any(
+            a in {"-d", "--decompress"}
+            or (a.startswith("-") and not a.startswith("--") and "d" in a)
+            for a in args
+        ):
             return []
     elif program not in _EXTRACTORS:
         return []
@@ -392,7 +562,7 @@ class ArchiveCopiedThenExtracted(_StageRule):
         for instruction in stage.instructions:
             if instruction.keyword == "COPY" and instruction.flag("from") is None:
                 parsed = _copy_sources_and_dest(instruction)
-                for source, span in (parsed[0] if parsed else []):
+                for source, span in parsed[0] if parsed else []:
                     if source.endswith(_ARCHIVE_SUFFIXES):
                         archives[basename(source)] = (instruction, span)
                 continue
@@ -403,20 +573,53 @@ class ArchiveCopiedThenExtracted(_StageRule):
                     if name not in archives:
                         continue
                     _copy, span = archives.pop(name)
-                    hint = "use ADD, which extracts it in one layer" if ".tar" in name or \
-                        name.endswith((".tgz", ".tbz2", ".txz")) else \
-                        "extract it from a RUN --mount=type=bind instead"
+                    hint = (
+                        "use ADD, which extracts it in one layer"
+                        if ".tar" in name or name.endswith((".tgz", ".tbz2", ".txz"))
+                        else "extract it from a RUN --mount=type=bind instead"
+                    )
                     yield self.report(
-                        context.path, span,
+                        context.path,
+                        span,
                         f"`{name}` is extracted on line {instruction.line}, but the archive "
-                        f"itself stays in this COPY layer; {hint}.")
+                        f"itself stays in this COPY layer; {hint}.",
+                    )
 
 
-_USERADD_VALUES = frozenset({
-    "-u", "--uid", "-g", "--gid", "-G", "--groups", "-d", "--home-dir", "-s", "--shell", "-c",
-    "--comment", "-k", "--skel", "-e", "--expiredate", "-f", "--inactive", "-K", "--key", "-p",
-    "--password", "-R", "--root", "-P", "--prefix", "-b", "--base-dir", "-Z", "--selinux-user",
-})
+_USERADD_VALUES = frozenset(
+    {
+        "-u",
+        "--uid",
+        "-g",
+        "--gid",
+        "-G",
+        "--groups",
+        "-d",
+        "--home-dir",
+        "-s",
+        "--shell",
+        "-c",
+        "--comment",
+        "-k",
+        "--skel",
+        "-e",
+        "--expiredate",
+        "-f",
+        "--inactive",
+        "-K",
+        "--key",
+        "-p",
+        "--password",
+        "-R",
+        "--root",
+        "-P",
+        "--prefix",
+        "-b",
+        "--base-dir",
+        "-Z",
+        "--selinux-user",
+    }
+)
 
 
 class UseraddLargeUid(_StageRule):
@@ -451,38 +654,86 @@ class UseraddLargeUid(_StageRule):
                     continue
                 options, _ = parse_options(command.argv, start, _USERADD_VALUES)
                 uid = next((o for o in options if o.name in {"-u", "--uid"}), None)
-                if uid is None or uid.value is None or not uid.value.isdigit() or \
-                        len(uid.value) <= 5:
+                if (
+                    uid is None
+                    or uid.value is None
+                    or not uid.value.isdigit()
+                    or len(uid.value) <= 5
+                ):
                     continue
                 if any(o.name in {"-l", "--no-log-init"} for o in options):
                     continue
-                fix = Fix("Add --no-log-init", (command.insert_after(start, "--no-log-init"),),
-                          Applicability.SAFE)
+                fix = Fix(
+                    "Add --no-log-init",
+                    (command.insert_after(start, "--no-log-init"),),
+                    Applicability.SAFE,
+                )
                 yield self.report(
-                    context.path, command.word_span(uid.index),
+                    context.path,
+                    command.word_span(uid.index),
                     f"UID {uid.value} without -l/--no-log-init: useradd fills the sparse "
                     "lastlog/faillog files, and the layer stores them as real zeros (can be "
-                    "gigabytes). Add --no-log-init.", fix)
+                    "gigabytes). Add --no-log-init.",
+                    fix,
+                )
 
 
 # Commands whose RUN is cheap and worth merging with its neighbour.
-_CHEAP = {"mkdir", "chown", "chmod", "chgrp", "ln", "echo", "printf", "useradd", "groupadd",
-          "adduser", "addgroup", "usermod", "sed", "rm", "cp", "mv", "touch", "cat", "tee",
-          "true", ":", "set", "export", "cd", "install", "update-alternatives", "locale-gen",
-          "ldconfig", "update-ca-certificates", "rmdir", "id", "whoami", "test", "["}
+_CHEAP = {
+    "mkdir",
+    "chown",
+    "chmod",
+    "chgrp",
+    "ln",
+    "echo",
+    "printf",
+    "useradd",
+    "groupadd",
+    "adduser",
+    "addgroup",
+    "usermod",
+    "sed",
+    "rm",
+    "cp",
+    "mv",
+    "touch",
+    "cat",
+    "tee",
+    "true",
+    ":",
+    "set",
+    "export",
+    "cd",
+    "install",
+    "update-alternatives",
+    "locale-gen",
+    "ldconfig",
+    "update-ca-certificates",
+    "rmdir",
+    "id",
+    "whoami",
+    "test",
+    "[",
+}
 
 
 def _cheap(cmds: Sequence[Cmd]) -> bool:
-    return bool(cmds) and all(basename(c.argv[command_start(c.argv)]) in _CHEAP
-                              for c in cmds if command_start(c.argv) < len(c.argv))
+    return bool(cmds) and all(
+        basename(c.argv[command_start(c.argv)]) in _CHEAP
+        for c in cmds
+        if command_start(c.argv) < len(c.argv)
+    )
 
 
 def _only_list_update(cmds: Sequence[Cmd]) -> str | None:
     managers = set()
     for command in cmds:
         invocation = parse_invocation(command.argv)
-        if invocation is not None and invocation.action == "update" and \
-                invocation.manager in {"apt-get", "apt", "apk"}:
+        if (
+            invocation is not None
+            and invocation.action == "update"
+            and invocation.manager in {"apt-get", "apt", "apk"}
+        ):
             managers.add("apt" if invocation.manager.startswith("apt") else "apk")
         elif basename(command.argv[0]) not in _CHEAP:
             return None
@@ -492,8 +743,11 @@ def _only_list_update(cmds: Sequence[Cmd]) -> str | None:
 def _installs_with(cmds: Sequence[Cmd], family: str) -> bool:
     for command in cmds:
         invocation = parse_invocation(command.argv)
-        if invocation is not None and invocation.action == "install" and \
-                invocation.manager.startswith(family):
+        if (
+            invocation is not None
+            and invocation.action == "install"
+            and invocation.manager.startswith(family)
+        ):
             return True
     return False
 
@@ -526,13 +780,17 @@ class ConsecutiveRuns(Rule):
                     previous = None
                     continue
                 cmds = commands(context, instruction)
-                if previous is not None and \
-                        mount_flags_key(previous) == mount_flags_key(instruction) and \
-                        self._belong_together(previous_cmds, cmds):
+                if (
+                    previous is not None
+                    and mount_flags_key(previous) == mount_flags_key(instruction)
+                    and self._belong_together(previous_cmds, cmds)
+                ):
                     yield self.report(
-                        context.path, instruction.span,
+                        context.path,
+                        instruction.span,
                         f"This RUN and the one on line {previous.line} "
-                        f"{self._why(previous_cmds)}; merge them into one RUN with `&&`.")
+                        f"{self._why(previous_cmds)}; merge them into one RUN with `&&`.",
+                    )
                 previous, previous_cmds = instruction, cmds
 
     @staticmethod
@@ -549,8 +807,10 @@ class ConsecutiveRuns(Rule):
     @staticmethod
     def _why(first: Sequence[Cmd]) -> str:
         if _only_list_update(first) is not None:
-            return ("split the package-list update from the install, so the install can run "
-                    "on stale cached lists")
+            return (
+                "split the package-list update from the install, so the install can run "
+                "on stale cached lists"
+            )
         return "only do quick housekeeping, each adding a layer"
 
 

@@ -64,20 +64,39 @@ class _PackageRule(Rule):
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for _stage, command, invocation in _invocations(context):
             if self.applies(invocation) and not self.fine(command, invocation):
-                yield self.report(context.path, _action_span(command, invocation),
-                                  self.message(invocation), self.fix(command, invocation))
+                yield self.report(
+                    context.path,
+                    _action_span(command, invocation),
+                    self.message(invocation),
+                    self.fix(command, invocation),
+                )
 
 
 def _piped_from_yes(command: Cmd) -> bool:
-    return command.piped_from is not None and bool(command.piped_from) and \
-        basename(command.piped_from[command_start(command.piped_from)]
-                 if command_start(command.piped_from) < len(command.piped_from) else "") == "yes"
+    return (
+        command.piped_from is not None
+        and bool(command.piped_from)
+        and basename(
+            command.piped_from[command_start(command.piped_from)]
+            if command_start(command.piped_from) < len(command.piped_from)
+            else ""
+        )
+        == "yes"
+    )
 
 
 # apt-get and apt share options and actions: the same checks apply to both.
 _APT = frozenset({"apt-get", "apt"})
-_APT_PROMPTING = {"install", "upgrade", "dist-upgrade", "remove", "purge", "autoremove",
-                  "build-dep", "satisfy"}
+_APT_PROMPTING = {
+    "install",
+    "upgrade",
+    "dist-upgrade",
+    "remove",
+    "purge",
+    "autoremove",
+    "build-dep",
+    "satisfy",
+}
 
 
 class AptGetMissingYes(_PackageRule):
@@ -93,8 +112,10 @@ class AptGetMissingYes(_PackageRule):
         "`-y`, `--yes`, `--assume-yes`, `-qq` and `-o APT::Get::Assume-Yes=true` all answer "
         "yes. Also checked for upgrade, dist-upgrade, remove, purge and autoremove."
     )
-    bad = ("FROM debian:12\nRUN apt-get update && apt-get install curl \\\n"
-           " && rm -rf /var/lib/apt/lists/*\n")
+    bad = (
+        "FROM debian:12\nRUN apt-get update && apt-get install curl \\\n"
+        " && rm -rf /var/lib/apt/lists/*\n"
+    )
     good = (
         "FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n"
         " && rm -rf /var/lib/apt/lists/*\n"
@@ -109,31 +130,33 @@ class AptGetMissingYes(_PackageRule):
     def fine(self, command: Cmd, invocation: Invocation) -> bool:
         if invocation.has("-y", "--yes", "--assume-yes", "--force-yes"):
             return True
-        if invocation.has("-s", "--simulate", "--just-print", "--dry-run", "--recon",
-                          "--no-act"):
+        if invocation.has("-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act"):
             return True  # a simulation changes nothing and never asks (postgres image)
         if invocation.count("-q", "--quiet") >= 2 or any(
-                option.name in {"-q", "--quiet"} and option.value == "2"
-                for option in invocation.options):
+            option.name in {"-q", "--quiet"} and option.value == "2"
+            for option in invocation.options
+        ):
             return True
         for option in invocation.options:
             if option.name in {"-o", "--option"} and option.value is not None:
                 key, _, value = option.value.partition("=")
-                if key.lower() == "apt::get::assume-yes" and value.lower() in {"1", "true",
-                                                                               "yes"}:
+                if key.lower() == "apt::get::assume-yes" and value.lower() in {"1", "true", "yes"}:
                     return True
         return _piped_from_yes(command)
 
     def message(self, invocation: Invocation) -> str:
-        return (f"`{invocation.manager} {invocation.action_word}` without -y aborts the build "
-                "whenever apt "
-                "wants to confirm; add -y.")
+        return (
+            f"`{invocation.manager} {invocation.action_word}` without -y aborts the build "
+            "whenever apt "
+            "wants to confirm; add -y."
+        )
 
     def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
         if invocation.action_index is None:
             return None
-        return Fix("Add -y", (command.insert_after(invocation.action_index, "-y"),),
-                   Applicability.SAFE)
+        return Fix(
+            "Add -y", (command.insert_after(invocation.action_index, "-y"),), Applicability.SAFE
+        )
 
 
 class AptNoInstallRecommends(_PackageRule):
@@ -146,11 +169,13 @@ class AptNoInstallRecommends(_PackageRule):
         "By default apt installs every 'recommended' package too, often doubling what the layer "
         "adds (documentation tools, X libraries, compilers). Pass `--no-install-recommends` "
         "and name what you need. Also satisfied by `-o APT::Install-Recommends=false`, or by an "
-        "apt configuration with `APT::Install-Recommends \"false\"` written earlier in the "
+        'apt configuration with `APT::Install-Recommends "false"` written earlier in the '
         "stage, as many devcontainer images do."
     )
-    bad = ("FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n"
-           " && rm -rf /var/lib/apt/lists/*\n")
+    bad = (
+        "FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n"
+        " && rm -rf /var/lib/apt/lists/*\n"
+    )
     good = (
         "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl"
         " \\\n && rm -rf /var/lib/apt/lists/*\n"
@@ -167,15 +192,21 @@ class AptNoInstallRecommends(_PackageRule):
         for option in invocation.options:
             if option.name in {"-o", "--option"} and option.value is not None:
                 key, _, value = option.value.partition("=")
-                if key.lower() == "apt::install-recommends" and \
-                        value.strip("\"'").lower() in {"0", "false", "no"}:
+                if key.lower() == "apt::install-recommends" and value.strip("\"'").lower() in {
+                    "0",
+                    "false",
+                    "no",
+                }:
                     return True
-        return any(operand.text == "APT::Install-Recommends=false"
-                   for operand in invocation.operands)
+        return any(
+            operand.text == "APT::Install-Recommends=false" for operand in invocation.operands
+        )
 
     def message(self, invocation: Invocation) -> str:
-        return (f"`{invocation.manager} install` without --no-install-recommends adds every "
-                "recommended package to this layer; add --no-install-recommends.")
+        return (
+            f"`{invocation.manager} install` without --no-install-recommends adds every "
+            "recommended package to this layer; add --no-install-recommends."
+        )
 
     def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
         if invocation.action_index is None:
@@ -193,13 +224,16 @@ class AptNoInstallRecommends(_PackageRule):
                     if invocation is not None and self.applies(invocation):
                         inherited = {s.index for s in stage_chain(context.dockerfile, stage)}
                         if not (inherited & configured) and not self.fine(command, invocation):
-                            yield self.report(context.path, _action_span(command, invocation),
-                                              self.message(invocation),
-                                              self.fix(command, invocation))
+                            yield self.report(
+                                context.path,
+                                _action_span(command, invocation),
+                                self.message(invocation),
+                                self.fix(command, invocation),
+                            )
                     if invocation is None and any(
-                            "Install-Recommends" in word and ("false" in word.lower()
-                                                              or '"0"' in word)
-                            for word in command.argv):
+                        "Install-Recommends" in word and ("false" in word.lower() or '"0"' in word)
+                        for word in command.argv
+                    ):
                         configured.add(stage.index)
 
 
@@ -233,8 +267,11 @@ class AptInScripts(_PackageRule):
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for _stage, command, invocation in _invocations(context):
             if self.applies(invocation):
-                yield self.report(context.path, command.word_span(invocation.program_index),
-                                  self.message(invocation))
+                yield self.report(
+                    context.path,
+                    command.word_span(invocation.program_index),
+                    self.message(invocation),
+                )
 
 
 _RPM_PROMPTING = {"install", "upgrade", "remove"}
@@ -262,14 +299,17 @@ class YumMissingYes(_PackageRule):
         return invocation.has("-y", "--assumeyes") or _piped_from_yes(command)
 
     def message(self, invocation: Invocation) -> str:
-        return (f"`{invocation.manager} {invocation.action_word}` without -y aborts the build "
-                "at its confirmation prompt; add -y.")
+        return (
+            f"`{invocation.manager} {invocation.action_word}` without -y aborts the build "
+            "at its confirmation prompt; add -y."
+        )
 
     def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
         if invocation.action_index is None:
             return None
-        return Fix("Add -y", (command.insert_after(invocation.action_index, "-y"),),
-                   Applicability.SAFE)
+        return Fix(
+            "Add -y", (command.insert_after(invocation.action_index, "-y"),), Applicability.SAFE
+        )
 
 
 class DnfMissingYes(YumMissingYes):
@@ -309,18 +349,22 @@ class ZypperNonInteractive(_PackageRule):
         return invocation.manager == "zypper" and invocation.action in _ZYPPER_PROMPTING
 
     def fine(self, command: Cmd, invocation: Invocation) -> bool:
-        return invocation.has("-n", "--non-interactive", "-y", "--no-confirm") or \
-            _piped_from_yes(command)
+        return invocation.has("-n", "--non-interactive", "-y", "--no-confirm") or _piped_from_yes(
+            command
+        )
 
     def message(self, invocation: Invocation) -> str:
-        return (f"`zypper {invocation.action_word}` without -n/-y aborts the build at its "
-                "confirmation prompt; add -y.")
+        return (
+            f"`zypper {invocation.action_word}` without -n/-y aborts the build at its "
+            "confirmation prompt; add -y."
+        )
 
     def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
         if invocation.action_index is None:
             return None
-        return Fix("Add -y", (command.insert_after(invocation.action_index, "-y"),),
-                   Applicability.SAFE)
+        return Fix(
+            "Add -y", (command.insert_after(invocation.action_index, "-y"),), Applicability.SAFE
+        )
 
 
 class ZypperDistUpgrade(_PackageRule):
@@ -346,8 +390,10 @@ class ZypperDistUpgrade(_PackageRule):
         return False
 
     def message(self, invocation: Invocation) -> str:
-        return ("`zypper dist-upgrade` upgrades the image to whatever the repositories hold "
-                "today; use a newer base image or `zypper patch`.")
+        return (
+            "`zypper dist-upgrade` upgrades the image to whatever the repositories hold "
+            "today; use a newer base image or `zypper patch`."
+        )
 
 
 RULES = (

@@ -49,8 +49,8 @@ class UntaggedImage(Rule):
         "reference built from ARGs is judged by what their defaults resolve to, and not at "
         "all when an ARG has no default."
     )
-    bad = "FROM python\nCMD [\"python\"]\n"
-    good = "FROM python:3.12-slim\nCMD [\"python\"]\n"
+    bad = 'FROM python\nCMD ["python"]\n'
+    good = 'FROM python:3.12-slim\nCMD ["python"]\n'
     target = Target.DOCKERFILE
     aliases = ("DL3006",)
 
@@ -63,9 +63,11 @@ class UntaggedImage(Rule):
             if shown is None:
                 continue
             if image.tag is None and image.digest is None:
-                yield self.report(context.path, image.span,
-                                  f"{shown} has no tag, so it means `latest`, which "
-                                  "moves; pin a version tag.")
+                yield self.report(
+                    context.path,
+                    image.span,
+                    f"{shown} has no tag, so it means `latest`, which moves; pin a version tag.",
+                )
 
 
 class LatestTag(Rule):
@@ -89,8 +91,8 @@ class LatestTag(Rule):
         "digest and not reported. A reference built from ARGs is judged by what their "
         "defaults resolve to."
     )
-    bad = "FROM node:latest\nCMD [\"node\"]\n"
-    good = "FROM node:20.15-bookworm-slim\nCMD [\"node\"]\n"
+    bad = 'FROM node:latest\nCMD ["node"]\n'
+    good = 'FROM node:20.15-bookworm-slim\nCMD ["node"]\n'
     target = Target.DOCKERFILE
     aliases = ("DL3007", "DS-0001", "CKV_DOCKER_7")
 
@@ -100,8 +102,11 @@ class LatestTag(Rule):
             if image is None or stage.base_stage is not None or image.digest is not None:
                 continue
             if image.tag == "latest" and ":latest" in image.text:
-                yield self.report(context.path, image.span,
-                                  f"`{image.text}` uses the moving `latest` tag; pin a version.")
+                yield self.report(
+                    context.path,
+                    image.span,
+                    f"`{image.text}` uses the moving `latest` tag; pin a version.",
+                )
                 continue
             shown = _written_as(image)
             if shown is None or not moving_tag(image.tag, image.repository):
@@ -109,8 +114,10 @@ class LatestTag(Rule):
             if image.tag == "latest":
                 message = f"{shown} uses the moving `latest` tag; pin a version."
             else:
-                message = (f"{shown}: the tag `{image.tag}` names no version, so it moves "
-                           "like `latest`; pin a version tag.")
+                message = (
+                    f"{shown}: the tag `{image.tag}` names no version, so it moves "
+                    "like `latest`; pin a version tag."
+                )
             yield self.report(context.path, image.span, message)
 
 
@@ -123,8 +130,9 @@ def _trusted(registry: str, patterns: Sequence[str]) -> bool:
     candidates = {registry}
     if registry in {"docker.io", "index.docker.io", "registry-1.docker.io"}:
         candidates |= {"docker.io", "hub.docker.com"}
-    return any(fnmatch.fnmatchcase(candidate, pattern)
-               for candidate in candidates for pattern in patterns)
+    return any(
+        fnmatch.fnmatchcase(candidate, pattern) for candidate in candidates for pattern in patterns
+    )
 
 
 class UntrustedRegistry(Rule):
@@ -140,10 +148,14 @@ class UntrustedRegistry(Rule):
         "are Docker Hub (`docker.io` or `hub.docker.com`). Silent when the option is unset; "
         "hadolint's `trustedRegistries` is read the same way."
     )
-    bad = {".shiplint.yaml": "trusted-registries: [docker.io]\n",
-           "Dockerfile": "FROM quay.io/prometheus/busybox:1.36\n"}
-    good = {".shiplint.yaml": "trusted-registries: [docker.io]\n",
-            "Dockerfile": "FROM busybox:1.36\n"}
+    bad = {
+        ".shiplint.yaml": "trusted-registries: [docker.io]\n",
+        "Dockerfile": "FROM quay.io/prometheus/busybox:1.36\n",
+    }
+    good = {
+        ".shiplint.yaml": "trusted-registries: [docker.io]\n",
+        "Dockerfile": "FROM busybox:1.36\n",
+    }
     target = Target.DOCKERFILE
     aliases = ("DL3026",)
 
@@ -154,8 +166,13 @@ class UntrustedRegistry(Rule):
         dockerfile = context.dockerfile
         for stage in dockerfile.stages:
             image = stage.image
-            if image is not None and stage.base_stage is None and not image.is_scratch \
-                    and not image.unresolved_variables and "$" not in image.resolved:
+            if (
+                image is not None
+                and stage.base_stage is None
+                and not image.is_scratch
+                and not image.unresolved_variables
+                and "$" not in image.resolved
+            ):
                 registry = image.registry or "docker.io"
                 if not _trusted(registry, patterns):
                     yield self.report(context.path, image.span, self._message(registry))
@@ -165,15 +182,20 @@ class UntrustedRegistry(Rule):
                 if instruction.keyword in {"COPY", "ADD"} and flag and flag.value:
                     references.append((flag.value, flag.value_span or flag.span))
                 if instruction.keyword == "RUN":
-                    for mount, mount_flag in zip(mounts(instruction),
-                                                 [f for f in instruction.flags
-                                                  if f.name == "mount" and f.value], strict=False):
+                    for mount, mount_flag in zip(
+                        mounts(instruction),
+                        [f for f in instruction.flags if f.name == "mount" and f.value],
+                        strict=False,
+                    ):
                         if mount.source_stage:
                             references.append((mount.source_stage, mount_flag.span))
                 for reference, span in references:
-                    if reference.isdigit() or "$" in reference or \
-                            resolve_stage(dockerfile, reference, stage.index) is not None or \
-                            dockerfile.stage_by_name(reference) is not None:
+                    if (
+                        reference.isdigit()
+                        or "$" in reference
+                        or resolve_stage(dockerfile, reference, stage.index) is not None
+                        or dockerfile.stage_by_name(reference) is not None
+                    ):
                         continue
                     registry = _registry_of(reference)
                     if not _trusted(registry, patterns):
@@ -205,26 +227,34 @@ class _PinRule(Rule):
         return False
 
     def message(self, operand: str, invocation: Invocation) -> str:
-        return (f"`{operand}` is installed without a version: rebuilds get whatever is "
-                "newest. Pin it.")
+        return (
+            f"`{operand}` is installed without a version: rebuilds get whatever is newest. Pin it."
+        )
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for stage in context.dockerfile.stages:
             for instruction in run_instructions(stage):
                 for command in commands(context, instruction):
                     invocation = parse_invocation(command.argv)
-                    if invocation is None or not self.applies(invocation) or \
-                            self.skip_command(invocation):
+                    if (
+                        invocation is None
+                        or not self.applies(invocation)
+                        or self.skip_command(invocation)
+                    ):
                         continue
                     yield from self._operands(context, command, invocation)
 
-    def _operands(self, context: DockerfileContext, command: Cmd,
-                  invocation: Invocation) -> Iterator[Diagnostic]:
+    def _operands(
+        self, context: DockerfileContext, command: Cmd, invocation: Invocation
+    ) -> Iterator[Diagnostic]:
         for operand in invocation.operands:
             if "$" in operand.text or not operand.text or self.pinned(operand.text, invocation):
                 continue
-            yield self.report(context.path, command.word_span(operand.index),
-                              self.message(operand.text, invocation))
+            yield self.report(
+                context.path,
+                command.word_span(operand.index),
+                self.message(operand.text, invocation),
+            )
 
 
 class AptGetUnpinned(_PinRule):
@@ -237,10 +267,14 @@ class AptGetUnpinned(_PinRule):
         "prefer a base image pinned by digest and a snapshot mirror. Packages given as "
         "`name=version`, `name/release` or a `.deb` path count as pinned."
     )
-    bad = ("FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends"
-           " curl \\\n && rm -rf /var/lib/apt/lists/*\n")
-    good = ("FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends"
-            " curl=7.88.1-10+deb12u8 \\\n && rm -rf /var/lib/apt/lists/*\n")
+    bad = (
+        "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends"
+        " curl \\\n && rm -rf /var/lib/apt/lists/*\n"
+    )
+    good = (
+        "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends"
+        " curl=7.88.1-10+deb12u8 \\\n && rm -rf /var/lib/apt/lists/*\n"
+    )
     aliases = ("DL3008",)
     enabled_by_default = False
 
@@ -294,8 +328,9 @@ class PipUnpinned(_PinRule):
         return invocation.manager == "pip" and invocation.action == "install"
 
     def skip_command(self, invocation: Invocation) -> bool:
-        return invocation.has("-r", "--requirement", "-c", "--constraint", "--no-index") or \
-            any(operand.text == "." for operand in invocation.operands)
+        return invocation.has("-r", "--requirement", "-c", "--constraint", "--no-index") or any(
+            operand.text == "." for operand in invocation.operands
+        )
 
     def pinned(self, operand: str, invocation: Invocation) -> bool:
         if re.match(r"^(git|hg|svn|bzr)\+", operand):
@@ -329,8 +364,11 @@ class NpmUnpinned(_PinRule):
             return True
         if operand.endswith((".tar", ".tgz", ".tar.gz")):
             return True
-        if re.match(r"^(git(\+[a-z]+)?://|git\+|github:|gitlab:|bitbucket:|gist:)", operand) \
-                or operand.endswith(".git") or ("/" in operand and not operand.startswith("@")):
+        if (
+            re.match(r"^(git(\+[a-z]+)?://|git\+|github:|gitlab:|bitbucket:|gist:)", operand)
+            or operand.endswith(".git")
+            or ("/" in operand and not operand.startswith("@"))
+        ):
             return "#" in operand
         at = operand.rfind("@")
         if at <= 0:
@@ -370,8 +408,10 @@ def _rpm_pinned(operand: str, invocation: Invocation) -> bool:
 
 
 def _rpm_skip(invocation: Invocation) -> bool:
-    return invocation.group in {"group", "groups"} or \
-        invocation.action_word in {"groupinstall", "localinstall"}
+    return invocation.group in {"group", "groups"} or invocation.action_word in {
+        "groupinstall",
+        "localinstall",
+    }
 
 
 class YumUnpinned(_PinRule):
@@ -455,12 +495,18 @@ class GoInstallUnpinned(_PinRule):
     aliases = ("DL3062",)
 
     def applies(self, invocation: Invocation) -> bool:
-        return invocation.manager == "go" and invocation.group is None and \
-            invocation.action in {"install", "get", "run"}
+        return (
+            invocation.manager == "go"
+            and invocation.group is None
+            and invocation.action in {"install", "get", "run"}
+        )
 
     def pinned(self, operand: str, invocation: Invocation) -> bool:
-        if operand.startswith((".", "/")) or operand.endswith(".go") or "." not in \
-                operand.split("/", 1)[0]:
+        if (
+            operand.startswith((".", "/"))
+            or operand.endswith(".go")
+            or "." not in operand.split("/", 1)[0]
+        ):
             return True
         _, at, version = operand.rpartition("@")
         return bool(at) and version not in {"", "latest", "none", "upgrade", "patch"}
@@ -474,25 +520,35 @@ class GoInstallUnpinned(_PinRule):
                     if invocation is None or not self.applies(invocation):
                         continue
                     if invocation.action == "get" and _go_get_checked_out(
-                            context, stage, instruction, invocation, cmds[position + 1:]):
+                        context, stage, instruction, invocation, cmds[position + 1 :]
+                    ):
                         continue
                     yield from self._operands(context, command, invocation)
 
-    def _operands(self, context: DockerfileContext, command: Cmd,
-                  invocation: Invocation) -> Iterator[Diagnostic]:
+    def _operands(
+        self, context: DockerfileContext, command: Cmd, invocation: Invocation
+    ) -> Iterator[Diagnostic]:
         operands: Sequence[Operand] = invocation.operands
         if invocation.action == "run":
             operands = operands[:1]  # the rest are the program's own arguments
         for operand in operands:
             if "$" in operand.text or self.pinned(operand.text, invocation):
                 continue
-            yield self.report(context.path, command.word_span(operand.index),
-                              f"`{operand.text}` has no fixed version (`@v1.2.3`): rebuilds "
-                              "get whatever is newest.")
+            yield self.report(
+                context.path,
+                command.word_span(operand.index),
+                f"`{operand.text}` has no fixed version (`@v1.2.3`): rebuilds "
+                "get whatever is newest.",
+            )
 
 
-def _go_get_checked_out(context: DockerfileContext, stage: Stage, instruction: Instruction,
-                        invocation: Invocation, rest: Sequence[Cmd]) -> bool:
+def _go_get_checked_out(
+    context: DockerfileContext,
+    stage: Stage,
+    instruction: Instruction,
+    invocation: Invocation,
+    rest: Sequence[Cmd],
+) -> bool:
     """A GOPATH ``go get X`` whose source is then pinned by ``git checkout <tag or commit>``:
     later in the same RUN (``&& cd /go/src/X && git checkout "$V"``), or in a RUN after a
     later ``WORKDIR /go/src/X`` of the same stage."""
@@ -502,28 +558,53 @@ def _go_get_checked_out(context: DockerfileContext, stage: Stage, instruction: I
     inside = in_go_source_after(stage, instruction, packages)
     return inside is not None and any(
         _checks_out_release(cmd.argv)
-        for later in inside if later.keyword == "RUN"
-        for cmd in commands(context, later))
+        for later in inside
+        if later.keyword == "RUN"
+        for cmd in commands(context, later)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # sources fetched from a branch head
 
 # ``git`` options before the subcommand that take a value, and ``git clone``'s.
-_GIT_GLOBAL_VALUES = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace",
-                                "--exec-path", "--config-env"})
-_CLONE_VALUES = frozenset({"-b", "--branch", "-o", "--origin", "--depth", "-c", "--config",
-                           "--reference", "--reference-if-able", "--separate-git-dir", "-j",
-                           "--jobs", "--filter", "--shallow-since", "--shallow-exclude",
-                           "-u", "--upload-pack", "--template", "--server-option",
-                           "--revision", "--bundle-uri"})
+_GIT_GLOBAL_VALUES = frozenset(
+    {"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"}
+)
+_CLONE_VALUES = frozenset(
+    {
+        "-b",
+        "--branch",
+        "-o",
+        "--origin",
+        "--depth",
+        "-c",
+        "--config",
+        "--reference",
+        "--reference-if-able",
+        "--separate-git-dir",
+        "-j",
+        "--jobs",
+        "--filter",
+        "--shallow-since",
+        "--shallow-exclude",
+        "-u",
+        "--upload-pack",
+        "--template",
+        "--server-option",
+        "--revision",
+        "--bundle-uri",
+    }
+)
 
 
 def _git_subcommand(argv: Sequence[str]) -> tuple[int, str] | None:
     """Index and name of the subcommand of a ``git`` command line (past global options)."""
     start = 0
-    while start < len(argv) and (argv[start] in ("sudo", "env", "command", "exec")
-                                 or ("=" in argv[start] and not argv[start].startswith("-"))):
+    while start < len(argv) and (
+        argv[start] in ("sudo", "env", "command", "exec")
+        or ("=" in argv[start] and not argv[start].startswith("-"))
+    ):
         start += 1
     if start >= len(argv) or argv[start].rsplit("/", 1)[-1] != "git":
         return None
@@ -548,8 +629,11 @@ def _clone_pinned(argv: Sequence[str], at: int) -> bool | None:
             break
         if name in ("-b", "--branch", "--revision") or (word.startswith("-b") and len(word) > 2):
             if not equals:
-                value = word[2:] if word.startswith("-b") and len(word) > 2 else \
-                    (argv[index + 1] if index + 1 < len(argv) else "")
+                value = (
+                    word[2:]
+                    if word.startswith("-b") and len(word) > 2
+                    else (argv[index + 1] if index + 1 < len(argv) else "")
+                )
             return _names_release(value)
         index += 2 if word in _CLONE_VALUES else 1
     return None
@@ -563,7 +647,7 @@ def _checks_out_release(argv: Sequence[str]) -> bool:
     index, sub = found
     if sub not in ("checkout", "reset", "switch", "fetch"):
         return False
-    refs = [word for word in argv[index + 1:] if not word.startswith("-")]
+    refs = [word for word in argv[index + 1 :] if not word.startswith("-")]
     if sub == "fetch":
         return any(ref.startswith("refs/tags/") or ref in ("tag",) for ref in refs)
     return any(_names_release(ref) for ref in refs[:1])
@@ -585,17 +669,21 @@ class BranchHeadSource(Rule):
         "<tag or commit>` (or `git reset --hard <commit>`) in the same stage. "
         "`ADD <git URL>` without `#<ref>` is reported too. "
         "Branch names are the usual moving ones (`master`, `main`, `develop`, `trunk`, "
-        "`HEAD`, ...); a ref from a build variable (`--branch \"$VERSION\"`) counts as pinned."
+        '`HEAD`, ...); a ref from a build variable (`--branch "$VERSION"`) counts as pinned.'
     )
-    bad = ("FROM python:3.12-slim\n"
-           "RUN apt-get update && apt-get install -y --no-install-recommends git \\\n"
-           " && git clone --depth 1 https://github.com/example/tool.git /opt/tool \\\n"
-           " && rm -rf /var/lib/apt/lists/*\n")
-    good = ("FROM python:3.12-slim\nARG TOOL_VERSION=v2.4.1\n"
-            "RUN apt-get update && apt-get install -y --no-install-recommends git \\\n"
-            " && git clone --depth 1 --branch \"$TOOL_VERSION\" "
-            "https://github.com/example/tool.git /opt/tool \\\n"
-            " && rm -rf /var/lib/apt/lists/*\n")
+    bad = (
+        "FROM python:3.12-slim\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends git \\\n"
+        " && git clone --depth 1 https://github.com/example/tool.git /opt/tool \\\n"
+        " && rm -rf /var/lib/apt/lists/*\n"
+    )
+    good = (
+        "FROM python:3.12-slim\nARG TOOL_VERSION=v2.4.1\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends git \\\n"
+        ' && git clone --depth 1 --branch "$TOOL_VERSION" '
+        "https://github.com/example/tool.git /opt/tool \\\n"
+        " && rm -rf /var/lib/apt/lists/*\n"
+    )
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -605,31 +693,43 @@ class BranchHeadSource(Rule):
                     yield from self._add(context, instruction)
             # A checkout in a later RUN of the stage pins the clone too (``WORKDIR`` in
             # between is common): read the stage's commands as one list.
-            yield from self._run(context, [cmd for instruction in run_instructions(stage)
-                                           for cmd in commands(context, instruction)])
+            yield from self._run(
+                context,
+                [
+                    cmd
+                    for instruction in run_instructions(stage)
+                    for cmd in commands(context, instruction)
+                ],
+            )
 
     def _add(self, context: DockerfileContext, instruction: Instruction) -> Iterator[Diagnostic]:
         for word in instruction.words[:-1]:
             source = word.text.strip("\"'")
             if branch_head_url(source):
                 yield self.report(context.path, word.span, self._url_message(source))
-            elif (source.startswith("git@") or source.split("#", 1)[0].endswith(".git")) \
-                    and "#" not in source:
-                yield self.report(context.path, word.span,
-                                  f"`ADD {source}` clones the default branch as it is today; "
-                                  "add `#<tag or commit>` to pin it.")
+            elif (
+                source.startswith("git@") or source.split("#", 1)[0].endswith(".git")
+            ) and "#" not in source:
+                yield self.report(
+                    context.path,
+                    word.span,
+                    f"`ADD {source}` clones the default branch as it is today; "
+                    "add `#<tag or commit>` to pin it.",
+                )
 
     def _run(self, context: DockerfileContext, cmds: list[Cmd]) -> Iterator[Diagnostic]:
         for position, cmd in enumerate(cmds):
-            hosts = any("github" in word or "gitlab" in word or "bitbucket" in word
-                        for word in cmd.argv)
+            hosts = any(
+                "github" in word or "gitlab" in word or "bitbucket" in word for word in cmd.argv
+            )
             for index, word in enumerate(cmd.argv if hosts else ()):
                 start = word.find("http")
                 if start < 0 and word.startswith(("github.com/", "raw.githubusercontent.com/")):
                     start = 0
                 if start >= 0 and branch_head_url(word[start:]):
-                    yield self.report(context.path, cmd.word_span(index),
-                                      self._url_message(word[start:]))
+                    yield self.report(
+                        context.path, cmd.word_span(index), self._url_message(word[start:])
+                    )
             if "clone" not in cmd.argv:
                 continue
             found = _git_subcommand(cmd.argv)
@@ -637,19 +737,23 @@ class BranchHeadSource(Rule):
                 continue
             pinned = _clone_pinned(cmd.argv, found[0])
             if pinned is None:
-                pinned = any(_checks_out_release(later.argv) for later in cmds[position + 1:])
+                pinned = any(_checks_out_release(later.argv) for later in cmds[position + 1 :])
             if not pinned:
                 yield self.report(
-                    context.path, cmd.word_span(found[0]),
+                    context.path,
+                    cmd.word_span(found[0]),
                     "`git clone` checks out a branch head, whatever it holds on the day of "
                     "the build; clone a tag (`--branch v1.2`) or `git checkout <tag or "
-                    "commit>` after it.")
+                    "commit>` after it.",
+                )
 
     @staticmethod
     def _url_message(url: str) -> str:
         shown = url if len(url) <= 90 else url[:87] + "..."
-        return (f"`{shown}` is a branch head: it changes with every push. Download a release "
-                "or tag instead.")
+        return (
+            f"`{shown}` is a branch head: it changes with every push. Download a release "
+            "or tag instead."
+        )
 
 
 RULES = (

@@ -23,8 +23,19 @@ from .df_shell import real_start
 # DF580 CMD/ENTRYPOINT that daemonizes
 
 # Wrappers an ENTRYPOINT commonly puts in front of the real command (they exec it).
-_INIT_WRAPPERS = frozenset({"tini", "tini-static", "dumb-init", "gosu", "su-exec", "catatonit",
-                            "s6-svscan", "exec", "chpst"})
+_INIT_WRAPPERS = frozenset(
+    {
+        "tini",
+        "tini-static",
+        "dumb-init",
+        "gosu",
+        "su-exec",
+        "catatonit",
+        "s6-svscan",
+        "exec",
+        "chpst",
+    }
+)
 _START = frozenset({"start", "restart", "reload", "force-reload", "graceful"})
 
 
@@ -41,11 +52,15 @@ def _daemon(argv: Sequence[ShellWord], nginx_foreground: bool) -> str | None:
     if argv[0].text.startswith("/etc/init.d/") and args and args[0] in _START:
         return f"`{argv[0].text} {args[0]}` starts a daemon and returns"
     if program in ("apachectl", "apache2ctl", "httpd", "apache2") and (
-            any(arg in _START for arg in args)):
+        any(arg in _START for arg in args)
+    ):
         return f"`{program} start` puts Apache in the background; use `{program} -D FOREGROUND`"
-    if program == "nginx" and not nginx_foreground and not any(
-            "daemon off" in arg for arg in args) and not ({"-s", "-t", "-T", "-v", "-V"}
-                                                          & set(args)):
+    if (
+        program == "nginx"
+        and not nginx_foreground
+        and not any("daemon off" in arg for arg in args)
+        and not ({"-s", "-t", "-T", "-v", "-V"} & set(args))
+    ):
         return "nginx daemonizes unless told `-g 'daemon off;'`"
     if program.startswith("php-fpm") and ("-D" in args or "--daemonize" in args):
         return f"`{program} -D` daemonizes; run it with `-F` (foreground)"
@@ -55,8 +70,7 @@ def _daemon(argv: Sequence[ShellWord], nginx_foreground: bool) -> str | None:
         return "memcached -d daemonizes"
     if program == "sshd" and not any(arg.startswith("-") and "D" in arg for arg in args):
         return "sshd daemonizes unless run with -D"
-    if program in ("cron", "crond") and not any(arg.startswith("-") and "f" in arg
-                                                 for arg in args):
+    if program in ("cron", "crond") and not any(arg.startswith("-") and "f" in arg for arg in args):
         return f"{program} daemonizes unless run with -f"
     if program == "pg_ctl" and "start" in args:
         return "pg_ctl start starts PostgreSQL in the background and returns"
@@ -89,8 +103,11 @@ def _strip_wrappers(argv: Sequence[ShellWord]) -> Sequence[ShellWord]:
 
 def _last_command(commands: Sequence[Command]) -> Command | None:
     """The command whose end ends the shell: the last top-level one."""
-    top = [c for c in commands if not (c.in_substitution or c.in_function or c.in_condition
-                                       or c.in_loop or c.in_subshell)]
+    top = [
+        c
+        for c in commands
+        if not (c.in_substitution or c.in_function or c.in_condition or c.in_loop or c.in_subshell)
+    ]
     return top[-1] if top else None
 
 
@@ -122,11 +139,13 @@ class DaemonizingCommand(Rule):
         "command of the CMD/ENTRYPOINT counts (`service x start && tail -f log` keeps running); "
         "an ENTRYPOINT script is assumed to exec its arguments, so the CMD is checked. An "
         "exec-form CMD is read as the arguments of an exec-form ENTRYPOINT, as Docker runs "
-        "them (`ENTRYPOINT [\"crond\"]` with `CMD [\"-f\"]` stays in the foreground)."
+        'them (`ENTRYPOINT ["crond"]` with `CMD ["-f"]` stays in the foreground).'
     )
-    bad = "FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y nginx\n" \
+    bad = (
+        "FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y nginx\n"
         "CMD service nginx start\n"
-    good = "FROM nginx:1.27\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n"
+    )
+    good = 'FROM nginx:1.27\nCMD ["nginx", "-g", "daemon off;"]\n'
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -144,64 +163,76 @@ class DaemonizingCommand(Rule):
                 if id(instruction) in seen:
                     continue
                 seen.add(id(instruction))
-                found = self._problem(context, instruction, foreground,
-                                      appended if instruction is entrypoint else ())
+                found = self._problem(
+                    context, instruction, foreground, appended if instruction is entrypoint else ()
+                )
                 if found is not None:
                     span, why = found
-                    yield self.report(context.path, span,
-                                      f"{why}: the container exits as soon as it starts. Run "
-                                      "the program in the foreground.")
+                    yield self.report(
+                        context.path,
+                        span,
+                        f"{why}: the container exits as soon as it starts. Run "
+                        "the program in the foreground.",
+                    )
 
     @staticmethod
-    def _checked(entrypoint: Instruction | None,
-                 cmd: Instruction | None) -> list[Instruction]:
+    def _checked(entrypoint: Instruction | None, cmd: Instruction | None) -> list[Instruction]:
         if entrypoint is None:
             return [cmd] if cmd is not None else []
         if not entrypoint.is_json_form:
             return [entrypoint]  # a shell-form ENTRYPOINT ignores CMD
         argv = entrypoint.json_args or ()
-        rest = [word for word in argv if basename(word) not in _INIT_WRAPPERS
-                and not word.startswith("-")]
+        rest = [
+            word
+            for word in argv
+            if basename(word) not in _INIT_WRAPPERS and not word.startswith("-")
+        ]
         if cmd is not None and (not rest or _is_script(rest[0])):
             return [entrypoint, cmd]
         return [entrypoint]
 
     @staticmethod
-    def _appended(context: DockerfileContext, entrypoint: Instruction | None,
-                  cmd: Instruction | None) -> Sequence[ShellWord]:
+    def _appended(
+        context: DockerfileContext, entrypoint: Instruction | None, cmd: Instruction | None
+    ) -> Sequence[ShellWord]:
         """The CMD words Docker appends to an exec-form ENTRYPOINT (``ENTRYPOINT ["crond"]``
         with ``CMD ["-f"]`` runs ``crond -f``)."""
-        if entrypoint is None or cmd is None or not entrypoint.is_json_form \
-                or not cmd.is_json_form:
+        if entrypoint is None or cmd is None or not entrypoint.is_json_form or not cmd.is_json_form:
             return ()
         for script in context.shell(cmd):
             if script.commands:
                 return script.commands[0].argv
         return ()
 
-    def _problem(self, context: DockerfileContext, instruction: Instruction,
-                 nginx_foreground: bool,
-                 appended: Sequence[ShellWord] = ()) -> tuple[Span, str] | None:
+    def _problem(
+        self,
+        context: DockerfileContext,
+        instruction: Instruction,
+        nginx_foreground: bool,
+        appended: Sequence[ShellWord] = (),
+    ) -> tuple[Span, str] | None:
         for script in context.shell(instruction):
             last = _last_command(script.commands)
             if last is None:
                 continue
             if last.background and script.origin != "exec":
                 return last.span, f"`{last.raw.strip()} &` runs in the background"
-            argv = [*_strip_wrappers(last.argv[real_start(last):]), *appended]
+            argv = [*_strip_wrappers(last.argv[real_start(last) :]), *appended]
             why = _daemon(argv, nginx_foreground)
             if why is not None:
                 return argv[0].span, why
         return None
 
     @staticmethod
-    def _nginx_foreground(context: DockerfileContext, dockerfile: Dockerfile,
-                          stage: Stage) -> bool:
+    def _nginx_foreground(context: DockerfileContext, dockerfile: Dockerfile, stage: Stage) -> bool:
         """The image may configure ``daemon off;`` itself (a RUN edit or its own nginx.conf)."""
         for ancestor in stage_chain(dockerfile, stage):
             for instruction in ancestor.instructions:
-                if instruction.keyword in ("COPY", "ADD") and instruction.words and \
-                        "nginx" in instruction.words[-1].text:
+                if (
+                    instruction.keyword in ("COPY", "ADD")
+                    and instruction.words
+                    and "nginx" in instruction.words[-1].text
+                ):
                     return True
                 if instruction.keyword == "RUN" and "daemon off" in instruction.arguments:
                     return True
@@ -247,8 +278,11 @@ def _written(command: Command) -> list[tuple[str, Span]]:
         found.extend((word.text, word.span) for word in positional[1:])
     elif program in ("curl", "wget", "tar", "unzip", "git"):
         for option in command.options():
-            if option.name in ("-o", "--output", "-O", "--output-document", "-P", "-C",
-                               "--directory", "-d") and option.value:
+            if (
+                option.name
+                in ("-o", "--output", "-O", "--output-document", "-P", "-C", "--directory", "-d")
+                and option.value
+            ):
                 if program == "curl" and option.name == "-O":
                     continue
                 found.append((option.value, option.word.span))
@@ -286,8 +320,7 @@ class WriteToVolume(Rule):
             for ancestor in reversed(stage_chain(dockerfile, stage)[1:]):
                 for instruction in ancestor.instructions:
                     if instruction.keyword == "VOLUME":
-                        volumes.extend((p, instruction.line) for p in
-                                       _volume_paths(instruction))
+                        volumes.extend((p, instruction.line) for p in _volume_paths(instruction))
             where = workdirs(dockerfile, stage)
             runs = {id(run) for run in run_instructions(stage)}
             for instruction in stage.instructions:
@@ -300,8 +333,13 @@ class WriteToVolume(Rule):
                 workdir = where.get(id(instruction), "/")
                 yield from self._run(context, inner, volumes, workdir)
 
-    def _run(self, context: DockerfileContext, instruction: Instruction,
-             volumes: Sequence[tuple[str, int]], workdir: str) -> Iterator[Diagnostic]:
+    def _run(
+        self,
+        context: DockerfileContext,
+        instruction: Instruction,
+        volumes: Sequence[tuple[str, int]],
+        workdir: str,
+    ) -> Iterator[Diagnostic]:
         for mount in instruction.flags:
             if mount.name == "mount":
                 return  # mounts make the effect of the step on paths hard to tell
@@ -315,10 +353,12 @@ class WriteToVolume(Rule):
                     if hit is None or target in ("/dev/null", "/dev/stdout", "/dev/stderr"):
                         continue
                     yield self.report(
-                        context.path, span,
+                        context.path,
+                        span,
                         f"{target} is inside {hit[0]}, declared a VOLUME on line {hit[1]}: the "
                         "legacy builder discards this change, BuildKit keeps it. Do it before "
-                        "the VOLUME instruction.")
+                        "the VOLUME instruction.",
+                    )
                     return
 
 

@@ -22,19 +22,60 @@ from .df_shell import run_commands
 # DF420 secret-looking names
 
 # BuildKit's SecretsUsedInArgOrEnv tokens (the name is split on "_" and "-", case-insensitive).
-_DENY = frozenset({"apikey", "auth", "credential", "credentials", "key", "password", "pword",
-                   "passwd", "secret", "token"})
+_DENY = frozenset(
+    {
+        "apikey",
+        "auth",
+        "credential",
+        "credentials",
+        "key",
+        "password",
+        "pword",
+        "passwd",
+        "secret",
+        "token",
+    }
+)
 # BuildKit's allow tokens, plus tokens that name something about a secret but not its value:
 # where it is (path, file, dir, url, host), what kind it is (type, name, id of a GPG key...).
-_ALLOW = frozenset({
-    "public", "file", "version",  # BuildKit
-    "path", "dir", "url", "uri", "endpoint", "host", "port", "server", "keyserver",
-    "gpg", "pgp", "fingerprint", "name", "type", "method", "mode", "length", "size", "expiry",
-    "ttl", "timeout", "enabled", "required", "provider", "algorithm", "format", "sock",
-})
+_ALLOW = frozenset(
+    {
+        "public",
+        "file",
+        "version",  # BuildKit
+        "path",
+        "dir",
+        "url",
+        "uri",
+        "endpoint",
+        "host",
+        "port",
+        "server",
+        "keyserver",
+        "gpg",
+        "pgp",
+        "fingerprint",
+        "name",
+        "type",
+        "method",
+        "mode",
+        "length",
+        "size",
+        "expiry",
+        "ttl",
+        "timeout",
+        "enabled",
+        "required",
+        "provider",
+        "algorithm",
+        "format",
+        "sock",
+    }
+)
 # Whole names that are public key material or a flag in official and devcontainer images.
-_ALLOW_NAMES = frozenset({"GPG_KEY", "GPG_KEYS", "PGP_KEY", "PGP_KEYS", "KEYS",
-                          "APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE"})
+_ALLOW_NAMES = frozenset(
+    {"GPG_KEY", "GPG_KEYS", "PGP_KEY", "PGP_KEYS", "KEYS", "APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE"}
+)
 _BOOLEAN = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1"})
 # A last token that says the variable names who logs in or which cluster it is, not the
 # secret: ``DB_PASSWORD_USER``, ``API_KEY_ID``, ``CREDENTIALS_SOURCE``, ``CLUSTER_TOKEN``
@@ -102,10 +143,14 @@ class SecretInArgOrEnvName(Rule):
         "when the image runs without an override, and everybody who reads the file knows "
         "them."
     )
-    bad = "FROM node:20-slim\nARG NPM_TOKEN\nRUN echo \"//registry.npmjs.org/:_authToken=" \
-        "${NPM_TOKEN}\" > .npmrc && npm ci\n"
-    good = ("# syntax=docker/dockerfile:1\nFROM node:20-slim\n"
-            "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n")
+    bad = (
+        'FROM node:20-slim\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken='
+        '${NPM_TOKEN}" > .npmrc && npm ci\n'
+    )
+    good = (
+        "# syntax=docker/dockerfile:1\nFROM node:20-slim\n"
+        "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n"
+    )
     target = Target.DOCKERFILE
     aliases = ("DL3064", "SecretsUsedInArgOrEnv", "DS-0031")
 
@@ -119,9 +164,12 @@ class SecretInArgOrEnvName(Rule):
                     continue
                 if not shipped_value(inner.keyword, pair.value):
                     continue
-                yield self.report(context.path, pair.key_span,
-                                  f"{inner.keyword} {pair.key} looks like a secret: its value "
-                                  "is kept in the image history. Use RUN --mount=type=secret.")
+                yield self.report(
+                    context.path,
+                    pair.key_span,
+                    f"{inner.keyword} {pair.key} looks like a secret: its value "
+                    "is kept in the image history. Use RUN --mount=type=secret.",
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,9 +184,12 @@ def find_secret(text: str) -> str | None:
         return None
     found = url_password(text)
     if found is not None and token_format(text) is None:
-        password = text[found[1]:found[2]]
-        if "$" not in password and password.lower() not in ("password", "pass") and \
-                not is_placeholder(password):
+        password = text[found[1] : found[2]]
+        if (
+            "$" not in password
+            and password.lower() not in ("password", "pass")
+            and not is_placeholder(password)
+        ):
             return "a password in a URL"
     return token_format(text)
 
@@ -171,8 +222,10 @@ class SecretValue(Rule):
         "containing `EXAMPLE` or `xxxxxxxx` are treated as documentation."
     )
     bad = "FROM alpine:3.20\nENV GITHUB_TOKEN_VALUE=ghp_4f8Kx2LmQ9vT7rY1wZ3nB6cD0eH5jP8sU2aG\n"
-    good = ("# syntax=docker/dockerfile:1\nFROM alpine:3.20\n"
-            "RUN --mount=type=secret,id=gh_token,env=GH_TOKEN ./fetch-release.sh\n")
+    good = (
+        "# syntax=docker/dockerfile:1\nFROM alpine:3.20\n"
+        "RUN --mount=type=secret,id=gh_token,env=GH_TOKEN ./fetch-release.sh\n"
+    )
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -190,21 +243,41 @@ class SecretValue(Rule):
                     yield self._found(context, word.span, kind, found.instruction)
                     break
 
-    def _found(self, context: DockerfileContext, span: Span, kind: str,
-               instruction: Instruction) -> Diagnostic:
-        return self.report(context.path, span,
-                           f"This {instruction.keyword} contains {kind}; it is readable in the "
-                           "repository and the image history. Revoke it and use a secret mount.")
+    def _found(
+        self, context: DockerfileContext, span: Span, kind: str, instruction: Instruction
+    ) -> Diagnostic:
+        return self.report(
+            context.path,
+            span,
+            f"This {instruction.keyword} contains {kind}; it is readable in the "
+            "repository and the image history. Revoke it and use a secret mount.",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 # DF422 key and credential files copied in
 
-_SECRET_FILES = frozenset({
-    "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk", ".ssh",
-    ".netrc", "_netrc", ".pgpass", ".git-credentials", ".aws", "credentials.json",
-    "service-account.json", "service_account.json", ".htpasswd", "secrets.env",
-})
+_SECRET_FILES = frozenset(
+    {
+        "id_rsa",
+        "id_dsa",
+        "id_ecdsa",
+        "id_ed25519",
+        "id_ecdsa_sk",
+        "id_ed25519_sk",
+        ".ssh",
+        ".netrc",
+        "_netrc",
+        ".pgpass",
+        ".git-credentials",
+        ".aws",
+        "credentials.json",
+        "service-account.json",
+        "service_account.json",
+        ".htpasswd",
+        "secrets.env",
+    }
+)
 _ENV_OK_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tpl")
 _KEY_SUFFIXES = (".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".kdbx")
 
@@ -215,8 +288,9 @@ def secret_file(path: str) -> bool:
     lowered = name.lower()
     if lowered in _SECRET_FILES:
         return True
-    if lowered == ".env" or (lowered.startswith(".env.") and not lowered.endswith(
-            _ENV_OK_SUFFIXES)):
+    if lowered == ".env" or (
+        lowered.startswith(".env.") and not lowered.endswith(_ENV_OK_SUFFIXES)
+    ):
         return True
     if lowered.endswith(_KEY_SUFFIXES):
         return True
@@ -245,8 +319,10 @@ class SecretFileCopied(Rule):
         "`ssh-rsa AAAA...`)."
     )
     bad = "FROM alpine:3.20\nCOPY id_rsa /root/.ssh/id_rsa\nRUN git clone git@example.com:a/b\n"
-    good = ("# syntax=docker/dockerfile:1\nFROM alpine:3.20\n"
-            "RUN --mount=type=ssh git clone git@example.com:a/b\n")
+    good = (
+        "# syntax=docker/dockerfile:1\nFROM alpine:3.20\n"
+        "RUN --mount=type=ssh git clone git@example.com:a/b\n"
+    )
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -261,9 +337,12 @@ class SecretFileCopied(Rule):
                 continue
             for text, span in sources:
                 if secret_file(text) and not _public_key_file(context.build_context, text):
-                    yield self.report(context.path, span,
-                                      f"{text} looks like a key or credentials file: once "
-                                      "copied it stays in the image. Use a secret or ssh mount.")
+                    yield self.report(
+                        context.path,
+                        span,
+                        f"{text} looks like a key or credentials file: once "
+                        "copied it stays in the image. Use a secret or ssh mount.",
+                    )
 
     @staticmethod
     def _sources(instruction: Instruction) -> list[tuple[str, Span]]:
@@ -276,9 +355,16 @@ class SecretFileCopied(Rule):
 
 _PUBLIC_KEY_SUFFIXES = (".pub", ".asc", ".gpg")
 _PUBLIC_KEY_STARTS = (
-    "-----BEGIN PGP PUBLIC KEY BLOCK-----", "-----BEGIN PUBLIC KEY-----",
-    "-----BEGIN RSA PUBLIC KEY-----", "-----BEGIN SSH2 PUBLIC KEY-----",
-    "ssh-rsa ", "ssh-ed25519 ", "ssh-dss ", "ecdsa-sha2-", "sk-ssh-ed25519@", "sk-ecdsa-sha2-",
+    "-----BEGIN PGP PUBLIC KEY BLOCK-----",
+    "-----BEGIN PUBLIC KEY-----",
+    "-----BEGIN RSA PUBLIC KEY-----",
+    "-----BEGIN SSH2 PUBLIC KEY-----",
+    "ssh-rsa ",
+    "ssh-ed25519 ",
+    "ssh-dss ",
+    "ecdsa-sha2-",
+    "sk-ssh-ed25519@",
+    "sk-ecdsa-sha2-",
 )
 
 

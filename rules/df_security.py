@@ -73,9 +73,12 @@ class RootUser(Rule):
                 continue
             seen.add(id(user))
             span = user.arguments_span or user.span
-            yield self.report(context.path, span,
-                              f"The image runs as {user.arguments.strip()}: switch to an "
-                              "unprivileged USER after the steps that need root.")
+            yield self.report(
+                context.path,
+                span,
+                f"The image runs as {user.arguments.strip()}: switch to an "
+                "unprivileged USER after the steps that need root.",
+            )
 
 
 class NoUser(Rule):
@@ -116,10 +119,11 @@ class NoUser(Rule):
         "worker) is reported as info: measured on 1,281 public Dockerfiles, most of those "
         "are tools run by hand, where a reviewer would call the advice debatable."
     )
-    bad = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY app.py .\n"
-           "CMD [\"python\", \"/app/app.py\"]\n")
-    good = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY app.py .\nUSER 10001:10001\n"
-            "CMD [\"python\", \"/app/app.py\"]\n")
+    bad = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY app.py .\nCMD ["python", "/app/app.py"]\n'
+    good = (
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY app.py .\nUSER 10001:10001\n"
+        'CMD ["python", "/app/app.py"]\n'
+    )
     target = Target.DOCKERFILE
     aliases = ("CKV_DOCKER_3",)
 
@@ -134,8 +138,10 @@ class NoUser(Rule):
         image = chain[-1].image
         if image is None or image.unresolved_variables or "{{" in image.text:
             return  # unknown base, or a template that generates the Dockerfile
-        if not image.is_scratch and runs_unprivileged(
-                image.registry, image.repository, image.tag) is not None:
+        if (
+            not image.is_scratch
+            and runs_unprivileged(image.registry, image.repository, image.tag) is not None
+        ):
             return
         command = _start_command(chain)
         if command is None or _interactive(command):
@@ -145,27 +151,70 @@ class NoUser(Rule):
         if _supervises_dropping_daemons(chain, command):
             return
         name = "scratch" if image.is_scratch else image.resolved
-        service = any(instruction.keyword == "EXPOSE"
-                      for stage in chain for instruction in stage.instructions)
+        service = any(
+            instruction.keyword == "EXPOSE" for stage in chain for instruction in stage.instructions
+        )
         yield self.report(
-            context.path, final.from_instruction.span,
+            context.path,
+            final.from_instruction.span,
             f"The image runs `{' '.join(command)[:60]}` as root: the final stage sets no "
             f"USER and {name} runs as root. Add `USER` with an unprivileged user (for "
             "example `USER 10001`) after the steps that need root.",
-            severity=None if service else Severity.INFO)
+            severity=None if service else Severity.INFO,
+        )
 
 
-_SHELLS_AND_REPLS = frozenset({
-    "sh", "bash", "ash", "dash", "zsh", "fish", "ksh", "busybox", "python", "python2", "python3",
-    "node", "irb", "ruby", "jshell", "ghci", "iex", "erl", "r", "julia", "lua", "perl", "pwsh",
-    "powershell", "cmd", "mongosh", "psql", "mysql", "redis-cli", "sqlite3", "deno", "bun",
-    "php",
-})
-_ENTRYPOINT_SCRIPT = ("entrypoint", "entrypoint.sh", "docker-entrypoint.sh", "tini", "dumb-init",
-                      "/sbin/tini", "/usr/bin/tini", "--")
+_SHELLS_AND_REPLS = frozenset(
+    {
+        "sh",
+        "bash",
+        "ash",
+        "dash",
+        "zsh",
+        "fish",
+        "ksh",
+        "busybox",
+        "python",
+        "python2",
+        "python3",
+        "node",
+        "irb",
+        "ruby",
+        "jshell",
+        "ghci",
+        "iex",
+        "erl",
+        "r",
+        "julia",
+        "lua",
+        "perl",
+        "pwsh",
+        "powershell",
+        "cmd",
+        "mongosh",
+        "psql",
+        "mysql",
+        "redis-cli",
+        "sqlite3",
+        "deno",
+        "bun",
+        "php",
+    }
+)
+_ENTRYPOINT_SCRIPT = (
+    "entrypoint",
+    "entrypoint.sh",
+    "docker-entrypoint.sh",
+    "tini",
+    "dumb-init",
+    "/sbin/tini",
+    "/usr/bin/tini",
+    "--",
+)
 _DROP_TOOLS = lazy_compile(
     r"\b(gosu|su-exec|suexec|setpriv|s6-setuidgid|chpst|runuser|setuidgid|start-stop-daemon"
-    r"|su\s+(-s\s+\S+\s+)?-c|su\s+-\s+\w+|sudo\s+-u)\b")
+    r"|su\s+(-s\s+\S+\s+)?-c|su\s+-\s+\w+|sudo\s+-u)\b"
+)
 
 
 def _argv(instruction: Instruction) -> list[str]:
@@ -195,9 +244,12 @@ def _start_command(chain: Sequence[Stage]) -> list[str] | None:
 
 def _interactive(command: list[str]) -> bool:
     """A shell, a REPL or an idle process: an image for tools or for building on."""
-    words = [word for word in command
-             if basename(word).lower() not in _ENTRYPOINT_SCRIPT
-             and "entrypoint" not in basename(word).lower()]
+    words = [
+        word
+        for word in command
+        if basename(word).lower() not in _ENTRYPOINT_SCRIPT
+        and "entrypoint" not in basename(word).lower()
+    ]
     if words[:2] == ["sh", "-c"] and len(words) == 3:
         words = words[2].split()
     if not words:
@@ -206,24 +258,56 @@ def _interactive(command: list[str]) -> bool:
     if len(words) == 1:
         return program in _SHELLS_AND_REPLS
     rest = [word.lower() for word in words[1:]]
-    return (program in _SHELLS_AND_REPLS and rest in (["-i"], ["-l"], ["-a"], ["--login"])) \
-        or (program == "sleep" and rest[0] in ("infinity", "inf")) \
+    return (
+        (program in _SHELLS_AND_REPLS and rest in (["-i"], ["-l"], ["-a"], ["--login"]))
+        or (program == "sleep" and rest[0] in ("infinity", "inf"))
         or (program == "tail" and rest[-1] == "/dev/null")
+    )
 
 
 # Daemons that start as root to bind their ports or read their keys, and serve requests as
 # their own unprivileged user (their default configuration names it).
-_SELF_DROPPING_DAEMONS = frozenset({
-    "nginx", "httpd", "httpd-foreground", "apache2", "apache2-foreground", "apache2ctl",
-    "apachectl", "php-fpm", "lighttpd", "haproxy", "squid", "dnsmasq", "unbound", "named",
-    "postfix", "dovecot", "exim", "sshd", "vsftpd", "proftpd", "pure-ftpd", "chronyd",
-    "openvpn", "privoxy", "tor", "memcached", "mysqld", "mariadbd", "postgres", "icecast",
-    "mpd", "radiusd",
-})
+_SELF_DROPPING_DAEMONS = frozenset(
+    {
+        "nginx",
+        "httpd",
+        "httpd-foreground",
+        "apache2",
+        "apache2-foreground",
+        "apache2ctl",
+        "apachectl",
+        "php-fpm",
+        "lighttpd",
+        "haproxy",
+        "squid",
+        "dnsmasq",
+        "unbound",
+        "named",
+        "postfix",
+        "dovecot",
+        "exim",
+        "sshd",
+        "vsftpd",
+        "proftpd",
+        "pure-ftpd",
+        "chronyd",
+        "openvpn",
+        "privoxy",
+        "tor",
+        "memcached",
+        "mysqld",
+        "mariadbd",
+        "postgres",
+        "icecast",
+        "mpd",
+        "radiusd",
+    }
+)
 # Programs that manage the kernel, the network stack or containers: root is their job.
 _NEEDS_ROOT = lazy_compile(
     r"\b(iptables|ip6tables|nft|sysctl|modprobe|wg-quick|bpftrace|tcpdump|containerd|dockerd"
-    r"|pptpd|ipsec|strongswan|xl2tpd|kismet|ip\s+(link|route|addr))\b")
+    r"|pptpd|ipsec|strongswan|xl2tpd|kismet|ip\s+(link|route|addr))\b"
+)
 _CREATES_USER = lazy_compile(r"\b(useradd|adduser)\b")
 
 
@@ -232,8 +316,7 @@ _CREATES_USER = lazy_compile(r"\b(useradd|adduser)\b")
 # cron, fail2ban) need root too. A web server alone (nginx beside the image's own gunicorn)
 # does not qualify: the other programs are the image's own and could run unprivileged.
 _SUPERVISED_SERVER_SUITES = ("postfix", "dovecot", "exim", "exim4", "unbound", "named", "bind9")
-_DAEMON_WORD = lazy_compile(
-    r"(?<![\w.-])(" + "|".join(_SUPERVISED_SERVER_SUITES) + r")(?![\w.])")
+_DAEMON_WORD = lazy_compile(r"(?<![\w.-])(" + "|".join(_SUPERVISED_SERVER_SUITES) + r")(?![\w.])")
 
 
 def _supervises_dropping_daemons(chain: Sequence[Stage], command: list[str]) -> bool:
@@ -244,22 +327,27 @@ def _supervises_dropping_daemons(chain: Sequence[Stage], command: list[str]) -> 
     if not any(process_supervisor(word) for word in words[:4]):
         return False
     return any(
-        instruction.keyword in ("RUN", "COPY", "ADD") and
-        _DAEMON_WORD.search(instruction.arguments) is not None
-        for stage in chain for instruction in stage.instructions)
+        instruction.keyword in ("RUN", "COPY", "ADD")
+        and _DAEMON_WORD.search(instruction.arguments) is not None
+        for stage in chain
+        for instruction in stage.instructions
+    )
 
 
-def _drops_privileges(context: DockerfileContext, chain: Sequence[Stage],
-                      command: list[str]) -> bool:
+def _drops_privileges(
+    context: DockerfileContext, chain: Sequence[Stage], command: list[str]
+) -> bool:
     """Whether the image's own steps or entrypoint switch to another user at start."""
-    programs = [word for n, word in enumerate(command)
-                if "entrypoint" not in basename(word).lower()
-                and not (n == 0 and word.endswith(".sh") and len(command) > 1)]
+    programs = [
+        word
+        for n, word in enumerate(command)
+        if "entrypoint" not in basename(word).lower()
+        and not (n == 0 and word.endswith(".sh") and len(command) > 1)
+    ]
     if programs[:2] == ["sh", "-c"] and len(programs) == 3:
         # The shell form: the service is what the script ends with (``... && nginx``); a `;`
         # inside quotes (``nginx -g 'daemon off;'``) does not end a command.
-        parts = [part for part in programs[2].replace("&&", ";").split(";")
-                 if part.strip(" '\"")]
+        parts = [part for part in programs[2].replace("&&", ";").split(";") if part.strip(" '\"")]
         last = parts[-1].split() if parts else []
         programs = [word for word in last if word != "exec"]
     if programs and basename(programs[0]).lower().rstrip("0123456789.") in _SELF_DROPPING_DAEMONS:
@@ -268,13 +356,16 @@ def _drops_privileges(context: DockerfileContext, chain: Sequence[Stage],
         # ``rspamd -u _rspamd``, ``dnsmasq --user=dnsmasq``: the daemon switches itself.
         if flag in ("-u", "--user", "--uid", "--runas") and value not in ("root", "0"):
             return True
-    if any(word.startswith(("--user=", "--uid=")) and word.split("=", 1)[1] not in ("root", "0")
-           for word in programs):
+    if any(
+        word.startswith(("--user=", "--uid=")) and word.split("=", 1)[1] not in ("root", "0")
+        for word in programs
+    ):
         return True
     for stage in chain:
         for instruction in stage.instructions:
-            if instruction.keyword in ("RUN", "ENTRYPOINT", "CMD") and \
-                    _DROP_TOOLS.search(instruction.arguments):
+            if instruction.keyword in ("RUN", "ENTRYPOINT", "CMD") and _DROP_TOOLS.search(
+                instruction.arguments
+            ):
                 return True
     if _DROP_TOOLS.search(" ".join(command)):
         return True
@@ -285,29 +376,44 @@ def _drops_privileges(context: DockerfileContext, chain: Sequence[Stage],
     # The image creates a user and starts through a script we cannot read (not in the
     # build context given): that script most likely switches to the user.
     starts_with_script = bool(command) and (
-        "entrypoint" in basename(command[0]).lower() or command[0].endswith(".sh"))
-    return starts_with_script and not texts and any(
-        _CREATES_USER.search(instruction.arguments)
-        for stage in chain for instruction in stage.instructions if instruction.keyword == "RUN")
+        "entrypoint" in basename(command[0]).lower() or command[0].endswith(".sh")
+    )
+    return (
+        starts_with_script
+        and not texts
+        and any(
+            _CREATES_USER.search(instruction.arguments)
+            for stage in chain
+            for instruction in stage.instructions
+            if instruction.keyword == "RUN"
+        )
+    )
 
 
-def _copied_scripts(context: DockerfileContext, chain: Sequence[Stage],
-                    names: set[str]) -> Iterator[str]:
+def _copied_scripts(
+    context: DockerfileContext, chain: Sequence[Stage], names: set[str]
+) -> Iterator[str]:
     """Texts of the files named ``names`` that the chain copies from the build context."""
     root = context.build_context
     if root is None or not names:
         return
     for stage in chain:
         for instruction in stage.instructions:
-            if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") or \
-                    len(instruction.words) < 2:
+            if (
+                instruction.keyword not in ("COPY", "ADD")
+                or instruction.flag("from")
+                or len(instruction.words) < 2
+            ):
                 continue
             for word in instruction.words[:-1]:
                 source = strip_quotes(word.text)
                 if basename(source) not in names and not source.endswith("/"):
                     continue
-                candidates = [root / source] if basename(source) in names else \
-                    [root / source / name for name in names]
+                candidates = (
+                    [root / source]
+                    if basename(source) in names
+                    else [root / source / name for name in names]
+                )
                 for path in candidates:
                     try:
                         if path.is_file() and path.stat().st_size < 1_000_000:
@@ -344,12 +450,12 @@ def _sudo_user(argv: Sequence[str]) -> str:
         letters = word[1:]
         for position, letter in enumerate(letters):
             if letter == "u":
-                rest = letters[position + 1:]
+                rest = letters[position + 1 :]
                 if rest:
                     return rest
                 return argv[index + 1] if index + 1 < len(argv) else "root"
             if letter in _SUDO_VALUE_OPTIONS:
-                if not letters[position + 1:]:
+                if not letters[position + 1 :]:
                     index += 1  # the value is the next word
                 break
         index += 1
@@ -368,15 +474,16 @@ class SudoInRun(Rule):
         "the running container. Switch with `USER root` for the steps that need it, then back. "
         "`sudo -u <user>` (or `--user`) run by root only drops privileges for one command "
         "(`sudo -u node npm install -g ...` in dev containers) and is not reported, nor is a "
-        "RUN that checks whether it already runs as root (`if [ \"$(id -u)\" -ne 0 ]; then "
+        'RUN that checks whether it already runs as root (`if [ "$(id -u)" -ne 0 ]; then '
         "sudo ...`, patch images built on any base). Reported "
         "once per RUN, like hadolint's DL3004; a warning (DL3004 says error), since the build "
         "works either way. Skipping privilege drops and root-checked sudo, and the severity, "
         "are deliberate differences from DL3004."
     )
     bad = "FROM debian:12\nUSER app\nRUN sudo apt-get update\n"
-    good = "FROM debian:12\nUSER root\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\n" \
-        "USER app\n"
+    good = (
+        "FROM debian:12\nUSER root\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\nUSER app\n"
+    )
     target = Target.DOCKERFILE
     aliases = ("DL3004", "DS-0010", "CKV2_DOCKER_1")
 
@@ -391,9 +498,11 @@ class SudoInRun(Rule):
             if any(check in found.script.text for check in _ROOT_CHECKS):
                 continue  # `if [ "$(id -u)" -ne 0 ]; then sudo ...`: root or not, both work
             reported.append(found.instruction)
-            yield self.report(context.path, word_span(command, 0),
-                              "Do not use sudo in RUN: use USER root for the steps that "
-                              "need it.")
+            yield self.report(
+                context.path,
+                word_span(command, 0),
+                "Do not use sudo in RUN: use USER root for the steps that need it.",
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -409,10 +518,10 @@ def _covers_22(text: str) -> bool:
 
 
 # Programs whose job is to be an SSH (or SFTP, git-over-SSH) server.
-_SSH_SERVER_PROGRAMS = frozenset({"sshd", "dropbear", "sftp-server", "git-daemon", "gitolite",
-                                  "soft", "sshpiperd"})
-_SSH_SERVER_PACKAGES = frozenset({"openssh-server", "openssh", "dropbear",
-                                  "openssh-sftp-server"})
+_SSH_SERVER_PROGRAMS = frozenset(
+    {"sshd", "dropbear", "sftp-server", "git-daemon", "gitolite", "soft", "sshpiperd"}
+)
+_SSH_SERVER_PACKAGES = frozenset({"openssh-server", "openssh", "dropbear", "openssh-sftp-server"})
 _INSTALLERS = frozenset({"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper", "pacman"})
 
 
@@ -439,14 +548,19 @@ def _is_ssh_server(context: DockerfileContext, stage: Stage) -> bool:
     main = _main_process_words(context.dockerfile, chain)
     if any(basename(strip_quotes(word)) in _SSH_SERVER_PROGRAMS for word in main):
         return True
-    ports = [strip_quotes(word.text) for instruction in stage.instructions
-             if instruction.keyword == "EXPOSE" for word in instruction.words]
+    ports = [
+        strip_quotes(word.text)
+        for instruction in stage.instructions
+        if instruction.keyword == "EXPOSE"
+        for word in instruction.words
+    ]
     if not ports or not all(_covers_22(port) for port in ports):
         return False
     for found in run_commands(context, chain):
         texts = [word.text for word in found.command.argv]
         if found.command.program in _INSTALLERS and any(
-                text.split("=", 1)[0] in _SSH_SERVER_PACKAGES for text in texts[1:]):
+            text.split("=", 1)[0] in _SSH_SERVER_PACKAGES for text in texts[1:]
+        ):
             return True
     return False
 
@@ -471,15 +585,22 @@ class SshPortExposed(Rule):
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for stage in context.dockerfile.stages:
-            exposed = [word for instruction in stage.instructions
-                       if instruction.keyword == "EXPOSE" for word in instruction.words
-                       if _covers_22(strip_quotes(word.text))]
+            exposed = [
+                word
+                for instruction in stage.instructions
+                if instruction.keyword == "EXPOSE"
+                for word in instruction.words
+                if _covers_22(strip_quotes(word.text))
+            ]
             if not exposed or _is_ssh_server(context, stage):
                 continue
             for word in exposed:
-                yield self.report(context.path, word.span,
-                                  "Port 22 (SSH) is exposed; use `docker exec` instead of "
-                                  "an SSH server in the container.")
+                yield self.report(
+                    context.path,
+                    word.span,
+                    "Port 22 (SSH) is exposed; use `docker exec` instead of "
+                    "an SSH server in the container.",
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -581,9 +702,18 @@ class TlsVerificationDisabled(Rule):
     bad = "FROM debian:12\nRUN curl -fsSLk -o /tmp/tool https://example.com/tool\n"
     good = "FROM debian:12\nRUN curl -fsSL -o /tmp/tool https://example.com/tool\n"
     target = Target.DOCKERFILE
-    aliases = ("CKV2_DOCKER_2", "CKV2_DOCKER_3", "CKV2_DOCKER_4", "CKV2_DOCKER_5",
-               "CKV2_DOCKER_6", "CKV2_DOCKER_12", "CKV2_DOCKER_13", "CKV2_DOCKER_14",
-               "CKV2_DOCKER_15", "CKV2_DOCKER_16")
+    aliases = (
+        "CKV2_DOCKER_2",
+        "CKV2_DOCKER_3",
+        "CKV2_DOCKER_4",
+        "CKV2_DOCKER_5",
+        "CKV2_DOCKER_6",
+        "CKV2_DOCKER_12",
+        "CKV2_DOCKER_13",
+        "CKV2_DOCKER_14",
+        "CKV2_DOCKER_15",
+        "CKV2_DOCKER_16",
+    )
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for instruction in context.dockerfile.instructions:
@@ -596,15 +726,17 @@ class TlsVerificationDisabled(Rule):
             for name, value in command.env:
                 reason = _env_disables_tls(name, value)
                 if reason is not None:
-                    yield self.report(context.path, command.span,
-                                      f"{reason}; install the CA instead.")
+                    yield self.report(
+                        context.path, command.span, f"{reason}; install the CA instead."
+                    )
             if command.program in ("export", "declare"):
                 for word in command.args:
                     name, eq, value = word.text.partition("=")
                     exported = _env_disables_tls(name, value) if eq else None
                     if exported is not None:
-                        yield self.report(context.path, word.span,
-                                          f"{exported}; install the CA instead.")
+                        yield self.report(
+                            context.path, word.span, f"{exported}; install the CA instead."
+                        )
                 continue
             program, start = real_program(command)
             if program is None:
@@ -623,8 +755,11 @@ _APT_UNSIGNED = {
     "--allow-insecure-repositories": "accepts unsigned repositories",
     "--force-yes": "accepts unauthenticated and downgraded packages",
 }
-_APT_UNSIGNED_CONFIG = ("apt::get::allowunauthenticated=", "acquire::allowinsecurerepositories=",
-                        "apt::get::allow-unauthenticated=")
+_APT_UNSIGNED_CONFIG = (
+    "apt::get::allowunauthenticated=",
+    "acquire::allowinsecurerepositories=",
+    "apt::get::allow-unauthenticated=",
+)
 _RPM_UNSIGNED = frozenset({"--nosignature", "--nodigest", "--nofiledigest", "--noverify"})
 
 
@@ -643,8 +778,23 @@ def _local_package(text: str, downloaded: frozenset[str]) -> bool:
 
 
 # apk subcommands that install nothing (``apk index --allow-untrusted`` builds an index).
-_APK_NO_INSTALL = frozenset({"index", "verify", "fetch", "info", "search", "list", "dot",
-                             "policy", "stats", "audit", "manifest", "update", "cache"})
+_APK_NO_INSTALL = frozenset(
+    {
+        "index",
+        "verify",
+        "fetch",
+        "info",
+        "search",
+        "list",
+        "dot",
+        "policy",
+        "stats",
+        "audit",
+        "manifest",
+        "update",
+        "cache",
+    }
+)
 
 
 def downloaded_files(commands: Sequence[Command]) -> frozenset[str]:
@@ -655,17 +805,21 @@ def downloaded_files(commands: Sequence[Command]) -> frozenset[str]:
         if program not in ("curl", "wget"):
             continue
         for option in command.options():
-            if option.name in ("-o", "--output", "-O", "--output-document") and option.value \
-                    and option.value != "-":
+            if (
+                option.name in ("-o", "--output", "-O", "--output-document")
+                and option.value
+                and option.value != "-"
+            ):
                 found.add(posixpath.basename(option.value))
-        for word in command.argv[start + 1:]:
+        for word in command.argv[start + 1 :]:
             if "://" in word.text:
                 found.add(posixpath.basename(word.text.split("?", 1)[0].split("#", 1)[0]))
     return frozenset(name for name in found if name)
 
 
-def _unsigned(command: Command, start: int,
-              downloaded: frozenset[str] = frozenset()) -> tuple[Span, str] | None:
+def _unsigned(
+    command: Command, start: int, downloaded: frozenset[str] = frozenset()
+) -> tuple[Span, str] | None:
     argv = command.argv[start:]
     texts = [word.text for word in argv]
     program = basename(texts[0])
@@ -675,12 +829,18 @@ def _unsigned(command: Command, start: int,
             if text in _APT_UNSIGNED:
                 return argv[index].span, f"{program} {text} {_APT_UNSIGNED[text]}"
             if text.startswith(_APT_UNSIGNED_CONFIG) and text.rsplit("=", 1)[1] in (
-                    "1", "true", "yes"):
+                "1",
+                "true",
+                "yes",
+            ):
                 return argv[index].span, f"{program} {texts[index]} accepts unsigned packages"
     if program in ("yum", "dnf", "microdnf", "tdnf", "yum-config-manager"):
         for index, text in enumerate(lowered):
-            if text == "--nogpgcheck" or (text.startswith("--setopt=") and "gpgcheck=" in text
-                                          and text.rsplit("=", 1)[1] in _FALSE):
+            if text == "--nogpgcheck" or (
+                text.startswith("--setopt=")
+                and "gpgcheck=" in text
+                and text.rsplit("=", 1)[1] in _FALSE
+            ):
                 return argv[index].span, f"{program} {texts[index]} skips signature checks"
     if program == "zypper":
         for index, text in enumerate(lowered):
@@ -724,13 +884,16 @@ class UnsignedPackages(Rule):
         "add --allow-untrusted glibc.apk`): check its checksum or signature first. "
         "`apk index --allow-untrusted` installs nothing and is not reported."
     )
-    bad = "FROM debian:12\nRUN apt-get update && apt-get install -y --allow-unauthenticated " \
-        "curl\n"
-    good = "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends " \
-        "curl\n"
+    bad = "FROM debian:12\nRUN apt-get update && apt-get install -y --allow-unauthenticated curl\n"
+    good = "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n"
     target = Target.DOCKERFILE
-    aliases = ("CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10",
-               "CKV2_DOCKER_11")
+    aliases = (
+        "CKV2_DOCKER_7",
+        "CKV2_DOCKER_8",
+        "CKV2_DOCKER_9",
+        "CKV2_DOCKER_10",
+        "CKV2_DOCKER_11",
+    )
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for found in run_commands(context):
@@ -738,14 +901,16 @@ class UnsignedPackages(Rule):
             if program is None:
                 continue
             downloaded: frozenset[str] = frozenset()
-            if program == "apk" and any(word.text == "--allow-untrusted"
-                                        for word in found.command.argv):
+            if program == "apk" and any(
+                word.text == "--allow-untrusted" for word in found.command.argv
+            ):
                 downloaded = downloaded_files(found.script.commands)
             result = _unsigned(found.command, start, downloaded)
             if result is not None:
                 span, why = result
-                yield self.report(context.path, span, f"{why}; import the repository's signing "
-                                  "key instead.")
+                yield self.report(
+                    context.path, span, f"{why}; import the repository's signing key instead."
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -775,19 +940,32 @@ class PasswordInRun(Rule):
             command = found.command
             program, start = real_program(command)
             if program == "chpasswd":
-                yield self.report(context.path, word_span(command, start),
-                                  "chpasswd puts a password in the image history; use keys or "
-                                  "set it at run time.")
+                yield self.report(
+                    context.path,
+                    word_span(command, start),
+                    "chpasswd puts a password in the image history; use keys or "
+                    "set it at run time.",
+                )
             elif program == "passwd" and command.has_option("--stdin"):
-                yield self.report(context.path, word_span(command, start),
-                                  "passwd --stdin puts a password in the image history.")
+                yield self.report(
+                    context.path,
+                    word_span(command, start),
+                    "passwd --stdin puts a password in the image history.",
+                )
             elif program in ("useradd", "usermod"):
                 for option in command.options():
                     if option.name in ("-p", "--password") and option.value not in (
-                            None, "*", "!", "!!", "x"):
-                        yield self.report(context.path, option.word.span,
-                                          f"{program} {option.name} puts a password hash in "
-                                          "the image history.")
+                        None,
+                        "*",
+                        "!",
+                        "!!",
+                        "x",
+                    ):
+                        yield self.report(
+                            context.path,
+                            option.word.span,
+                            f"{program} {option.name} puts a password hash in the image history.",
+                        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -821,12 +999,14 @@ class SensitiveWorkdir(Rule):
             if not path.startswith("/"):
                 continue
             normal = posixpath.normpath(path)
-            hit = next((d for d in _SYSTEM_DIRS if normal == d or normal.startswith(d + "/")),
-                       None)
+            hit = next((d for d in _SYSTEM_DIRS if normal == d or normal.startswith(d + "/")), None)
             if hit is not None:
-                yield self.report(context.path, instruction.arguments_span or instruction.span,
-                                  f"WORKDIR {path} is inside {hit}, a system directory; use a "
-                                  "directory of your own such as /app.")
+                yield self.report(
+                    context.path,
+                    instruction.arguments_span or instruction.span,
+                    f"WORKDIR {path} is inside {hit}, a system directory; use a "
+                    "directory of your own such as /app.",
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -840,8 +1020,9 @@ def _writes_stdout(command: Command, start: int) -> bool:
     """A curl/wget that sends the download to standard output."""
     program = basename(command.argv[start].text)
     if program == "curl":
-        return not command.has_option("-o", "--output", "-O", "--remote-name",
-                                      "--remote-name-all", "--output-dir")
+        return not command.has_option(
+            "-o", "--output", "-O", "--remote-name", "--remote-name-all", "--output-dir"
+        )
     if program == "wget":
         value = command.option_value("-O", "--output-document")
         return value == "-"
@@ -856,12 +1037,15 @@ def _runs_stdin(command: Command) -> str | None:
     interpreter = program in _INTERPRETERS or program.startswith("python3.")
     if program not in _SHELLS and not interpreter:
         return None
-    words = command.argv[start + 1:]
+    words = command.argv[start + 1 :]
     for word in words:
         text = word.text
         if text in ("-c", "-e", "-m", "--command") or (
-                text.startswith("-") and not text.startswith("--") and "c" in text[1:]
-                and program in _SHELLS):
+            text.startswith("-")
+            and not text.startswith("--")
+            and "c" in text[1:]
+            and program in _SHELLS
+        ):
             return None
         if text == "-s" and program in _SHELLS:
             return program
@@ -882,15 +1066,17 @@ class DownloadPipedToShell(Rule):
     severity = Severity.WARNING
     summary = "A script is downloaded and run in one go (curl | sh)"
     description = (
-        "`curl url | sh`, `wget -qO- url | bash` or `sh -c \"$(curl url)\"` run whatever the "
+        '`curl url | sh`, `wget -qO- url | bash` or `sh -c "$(curl url)"` run whatever the '
         "server sends at that moment, unreviewed and unverified; a truncated download even "
         "runs half a script. Download to a file, check its checksum (`sha256sum -c`), then run "
         "it, or install the tool from a signed package."
     )
     bad = "FROM debian:12\nRUN curl -fsSL https://example.com/install.sh | sh\n"
-    good = ("FROM debian:12\nRUN curl -fsSLo /tmp/install.sh https://example.com/install.sh \\\n"
-            " && echo \"3b1f0e4c9a0c7d2a5e6f8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e  "
-            "/tmp/install.sh\" | sha256sum -c - \\\n && sh /tmp/install.sh\n")
+    good = (
+        "FROM debian:12\nRUN curl -fsSLo /tmp/install.sh https://example.com/install.sh \\\n"
+        ' && echo "3b1f0e4c9a0c7d2a5e6f8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e  '
+        '/tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh\n'
+    )
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -898,17 +1084,21 @@ class DownloadPipedToShell(Rule):
             for found in run_commands(context, (stage,)):
                 yield from self._command(context, found.script.commands, found.command)
 
-    def _command(self, context: DockerfileContext, commands: Sequence[Command],
-                 command: Command) -> Iterator[Diagnostic]:
+    def _command(
+        self, context: DockerfileContext, commands: Sequence[Command], command: Command
+    ) -> Iterator[Diagnostic]:
         program, start = real_program(command)
         if program is None:
             return
         if program in _SHELLS or program in _INTERPRETERS:
-            for word in command.argv[start + 1:]:
+            for word in command.argv[start + 1 :]:
                 if any(marker in word.raw for marker in _FETCH_IN_WORD):
-                    yield self.report(context.path, command.span,
-                                      f"{program} runs a script straight from a download; "
-                                      "download it, verify its checksum, then run it.")
+                    yield self.report(
+                        context.path,
+                        command.span,
+                        f"{program} runs a script straight from a download; "
+                        "download it, verify its checksum, then run it.",
+                    )
                     return
         if program not in ("curl", "wget") or command.pipeline is None:
             return
@@ -916,14 +1106,17 @@ class DownloadPipedToShell(Rule):
             return
         position, length = command.pipeline
         index = commands.index(command)
-        for later in commands[index + 1:index + length - position]:
+        for later in commands[index + 1 : index + length - position]:
             if later.pipeline is None:
                 break
             runner = _runs_stdin(later)
             if runner is not None:
-                yield self.report(context.path, Span(command.span.start, later.span.end),
-                                  f"The output of {program} is run by {runner} unverified; "
-                                  "download to a file, check its checksum, then run it.")
+                yield self.report(
+                    context.path,
+                    Span(command.span.start, later.span.end),
+                    f"The output of {program} is run by {runner} unverified; "
+                    "download to a file, check its checksum, then run it.",
+                )
                 return
 
 
@@ -949,8 +1142,10 @@ class AddUrlWithoutChecksum(Rule):
         "are pinned by commit instead and are not reported."
     )
     bad = "FROM debian:12\nADD https://example.com/tool.tar.gz /opt/\n"
-    good = ("FROM debian:12\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd86"
-            "9a9b2945d1036d1dc68d https://example.com/tool.tar.gz /opt/\n")
+    good = (
+        "FROM debian:12\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd86"
+        "9a9b2945d1036d1dc68d https://example.com/tool.tar.gz /opt/\n"
+    )
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -964,11 +1159,23 @@ class AddUrlWithoutChecksum(Rule):
             for word in words[:-1]:
                 source = strip_quotes(word.text)
                 if source.startswith(("http://", "https://")) and not _is_git(source):
-                    yield self.report(context.path, word.span,
-                                      "ADD of a URL without --checksum: pin the file with "
-                                      "--checksum=sha256:<digest>.")
+                    yield self.report(
+                        context.path,
+                        word.span,
+                        "ADD of a URL without --checksum: pin the file with "
+                        "--checksum=sha256:<digest>.",
+                    )
 
 
-RULES = (RootUser, NoUser, SudoInRun, SshPortExposed, TlsVerificationDisabled,
-         UnsignedPackages, PasswordInRun, SensitiveWorkdir, DownloadPipedToShell,
-         AddUrlWithoutChecksum)
+RULES = (
+    RootUser,
+    NoUser,
+    SudoInRun,
+    SshPortExposed,
+    TlsVerificationDisabled,
+    UnsignedPackages,
+    PasswordInRun,
+    SensitiveWorkdir,
+    DownloadPipedToShell,
+    AddUrlWithoutChecksum,
+)

@@ -34,8 +34,9 @@ class RunCommand:
     command: Command
 
 
-def run_commands(context: DockerfileContext,
-                 stages: Iterable[Stage] | None = None) -> Iterator[RunCommand]:
+def run_commands(
+    context: DockerfileContext, stages: Iterable[Stage] | None = None
+) -> Iterator[RunCommand]:
     """Every simple command of every RUN (ONBUILD RUN included) of ``stages`` (default: all)."""
     for stage in context.dockerfile.stages if stages is None else stages:
         for instruction in run_instructions(stage):
@@ -58,8 +59,9 @@ def real_program(command: Command) -> tuple[str | None, int]:
     return basename(command.argv[index].text), index
 
 
-def stage_shell(dockerfile: Dockerfile, stage: Stage,
-                until: Instruction | None = None) -> tuple[str, ...] | None:
+def stage_shell(
+    dockerfile: Dockerfile, stage: Stage, until: Instruction | None = None
+) -> tuple[str, ...] | None:
     """The SHELL in force before ``until`` (inherited through ``FROM <stage>``); None: default."""
     shell: tuple[str, ...] | None = None
     for ancestor in reversed(stage_chain(dockerfile, stage)):
@@ -99,7 +101,7 @@ class PointlessCommand(Rule):
         "kept in the layer. Same command list as hadolint's DL3001."
     )
     bad = "FROM debian:12\nRUN service nginx start\n"
-    good = "FROM nginx:1.27\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n"
+    good = 'FROM nginx:1.27\nCMD ["nginx", "-g", "daemon off;"]\n'
     target = Target.DOCKERFILE
     aliases = ("DL3001",)
 
@@ -108,9 +110,11 @@ class PointlessCommand(Rule):
             program, index = real_program(found.command)
             if program in _POINTLESS:
                 yield self.report(
-                    context.path, word_span(found.command, index),
+                    context.path,
+                    word_span(found.command, index),
                     f"`{program}` does nothing useful in a build step: no terminal, no running "
-                    "services, and processes end with the step.")
+                    "services, and processes end with the step.",
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,7 +123,7 @@ class PointlessCommand(Rule):
 
 def _removed_later(commands: Sequence[Command], start: int, directory: str) -> bool:
     """Whether a later ``rm -r`` removes ``directory`` (a temporary build folder)."""
-    for later in commands[start + 1:]:
+    for later in commands[start + 1 :]:
         if later.program != "rm":
             continue
         for word in later.positionals():
@@ -129,17 +133,21 @@ def _removed_later(commands: Sequence[Command], start: int, directory: str) -> b
     return False
 
 
-_BACK = frozenset({"..", "../", "-", "/", "~", "$HOME", "$OLDPWD", "${OLDPWD}", "\"$OLDPWD\""})
+_BACK = frozenset({"..", "../", "-", "/", "~", "$HOME", "$OLDPWD", "${OLDPWD}", '"$OLDPWD"'})
 
 
 def _returns_later(commands: Sequence[Command], start: int) -> bool:
     """Whether a later ``cd ..``/``cd -``/``cd /`` of the same script goes back out."""
-    for later in commands[start + 1:]:
+    for later in commands[start + 1 :]:
         if later.program != "cd" or later.in_subshell or later.in_substitution:
             continue
         targets = later.positionals()
-        if not targets or targets[0].text.rstrip("/") in _BACK or \
-                targets[0].text.startswith("../") or targets[0].text in _BACK:
+        if (
+            not targets
+            or targets[0].text.rstrip("/") in _BACK
+            or targets[0].text.startswith("../")
+            or targets[0].text in _BACK
+        ):
             return True
     return False
 
@@ -175,21 +183,31 @@ class CdInRun(Rule):
     def _script(self, context: DockerfileContext, script: ShellScript) -> Iterator[Diagnostic]:
         commands = script.commands
         for position, command in enumerate(commands):
-            if command.program != "cd" or command.in_subshell or command.in_substitution \
-                    or command.in_function:
+            if (
+                command.program != "cd"
+                or command.in_subshell
+                or command.in_substitution
+                or command.in_function
+            ):
                 continue
             targets = command.positionals()
             target = targets[0].text if targets else "~"
-            if target.rstrip("/") in _BACK or target in ("/", "-", "~", "$HOME") or (
-                    targets and not targets[0].literal and target.startswith("$OLDPWD")):
+            if (
+                target.rstrip("/") in _BACK
+                or target in ("/", "-", "~", "$HOME")
+                or (targets and not targets[0].literal and target.startswith("$OLDPWD"))
+            ):
                 continue
             if _removed_later(commands, position, posixpath.normpath(target).rstrip("/")):
                 continue
             if _returns_later(commands, position):
                 continue
-            yield self.report(context.path, command.span,
-                              f"`cd {target}` only lasts for this RUN; use WORKDIR {target} "
-                              "to change the directory of the following instructions.")
+            yield self.report(
+                context.path,
+                command.span,
+                f"`cd {target}` only lasts for this RUN; use WORKDIR {target} "
+                "to change the directory of the following instructions.",
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,14 +231,14 @@ def _removes_wget(commands: Sequence[Command]) -> bool:
 def _busybox_wget(context: DockerfileContext, stage: Stage) -> bool:
     """An Alpine/BusyBox stage whose ``wget`` is BusyBox's (GNU wget never installed)."""
     image = stage.image
-    if image is None or not any("alpine" in part or "busybox" in part
-                                for part in (image.repository.lower(),
-                                             (image.tag or "").lower())):
+    if image is None or not any(
+        "alpine" in part or "busybox" in part
+        for part in (image.repository.lower(), (image.tag or "").lower())
+    ):
         return False
     for found in run_commands(context, (stage,)):
         command = found.command
-        if command.program == "apk" and "add" in command.arg_texts and \
-                "wget" in command.arg_texts:
+        if command.program == "apk" and "add" in command.arg_texts and "wget" in command.arg_texts:
             return False
     return True
 
@@ -250,8 +268,17 @@ class WgetProgress(Rule):
             command = found.command
             if command.program != "wget":
                 continue
-            if command.has_option("--progress", "-q", "--quiet", "-nv", "--no-verbose", "-o",
-                                  "--output-file", "-a", "--append-output"):
+            if command.has_option(
+                "--progress",
+                "-q",
+                "--quiet",
+                "-nv",
+                "--no-verbose",
+                "-o",
+                "--output-file",
+                "-a",
+                "--append-output",
+            ):
                 continue
             if _removes_wget(found.script.commands):
                 continue  # a throw-away download tool: its log is not worth a finding
@@ -260,9 +287,11 @@ class WgetProgress(Rule):
                 busybox[stage.index] = _busybox_wget(context, stage)
             if busybox[stage.index]:
                 continue
-            yield self.report(context.path, word_span(command, 0),
-                              "wget without -q, -nv or --progress fills the build log with its "
-                              "progress bar.")
+            yield self.report(
+                context.path,
+                word_span(command, 0),
+                "wget without -q, -nv or --progress fills the build log with its progress bar.",
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,11 +332,15 @@ class CurlAndWget(Rule):
         "base image (BusyBox's wget on Alpine, buildpack-deps, dev container bases) there is "
         "nothing to save. A deliberate difference from DL4001."
     )
-    bad = ("FROM debian:12\nRUN apt-get update && apt-get install -y curl wget\n"
-           "RUN curl -fsSLo /tmp/a https://example.com/a\n"
-           "RUN wget -q -O /tmp/b https://example.com/b\n")
-    good = ("FROM debian:12\nRUN curl -fsSLo /tmp/a https://example.com/a \\\n"
-            " && curl -fsSLo /tmp/b https://example.com/b\n")
+    bad = (
+        "FROM debian:12\nRUN apt-get update && apt-get install -y curl wget\n"
+        "RUN curl -fsSLo /tmp/a https://example.com/a\n"
+        "RUN wget -q -O /tmp/b https://example.com/b\n"
+    )
+    good = (
+        "FROM debian:12\nRUN curl -fsSLo /tmp/a https://example.com/a \\\n"
+        " && curl -fsSLo /tmp/b https://example.com/b\n"
+    )
     target = Target.DOCKERFILE
     aliases = ("DL4001", "DS-0014")
 
@@ -327,9 +360,12 @@ class CurlAndWget(Rule):
                         break  # the second tool came with the base (BusyBox wget on Alpine)
                     other = "wget" if program == "curl" else "curl"
                     line = first[other].span.start.line
-                    yield self.report(context.path, word_span(found.command, index),
-                                      f"This stage already uses {other} (line {line}); use one "
-                                      "of curl and wget, not both.")
+                    yield self.report(
+                        context.path,
+                        word_span(found.command, index),
+                        f"This stage already uses {other} (line {line}); use one "
+                        "of curl and wget, not both.",
+                    )
                     break
 
 
@@ -352,7 +388,7 @@ class LinkBinSh(Rule):
         "only."
     )
     bad = "FROM debian:12\nRUN ln -sf /bin/bash /bin/sh\n"
-    good = "FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n"
+    good = 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
     target = Target.DOCKERFILE
     aliases = ("DL4005",)
 
@@ -361,12 +397,16 @@ class LinkBinSh(Rule):
             command = found.command
             if command.program != "ln":
                 continue
-            positionals = command.positionals(value_options=("-t", "--target-directory", "-S",
-                                                             "--suffix"))
+            positionals = command.positionals(
+                value_options=("-t", "--target-directory", "-S", "--suffix")
+            )
             if len(positionals) >= 2 and positionals[-1].text in _SH_PATHS:
-                yield self.report(context.path, positionals[-1].span,
-                                  "Replacing /bin/sh changes the shell of the whole image; use "
-                                  "SHELL [\"/bin/bash\", \"-c\"] to change the build's shell.")
+                yield self.report(
+                    context.path,
+                    positionals[-1].span,
+                    "Replacing /bin/sh changes the shell of the whole image; use "
+                    'SHELL ["/bin/bash", "-c"] to change the build\'s shell.',
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,17 +450,38 @@ def _set_before(script: ShellScript, command: Command, option: str) -> bool:
             continue
         words = [word.text for word in candidate.args]
         for index, word in enumerate(words):
-            if word.startswith("-") and word.endswith("o") and index + 1 < len(words) \
-                    and words[index + 1] == option:
+            if (
+                word.startswith("-")
+                and word.endswith("o")
+                and index + 1 < len(words)
+                and words[index + 1] == option
+            ):
                 return True
     return False
 
 
-_CHECKSUMS = frozenset({"md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum",
-                        "b2sum", "shasum"})
+_CHECKSUMS = frozenset(
+    {"md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "shasum"}
+)
 # Readers that fail on empty or truncated input: the failure of what feeds them shows anyway.
-_STRICT_READERS = frozenset({"gpg", "gpg2", "apt-key", "gunzip", "zcat", "unxz", "xzcat",
-                             "bunzip2", "unzstd", "zstdcat", "cpio", "dpkg", "rpm", "unzip"})
+_STRICT_READERS = frozenset(
+    {
+        "gpg",
+        "gpg2",
+        "apt-key",
+        "gunzip",
+        "zcat",
+        "unxz",
+        "xzcat",
+        "bunzip2",
+        "unzstd",
+        "zstdcat",
+        "cpio",
+        "dpkg",
+        "rpm",
+        "unzip",
+    }
+)
 _DECOMPRESSORS = frozenset({"gzip", "xz", "bzip2", "zstd", "lzma"})
 
 
@@ -428,13 +489,61 @@ _DECOMPRESSORS = frozenset({"gzip", "xz", "bzip2", "zstd", "lzma"})
 # query (the official images' `find | ldd | awk | xargs -r dpkg-query --search | ...` that
 # marks libraries manual); some of them exit non-zero by design (dpkg-query for a file no
 # package owns), so pipefail there can break a working build.
-_LOCAL_READERS = frozenset({
-    "find", "ldd", "scanelf", "readelf", "objdump", "file", "dpkg-query", "dpkg", "apt-mark",
-    "apk", "rpm", "awk", "gawk", "mawk", "sed", "sort", "uniq", "cut", "tr", "grep", "egrep",
-    "fgrep", "xargs", "cat", "ls", "head", "tail", "wc", "getent", "locale", "tee", "jq", "env",
-    "printenv", "basename", "dirname", "realpath", "readlink", "stat", "du", "id", "uname",
-    "nproc", "tac", "rev", "column", "paste", "join", "comm", "diff", "filterdiff",
-})
+_LOCAL_READERS = frozenset(
+    {
+        "find",
+        "ldd",
+        "scanelf",
+        "readelf",
+        "objdump",
+        "file",
+        "dpkg-query",
+        "dpkg",
+        "apt-mark",
+        "apk",
+        "rpm",
+        "awk",
+        "gawk",
+        "mawk",
+        "sed",
+        "sort",
+        "uniq",
+        "cut",
+        "tr",
+        "grep",
+        "egrep",
+        "fgrep",
+        "xargs",
+        "cat",
+        "ls",
+        "head",
+        "tail",
+        "wc",
+        "getent",
+        "locale",
+        "tee",
+        "jq",
+        "env",
+        "printenv",
+        "basename",
+        "dirname",
+        "realpath",
+        "readlink",
+        "stat",
+        "du",
+        "id",
+        "uname",
+        "nproc",
+        "tac",
+        "rev",
+        "column",
+        "paste",
+        "join",
+        "comm",
+        "diff",
+        "filterdiff",
+    }
+)
 
 
 def _local_feeders(pipeline: Sequence[Command]) -> bool:
@@ -459,22 +568,28 @@ def _fails_on_bad_input(command: Command) -> str | None:
     if program == "busybox" and start + 1 < len(command.argv):
         start += 1  # `busybox unzip -`: the applet is the program
         program = basename(command.argv[start].text)
-    words = [word.text for word in command.argv[start + 1:]]
-    if program in _CHECKSUMS and any(w in ("-c", "--check") or (
-            w.startswith("-") and not w.startswith("--") and "c" in w) for w in words):
+    words = [word.text for word in command.argv[start + 1 :]]
+    if program in _CHECKSUMS and any(
+        w in ("-c", "--check") or (w.startswith("-") and not w.startswith("--") and "c" in w)
+        for w in words
+    ):
         return f"{program} -c"
     if program in _STRICT_READERS:
         return program
-    if program in _DECOMPRESSORS and any(w in ("-d", "--decompress") or (
-            w.startswith("-") and not w.startswith("--") and "d" in w) for w in words):
+    if program in _DECOMPRESSORS and any(
+        w in ("-d", "--decompress") or (w.startswith("-") and not w.startswith("--") and "d" in w)
+        for w in words
+    ):
         return f"{program} -d"
     creates = "--create" in words or bool(
-        words and not words[0].startswith("--") and "c" in words[0].lstrip("-"))
+        words and not words[0].startswith("--") and "c" in words[0].lstrip("-")
+    )
     if program in ("tar", "bsdtar") and not creates:
         return program  # reading an archive: empty or cut short, tar fails
     if program in ("grep", "egrep", "fgrep") and not any(
-            w in ("-v", "--invert-match") or (w.startswith("-") and not w.startswith("--")
-                                              and "v" in w) for w in words):
+        w in ("-v", "--invert-match") or (w.startswith("-") and not w.startswith("--") and "v" in w)
+        for w in words
+    ):
         return program  # a check: no matching line (empty input included) fails
     return None
 
@@ -487,10 +602,10 @@ class MissingPipefail(Rule):
     summary = "A RUN pipeline hides the failure of its first commands"
     description = (
         "A pipeline's exit status is its last command's: in `curl -fsSL url | tar -xz` a failed "
-        "download still lets the step pass. Use `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", "
-        "\"-c\"]` before the RUN, or start the RUN with `set -o pipefail &&` in a shell that has "
+        'download still lets the step pass. Use `SHELL ["/bin/bash", "-o", "pipefail", '
+        '"-c"]` before the RUN, or start the RUN with `set -o pipefail &&` in a shell that has '
         "it. Like hadolint's DL4006, but pipelines fed only by `echo`/`printf` (which cannot "
-        "fail, e.g. `echo \"$SHA  file\" | sha256sum -c -`) and pipelines inside `$( )` are "
+        'fail, e.g. `echo "$SHA  file" | sha256sum -c -`) and pipelines inside `$( )` are '
         "accepted; non-POSIX shells are skipped. A warning when the last command succeeds on "
         "empty or partial input (`curl ... | bash`, `| python`, `| tee file`, `| xargs -r`, "
         "`| sort`, `| patch`): then a failed download or command goes unnoticed. Info when it "
@@ -504,8 +619,10 @@ class MissingPipefail(Rule):
         "differences from DL4006, which reports every pipeline at warning."
     )
     bad = "FROM debian:12\nRUN curl -fsSL https://example.com/install.sh | bash\n"
-    good = ("FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n"
-            "RUN curl -fsSL https://example.com/install.sh | bash\n")
+    good = (
+        'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
+        "RUN curl -fsSL https://example.com/install.sh | bash\n"
+    )
     target = Target.DOCKERFILE
     aliases = ("DL4006",)
 
@@ -525,33 +642,38 @@ class MissingPipefail(Rule):
                     span = Span(pipeline[0].span.start, pipeline[-1].span.end)
                     if strict is None and not local:
                         yield self.report(
-                            context.path, span,
+                            context.path,
+                            span,
                             "Only the last command of this pipeline decides whether the step "
                             "fails, and it succeeds on empty or partial input; set -o pipefail "
-                            "(SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]) so a "
-                            "failure earlier in the pipe fails the build.")
+                            '(SHELL ["/bin/bash", "-o", "pipefail", "-c"]) so a '
+                            "failure earlier in the pipe fails the build.",
+                        )
                     elif strict is not None:
                         yield self.report(
-                            context.path, span,
+                            context.path,
+                            span,
                             f"Only the last command of this pipeline decides whether the step "
                             f"fails; {strict} fails on empty or truncated input, so a failure "
                             "earlier in the pipe still fails the build, with a less direct "
                             "message. set -o pipefail makes it direct.",
-                            severity=Severity.INFO)
+                            severity=Severity.INFO,
+                        )
                     else:
                         yield self.report(
-                            context.path, span,
+                            context.path,
+                            span,
                             "Only the last command of this pipeline decides whether the step "
                             "fails; the commands feeding it only read local files, and some "
                             "exit non-zero by design (dpkg-query --search for a file no package "
                             "owns), so set -o pipefail could break a working build: add it only "
                             "if every one of them must succeed.",
-                            severity=Severity.INFO)
+                            severity=Severity.INFO,
+                        )
                     break
 
     @staticmethod
-    def _first_pipeline(
-            script: ShellScript) -> tuple[tuple[Command, ...], str | None, bool] | None:
+    def _first_pipeline(script: ShellScript) -> tuple[tuple[Command, ...], str | None, bool] | None:
         """The first pipeline that hides a failure, with what its last command is when that
         fails on bad input by itself and whether only local readers feed it. A pipeline
         worth a warning (a fetch or tool feeding a lenient reader) comes first."""
@@ -600,14 +722,19 @@ class RemoveRoot(Rule):
             if program != "rm" or not command.has_option("-r", "-R", "--recursive"):
                 continue
             if command.has_option("--no-preserve-root"):
-                yield self.report(context.path, command.span,
-                                  "rm --no-preserve-root may delete the whole file system.")
+                yield self.report(
+                    context.path,
+                    command.span,
+                    "rm --no-preserve-root may delete the whole file system.",
+                )
                 continue
             for word in command.positionals():
                 if word.literal and word.text in ("/", "/*", "/.*"):
-                    yield self.report(context.path, word.span,
-                                      f"`rm -r {word.text}` deletes the image's whole file "
-                                      "system.")
+                    yield self.report(
+                        context.path,
+                        word.span,
+                        f"`rm -r {word.text}` deletes the image's whole file system.",
+                    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -638,27 +765,73 @@ def _scratch_folder(found: RunCommand, targets: list[str]) -> bool:
     """The paths are a scratch folder that a later command of the same RUN deletes."""
     commands = found.script.commands
     position = next(i for i, command in enumerate(commands) if command is found.command)
-    return bool(targets) and all(_removed_later(commands, position, target.rstrip("/"))
-                                 for target in targets)
+    return bool(targets) and all(
+        _removed_later(commands, position, target.rstrip("/")) for target in targets
+    )
 
 
 # Tool homes the official images make writable so that `docker run --user <any uid>` can still
 # use the toolchain (rust's `chmod -R a+w $RUSTUP_HOME $CARGO_HOME`): by variable, or by path.
-_TOOL_HOME_VARIABLES = frozenset({
-    "CARGO_HOME", "RUSTUP_HOME", "GOPATH", "GOROOT", "GOCACHE", "GOMODCACHE", "GEM_HOME",
-    "BUNDLE_PATH", "BUNDLE_APP_CONFIG", "NPM_CONFIG_PREFIX", "NPM_GLOBAL", "NVM_DIR",
-    "PIPX_HOME", "CONDA_DIR", "SDKMAN_DIR", "DOTNET_ROOT", "ANDROID_HOME", "ANDROID_SDK_ROOT",
-    "FLUTTER_HOME", "PUB_CACHE", "COMPOSER_HOME", "RBENV_ROOT", "PYENV_ROOT", "JULIA_DEPOT_PATH",
-})
-_TOOL_HOME_PATHS = ("/usr/local/cargo", "/usr/local/rustup", "/go", "/usr/local/go",
-                    "/usr/share/dotnet", "/usr/lib/dotnet", "/opt/conda", "/usr/local/sdkman",
-                    "/usr/local/share/nvm", "/usr/local/share/npm-global", "/opt/android-sdk",
-                    "/usr/local/bundle", "/usr/local/flutter", "/opt/flutter")
+_TOOL_HOME_VARIABLES = frozenset(
+    {
+        "CARGO_HOME",
+        "RUSTUP_HOME",
+        "GOPATH",
+        "GOROOT",
+        "GOCACHE",
+        "GOMODCACHE",
+        "GEM_HOME",
+        "BUNDLE_PATH",
+        "BUNDLE_APP_CONFIG",
+        "NPM_CONFIG_PREFIX",
+        "NPM_GLOBAL",
+        "NVM_DIR",
+        "PIPX_HOME",
+        "CONDA_DIR",
+        "SDKMAN_DIR",
+        "DOTNET_ROOT",
+        "ANDROID_HOME",
+        "ANDROID_SDK_ROOT",
+        "FLUTTER_HOME",
+        "PUB_CACHE",
+        "COMPOSER_HOME",
+        "RBENV_ROOT",
+        "PYENV_ROOT",
+        "JULIA_DEPOT_PATH",
+    }
+)
+_TOOL_HOME_PATHS = (
+    "/usr/local/cargo",
+    "/usr/local/rustup",
+    "/go",
+    "/usr/local/go",
+    "/usr/share/dotnet",
+    "/usr/lib/dotnet",
+    "/opt/conda",
+    "/usr/local/sdkman",
+    "/usr/local/share/nvm",
+    "/usr/local/share/npm-global",
+    "/opt/android-sdk",
+    "/usr/local/bundle",
+    "/usr/local/flutter",
+    "/opt/flutter",
+)
 # World-writable here is a real hole whatever the reason: the root of the file system, root's
 # home, configuration and programs, and what a web server serves.
-_PROTECTED_PATHS = ("/etc", "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin",
-                    "/usr/local/sbin", "/lib", "/usr/lib", "/var/www", "/usr/share/nginx",
-                    "/srv")
+_PROTECTED_PATHS = (
+    "/etc",
+    "/bin",
+    "/sbin",
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/local/bin",
+    "/usr/local/sbin",
+    "/lib",
+    "/usr/lib",
+    "/var/www",
+    "/usr/share/nginx",
+    "/srv",
+)
 
 
 def _under(path: str, folders: Iterable[str]) -> bool:
@@ -674,8 +847,11 @@ def _volume_folders(context: DockerfileContext, stage: Stage, env: dict[str, str
         for instruction in ancestor.instructions:
             if instruction.keyword != "VOLUME":
                 continue
-            values = (list(instruction.json_args) if instruction.json_args is not None
-                      else [word.text for word in instruction.words])
+            values = (
+                list(instruction.json_args)
+                if instruction.json_args is not None
+                else [word.text for word in instruction.words]
+            )
             for value in values:
                 path = substitute(value, env, context.dockerfile.escape)
                 if path.startswith("/"):
@@ -683,19 +859,27 @@ def _volume_folders(context: DockerfileContext, stage: Stage, env: dict[str, str
     return folders
 
 
-def _chmod_target_kind(found: RunCommand, word: ShellWord, path: str,
-                       volumes: Sequence[str]) -> str:
-    """"protected", "fifo", "tool-home", "volume" or "plain" for one chmod target."""
-    if path in ("/", "/root") or _under(path, _PROTECTED_PATHS) or any(
+def _chmod_target_kind(
+    found: RunCommand, word: ShellWord, path: str, volumes: Sequence[str]
+) -> str:
+    """ "protected", "fifo", "tool-home", "volume" or "plain" for one chmod target."""
+    if (
+        path in ("/", "/root")
+        or _under(path, _PROTECTED_PATHS)
+        or any(
             part in ("config", "conf", "html", "public", "htdocs", "www")
-            for part in path.split("/")):
+            for part in path.split("/")
+        )
+    ):
         return "protected"
-    if any(command.program == "mkfifo" and any(
-            arg.text == word.text for arg in command.positionals())
-            for command in found.script.commands):
+    if any(
+        command.program == "mkfifo" and any(arg.text == word.text for arg in command.positionals())
+        for command in found.script.commands
+    ):
         return "fifo"
-    if any(f"${name}" in word.text or f"${{{name}}}" in word.text
-           for name in _TOOL_HOME_VARIABLES) or _under(path, _TOOL_HOME_PATHS):
+    if any(
+        f"${name}" in word.text or f"${{{name}}}" in word.text for name in _TOOL_HOME_VARIABLES
+    ) or _under(path, _TOOL_HOME_PATHS):
         return "tool-home"
     if path.startswith("/") and _under(path, volumes):
         return "volume"
@@ -745,8 +929,11 @@ class ChmodWorldWritable(Rule):
             stage = found.stage
             if stage.index not in stage_facts:
                 env = stage_env(context.dockerfile, stage)
-                stage_facts[stage.index] = (env, _volume_folders(context, stage, env),
-                                            workdirs(context.dockerfile, stage))
+                stage_facts[stage.index] = (
+                    env,
+                    _volume_folders(context, stage, env),
+                    workdirs(context.dockerfile, stage),
+                )
             env, volumes, where = stage_facts[stage.index]
             workdir = where.get(id(found.instruction), "/")
             kinds = set()
@@ -759,17 +946,26 @@ class ChmodWorldWritable(Rule):
             if not kinds:
                 continue
             if kinds <= {"tool-home", "volume"}:
-                why = ("a tool home made writable for any --user" if "tool-home" in kinds
-                       else "a VOLUME folder, replaced by the mounted volume at run time")
-                yield self.report(context.path, mode.span,
-                                  f"chmod {mode.text} on {why}: every user in the container "
-                                  "can modify it; fine when the image must run under any uid, "
-                                  "otherwise chown it to the user that needs it.",
-                                  severity=Severity.INFO)
+                why = (
+                    "a tool home made writable for any --user"
+                    if "tool-home" in kinds
+                    else "a VOLUME folder, replaced by the mounted volume at run time"
+                )
+                yield self.report(
+                    context.path,
+                    mode.span,
+                    f"chmod {mode.text} on {why}: every user in the container "
+                    "can modify it; fine when the image must run under any uid, "
+                    "otherwise chown it to the user that needs it.",
+                    severity=Severity.INFO,
+                )
                 continue
-            yield self.report(context.path, mode.span,
-                              f"chmod {mode.text} lets every user in the container modify "
-                              "these files; chown them to the user that needs them instead.")
+            yield self.report(
+                context.path,
+                mode.span,
+                f"chmod {mode.text} lets every user in the container modify "
+                "these files; chown them to the user that needs them instead.",
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -792,8 +988,14 @@ def _can_hide(command: Command) -> str | None:
     """A label for commands whose failure must not be ignored: installs and builds."""
     argv = [word.text for word in command.argv]
     invocation = parse_invocation(argv)
-    if invocation is not None and invocation.action in ("install", "add", "ci", "build",
-                                                        "upgrade", "get"):
+    if invocation is not None and invocation.action in (
+        "install",
+        "add",
+        "ci",
+        "build",
+        "upgrade",
+        "get",
+    ):
         return f"{invocation.manager} {invocation.action_word or invocation.action}"
     program, _ = real_program(command)
     if program in _BUILDERS:
@@ -806,12 +1008,18 @@ def _go_get_packages(command: Command) -> list[str]:
     argv = [word.text for word in command.argv]
     if len(argv) < 3 or basename(argv[0]) != "go" or argv[1] != "get":
         return []
-    return [text.split("@")[0].removesuffix("/...") for text in argv[2:]
-            if not text.startswith("-")]
+    return [
+        text.split("@")[0].removesuffix("/...") for text in argv[2:] if not text.startswith("-")
+    ]
 
 
-def _checked_later(stage: Stage, instruction: Instruction, masked: Command,
-                   commands: Sequence[Command], position: int) -> bool:
+def _checked_later(
+    stage: Stage,
+    instruction: Instruction,
+    masked: Command,
+    commands: Sequence[Command],
+    position: int,
+) -> bool:
     """Whether what follows a ``go get ... || true`` fails anyway when the fetch failed.
 
     ``go get`` of a GOPATH package with no buildable code at its root exits non-zero after
@@ -823,12 +1031,16 @@ def _checked_later(stage: Stage, instruction: Instruction, masked: Command,
     packages = _go_get_packages(masked)
     if not packages:
         return False
-    for later in commands[position + 1:]:
+    for later in commands[position + 1 :]:
         if later.program == "git" and later.subcommand() in ("checkout", "reset", "switch"):
             return True
-        if later.program == "cd" and later.positionals() and any(
-                later.positionals()[0].text.rstrip("/").endswith(package)
-                for package in packages):
+        if (
+            later.program == "cd"
+            and later.positionals()
+            and any(
+                later.positionals()[0].text.rstrip("/").endswith(package) for package in packages
+            )
+        ):
             return True
     return in_go_source_after(stage, instruction, packages) is not None
 
@@ -847,12 +1059,16 @@ class FailureMasked(Rule):
         "the downloaded source or runs `git checkout` there (or the next instruction is a "
         "WORKDIR into it, or into a parent of its import path, with only ENV/ARG lines "
         "between): a failed download fails the step anyway, and the `|| true` only "
-        "skips GOPATH-mode's \"no buildable Go source files\" error."
+        'skips GOPATH-mode\'s "no buildable Go source files" error.'
     )
-    bad = "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl" \
+    bad = (
+        "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl"
         " || true\n"
-    good = ("FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends "
-            "curl \\\n && rm -rf /var/lib/apt/lists/*\n")
+    )
+    good = (
+        "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends "
+        "curl \\\n && rm -rf /var/lib/apt/lists/*\n"
+    )
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -861,8 +1077,13 @@ class FailureMasked(Rule):
                 for script in context.shell(instruction):
                     yield from self._script(context, stage, instruction, script)
 
-    def _script(self, context: DockerfileContext, stage: Stage, instruction: Instruction,
-                script: ShellScript) -> Iterator[Diagnostic]:
+    def _script(
+        self,
+        context: DockerfileContext,
+        stage: Stage,
+        instruction: Instruction,
+        script: ShellScript,
+    ) -> Iterator[Diagnostic]:
         commands = [c for c in script.commands if not c.in_substitution]
         for position, command in enumerate(commands[1:], start=1):
             if command.operator_before != "||" or not _masking(command):
@@ -874,14 +1095,17 @@ class FailureMasked(Rule):
                 if masked.statement != command.statement or masked.in_condition:
                     break
                 label = _can_hide(masked)
-                if label is not None and _checked_later(stage, instruction, masked, commands,
-                                                       position):
+                if label is not None and _checked_later(
+                    stage, instruction, masked, commands, position
+                ):
                     break
                 if label is not None:
                     yield self.report(
-                        context.path, masked.span,
+                        context.path,
+                        masked.span,
                         f"`|| {command.raw}` hides a failure of `{label}`: the image builds "
-                        "without what it installs or builds.")
+                        "without what it installs or builds.",
+                    )
                     break
                 if masked.operator_before not in ("&&", "|"):
                     break
@@ -891,11 +1115,37 @@ class FailureMasked(Rule):
 # ---------------------------------------------------------------------------------------------
 # DF610 ; without set -e
 
-_HARMLESS = frozenset({
-    "set", "export", "echo", "printf", "true", ":", "unset", "local", "declare", "readonly",
-    "shopt", "trap", "umask", "hash", "sleep", "[", "[[", "test", "exit", "return", "rm", "mkdir",
-    "ls", "cat", "which", "command", "type",
-})
+_HARMLESS = frozenset(
+    {
+        "set",
+        "export",
+        "echo",
+        "printf",
+        "true",
+        ":",
+        "unset",
+        "local",
+        "declare",
+        "readonly",
+        "shopt",
+        "trap",
+        "umask",
+        "hash",
+        "sleep",
+        "[",
+        "[[",
+        "test",
+        "exit",
+        "return",
+        "rm",
+        "mkdir",
+        "ls",
+        "cat",
+        "which",
+        "command",
+        "type",
+    }
+)
 
 
 def errexit_shell(shell: Sequence[str] | None) -> bool:
@@ -916,8 +1166,10 @@ class SemicolonWithoutErrexit(Rule):
         "default: `&&` chains are the more common style and are not affected."
     )
     bad = "FROM debian:12\nRUN apt-get update; apt-get install -y --no-install-recommends curl\n"
-    good = ("FROM debian:12\nRUN set -eux; apt-get update; apt-get install -y "
-            "--no-install-recommends curl; rm -rf /var/lib/apt/lists/*\n")
+    good = (
+        "FROM debian:12\nRUN set -eux; apt-get update; apt-get install -y "
+        "--no-install-recommends curl; rm -rf /var/lib/apt/lists/*\n"
+    )
     target = Target.DOCKERFILE
     enabled_by_default = False
 
@@ -932,8 +1184,9 @@ class SemicolonWithoutErrexit(Rule):
                         yield from self._script(context, script)
 
     def _script(self, context: DockerfileContext, script: ShellScript) -> Iterator[Diagnostic]:
-        sequences = [group for group in script.sequences()
-                     if any(not c.in_substitution for c in group)]
+        sequences = [
+            group for group in script.sequences() if any(not c.in_substitution for c in group)
+        ]
         for group, following in itertools.pairwise(sequences):
             if _errexit_before(script, following[0]):
                 return  # set -e stays on for the rest of the script
@@ -945,9 +1198,12 @@ class SemicolonWithoutErrexit(Rule):
             program, _ = real_program(last)
             if program is None or program in _HARMLESS or last.negated:
                 continue
-            yield self.report(context.path, last.span,
-                              f"If `{program}` fails, the build goes on: the next command "
-                              "follows `;`. Use `&&`, or start the RUN with `set -e`.")
+            yield self.report(
+                context.path,
+                last.span,
+                f"If `{program}` fails, the build goes on: the next command "
+                "follows `;`. Use `&&`, or start the RUN with `set -e`.",
+            )
 
 
 def _errexit_before(script: ShellScript, command: Command) -> bool:
@@ -966,8 +1222,28 @@ def _errexit_before(script: ShellScript, command: Command) -> bool:
     return False
 
 
-RULES = (PointlessCommand, CdInRun, WgetProgress, CurlAndWget, LinkBinSh, MissingPipefail,
-         RemoveRoot, ChmodWorldWritable, FailureMasked, SemicolonWithoutErrexit)
+RULES = (
+    PointlessCommand,
+    CdInRun,
+    WgetProgress,
+    CurlAndWget,
+    LinkBinSh,
+    MissingPipefail,
+    RemoveRoot,
+    ChmodWorldWritable,
+    FailureMasked,
+    SemicolonWithoutErrexit,
+)
 
-__all__ = ["RULES", "RunCommand", "ShellWord", "from_word", "pipefail_shell", "real_program",
-           "real_start", "run_commands", "stage_shell", "word_span"]
+__all__ = [
+    "RULES",
+    "RunCommand",
+    "ShellWord",
+    "from_word",
+    "pipefail_shell",
+    "real_program",
+    "real_start",
+    "run_commands",
+    "stage_shell",
+    "word_span",
+]

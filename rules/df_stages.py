@@ -45,8 +45,12 @@ class StageNameCasing(Rule):
             if stage.name is None or stage.name_span is None or stage.name == stage.name.lower():
                 continue
             fix = Fix("Lower-case the stage name", (Edit(stage.name_span, stage.name.lower()),))
-            yield self.report(context.path, stage.name_span,
-                              f"stage name '{stage.name}' should be lowercase", fix=fix)
+            yield self.report(
+                context.path,
+                stage.name_span,
+                f"stage name '{stage.name}' should be lowercase",
+                fix=fix,
+            )
 
 
 class DuplicateStageName(Rule):
@@ -60,14 +64,8 @@ class DuplicateStageName(Rule):
         "with `duplicate stage name`, and older builders silently used one of them for "
         "`COPY --from`. Rename one of the stages."
     )
-    bad = (
-        "FROM node:22 AS build\nRUN npm ci\n"
-        "FROM node:22 AS build\nRUN npm run build\n"
-    )
-    good = (
-        "FROM node:22 AS deps\nRUN npm ci\n"
-        "FROM node:22 AS build\nRUN npm run build\n"
-    )
+    bad = "FROM node:22 AS build\nRUN npm ci\nFROM node:22 AS build\nRUN npm run build\n"
+    good = "FROM node:22 AS deps\nRUN npm ci\nFROM node:22 AS build\nRUN npm run build\n"
     target = Target.DOCKERFILE
     aliases = ("DL3024", "DuplicateStageName", "CKV_DOCKER_11")
 
@@ -82,7 +80,8 @@ class DuplicateStageName(Rule):
                 seen[key] = stage
                 continue
             yield self.report(
-                context.path, stage.name_span,
+                context.path,
+                stage.name_span,
                 f"duplicate stage name '{stage.name}': also used on line "
                 f"{first.from_instruction.line}",
             )
@@ -106,10 +105,16 @@ class ReservedStageName(Rule):
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for stage in context.dockerfile.stages:
-            if stage.name is not None and stage.name_span is not None and \
-                    stage.name.lower() in {"scratch", "context"}:
-                yield self.report(context.path, stage.name_span,
-                                  f"'{stage.name}' is reserved and should not be a stage name")
+            if (
+                stage.name is not None
+                and stage.name_span is not None
+                and stage.name.lower() in {"scratch", "context"}
+            ):
+                yield self.report(
+                    context.path,
+                    stage.name_span,
+                    f"'{stage.name}' is reserved and should not be a stage name",
+                )
 
 
 @record
@@ -130,8 +135,9 @@ def _references(dockerfile: Dockerfile) -> Iterator[_FromRef]:
             if instruction.keyword in {"COPY", "ADD"}:
                 flag = instruction.flag("from")
                 if flag is not None and flag.value:
-                    yield _FromRef(stage, instruction, strip_quotes(flag.value), flag.span,
-                                   flag.value_span)
+                    yield _FromRef(
+                        stage, instruction, strip_quotes(flag.value), flag.span, flag.value_span
+                    )
             elif instruction.keyword == "RUN":
                 for value, span in mount_from(instruction):
                     yield _FromRef(stage, instruction, value, span, None)
@@ -178,11 +184,13 @@ class CopyFromUnknownStage(Rule):
             if value.isdigit():
                 message = f"--from={value}: there is no stage {value} before this one"
             elif later is not None:
-                message = (f"--from={value} refers to a stage defined later (line "
-                           f"{later.from_instruction.line}): stages can only use earlier ones")
+                message = (
+                    f"--from={value} refers to a stage defined later (line "
+                    f"{later.from_instruction.line}): stages can only use earlier ones"
+                )
             else:
                 message = f"--from={value}: no earlier stage has this name"
-                names = [s.name for s in dockerfile.stages[:ref.stage.index] if s.name]
+                names = [s.name for s in dockerfile.stages[: ref.stage.index] if s.name]
                 close = closest(value, names)
                 if close:
                     message += f" (did you mean {close}?)"
@@ -216,8 +224,9 @@ class CopyFromCurrentStage(Rule):
             same_name = stage.name is not None and ref.value.lower() == stage.name.lower()
             same_index = ref.value.isdigit() and int(ref.value) == stage.index
             if same_name or same_index:
-                yield self.report(context.path, ref.span,
-                                  f"--from={ref.value} refers to the current stage")
+                yield self.report(
+                    context.path, ref.span, f"--from={ref.value} refers to the current stage"
+                )
 
 
 class CopyWholeFilesystem(Rule):
@@ -258,20 +267,26 @@ class CopyWholeFilesystem(Rule):
                 name = _earlier_stage_name(context.dockerfile, stage, instruction)
                 if name is not None:
                     yield self.report(
-                        context.path, instruction.span,
+                        context.path,
+                        instruction.span,
                         f"copying the whole file system of stage '{name}'; copy only the "
-                        "artefacts you need")
+                        "artefacts you need",
+                    )
 
 
-def _earlier_stage_name(dockerfile: Dockerfile, stage: Stage,
-                        instruction: Instruction) -> str | None:
+def _earlier_stage_name(
+    dockerfile: Dockerfile, stage: Stage, instruction: Instruction
+) -> str | None:
     """The ``--from`` value when it names an earlier stage of this Dockerfile (whose content
     is known to be a full base image plus a build), else None (an external image)."""
     flag = instruction.flag("from")
     value = strip_quotes(flag.value) if flag is not None and flag.value else ""
-    earlier = dockerfile.stages[:stage.index]
-    if any((s.name is not None and s.name.lower() == value.lower())
-           or (value.isdigit() and int(value) == s.index) for s in earlier):
+    earlier = dockerfile.stages[: stage.index]
+    if any(
+        (s.name is not None and s.name.lower() == value.lower())
+        or (value.isdigit() and int(value) == s.index)
+        for s in earlier
+    ):
         return value
     return None
 
@@ -314,12 +329,17 @@ class NumericCopyFrom(Rule):
                 continue  # DF203 / DF204 report it
             fix = None
             if target.name and ref.value_span is not None:
-                fix = Fix(f"Use the stage name '{target.name}'",
-                          (Edit(ref.value_span, target.name),))
-            hint = f"use its name '{target.name}'" if target.name else \
-                f"name it (FROM ... AS <name>, line {target.from_instruction.line})"
-            yield self.report(context.path, ref.span,
-                              f"stage referred to by index {ref.value}: {hint}", fix=fix)
+                fix = Fix(
+                    f"Use the stage name '{target.name}'", (Edit(ref.value_span, target.name),)
+                )
+            hint = (
+                f"use its name '{target.name}'"
+                if target.name
+                else f"name it (FROM ... AS <name>, line {target.from_instruction.line})"
+            )
+            yield self.report(
+                context.path, ref.span, f"stage referred to by index {ref.value}: {hint}", fix=fix
+            )
 
 
 def _used_stages(dockerfile: Dockerfile) -> set[int]:
@@ -370,7 +390,8 @@ class UnusedStage(Rule):
         for stage in _unused(context.dockerfile):
             if stage.name is None:
                 yield self.report(
-                    context.path, stage.from_instruction.keyword_span,
+                    context.path,
+                    stage.from_instruction.keyword_span,
                     f"stage {stage.index} is never used by a later stage and, having no "
                     "name, cannot be built with --target",
                 )
@@ -402,17 +423,31 @@ class UnreferencedNamedStage(Rule):
         for stage in _unused(context.dockerfile):
             if stage.name is not None and stage.name_span is not None:
                 yield self.report(
-                    context.path, stage.name_span,
+                    context.path,
+                    stage.name_span,
                     f"stage '{stage.name}' is not used by the final stage: it is only built "
                     f"with --target {stage.name}",
                 )
 
 
 # Images that hold a compiler or SDK, by the last component of the repository.
-_SDK_REPOSITORIES = frozenset({"golang", "rust", "maven", "gradle", "gcc", "buildpack-deps",
-                               "sbt", "clojure", "haskell", "swift"})
-_JDK_REPOSITORIES = frozenset({"openjdk", "eclipse-temurin", "amazoncorretto", "ibmjava",
-                               "sapmachine"})
+_SDK_REPOSITORIES = frozenset(
+    {
+        "golang",
+        "rust",
+        "maven",
+        "gradle",
+        "gcc",
+        "buildpack-deps",
+        "sbt",
+        "clojure",
+        "haskell",
+        "swift",
+    }
+)
+_JDK_REPOSITORIES = frozenset(
+    {"openjdk", "eclipse-temurin", "amazoncorretto", "ibmjava", "sapmachine"}
+)
 
 
 def _is_sdk_image(repository: str, tag: str | None) -> bool:
@@ -447,12 +482,12 @@ class FinalStageOnSdk(Rule):
     )
     bad = (
         "FROM golang:1.23 AS build\nRUN go build -o /out/app .\n"
-        "FROM golang:1.23\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n"
+        'FROM golang:1.23\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n'
     )
     good = (
         "FROM golang:1.23 AS build\nRUN go build -o /out/app .\n"
         "FROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\n"
-        "ENTRYPOINT [\"/app\"]\n"
+        'ENTRYPOINT ["/app"]\n'
     )
     target = Target.DOCKERFILE
 
@@ -480,7 +515,8 @@ class FinalStageOnSdk(Rule):
             return
         span = final.image.span if final.image is not None else final.from_instruction.span
         yield self.report(
-            context.path, span,
+            context.path,
+            span,
             f"the final stage is based on the build image '{image.text}' while it copies "
             "from a build stage: use a runtime image",
         )

@@ -57,7 +57,8 @@ class UnknownInstruction(Rule):
         for instruction in _all_instructions(context):
             if instruction.keyword not in INSTRUCTIONS:
                 yield self.report(
-                    context.path, instruction.keyword_span,
+                    context.path,
+                    instruction.keyword_span,
                     f"unknown instruction {instruction.raw_keyword!r}",
                 )
 
@@ -87,7 +88,8 @@ class MissingArguments(Rule):
             if _has_arguments(instruction):
                 continue
             yield self.report(
-                context.path, instruction.keyword_span,
+                context.path,
+                instruction.keyword_span,
                 f"{instruction.keyword} requires at least one argument",
             )
 
@@ -98,8 +100,9 @@ def _has_arguments(instruction: Instruction) -> bool:
     return bool(instruction.arguments.strip())
 
 
-def _swallowed_instruction(lines: tuple[str, ...], empty: int, escape: str
-                           ) -> tuple[int, str, Span | None] | None:
+def _swallowed_instruction(
+    lines: tuple[str, ...], empty: int, escape: str
+) -> tuple[int, str, Span | None] | None:
     """The instruction keyword that an empty continuation line lets the previous one swallow.
 
     Returns its line, the keyword, and the span of the escape character that ends the last
@@ -107,8 +110,9 @@ def _swallowed_instruction(lines: tuple[str, ...], empty: int, escape: str
     left to the first of them).
     """
     index = empty  # 0-based index of the line after the empty one
-    while index < len(lines) and (not lines[index].strip()
-                                  or lines[index].lstrip().startswith("#")):
+    while index < len(lines) and (
+        not lines[index].strip() or lines[index].lstrip().startswith("#")
+    ):
         index += 1
     if index >= len(lines):
         return None
@@ -154,24 +158,31 @@ class EmptyContinuationLine(Rule):
             whole = Span.of(line, 1, line + 1, 1)
             if line >= len(context.dockerfile.lines):  # the last line of the file
                 whole = Span.of(line, 1, line, len(context.dockerfile.lines[line - 1]) + 1)
-            swallowed = _swallowed_instruction(context.dockerfile.lines, line,
-                                               context.dockerfile.escape)
+            swallowed = _swallowed_instruction(
+                context.dockerfile.lines, line, context.dockerfile.escape
+            )
             if swallowed is not None:
                 next_line, keyword, fix_end = swallowed
                 end_fix = None
                 if fix_end is not None:
-                    end_fix = Fix(f"End the instruction before line {line}",
-                                  (Edit(fix_end, ""),), Applicability.UNSAFE)
+                    end_fix = Fix(
+                        f"End the instruction before line {line}",
+                        (Edit(fix_end, ""),),
+                        Applicability.UNSAFE,
+                    )
                 yield self.report(
-                    context.path, error.span,
+                    context.path,
+                    error.span,
                     f"empty continuation line: the instruction above goes on past it, so the "
                     f"{keyword} on line {next_line} is read as part of it, not as an "
                     "instruction; remove the line continuation before the empty line",
-                    fix=end_fix)
+                    fix=end_fix,
+                )
                 continue
             fix = Fix("Remove the empty line", (Edit(whole, ""),), Applicability.SAFE)
-            yield self.report(context.path, error.span,
-                              "empty continuation line: remove it", fix=fix)
+            yield self.report(
+                context.path, error.span, "empty continuation line: remove it", fix=fix
+            )
 
 
 class UnterminatedHeredoc(Rule):
@@ -185,8 +196,8 @@ class UnterminatedHeredoc(Rule):
         "that line is missing, or indented without `<<-`, or has trailing spaces, the rest "
         "of the Dockerfile becomes the script and the build breaks in confusing ways."
     )
-    bad = "FROM alpine:3.20\nRUN <<EOF\n  apk add --no-cache curl\n  EOF\nCMD [\"sh\"]\n"
-    good = "FROM alpine:3.20\nRUN <<EOF\n  apk add --no-cache curl\nEOF\nCMD [\"sh\"]\n"
+    bad = 'FROM alpine:3.20\nRUN <<EOF\n  apk add --no-cache curl\n  EOF\nCMD ["sh"]\n'
+    good = 'FROM alpine:3.20\nRUN <<EOF\n  apk add --no-cache curl\nEOF\nCMD ["sh"]\n'
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -206,8 +217,8 @@ class SyntaxProblem(Rule):
         "ends with a line continuation, a duplicated or invalid parser directive, malformed "
         "flags or JSON arrays. The message says what is wrong and where."
     )
-    bad = "# escape=x\nFROM alpine:3.20\nCMD [\"sh\"]\n"
-    good = "# escape=`\nFROM alpine:3.20\nCMD [\"sh\"]\n"
+    bad = '# escape=x\nFROM alpine:3.20\nCMD ["sh"]\n'
+    good = '# escape=`\nFROM alpine:3.20\nCMD ["sh"]\n'
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -225,7 +236,7 @@ class InvalidFlag(Rule):
     description = (
         "BuildKit checks every instruction's flags before it builds anything: a flag the "
         "instruction does not have (`COPY --chwon`), a flag that needs a value written "
-        "without one (`COPY --from build /out /app` stops with \"missing a value on flag\"; "
+        'without one (`COPY --from build /out /app` stops with "missing a value on flag"; '
         "write `--from=build`), a boolean flag that is not `true`/`false` (`--link=yes`), a "
         "flag given twice, a `RUN --mount` with an unknown type or option, a `--network` "
         "other than `default`, `none` or `host`, or a `--chmod` that is neither octal nor "
@@ -233,10 +244,14 @@ class InvalidFlag(Rule):
         "the instruction alone rather than read it as something it is not. Values that use "
         "a build variable (`--chmod=$MODE`) are expanded later by BuildKit and not judged."
     )
-    bad = ("FROM golang:1.22 AS build\nRUN go build -o /out/app .\n"
-           "FROM alpine:3.20\nCOPY --from build /out/app /usr/local/bin/app\n")
-    good = ("FROM golang:1.22 AS build\nRUN go build -o /out/app .\n"
-            "FROM alpine:3.20\nCOPY --from=build /out/app /usr/local/bin/app\n")
+    bad = (
+        "FROM golang:1.22 AS build\nRUN go build -o /out/app .\n"
+        "FROM alpine:3.20\nCOPY --from build /out/app /usr/local/bin/app\n"
+    )
+    good = (
+        "FROM golang:1.22 AS build\nRUN go build -o /out/app .\n"
+        "FROM alpine:3.20\nCOPY --from=build /out/app /usr/local/bin/app\n"
+    )
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -257,8 +272,8 @@ class InstructionCasing(Rule):
         "the file wins (upper case on a tie) and mixed-case keywords are always reported. "
         "The fix rewrites the keyword."
     )
-    bad = "FROM alpine:3.20\nrun apk add --no-cache curl\nCMD [\"sh\"]\n"
-    good = "FROM alpine:3.20\nRUN apk add --no-cache curl\nCMD [\"sh\"]\n"
+    bad = 'FROM alpine:3.20\nrun apk add --no-cache curl\nCMD ["sh"]\n'
+    good = 'FROM alpine:3.20\nRUN apk add --no-cache curl\nCMD ["sh"]\n'
     target = Target.DOCKERFILE
     fixable = Fixable.ALWAYS
     aliases = ("ConsistentInstructionCasing",)
@@ -271,12 +286,13 @@ class InstructionCasing(Rule):
         wanted = "lowercase" if majority_lower else "uppercase"
         for instruction in known:
             raw = instruction.raw_keyword
-            if (raw.islower() if majority_lower else raw.isupper()):
+            if raw.islower() if majority_lower else raw.isupper():
                 continue
             text = raw.lower() if majority_lower else raw.upper()
             fix = Fix(f"Write {text}", (Edit(instruction.keyword_span, text),))
             yield self.report(
-                context.path, instruction.keyword_span,
+                context.path,
+                instruction.keyword_span,
                 f"instruction {raw!r} is cased differently from most instructions here "
                 f"({wanted}); pick one casing for the file",
                 fix=fix,
@@ -305,7 +321,8 @@ class MisplacedDirective(Rule):
             if directive.honoured or directive.span.start.line in error_lines:
                 continue
             yield self.report(
-                context.path, directive.span,
+                context.path,
+                directive.span,
                 f"the '{directive.name}' parser directive is ignored here: directives must "
                 "come before any comment, empty line or instruction",
             )
@@ -334,8 +351,11 @@ class HadolintPragma(Rule):
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for comment in context.dockerfile.comments:
             if _HADOLINT_PRAGMA.match(comment.text):
-                yield self.report(context.path, comment.span,
-                                  "inline ignore pragma: configure exceptions centrally")
+                yield self.report(
+                    context.path,
+                    comment.span,
+                    "inline ignore pragma: configure exceptions centrally",
+                )
 
 
 class DefinitionDescription(Rule):
@@ -351,8 +371,8 @@ class DefinitionDescription(Rule):
         "comment there that does not follow the form is reported. Off by default, as it is "
         "experimental in BuildKit."
     )
-    bad = "# The base image\nFROM alpine:3.20 AS base\nCMD [\"sh\"]\n"
-    good = "# base The image everything builds on\nFROM alpine:3.20 AS base\nCMD [\"sh\"]\n"
+    bad = '# The base image\nFROM alpine:3.20 AS base\nCMD ["sh"]\n'
+    good = '# base The image everything builds on\nFROM alpine:3.20 AS base\nCMD ["sh"]\n'
     target = Target.DOCKERFILE
     aliases = ("InvalidDefinitionDescription",)
     enabled_by_default = False
@@ -364,8 +384,9 @@ class DefinitionDescription(Rule):
         for instruction in dockerfile.instructions:
             names: list[str] = []
             if instruction.keyword == "FROM":
-                stage = next((s for s in dockerfile.stages
-                              if s.from_instruction is instruction), None)
+                stage = next(
+                    (s for s in dockerfile.stages if s.from_instruction is instruction), None
+                )
                 if stage is not None and stage.name:
                     names = [stage.name]
             elif instruction.keyword == "ARG":
@@ -380,14 +401,16 @@ class DefinitionDescription(Rule):
                 continue
             example = names[0] if len(names) == 1 else "<arg_key>"
             yield self.report(
-                context.path, comment.span,
+                context.path,
+                comment.span,
                 f"comment for {instruction.keyword} should follow the format "
                 f"'# {example} <description>'",
             )
 
 
-def _comment_above(line: int, by_line: dict[int, Comment],
-                   directive_lines: set[int]) -> Comment | None:
+def _comment_above(
+    line: int, by_line: dict[int, Comment], directive_lines: set[int]
+) -> Comment | None:
     comment = by_line.get(line - 1)
     if comment is None or comment.span.start.line in directive_lines:
         return None

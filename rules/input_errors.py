@@ -44,23 +44,27 @@ class UnparseableDockerfile(Rule):
         "rule can say anything useful about it."
     )
     bad = "# just a comment, no instructions\n"
-    good = "FROM alpine:3.20\nCMD [\"sh\"]\n"
+    good = 'FROM alpine:3.20\nCMD ["sh"]\n'
     target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         dockerfile = context.dockerfile
         for error in dockerfile.errors:
             if error.kind == "unreadable":
-                yield self.report(context.path, error.span,
-                                  f"cannot read the file: {error.message}")
+                yield self.report(
+                    context.path, error.span, f"cannot read the file: {error.message}"
+                )
                 return
             if error.kind == "wrong-kind":  # named explicitly, but not a Dockerfile
                 yield self.report(context.path, error.span, error.message)
                 return
         if not dockerfile.instructions:
             what = "is empty" if not dockerfile.source.strip() else "has only comments"
-            yield self.report(context.path, Span.of(1, 1, 1, 1),
-                              f"the Dockerfile {what}: Docker needs at least a FROM instruction")
+            yield self.report(
+                context.path,
+                Span.of(1, 1, 1, 1),
+                f"the Dockerfile {what}: Docker needs at least a FROM instruction",
+            )
 
 
 class ComposeInternalError(Rule):
@@ -115,8 +119,8 @@ class UnusedDockerfileSuppression(Rule):
     severity = Severity.INFO
     summary = "A suppression comment in a Dockerfile suppresses nothing"
     description = _UNUSED_DESCRIPTION
-    bad = "FROM alpine:3.20\n# hadolint ignore=DL3088\nCMD [\"sh\"]\n"
-    good = "FROM alpine:3.20\nCMD [\"sh\"]\n"
+    bad = 'FROM alpine:3.20\n# hadolint ignore=DL3088\nCMD ["sh"]\n'
+    good = 'FROM alpine:3.20\nCMD ["sh"]\n'
     target = Target.DOCKERFILE
     enabled_by_default = False
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lintrun import lint_json, run_cli, write_files
 
-MAINTAINER = "FROM alpine:3.20\nMAINTAINER someone@example.com\nCMD [\"sh\"]\n"
+MAINTAINER = 'FROM alpine:3.20\nMAINTAINER someone@example.com\nCMD ["sh"]\n'
 
 
 @pytest.fixture()
@@ -62,21 +62,25 @@ def test_fail_level_and_severity_override(project: Path) -> None:
 
 def test_shiplint_and_hadolint_suppressions(project: Path) -> None:
     code = _maintainer_code()
-    write_files(project, {
-        "a.Dockerfile": f"FROM alpine:3.20\n# shiplint: ignore[{code}] legacy\n"
-                        "MAINTAINER x@example.com\n",
-        "b.Dockerfile": "FROM alpine:3.20\n# hadolint ignore=DL4000\nMAINTAINER x@example.com\n",
-        "c.Dockerfile": "# hadolint global ignore=DL4000\nFROM alpine:3.20\n"
-                        "MAINTAINER x@example.com\n",
-        "d.Dockerfile": "FROM alpine:3.20\n# shiplint: ignore[DF001]\nMAINTAINER x@example.com\n",
-    })
+    write_files(
+        project,
+        {
+            "a.Dockerfile": f"FROM alpine:3.20\n# shiplint: ignore[{code}] legacy\n"
+            "MAINTAINER x@example.com\n",
+            "b.Dockerfile": "FROM alpine:3.20\n# hadolint ignore=DL4000\nMAINTAINER x@example.com\n",
+            "c.Dockerfile": "# hadolint global ignore=DL4000\nFROM alpine:3.20\n"
+            "MAINTAINER x@example.com\n",
+            "d.Dockerfile": "FROM alpine:3.20\n# shiplint: ignore[DF001]\nMAINTAINER x@example.com\n",
+        },
+    )
     findings = lint_json(project, ["--select", "DL4000"])
     assert {f["path"] for f in findings} == {"d.Dockerfile"}
 
 
 def test_unused_suppression_rule(project: Path) -> None:
-    write_files(project, {"Dockerfile": "FROM alpine:3.20\n# shiplint: ignore[DL4000]\n"
-                                        "CMD [\"sh\"]\n"})
+    write_files(
+        project, {"Dockerfile": 'FROM alpine:3.20\n# shiplint: ignore[DL4000]\nCMD ["sh"]\n'}
+    )
     findings = lint_json(project, ["--select", "DF099,DL4000"])
     assert [(f["code"], f["line"]) for f in findings] == [("DF099", 2)]
     # the same pragma is not "unused" in a run where its rule did not run
@@ -96,8 +100,10 @@ def test_config_files_and_errors(project: Path) -> None:
 
 
 def test_pyproject_and_yaml_config(tmp_path: Path) -> None:
-    write_files(tmp_path, {"Dockerfile": MAINTAINER,
-                           "pyproject.toml": '[tool.shiplint]\nignore = ["DL4000"]\n'})
+    write_files(
+        tmp_path,
+        {"Dockerfile": MAINTAINER, "pyproject.toml": '[tool.shiplint]\nignore = ["DL4000"]\n'},
+    )
     assert _maintainer_code() not in _codes(lint_json(tmp_path))
     (tmp_path / "pyproject.toml").unlink()
     (tmp_path / ".shiplint.yaml").write_text("ignore: [DL4000]\n", encoding="utf-8")
@@ -105,19 +111,26 @@ def test_pyproject_and_yaml_config(tmp_path: Path) -> None:
 
 
 def test_hadolint_config_is_honoured(tmp_path: Path) -> None:
-    write_files(tmp_path, {"Dockerfile": MAINTAINER,
-                           ".hadolint.yaml": "ignored:\n  - DL4000\nfailure-threshold: error\n"})
+    write_files(
+        tmp_path,
+        {
+            "Dockerfile": MAINTAINER,
+            ".hadolint.yaml": "ignored:\n  - DL4000\nfailure-threshold: error\n",
+        },
+    )
     assert _maintainer_code() not in _codes(lint_json(tmp_path))
-    (tmp_path / ".hadolint.yaml").write_text("override:\n  style:\n    - DL4000\n",
-                                             encoding="utf-8")
+    (tmp_path / ".hadolint.yaml").write_text(
+        "override:\n  style:\n    - DL4000\n", encoding="utf-8"
+    )
     findings = [f for f in lint_json(tmp_path) if f["code"] == _maintainer_code()]
     assert findings and findings[0]["severity"] == "style"
 
 
 def test_per_file_ignores(project: Path) -> None:
     write_files(project, {"legacy/Dockerfile": MAINTAINER, "Dockerfile": MAINTAINER})
-    (project / ".shiplint.toml").write_text('[per-file-ignores]\n"legacy/*" = ["DL4000"]\n',
-                                            encoding="utf-8")
+    (project / ".shiplint.toml").write_text(
+        '[per-file-ignores]\n"legacy/*" = ["DL4000"]\n', encoding="utf-8"
+    )
     findings = lint_json(project, ["--select", "DL4000"])
     assert {f["path"] for f in findings} == {"Dockerfile"}
 
@@ -162,19 +175,33 @@ def test_huge_file_is_refused_cleanly(project: Path) -> None:
 def test_directory_given_as_file_is_linted_as_folder(project: Path) -> None:
     write_files(project, {"sub/Dockerfile": MAINTAINER})
     assert {f["path"] for f in lint_json(project, ["sub", "--select", "DL4000"])} == {
-        "sub/Dockerfile"}
+        "sub/Dockerfile"
+    }
 
 
 def test_stdin(project: Path) -> None:
-    code, out, _ = run_cli(project, ["check", "-", "--stdin-filename", "Dockerfile",
-                                     "--format", "concise", "--select", "DL4000"],
-                           stdin=MAINTAINER)
+    code, out, _ = run_cli(
+        project,
+        [
+            "check",
+            "-",
+            "--stdin-filename",
+            "Dockerfile",
+            "--format",
+            "concise",
+            "--select",
+            "DL4000",
+        ],
+        stdin=MAINTAINER,
+    )
     assert code == 1 and out.startswith("Dockerfile:2:1:")
 
 
 def test_gitignore_is_respected(project: Path) -> None:
-    write_files(project, {"build/Dockerfile": MAINTAINER, "Dockerfile": MAINTAINER,
-                          ".gitignore": "build/\n"})
+    write_files(
+        project,
+        {"build/Dockerfile": MAINTAINER, "Dockerfile": MAINTAINER, ".gitignore": "build/\n"},
+    )
     (project / ".git").mkdir()
     assert {f["path"] for f in lint_json(project, ["--select", "DL4000"])} == {"Dockerfile"}
 
@@ -199,8 +226,10 @@ def test_output_file_and_statistics(project: Path) -> None:
 def test_rules_listing_and_explain(project: Path) -> None:
     code, out, _ = run_cli(project, ["rules", "--format", "json"])
     rules = json.loads(out)
-    assert code == 0 and all({"code", "name", "tags", "severity", "summary", "docs", "fixable",
-                              "aliases"} <= set(r) for r in rules)
+    assert code == 0 and all(
+        {"code", "name", "tags", "severity", "summary", "docs", "fixable", "aliases"} <= set(r)
+        for r in rules
+    )
     code, out, _ = run_cli(project, ["rule", "DL4000"])
     assert code == 0 and "DL4000" in out and "Bad:" in out
     assert run_cli(project, ["rule", "nothing-like-this"])[0] == 2
@@ -219,53 +248,63 @@ def test_baseline_reports_only_new_findings(project: Path) -> None:
 
 
 def test_fix_and_diff(project: Path) -> None:
-    write_files(project, {"Dockerfile": "from alpine:3.20\nCMD [\"sh\"]\n"})
-    code, out, _ = run_cli(project, ["check", "--diff", "--select",
-                                     "ConsistentInstructionCasing"])
+    write_files(project, {"Dockerfile": 'from alpine:3.20\nCMD ["sh"]\n'})
+    code, out, _ = run_cli(project, ["check", "--diff", "--select", "ConsistentInstructionCasing"])
     assert code == 1 and "-from alpine:3.20\n+FROM alpine:3.20" in out
-    assert (project / "Dockerfile").read_text() == "from alpine:3.20\nCMD [\"sh\"]\n"
+    assert (project / "Dockerfile").read_text() == 'from alpine:3.20\nCMD ["sh"]\n'
     code, _, _ = run_cli(project, ["check", "--fix", "--select", "ConsistentInstructionCasing"])
     assert code == 0
-    assert (project / "Dockerfile").read_text() == "FROM alpine:3.20\nCMD [\"sh\"]\n"
+    assert (project / "Dockerfile").read_text() == 'FROM alpine:3.20\nCMD ["sh"]\n'
 
 
 def test_installed_command_and_module(project: Path) -> None:
     write_files(project, {"Dockerfile": MAINTAINER})
     for command in (["shiplint"], [sys.executable, "-m", "linter"]):
-        done = subprocess.run([*command, "check", "--format", "concise", "--select", "DL4000"],
-                              cwd=project, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [*command, "check", "--format", "concise", "--select", "DL4000"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 1 and "Dockerfile:2:1" in done.stdout, done.stderr
-    version = subprocess.run(["shiplint", "--version"], capture_output=True, text=True,
-                             timeout=60)
+    version = subprocess.run(["shiplint", "--version"], capture_output=True, text=True, timeout=60)
     assert version.returncode == 0 and version.stdout.startswith("shiplint ")
 
 
 def test_compose_suppressions_before_and_at_line_end(project: Path) -> None:
     base = "services:\n  web:\n    image: nginx:1.27\n"
-    write_files(project, {
-        "a/compose.yaml": base + "    privileged: true  # shiplint: ignore[CL-0002]\n",
-        "b/compose.yaml": base + "    # shiplint: ignore[privileged-service]\n"
-                                 "    privileged: true\n",
-        "c/compose.yaml": base + "    privileged: true\n",
-        "d/compose.yaml": "# dclint disable-file\n" + base + "    privileged: true\n",
-    })
+    write_files(
+        project,
+        {
+            "a/compose.yaml": base + "    privileged: true  # shiplint: ignore[CL-0002]\n",
+            "b/compose.yaml": base + "    # shiplint: ignore[privileged-service]\n"
+            "    privileged: true\n",
+            "c/compose.yaml": base + "    privileged: true\n",
+            "d/compose.yaml": "# dclint disable-file\n" + base + "    privileged: true\n",
+        },
+    )
     findings = lint_json(project, ["--select", "CL-0002"])
     assert {f["path"] for f in findings} == {"c/compose.yaml"}
 
 
 def test_buildkit_check_skip_directive(project: Path) -> None:
-    write_files(project, {
-        "a.Dockerfile": "# check=skip=MaintainerDeprecated\nFROM alpine:3.20\n"
-                        "MAINTAINER x@example.com\n",
-        "b.Dockerfile": "# check=skip=all\nFROM alpine:3.20\nMAINTAINER x@example.com\n",
-        "c.Dockerfile": MAINTAINER,
-    })
+    write_files(
+        project,
+        {
+            "a.Dockerfile": "# check=skip=MaintainerDeprecated\nFROM alpine:3.20\n"
+            "MAINTAINER x@example.com\n",
+            "b.Dockerfile": "# check=skip=all\nFROM alpine:3.20\nMAINTAINER x@example.com\n",
+            "c.Dockerfile": MAINTAINER,
+        },
+    )
     findings = lint_json(project, ["--select", "DL4000"])
     assert {f["path"] for f in findings} == {"c.Dockerfile"}
 
 
-def test_github_format_is_the_default_in_actions(project: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_github_format_is_the_default_in_actions(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_files(project, {"Dockerfile": MAINTAINER})
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     _, out, _ = run_cli(project, ["check", "--select", "DL4000"])
@@ -287,7 +326,7 @@ def test_no_color_is_honoured(project: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_alias_bomb_is_a_finding(project: Path) -> None:
-    levels = ["a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"]
+    levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for index, name in enumerate("bcdefghi"):
         previous = "abcdefghi"[index]
         levels.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
@@ -298,8 +337,14 @@ def test_alias_bomb_is_a_finding(project: Path) -> None:
 
 
 def test_a_finding_shared_through_a_merge_key_is_reported_once(project: Path) -> None:
-    write_files(project, {"compose.yaml": (
-        "x-db: &db\n  image: mariadb:latest\nservices:\n  a:\n    <<: *db\n  b:\n    <<: *db\n")})
+    write_files(
+        project,
+        {
+            "compose.yaml": (
+                "x-db: &db\n  image: mariadb:latest\nservices:\n  a:\n    <<: *db\n  b:\n    <<: *db\n"
+            )
+        },
+    )
     findings = [f for f in lint_json(project, ["--select", "DC500"])]
     assert [(f["line"], f["column"]) for f in findings] == [(2, 10)]
 
@@ -309,8 +354,9 @@ def test_special_files_are_refused_not_read(project: Path) -> None:
 
     fifo = project / "Dockerfile"
     os.mkfifo(fifo)
-    code, out, err = run_cli(project, ["check", "--format", "json", "Dockerfile", "/dev/zero",
-                                       "--kind", "dockerfile"])
+    code, out, err = run_cli(
+        project, ["check", "--format", "json", "Dockerfile", "/dev/zero", "--kind", "dockerfile"]
+    )
     assert code == 1 and "Traceback" not in err
     messages = {f["path"]: f["message"] for f in json.loads(out)}
     assert "not a regular file" in messages["Dockerfile"]
@@ -329,8 +375,10 @@ def test_undecodable_stdin_is_a_finding(project: Path) -> None:
         from linter.cli import main
 
         out = __import__("io").StringIO()
-        code = main(["check", "-", "--stdin-filename", "Dockerfile", "--format", "concise",
-                     "--no-config"], stdout=out)
+        code = main(
+            ["check", "-", "--stdin-filename", "Dockerfile", "--format", "concise", "--no-config"],
+            stdout=out,
+        )
     finally:
         sys.stdin = old
     assert code == 1 and out.getvalue().startswith("Dockerfile:1:1: DF001")

@@ -17,17 +17,38 @@ ENV = {"SET": "value", "EMPTY": "", "PORT": "8080"}
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("$SET", "value"), ("${SET}", "value"), ("x${SET}y", "xvaluey"), ("$SET.txt", "value.txt"),
-        ("$UNSET", ""), ("${UNSET}", ""),
-        ("${UNSET:-d}", "d"), ("${EMPTY:-d}", "d"), ("${SET:-d}", "value"),
-        ("${UNSET-d}", "d"), ("${EMPTY-d}", ""), ("${SET-d}", "value"),
-        ("${SET:+alt}", "alt"), ("${EMPTY:+alt}", ""), ("${UNSET:+alt}", ""),
-        ("${SET+alt}", "alt"), ("${EMPTY+alt}", "alt"), ("${UNSET+alt}", ""),
-        ("${UNSET:-${SET}}", "value"), ("${UNSET:-${ALSO:-deep}}", "deep"),
-        ("${UNSET:-a ${PORT} b}", "a 8080 b"), ("${UNSET:-}", ""),
-        ("$$", "$"), ("$$SET", "$SET"), ("$${SET}", "${SET}"), ("$$$SET", "$value"),
-        ("cost: 5$", "cost: 5$"), ("$ 1", "$ 1"), ("$1", "$1"), ("a$-b", "a$-b"),
-        ("${set}", ""), ("$_x", ""),
+        ("$SET", "value"),
+        ("${SET}", "value"),
+        ("x${SET}y", "xvaluey"),
+        ("$SET.txt", "value.txt"),
+        ("$UNSET", ""),
+        ("${UNSET}", ""),
+        ("${UNSET:-d}", "d"),
+        ("${EMPTY:-d}", "d"),
+        ("${SET:-d}", "value"),
+        ("${UNSET-d}", "d"),
+        ("${EMPTY-d}", ""),
+        ("${SET-d}", "value"),
+        ("${SET:+alt}", "alt"),
+        ("${EMPTY:+alt}", ""),
+        ("${UNSET:+alt}", ""),
+        ("${SET+alt}", "alt"),
+        ("${EMPTY+alt}", "alt"),
+        ("${UNSET+alt}", ""),
+        ("${UNSET:-${SET}}", "value"),
+        ("${UNSET:-${ALSO:-deep}}", "deep"),
+        ("${UNSET:-a ${PORT} b}", "a 8080 b"),
+        ("${UNSET:-}", ""),
+        ("$$", "$"),
+        ("$$SET", "$SET"),
+        ("$${SET}", "${SET}"),
+        ("$$$SET", "$value"),
+        ("cost: 5$", "cost: 5$"),
+        ("$ 1", "$ 1"),
+        ("$1", "$1"),
+        ("a$-b", "a$-b"),
+        ("${set}", ""),
+        ("$_x", ""),
     ],
 )
 def test_interpolate(text: str, expected: str) -> None:
@@ -38,8 +59,16 @@ def test_interpolate(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "start", "end"),
-    [("${", 0, 2), ("x ${VAR", 2, 7), ("${}", 0, 3), ("a${VAR:}b", 1, 8), ("${1abc}", 0, 7),
-     ("${VAR x}", 0, 8), ("${A:-${}}", 5, 8), ("${VAR!}", 0, 7)],
+    [
+        ("${", 0, 2),
+        ("x ${VAR", 2, 7),
+        ("${}", 0, 3),
+        ("a${VAR:}b", 1, 8),
+        ("${1abc}", 0, 7),
+        ("${VAR x}", 0, 8),
+        ("${A:-${}}", 5, 8),
+        ("${VAR!}", 0, 7),
+    ],
 )
 def test_malformed_expressions_have_offsets(text: str, start: int, end: int) -> None:
     _, issues = interpolate(text, ENV)
@@ -61,7 +90,10 @@ def test_required_inside_unused_default_is_not_recorded() -> None:
 def test_find_variables() -> None:
     found = find_variables("$A ${B:-${C}} $$D ${E:?err}")
     assert [(v.name, v.start, v.operator) for v in found] == [
-        ("A", 0, None), ("B", 3, ":-"), ("C", 8, None), ("E", 18, ":?"),
+        ("A", 0, None),
+        ("B", 3, ":-"),
+        ("C", 8, None),
+        ("E", 18, ":?"),
     ]
     assert found[1].has_default and found[3].required
 
@@ -69,13 +101,22 @@ def test_find_variables() -> None:
 def test_dotenv_like_compose() -> None:
     text = (
         "\ufeff# comment\nexport A=1\nB=\"x\\ny ${A}\"\nC='lit $A'\nD=v # trailing\n"
-        "E: colon\nINHERIT\nG=${A}${INHERIT}\n  H = spaced  \nI=\nJ=\"multi\nline\"\nK=a#b\n"
+        'E: colon\nINHERIT\nG=${A}${INHERIT}\n  H = spaced  \nI=\nJ="multi\nline"\nK=a#b\n'
     )
     values, errors = parse_dotenv(text, {"INHERIT": "i"})
     assert errors == []
     assert values == {
-        "A": "1", "B": "x\ny 1", "C": "lit $A", "D": "v", "E": "colon", "INHERIT": "i",
-        "G": "1i", "H": "spaced", "I": "", "J": "multi\nline", "K": "a#b",
+        "A": "1",
+        "B": "x\ny 1",
+        "C": "lit $A",
+        "D": "v",
+        "E": "colon",
+        "INHERIT": "i",
+        "G": "1i",
+        "H": "spaced",
+        "I": "",
+        "J": "multi\nline",
+        "K": "a#b",
     }
 
 
@@ -87,7 +128,7 @@ def test_dotenv_errors(text: str) -> None:
 
 def test_tree_values_are_interpolated_keys_are_not() -> None:
     source = (
-        "services:\n  ${SET}:\n    image: \"nginx:${TAG:-1.27}\"\n"
+        'services:\n  ${SET}:\n    image: "nginx:${TAG:-1.27}"\n'
         "    ports:\n      - ${PORT}:80\n    deploy:\n      replicas: ${N:-2}\n"
         "    privileged: '${P:-true}'\n    command: echo $$HOME\n"
     )
@@ -95,10 +136,17 @@ def test_tree_values_are_interpolated_keys_are_not() -> None:
     assert root is not None
     tree, problems = interpolate_tree(root, ENV)
     assert problems == []
-    assert to_python(tree) == {"services": {"${SET}": {
-        "image": "nginx:1.27", "ports": ["8080:80"], "deploy": {"replicas": 2},
-        "privileged": True, "command": "echo $HOME",
-    }}}
+    assert to_python(tree) == {
+        "services": {
+            "${SET}": {
+                "image": "nginx:1.27",
+                "ports": ["8080:80"],
+                "deploy": {"replicas": 2},
+                "privileged": True,
+                "command": "echo $HOME",
+            }
+        }
+    }
     service = tree.get("services").get("${SET}")  # type: ignore[union-attr]
     assert isinstance(service, MappingNode)
     image = service.get("image")

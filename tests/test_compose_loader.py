@@ -53,12 +53,31 @@ def test_columns_count_characters_not_bytes() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("yes", "yes"), ("on", "on"), ("off", "off"), ("y", "y"),
-        ("true", True), ("False", False), ("~", None), ("null", None), ("", None),
-        ("80:80", "80:80"), ("22:22", "22:22"), ("1.5", 1.5), ("0o17", 15), ("0x1F", 31),
-        ("0755", 493), ("1_000", 1000), ("-3", -3), ("+7", 7), ("08", 8.0),
-        (".5", 0.5), ("1e3", 1000.0), ("nginx", "nginx"), ("2001-12-14", "2001-12-14"),
-        ("12345678901234567890", 12345678901234567890), ("1.2.3", "1.2.3"),
+        ("yes", "yes"),
+        ("on", "on"),
+        ("off", "off"),
+        ("y", "y"),
+        ("true", True),
+        ("False", False),
+        ("~", None),
+        ("null", None),
+        ("", None),
+        ("80:80", "80:80"),
+        ("22:22", "22:22"),
+        ("1.5", 1.5),
+        ("0o17", 15),
+        ("0x1F", 31),
+        ("0755", 493),
+        ("1_000", 1000),
+        ("-3", -3),
+        ("+7", 7),
+        ("08", 8.0),
+        (".5", 0.5),
+        ("1e3", 1000.0),
+        ("nginx", "nginx"),
+        ("2001-12-14", "2001-12-14"),
+        ("12345678901234567890", 12345678901234567890),
+        ("1.2.3", "1.2.3"),
     ],
 )
 def test_plain_scalars_are_read_like_compose_yaml_v3(text: str, expected: object) -> None:
@@ -68,7 +87,10 @@ def test_plain_scalars_are_read_like_compose_yaml_v3(text: str, expected: object
 def test_quoted_and_block_scalars_are_strings_with_their_style() -> None:
     result = load('a: "1"\nb: \'true\'\nc: |\n  x\nd: >\n  y\ne: !!str 5\nf: !!int "7"\n')
     assert [value_of(result, key).style for key in "abcd"] == [
-        "double", "single", "literal", "folded",
+        "double",
+        "single",
+        "literal",
+        "folded",
     ]
     assert value_of(result, "a").value == "1"
     assert value_of(result, "b").value == "true"
@@ -171,7 +193,8 @@ def test_syntax_errors_point_at_the_yaml_error_mark(text: str, line: int, column
     result = load(text)
     assert kinds(result) == ["syntax"] and result.root is None
     assert (result.problems[0].span.start.line, result.problems[0].span.start.column) == (
-        line, column,
+        line,
+        column,
     )
 
 
@@ -198,9 +221,22 @@ def test_several_documents_are_merged_in_order() -> None:
 
 @pytest.mark.parametrize(
     ("value", "trap"),
-    [("yes", True), ("Off", True), ("n", False), ("Y", False), ("22:22", True), ("1:20:30", True),
-     ("0755", True), ("80:80", False), ("'yes'", False), ("true", False), ("0", False),
-     ("0o755", False), ("8080", False), ("127.0.0.1:80:80", False)],
+    [
+        ("yes", True),
+        ("Off", True),
+        ("n", False),
+        ("Y", False),
+        ("22:22", True),
+        ("1:20:30", True),
+        ("0755", True),
+        ("80:80", False),
+        ("'yes'", False),
+        ("true", False),
+        ("0", False),
+        ("0o755", False),
+        ("8080", False),
+        ("127.0.0.1:80:80", False),
+    ],
 )
 def test_yaml11_traps(value: str, trap: bool) -> None:
     result = load(f"a: {value}\n")
@@ -223,8 +259,10 @@ def test_tree_nodes_carry_the_path_given() -> None:
 
 def test_three_hundred_line_file_loads_cleanly() -> None:
     # Timing is measured by hand (DESIGN: no timed tests); here only the result.
-    service = "  svc{i}:\n    image: nginx:1.{i}\n    ports:\n      - '80{i:02d}:80'\n" \
-              "    environment:\n      A: '1'\n"
+    service = (
+        "  svc{i}:\n    image: nginx:1.{i}\n    ports:\n      - '80{i:02d}:80'\n"
+        "    environment:\n      A: '1'\n"
+    )
     text = "services:\n" + "".join(service.format(i=i) for i in range(50))
     assert text.count("\n") >= 300
     result = load(text)

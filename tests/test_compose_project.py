@@ -64,7 +64,8 @@ def test_relative_paths_stay_relative(tmp_path: Path, monkeypatch: object) -> No
     finally:
         os.chdir(cwd)
     assert [f.path for f in project.files] == [
-        "app/compose.yaml", os.path.join("app", "docker-compose.override.yml"),
+        "app/compose.yaml",
+        os.path.join("app", "docker-compose.override.yml"),
     ]
     assert project.services["web"].path == "app/compose.yaml"
     assert project.project_dir == "app"
@@ -110,8 +111,9 @@ def memory_reader(files: dict[str, str]):  # type: ignore[no-untyped-def]
 
 def merged(base: str, override: str) -> object:
     files = {"compose.yaml": base, "over.yaml": override}
-    project = load_project("compose.yaml", override_paths=["over.yaml"],
-                           read_file=memory_reader(files), validate=False)
+    project = load_project(
+        "compose.yaml", override_paths=["over.yaml"], read_file=memory_reader(files), validate=False
+    )
     assert project.problems == (), project.problems
     assert project.root is not None
     return to_python(project.root)
@@ -132,10 +134,16 @@ def test_merge_sequences_append_unique() -> None:
         "services:\n  a:\n    ports: ['80:80', '8080:80']\n    dns: [1.1.1.1, 8.8.8.8]\n"
         "    volumes: ['./b:/data:ro']\n    expose: [3000, 4000]\n",
     )
-    assert result == {"services": {"a": {
-        "ports": ["80:80", "443:443", "8080:80"], "dns": ["1.1.1.1", "8.8.8.8"],
-        "volumes": ["./b:/data:ro", "logs:/logs"], "expose": [3000, 4000],
-    }}}
+    assert result == {
+        "services": {
+            "a": {
+                "ports": ["80:80", "443:443", "8080:80"],
+                "dns": ["1.1.1.1", "8.8.8.8"],
+                "volumes": ["./b:/data:ro", "logs:/logs"],
+                "expose": [3000, 4000],
+            }
+        }
+    }
 
 
 def test_environment_and_labels_merge_by_key_in_any_form() -> None:
@@ -143,11 +151,18 @@ def test_environment_and_labels_merge_by_key_in_any_form() -> None:
         "services:\n  a:\n    environment: [A=1, B=2]\n    labels: {x: '1'}\n",
         "services:\n  a:\n    environment:\n      B: 3\n      C: 4\n    labels: [y=2, x=0]\n",
     )
-    assert result == {"services": {"a": {
-        "environment": {"A": "1", "B": 3, "C": 4}, "labels": {"x": "0", "y": "2"},
-    }}}
-    lists = merged("services:\n  a:\n    environment: [A=1, B=2]\n",
-                   "services:\n  a:\n    environment: [B=3]\n")
+    assert result == {
+        "services": {
+            "a": {
+                "environment": {"A": "1", "B": 3, "C": 4},
+                "labels": {"x": "0", "y": "2"},
+            }
+        }
+    }
+    lists = merged(
+        "services:\n  a:\n    environment: [A=1, B=2]\n",
+        "services:\n  a:\n    environment: [B=3]\n",
+    )
     assert lists == {"services": {"a": {"environment": ["A=1", "B=3"]}}}
 
 
@@ -159,18 +174,26 @@ def test_depends_on_build_and_reset_override_tags() -> None:
         "        condition: service_started\n    ports: !override ['2:2']\n"
         "    user: !reset null\n    networks:\n      back: {}\n",
     )
-    assert result == {"services": {"a": {
-        "build": {"context": "./a", "target": "prod"},
-        "depends_on": {"db": None, "cache": {"condition": "service_started"}},
-        "ports": ["2:2"], "networks": {"front": None, "back": {}},
-    }}}
+    assert result == {
+        "services": {
+            "a": {
+                "build": {"context": "./a", "target": "prod"},
+                "depends_on": {"db": None, "cache": {"condition": "service_started"}},
+                "ports": ["2:2"],
+                "networks": {"front": None, "back": {}},
+            }
+        }
+    }
 
 
 def test_merged_values_point_into_the_file_that_wrote_them() -> None:
-    files = {"compose.yaml": "services:\n  a:\n    image: x\n",
-             "over.yaml": "services:\n  a:\n    image: y\n"}
-    project = load_project("compose.yaml", override_paths=["over.yaml"],
-                           read_file=memory_reader(files), validate=False)
+    files = {
+        "compose.yaml": "services:\n  a:\n    image: x\n",
+        "over.yaml": "services:\n  a:\n    image: y\n",
+    }
+    project = load_project(
+        "compose.yaml", override_paths=["over.yaml"], read_file=memory_reader(files), validate=False
+    )
     service = project.services["a"]
     assert service.key.path == "compose.yaml"
     image = service.node.get("image")
@@ -186,11 +209,17 @@ def test_dotenv_and_given_environment_are_used_never_os_environ(
         "p/.env": "TAG=from-dotenv\nU=dotenv-user\n",
     }
     project = load_project("p/compose.yaml", read_file=memory_reader(files), validate=False)
-    assert to_python(project.services["a"].node) == {"image": "app:from-dotenv",
-                                                     "user": "dotenv-user"}
+    assert to_python(project.services["a"].node) == {
+        "image": "app:from-dotenv",
+        "user": "dotenv-user",
+    }
     assert project.environment == {"TAG": "from-dotenv", "U": "dotenv-user"}
-    project = load_project("p/compose.yaml", read_file=memory_reader(files), validate=False,
-                           environment={"TAG": "given"})
+    project = load_project(
+        "p/compose.yaml",
+        read_file=memory_reader(files),
+        validate=False,
+        environment={"TAG": "given"},
+    )
     assert to_python(project.services["a"].node)["image"] == "app:given"  # type: ignore[index]
 
 
@@ -201,12 +230,16 @@ def test_interpolation_problem_in_project() -> None:
 
 
 def test_schema_problems_in_each_file(tmp_path: Path) -> None:
-    files = {"compose.yaml": "services:\n  a:\n    imgae: x\n",
-             "over.yaml": "services:\n  a:\n    ports: 5\n"}
-    project = load_project("compose.yaml", override_paths=["over.yaml"],
-                           read_file=memory_reader(files))
+    files = {
+        "compose.yaml": "services:\n  a:\n    imgae: x\n",
+        "over.yaml": "services:\n  a:\n    ports: 5\n",
+    }
+    project = load_project(
+        "compose.yaml", override_paths=["over.yaml"], read_file=memory_reader(files)
+    )
     assert [(p.kind, p.path, p.span.start.line) for p in project.problems] == [
-        ("schema", "compose.yaml", 3), ("schema", "over.yaml", 3),
+        ("schema", "compose.yaml", 3),
+        ("schema", "over.yaml", 3),
     ]
 
 
@@ -217,8 +250,7 @@ def test_include_short_and_long_form() -> None:
             "    env_file: other/vars.env\n"
             "services:\n  web:\n    image: web\n  db:\n    environment: {LOCAL: '1'}\n"
         ),
-        "lib/db.yaml": "services:\n  db:\n    image: postgres:${PG:-16}\n"
-                       "volumes:\n  data: {}\n",
+        "lib/db.yaml": "services:\n  db:\n    image: postgres:${PG:-16}\nvolumes:\n  data: {}\n",
         "lib/.env": "PG=15\n",
         "other/base.yaml": "services:\n  cache:\n    image: redis:${REDIS}\n",
         "other/extra.yaml": "services:\n  cache:\n    user: redis\n",
@@ -235,7 +267,10 @@ def test_include_short_and_long_form() -> None:
         "volumes": {"data": {}},
     }
     assert [f.path for f in project.files] == [
-        "compose.yaml", "lib/db.yaml", "other/base.yaml", "other/extra.yaml",
+        "compose.yaml",
+        "lib/db.yaml",
+        "other/base.yaml",
+        "other/extra.yaml",
     ]
     assert project.services["cache"].key.path == "other/base.yaml"
 
@@ -260,14 +295,18 @@ def test_extends_same_file_and_other_file() -> None:
             "    ports: ['81:80']\n"
         ),
         "common/svc.yaml": "services:\n  common:\n    extends: root\n    ports: ['80:80']\n"
-                           "  root:\n    image: root:${V:-1}\n",
+        "  root:\n    image: root:${V:-1}\n",
     }
     project = load_project("compose.yaml", read_file=memory_reader(files))
     assert project.problems == ()
-    assert to_python(project.services["web"].node) == {"image": "base",
-                                                       "environment": ["A=1", "B=2"]}
-    assert to_python(project.services["api"].node) == {"image": "root:1",
-                                                       "ports": ["80:80", "81:80"]}
+    assert to_python(project.services["web"].node) == {
+        "image": "base",
+        "environment": ["A=1", "B=2"],
+    }
+    assert to_python(project.services["api"].node) == {
+        "image": "root:1",
+        "ports": ["80:80", "81:80"],
+    }
     image = project.services["api"].get("image")
     assert image is not None and image.path == "common/svc.yaml"
 
@@ -304,8 +343,16 @@ def test_missing_env_file_is_a_reference_problem() -> None:
 
 
 def test_load_project_never_raises_on_garbage() -> None:
-    for text in ["", "\x00\x01", "services: [", "a: &a [*a]", "services:\n  a: 5\n",
-                 "include: 5\n", "services:\n  a:\n    extends: [1]\n"]:
-        project = load_project("compose.yaml", text=text, override_paths=[],
-                               read_file=memory_reader({}))
+    for text in [
+        "",
+        "\x00\x01",
+        "services: [",
+        "a: &a [*a]",
+        "services:\n  a: 5\n",
+        "include: 5\n",
+        "services:\n  a:\n    extends: [1]\n",
+    ]:
+        project = load_project(
+            "compose.yaml", text=text, override_paths=[], read_file=memory_reader({})
+        )
         assert isinstance(project.problems, tuple)

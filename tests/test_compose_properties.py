@@ -11,12 +11,50 @@ from linter.compose.project import load_project
 from linter.compose.substitute import interpolate_tree
 
 YAMLISH = st.lists(
-    st.sampled_from([
-        "services:", "  web:", "    image: x", "  - a", "- b", "&a ", "*a", "<<: *a", "<<:",
-        "key: value", "  ports: [80:80, '1']", "{", "}", "[", "]", "'", '"', "? k", ": v",
-        "---", "...", "!!str", "!reset", "!override", "|", ">-", "#", "\t", "  ", "${X", "$$",
-        "yes", "0755", "1_000", "x: &b {a: 1}", "y: *b", "%YAML 1.2", "@", "`", "\\",
-    ]),
+    st.sampled_from(
+        [
+            "services:",
+            "  web:",
+            "    image: x",
+            "  - a",
+            "- b",
+            "&a ",
+            "*a",
+            "<<: *a",
+            "<<:",
+            "key: value",
+            "  ports: [80:80, '1']",
+            "{",
+            "}",
+            "[",
+            "]",
+            "'",
+            '"',
+            "? k",
+            ": v",
+            "---",
+            "...",
+            "!!str",
+            "!reset",
+            "!override",
+            "|",
+            ">-",
+            "#",
+            "\t",
+            "  ",
+            "${X",
+            "$$",
+            "yes",
+            "0755",
+            "1_000",
+            "x: &b {a: 1}",
+            "y: *b",
+            "%YAML 1.2",
+            "@",
+            "`",
+            "\\",
+        ]
+    ),
     max_size=25,
 ).map("\n".join)
 
@@ -52,10 +90,12 @@ def test_load_project_never_raises(text: str) -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(EXPRESSION_TEXT, st.dictionaries(st.sampled_from(["A", "B", "a", "_1"]),
-                                        st.text(max_size=5)))
+@given(
+    EXPRESSION_TEXT, st.dictionaries(st.sampled_from(["A", "B", "a", "_1"]), st.text(max_size=5))
+)
 def test_interpolation_never_raises_and_offsets_are_inside(
-    text: str, env: dict[str, str],
+    text: str,
+    env: dict[str, str],
 ) -> None:
     _, issues = interpolate(text, env)
     for issue in issues:

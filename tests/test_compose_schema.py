@@ -61,8 +61,12 @@ def test_one_of_reports_the_branch_that_fits() -> None:
     )
     assert found == [
         (5, 7, "services.web.build: unknown key 'contextt'; did you mean 'context'?"),
-        (8, 20, "services.web.depends_on.db.condition: 'started' is not one of "
-                "['service_started', 'service_healthy', 'service_completed_successfully']"),
+        (
+            8,
+            20,
+            "services.web.depends_on.db.condition: 'started' is not one of "
+            "['service_started', 'service_healthy', 'service_completed_successfully']",
+        ),
     ]
 
 
@@ -86,10 +90,13 @@ def test_spans_are_in_the_file_that_wrote_the_value() -> None:
 
 def test_many_services_validate_cleanly() -> None:
     # Timing is measured by hand (DESIGN: no timed tests); here only the result.
-    service = "  s{i}:\n    image: nginx\n    ports: ['80{i:02d}:80']\n" \
-              "    environment:\n      A: '1'\n    restart: always\n"
-    root = load_compose_text("services:\n" + "".join(service.format(i=i) for i in range(50)),
-                             "c.yaml").root
+    service = (
+        "  s{i}:\n    image: nginx\n    ports: ['80{i:02d}:80']\n"
+        "    environment:\n      A: '1'\n    restart: always\n"
+    )
+    root = load_compose_text(
+        "services:\n" + "".join(service.format(i=i) for i in range(50)), "c.yaml"
+    ).root
     assert root is not None
     assert validate_tree(root) == []
 
@@ -106,15 +113,17 @@ def test_jsonschema_is_not_imported_by_the_loader() -> None:
 def test_jsonschema_is_not_imported_by_a_compose_check(tmp_path: Path) -> None:
     # An invalid file, so that the schema is validated and its errors are reported.
     (tmp_path / "compose.yaml").write_text(
-        "services:\n  web:\n    image: 5\n    imgae: x\n    ports: [[1]]\n", "utf-8")
+        "services:\n  web:\n    image: 5\n    imgae: x\n    ports: [[1]]\n", "utf-8"
+    )
     code = (
         "import sys\n"
         "from linter.cli import main\n"
         "code = main(['check', '--format', 'json', 'compose.yaml'])\n"
         "print('MODULES', 'jsonschema' in sys.modules, code, file=sys.stderr)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=tmp_path, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
     assert "MODULES False 1" in out.stderr, out.stderr
     assert "unknown key 'imgae'" in out.stdout and "DC" in out.stdout
 
@@ -123,10 +132,13 @@ def test_repeated_list_items_point_at_the_repeat() -> None:
     from linter.compose.loader import load_compose_text
     from linter.compose.schema import validate_tree
 
-    text = ("services:\n  web:\n    image: nginx:1.27\n    environment:\n"
-            "      - TZ=UTC\n      - A=1\n      - TZ=UTC\n")
+    text = (
+        "services:\n  web:\n    image: nginx:1.27\n    environment:\n"
+        "      - TZ=UTC\n      - A=1\n      - TZ=UTC\n"
+    )
     root = load_compose_text(text, "compose.yaml").root
     assert root is not None
     problems = validate_tree(root)
     assert [(p.span.start.line, p.message) for p in problems] == [
-        (7, "services.web.environment: 'TZ=UTC' is listed twice")]
+        (7, "services.web.environment: 'TZ=UTC' is listed twice")
+    ]

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # -- helpers ---------------------------------------------------------------------------------
 
+
 def flat(errors: Iterable[Any], branch: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Every error, context children included (with their branch), as comparable tuples,
     sorted: the two validators report the same errors in different orders."""
@@ -63,31 +64,54 @@ KEYWORD_CASES: list[tuple[Any, list[Any], list[Any]]] = [
     ({"type": "array"}, [[], [1]], [{}, "[]", (1, 2).__class__.__name__]),
     ({"type": "object"}, [{}, {"a": 1}], [[], "x", None]),
     ({"type": ["string", "integer"]}, ["x", 3, 3.0], [True, 3.5, None]),
-    ({"enum": [1, "a", [1, 2], {"a": 1}, None]},
-     [1, 1.0, "a", [1.0, 2], {"a": 1.0}, None], [True, "1", [True, 2], {"a": True}, {}, False]),
+    (
+        {"enum": [1, "a", [1, 2], {"a": 1}, None]},
+        [1, 1.0, "a", [1.0, 2], {"a": 1.0}, None],
+        [True, "1", [True, 2], {"a": True}, {}, False],
+    ),
     ({"enum": [False, 0.5]}, [False, 0.5], [0, True, "False"]),
     ({"const": True}, [True], [1, 1.0, "true"]),
     ({"const": 0}, [0, 0.0, -0.0], [False, None, "0"]),
     ({"const": {"a": [1, {"b": None}]}}, [{"a": [1.0, {"b": None}]}], [{"a": [True, {"b": None}]}]),
-    ({"uniqueItems": True},
-     [[1, True], [0, False], ["1", 1], [[1], [True]], [{"a": 1}, {"a": True}], [], "x"],
-     [[1, 1.0], [[1], [1.0]], [{"a": 1}, {"a": 1.0}], ["x", "y", "x"], [None, None]]),
+    (
+        {"uniqueItems": True},
+        [[1, True], [0, False], ["1", 1], [[1], [True]], [{"a": 1}, {"a": True}], [], "x"],
+        [[1, 1.0], [[1], [1.0]], [{"a": 1}, {"a": 1.0}], ["x", "y", "x"], [None, None]],
+    ),
     ({"uniqueItems": False}, [[1, 1]], []),
     ({"required": ["a", "b"]}, [{"a": 1, "b": 2}, [], "x"], [{}, {"a": 1}, {"b": 1, "c": 2}]),
-    ({"properties": {"a": {"type": "string"}, "b": True}},
-     [{}, {"a": "x", "b": 5}, 5], [{"a": 1}, {"a": None, "b": 1}]),
-    ({"patternProperties": {"^x-": {"type": "integer"}, "y$": {"minimum": 3}}},
-     [{"x-a": 1, "ay": 3, "b": "z"}], [{"x-a": "1"}, {"ay": 2}, {"x-y": 2}]),
+    (
+        {"properties": {"a": {"type": "string"}, "b": True}},
+        [{}, {"a": "x", "b": 5}, 5],
+        [{"a": 1}, {"a": None, "b": 1}],
+    ),
+    (
+        {"patternProperties": {"^x-": {"type": "integer"}, "y$": {"minimum": 3}}},
+        [{"x-a": 1, "ay": 3, "b": "z"}],
+        [{"x-a": "1"}, {"ay": 2}, {"x-y": 2}],
+    ),
     ({"properties": {"a": {}}, "additionalProperties": False}, [{"a": 1}, {}], [{"b": 1}]),
-    ({"properties": {"a": {}}, "patternProperties": {"^x-": {}}, "additionalProperties": False},
-     [{"a": 1, "x-b": 2}], [{"b": 1}, {"b": 1, "a": 1}]),
-    ({"properties": {"a": {}}, "additionalProperties": {"type": "string"}},
-     [{"a": 1, "b": "x"}], [{"b": 1}]),
+    (
+        {"properties": {"a": {}}, "patternProperties": {"^x-": {}}, "additionalProperties": False},
+        [{"a": 1, "x-b": 2}],
+        [{"b": 1}, {"b": 1, "a": 1}],
+    ),
+    (
+        {"properties": {"a": {}}, "additionalProperties": {"type": "string"}},
+        [{"a": 1, "b": "x"}],
+        [{"b": 1}],
+    ),
     ({"items": {"type": "string"}}, [[], ["a", "b"], "no"], [["a", 1], [None]]),
-    ({"prefixItems": [{"type": "string"}, {"type": "integer"}], "items": False},
-     [[], ["a"], ["a", 1]], [[1], ["a", "b"], ["a", 1, 2], ["a", 1, 2, 3]]),
-    ({"prefixItems": [{"type": "string"}], "items": {"type": "integer"}},
-     [["a", 1, 2]], [["a", "b"], [1]]),
+    (
+        {"prefixItems": [{"type": "string"}, {"type": "integer"}], "items": False},
+        [[], ["a"], ["a", 1]],
+        [[1], ["a", "b"], ["a", 1, 2], ["a", 1, 2, 3]],
+    ),
+    (
+        {"prefixItems": [{"type": "string"}], "items": {"type": "integer"}},
+        [["a", 1, 2]],
+        [["a", "b"], [1]],
+    ),
     ({"contains": {"type": "integer"}}, [[1], ["a", 2], {}], [[], ["a"], [True]]),
     ({"minItems": 1}, [[1]], [[]]),
     ({"minItems": 2, "maxItems": 3}, [[1, 2]], [[1], [1, 2, 3, 4]]),
@@ -96,8 +120,11 @@ KEYWORD_CASES: list[tuple[Any, list[Any], list[Any]]] = [
     ({"minLength": 2, "maxLength": 3}, ["ab", "é€"], ["a", "abcd"]),
     ({"maxLength": 0}, [""], ["a"]),
     ({"minProperties": 1}, [{"a": 1}], [{}]),
-    ({"minProperties": 2, "maxProperties": 2}, [{"a": 1, "b": 2}],
-     [{"a": 1}, dict.fromkeys("abc")]),
+    (
+        {"minProperties": 2, "maxProperties": 2},
+        [{"a": 1, "b": 2}],
+        [{"a": 1}, dict.fromkeys("abc")],
+    ),
     ({"maxProperties": 0}, [{}], [{"a": 1}]),
     ({"minimum": 1}, [1, 1.5, "0", True], [0, 0.5, -1]),
     ({"maximum": 65535}, [65535, False], [65536, 1e10]),
@@ -108,40 +135,97 @@ KEYWORD_CASES: list[tuple[Any, list[Any], list[Any]]] = [
     ({"pattern": "^[a-z]+$"}, ["abc", 5], ["ABC", "a1"]),
     ({"pattern": "b"}, ["abc"], ["ac"]),  # search, not match
     ({"propertyNames": {"pattern": "^[a-z]+$"}}, [{"ab": 1}], [{"Ab": 1}, {"a": 1, "1": 2}]),
-    ({"dependentRequired": {"a": ["b", "c"]}}, [{"b": 1}, {"a": 1, "b": 1, "c": 1}],
-     [{"a": 1}, {"a": 1, "b": 1}]),
+    (
+        {"dependentRequired": {"a": ["b", "c"]}},
+        [{"b": 1}, {"a": 1, "b": 1, "c": 1}],
+        [{"a": 1}, {"a": 1, "b": 1}],
+    ),
     ({"not": {"type": "string"}}, [1, None], ["x"]),
-    ({"if": {"type": "string"}, "then": {"minLength": 2}, "else": {"minimum": 0}},
-     ["ab", 3], ["a", -1]),
+    (
+        {"if": {"type": "string"}, "then": {"minLength": 2}, "else": {"minimum": 0}},
+        ["ab", 3],
+        ["a", -1],
+    ),
     ({"if": {"type": "string"}, "then": {"minLength": 2}}, ["ab", -1], ["a"]),
     ({"allOf": [{"type": "integer"}, {"minimum": 2}]}, [2], [1, "x", 1.5]),
     ({"anyOf": [{"type": "string"}, {"minimum": 2}]}, ["x", 3], [1]),
     ({"oneOf": [{"type": "string"}, {"type": "integer"}]}, ["x", 1], [None, 1.5]),
     ({"oneOf": [{"type": "number"}, {"type": "integer"}, {"minimum": 5}]}, [1.5], [1, 7.0]),
-    ({"oneOf": [{"type": "string"}, {"type": "object", "properties": {"a": {"enum": [1]}}}]},
-     ["x", {"a": 1}], [{"a": 2}, []]),
+    (
+        {"oneOf": [{"type": "string"}, {"type": "object", "properties": {"a": {"enum": [1]}}}]},
+        ["x", {"a": 1}],
+        [{"a": 2}, []],
+    ),
     (True, [1, None, {}], []),
     (False, [], [1, None, {}]),
-    ({"$defs": {"port": {"type": "integer", "maximum": 9}},
-      "properties": {"p": {"$ref": "#/$defs/port"}, "q": {"$ref": "#/$defs/port", "minimum": 2}}},
-     [{"p": 1, "q": 2}], [{"p": 10}, {"q": 1}, {"q": "x"}]),
-    ({"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#"}}},
-      "required": ["name"]},
-     [{"name": 1, "children": [{"name": 2, "children": []}]}],
-     [{"name": 1, "children": [{"children": [{"name": 3}, {}]}]}]),
-    ({"description": "d", "title": "t", "default": 1, "deprecated": True, "examples": [1],
-      "$comment": "c", "format": "email"}, ["not an email", 1], []),
+    (
+        {
+            "$defs": {"port": {"type": "integer", "maximum": 9}},
+            "properties": {
+                "p": {"$ref": "#/$defs/port"},
+                "q": {"$ref": "#/$defs/port", "minimum": 2},
+            },
+        },
+        [{"p": 1, "q": 2}],
+        [{"p": 10}, {"q": 1}, {"q": "x"}],
+    ),
+    (
+        {
+            "type": "object",
+            "properties": {"children": {"type": "array", "items": {"$ref": "#"}}},
+            "required": ["name"],
+        },
+        [{"name": 1, "children": [{"name": 2, "children": []}]}],
+        [{"name": 1, "children": [{"children": [{"name": 3}, {}]}]}],
+    ),
+    (
+        {
+            "description": "d",
+            "title": "t",
+            "default": 1,
+            "deprecated": True,
+            "examples": [1],
+            "$comment": "c",
+            "format": "email",
+        },
+        ["not an email", 1],
+        [],
+    ),
 ]
 
 
 # Keywords that only annotate, and those the adapter must render as jsonschema does: every
 # keyword of the compose schema (checked below), so a schema that starts using another one
 # fails here before it reports a message unlike jsonschema's.
-ANNOTATIONS = {"$defs", "$id", "$schema", "$comment", "title", "description", "default",
-               "deprecated", "examples", "format"}
-ADAPTED = {"$ref", "type", "enum", "pattern", "minimum", "maximum", "required", "uniqueItems",
-           "properties", "patternProperties", "additionalProperties", "items", "allOf",
-           "anyOf", "oneOf"}
+ANNOTATIONS = {
+    "$defs",
+    "$id",
+    "$schema",
+    "$comment",
+    "title",
+    "description",
+    "default",
+    "deprecated",
+    "examples",
+    "format",
+}
+ADAPTED = {
+    "$ref",
+    "type",
+    "enum",
+    "pattern",
+    "minimum",
+    "maximum",
+    "required",
+    "uniqueItems",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "items",
+    "allOf",
+    "anyOf",
+    "oneOf",
+}
 
 
 def _keywords(schema: Any) -> set[str]:
@@ -170,8 +254,11 @@ COMPOSE_KEYWORD_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("schema", "accepted", "refused"), COMPOSE_KEYWORD_CASES,
-                         ids=[str(case[0])[:60] for case in COMPOSE_KEYWORD_CASES])
+@pytest.mark.parametrize(
+    ("schema", "accepted", "refused"),
+    COMPOSE_KEYWORD_CASES,
+    ids=[str(case[0])[:60] for case in COMPOSE_KEYWORD_CASES],
+)
 def test_keyword(schema: Any, accepted: list[Any], refused: list[Any]) -> None:
     for instance in accepted:
         assert agree(schema, instance) == [], instance
@@ -194,34 +281,43 @@ def test_messages_are_jsonschema_s() -> None:
     assert messages({"pattern": "^a$"}, "x") == ["'x' does not match '^a$'"]
     assert messages({"type": ["string", "null"]}, 1) == ["1 is not of type 'string', 'null'"]
     assert messages({"properties": {}, "additionalProperties": False}, {"b": 1, "a": 2}) == [
-        "Additional properties are not allowed ('a', 'b' were unexpected)"]
+        "Additional properties are not allowed ('a', 'b' were unexpected)"
+    ]
     assert messages({"oneOf": [{}, {"type": "integer"}]}, 1) == [
-        "1 is valid under each of {'type': 'integer'}, {}"]
+        "1 is valid under each of {'type': 'integer'}, {}"
+    ]
 
 
 def test_error_fields_match_what_validate_tree_reads() -> None:
     schema = {"properties": {"p": {"oneOf": [{"type": "string"}, {"required": ["a"]}]}}}
     (error,) = RsValidator(schema).iter_errors({"p": {"b": 1}})
-    assert error.validator == "oneOf" and error.validator_value is schema["properties"]["p"][
-        "oneOf"]
+    assert (
+        error.validator == "oneOf" and error.validator_value is schema["properties"]["p"]["oneOf"]
+    )
     assert error.schema is schema["properties"]["p"] and error.instance == {"b": 1}
     assert list(error.absolute_path) == ["p"]
     assert list(error.schema_path) == ["properties", "p", "oneOf"]
     first, second = error.context
     assert (first.validator, list(first.schema_path), list(first.absolute_path)) == (
-        "type", [0, "type"], ["p"])
+        "type",
+        [0, "type"],
+        ["p"],
+    )
     assert (second.validator, list(second.schema_path)) == ("required", [1, "required"])
 
 
 def test_errors_of_referenced_schemas_read_the_referenced_object() -> None:
-    schema = {"$defs": {"port": {"type": "integer", "maximum": 9}},
-              "properties": {"p": {"$ref": "#/$defs/port"}}}
+    schema = {
+        "$defs": {"port": {"type": "integer", "maximum": 9}},
+        "properties": {"p": {"$ref": "#/$defs/port"}},
+    }
     (error,) = RsValidator(schema).iter_errors({"p": 10})
     assert (error.validator, error.validator_value) == ("maximum", 9)
     assert error.schema is schema["$defs"]["port"]
 
 
 # -- the oracle: validate_tree and the raw errors agree with jsonschema's ---------------------
+
 
 @functools.lru_cache(maxsize=1)
 def backends() -> tuple[Any, Any]:
@@ -232,11 +328,11 @@ def backends() -> tuple[Any, Any]:
 
 def check_agreement(root: MappingNode) -> None:
     ours, oracle = backends()
-    assert compose_schema.problems_with(ours, root) == \
-        compose_schema.problems_with(oracle, root)
+    assert compose_schema.problems_with(ours, root) == compose_schema.problems_with(oracle, root)
     interpolated, _ = interpolate_tree(root, {"X": "1"})
-    assert compose_schema.problems_with(ours, interpolated) == \
-        compose_schema.problems_with(oracle, interpolated)
+    assert compose_schema.problems_with(ours, interpolated) == compose_schema.problems_with(
+        oracle, interpolated
+    )
     check_raw(root)
 
 
@@ -255,11 +351,15 @@ def compose_texts() -> list[Any]:
         for index, case in enumerate(data.get("cases", [])):
             for name, text in case.get("files", {}).items():
                 if str(name).endswith((".yaml", ".yml")) and isinstance(text, str):
-                    params.append(pytest.param(
-                        name, text, id=f"{fixture.stem}-{index}-{name}"))
+                    params.append(pytest.param(name, text, id=f"{fixture.stem}-{index}-{name}"))
     for example in sorted((ROOT / "examples").rglob("*.y*ml")):
-        params.append(pytest.param(example.name, example.read_text(encoding="utf-8"),
-                                   id=f"examples/{example.relative_to(ROOT / 'examples')}"))
+        params.append(
+            pytest.param(
+                example.name,
+                example.read_text(encoding="utf-8"),
+                id=f"examples/{example.relative_to(ROOT / 'examples')}",
+            )
+        )
     return params
 
 
@@ -291,20 +391,32 @@ BASES: list[dict[str, Any]] = [
         "services": {
             "web": {
                 "image": "nginx:1.27",
-                "build": {"context": ".", "dockerfile": "Dockerfile", "args": {"A": "1"},
-                          "target": "prod", "cache_from": ["a", "b"]},
-                "ports": ["80:80", 443, {"target": 8080, "published": "8080",
-                                         "protocol": "tcp", "mode": "host"}],
+                "build": {
+                    "context": ".",
+                    "dockerfile": "Dockerfile",
+                    "args": {"A": "1"},
+                    "target": "prod",
+                    "cache_from": ["a", "b"],
+                },
+                "ports": [
+                    "80:80",
+                    443,
+                    {"target": 8080, "published": "8080", "protocol": "tcp", "mode": "host"},
+                ],
                 "environment": {"A": "1", "B": 2, "C": None},
                 "depends_on": {"db": {"condition": "service_healthy", "restart": True}},
                 "healthcheck": {"test": ["CMD", "true"], "interval": "5s", "retries": 3},
-                "volumes": ["data:/data", {"type": "bind", "source": ".", "target": "/app",
-                                           "read_only": True}],
+                "volumes": [
+                    "data:/data",
+                    {"type": "bind", "source": ".", "target": "/app", "read_only": True},
+                ],
                 "networks": {"front": {"aliases": ["w"]}, "back": None},
                 "restart": "unless-stopped",
-                "deploy": {"replicas": 2, "resources": {"limits": {"cpus": "0.5",
-                                                                   "memory": "50M"}},
-                           "restart_policy": {"condition": "on-failure"}},
+                "deploy": {
+                    "replicas": 2,
+                    "resources": {"limits": {"cpus": "0.5", "memory": "50M"}},
+                    "restart_policy": {"condition": "on-failure"},
+                },
                 "logging": {"driver": "json-file", "options": {"max-size": "1m"}},
                 "ulimits": {"nofile": {"soft": 1024, "hard": 2048}, "nproc": 512},
                 "secrets": ["token", {"source": "key", "target": "k", "mode": 0o440}],
@@ -323,37 +435,91 @@ BASES: list[dict[str, Any]] = [
                 "labels": ["a=b"],
                 "dns": "8.8.8.8",
             },
-            "cache": {"image": "redis:7", "build": ".", "expose": ["6379"],
-                      "tmpfs": "/tmp", "user": "1000:1000", "read_only": True},
+            "cache": {
+                "image": "redis:7",
+                "build": ".",
+                "expose": ["6379"],
+                "tmpfs": "/tmp",
+                "user": "1000:1000",
+                "read_only": True,
+            },
         },
-        "networks": {"front": {}, "back": {"internal": True, "driver": "bridge",
-                                           "ipam": {"config": [{"subnet": "10.0.0.0/24"}]}}},
+        "networks": {
+            "front": {},
+            "back": {
+                "internal": True,
+                "driver": "bridge",
+                "ipam": {"config": [{"subnet": "10.0.0.0/24"}]},
+            },
+        },
         "volumes": {"data": {"driver": "local"}, "ext": {"external": True}},
         "secrets": {"token": {"file": "./token"}, "key": {"environment": "KEY"}},
         "configs": {"conf": {"content": "x"}},
         "include": ["other.yaml", {"path": ["a.yaml"], "project_directory": "."}],
         "x-common": {"restart": "always"},
     },
-    {"services": {"job": {"image": "busybox", "entrypoint": "sh -c",
-                          "profiles": ["debug"], "init": True, "stop_grace_period": "10s",
-                          "develop": {"watch": [{"path": "./src", "action": "sync",
-                                                 "target": "/src"}]},
-                          "devices": ["/dev/fuse"], "env_file": [".env", {"path": "x.env",
-                                                                          "required": False}]}}},
+    {
+        "services": {
+            "job": {
+                "image": "busybox",
+                "entrypoint": "sh -c",
+                "profiles": ["debug"],
+                "init": True,
+                "stop_grace_period": "10s",
+                "develop": {"watch": [{"path": "./src", "action": "sync", "target": "/src"}]},
+                "devices": ["/dev/fuse"],
+                "env_file": [".env", {"path": "x.env", "required": False}],
+            }
+        }
+    },
 ]
 
-WORDS = st.sampled_from(["", "x", "80:80", "always", "service_started", "started", "bind",
-                         "host", "tcp", "sync", "1m", "ALL", "true", "0", "bad name"])
+WORDS = st.sampled_from(
+    [
+        "",
+        "x",
+        "80:80",
+        "always",
+        "service_started",
+        "started",
+        "bind",
+        "host",
+        "tcp",
+        "sync",
+        "1m",
+        "ALL",
+        "true",
+        "0",
+        "bad name",
+    ]
+)
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 70000) | st.sampled_from([1.0, 0.5, -1.5])
-    | WORDS,
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.sampled_from(["a", "image", "target", "x-a", "condition", "path"]),
-                      inner, max_size=3),
+    st.none() | st.booleans() | st.integers(-3, 70000) | st.sampled_from([1.0, 0.5, -1.5]) | WORDS,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["a", "image", "target", "x-a", "condition", "path"]), inner, max_size=3
+        )
+    ),
     max_leaves=6,
 )
-KEYS = st.sampled_from(["imgae", "image", "ports", "x-extra", "bogus", "context", "condition",
-                        "target", "driver", "external", "bad name", "9", "services"])
+KEYS = st.sampled_from(
+    [
+        "imgae",
+        "image",
+        "ports",
+        "x-extra",
+        "bogus",
+        "context",
+        "condition",
+        "target",
+        "driver",
+        "external",
+        "bad name",
+        "9",
+        "services",
+    ]
+)
 
 
 def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

@@ -17,42 +17,51 @@ from linter.dockerfile.lexer import (
 from linter.dockerfile.variables import expand, substitute, unquote
 
 
-@pytest.mark.parametrize(("text", "lines"), [
-    ("", []),
-    ("a", ["a"]),
-    ("a\n", ["a"]),
-    ("a\n\n", ["a", ""]),
-    ("a\r\nb\r\n", ["a", "b"]),
-    ("a\rb\n", ["a\rb"]),  # BuildKit splits on \n only
-    ("a\x0cb\u2028c\n", ["a\x0cb\u2028c"]),  # no str.splitlines surprises
-])
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("", []),
+        ("a", ["a"]),
+        ("a\n", ["a"]),
+        ("a\n\n", ["a", ""]),
+        ("a\r\nb\r\n", ["a", "b"]),
+        ("a\rb\n", ["a\rb"]),  # BuildKit splits on \n only
+        ("a\x0cb\u2028c\n", ["a\x0cb\u2028c"]),  # no str.splitlines surprises
+    ],
+)
 def test_split_lines(text: str, lines: list[str]) -> None:
     assert split_lines(text) == lines
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    ("# syntax=docker/dockerfile:1", ("syntax", "docker/dockerfile:1")),
-    ("#ESCAPE=`", ("escape", "`")),
-    ("#  check =  skip=all  ", ("check", "skip=all")),
-    ("# foo=bar", None),
-    ("# syntax", None),
-    ("# hadolint ignore=DL3008", None),
-    ("#syntax=", None),
-])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("# syntax=docker/dockerfile:1", ("syntax", "docker/dockerfile:1")),
+        ("#ESCAPE=`", ("escape", "`")),
+        ("#  check =  skip=all  ", ("check", "skip=all")),
+        ("# foo=bar", None),
+        ("# syntax", None),
+        ("# hadolint ignore=DL3008", None),
+        ("#syntax=", None),
+    ],
+)
 def test_match_directive(line: str, expected: tuple[str, str] | None) -> None:
     assert match_directive(line) == expected
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("a b  c", ["a", "b", "c"]),
-    ("'a b' \"c d\"", ["'a b'", '"c d"']),
-    ('a"b c"d e', ['a"b c"d', "e"]),
-    ("a\\ b c", ["a\\ b", "c"]),
-    ("\"a \\\" b\" c", ["\"a \\\" b\"", "c"]),
-    ("'a \\' b", ["'a \\'", "b"]),  # nothing is escaped inside single quotes
-    ("'open quote", ["'open quote"]),
-    ("trailing\\", ["trailing\\"]),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("a b  c", ["a", "b", "c"]),
+        ("'a b' \"c d\"", ["'a b'", '"c d"']),
+        ('a"b c"d e', ['a"b c"d', "e"]),
+        ("a\\ b c", ["a\\ b", "c"]),
+        ('"a \\" b" c', ['"a \\" b"', "c"]),
+        ("'a \\' b", ["'a \\'", "b"]),  # nothing is escaped inside single quotes
+        ("'open quote", ["'open quote"]),
+        ("trailing\\", ["trailing\\"]),
+    ],
+)
 def test_word_pattern_backslash(text: str, words: list[str]) -> None:
     assert [m.group() for m in word_pattern("\\").finditer(text)] == words
 
@@ -61,46 +70,55 @@ def test_word_pattern_backtick() -> None:
     assert [m.group() for m in word_pattern("`").finditer("a` b c\\ d")] == ["a` b", "c\\", "d"]
 
 
-@pytest.mark.parametrize(("word", "escape", "expected"), [
-    ("plain", "\\", "plain"),
-    ("'a b'", "\\", "a b"),
-    ('"a \\" b"', "\\", 'a " b'),
-    ('"a\\nb"', "\\", "a\\nb"),
-    ("a\\ b", "\\", "a b"),
-    ("a` b", "`", "a b"),
-    ("'$HOME'", "\\", "$HOME"),
-])
+@pytest.mark.parametrize(
+    ("word", "escape", "expected"),
+    [
+        ("plain", "\\", "plain"),
+        ("'a b'", "\\", "a b"),
+        ('"a \\" b"', "\\", 'a " b'),
+        ('"a\\nb"', "\\", "a\\nb"),
+        ("a\\ b", "\\", "a b"),
+        ("a` b", "`", "a b"),
+        ("'$HOME'", "\\", "$HOME"),
+    ],
+)
 def test_unquote(word: str, escape: str, expected: str) -> None:
     assert unquote_word(word, escape) == expected
     assert unquote(word, escape) == expected
 
 
-@pytest.mark.parametrize(("line", "markers"), [
-    ("RUN <<EOF", [("EOF", False, False)]),
-    ("RUN <<-EOF", [("EOF", True, False)]),
-    ("RUN <<'EOF'", [("EOF", False, True)]),
-    ('RUN <<"EOF" python', [("EOF", False, True)]),
-    ("RUN <<A cat <<-B", [("A", False, False), ("B", True, False)]),
-    ("RUN 2<<ERR cat", [("ERR", False, False)]),
-    ("RUN cat << EOF", []),
-    ("RUN a<<EOF", []),
-    ('RUN echo "<<EOF"', []),
-    ("RUN <<", []),
-])
+@pytest.mark.parametrize(
+    ("line", "markers"),
+    [
+        ("RUN <<EOF", [("EOF", False, False)]),
+        ("RUN <<-EOF", [("EOF", True, False)]),
+        ("RUN <<'EOF'", [("EOF", False, True)]),
+        ('RUN <<"EOF" python', [("EOF", False, True)]),
+        ("RUN <<A cat <<-B", [("A", False, False), ("B", True, False)]),
+        ("RUN 2<<ERR cat", [("ERR", False, False)]),
+        ("RUN cat << EOF", []),
+        ("RUN a<<EOF", []),
+        ('RUN echo "<<EOF"', []),
+        ("RUN <<", []),
+    ],
+)
 def test_heredoc_markers(line: str, markers: list[tuple[str, bool, bool]]) -> None:
     found = heredoc_markers(line)
     assert [(m.delimiter, m.strip_tabs, m.quoted) for m in found] == markers
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('["a", "b"]', ["a", "b"]),
-    ("  []  ", []),
-    ('["a", 1]', False),
-    ("[a]", None),
-    ("not json", None),
-    ('{"a": 1}', None),
-    ("[" * 5000, None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('["a", "b"]', ["a", "b"]),
+        ("  []  ", []),
+        ('["a", 1]', False),
+        ("[a]", None),
+        ("not json", None),
+        ('{"a": 1}', None),
+        ("[" * 5000, None),
+    ],
+)
 def test_json_array(text: str, expected: list[str] | bool | None) -> None:
     assert json_array(text) == expected
 
@@ -118,37 +136,40 @@ def test_lex_groups_lines() -> None:
 ENV = {"A": "1", "EMPTY": "", "NAME": "world", "PATH": "/usr/bin", "FILE": "archive.tar.gz"}
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("$A", "1"),
-    ("${A}", "1"),
-    ("x${A}y", "x1y"),
-    ("$NOPE", ""),
-    ("${NOPE:-default}", "default"),
-    ("${EMPTY:-default}", "default"),
-    ("${EMPTY-default}", ""),
-    ("${NOPE-default}", "default"),
-    ("${A:+set}", "set"),
-    ("${EMPTY:+set}", ""),
-    ("${EMPTY+set}", "set"),
-    ("${NOPE+set}", ""),
-    ("${NOPE:-${A}}", "1"),
-    ("${NOPE:-a b}", "a b"),
-    ("'$A'", "$A"),
-    ('"$A"', "1"),
-    ('"\\$A"', "$A"),
-    ("\\$A", "$A"),
-    ("$", "$"),
-    ("a$", "a$"),
-    ("$1", ""),
-    ("${FILE%.gz}", "archive.tar"),
-    ("${FILE%%.*}", "archive"),
-    ("${FILE#*.}", "tar.gz"),
-    ("${FILE##*.}", "gz"),
-    ("${NAME/o/0}", "w0rld"),
-    ("${PATH//\\//:}", ":usr:bin"),
-    ("$PATH:/x", "/usr/bin:/x"),
-    ("${A", "1"),  # unterminated: BuildKit errors; we never raise
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$A", "1"),
+        ("${A}", "1"),
+        ("x${A}y", "x1y"),
+        ("$NOPE", ""),
+        ("${NOPE:-default}", "default"),
+        ("${EMPTY:-default}", "default"),
+        ("${EMPTY-default}", ""),
+        ("${NOPE-default}", "default"),
+        ("${A:+set}", "set"),
+        ("${EMPTY:+set}", ""),
+        ("${EMPTY+set}", "set"),
+        ("${NOPE+set}", ""),
+        ("${NOPE:-${A}}", "1"),
+        ("${NOPE:-a b}", "a b"),
+        ("'$A'", "$A"),
+        ('"$A"', "1"),
+        ('"\\$A"', "$A"),
+        ("\\$A", "$A"),
+        ("$", "$"),
+        ("a$", "a$"),
+        ("$1", ""),
+        ("${FILE%.gz}", "archive.tar"),
+        ("${FILE%%.*}", "archive"),
+        ("${FILE#*.}", "tar.gz"),
+        ("${FILE##*.}", "gz"),
+        ("${NAME/o/0}", "w0rld"),
+        ("${PATH//\\//:}", ":usr:bin"),
+        ("$PATH:/x", "/usr/bin:/x"),
+        ("${A", "1"),  # unterminated: BuildKit errors; we never raise
+    ],
+)
 def test_substitute(text: str, expected: str) -> None:
     assert substitute(text, ENV) == expected
 

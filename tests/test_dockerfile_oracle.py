@@ -20,7 +20,11 @@ dockerfile_oracle = pytest.importorskip("dockerfile")
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 DOCKERFILE_NAMES = (
-    "Dockerfile", "Containerfile", "*.Dockerfile", "Dockerfile.*", "*.containerfile",
+    "Dockerfile",
+    "Containerfile",
+    "*.Dockerfile",
+    "Dockerfile.*",
+    "*.containerfile",
 )
 
 
@@ -72,9 +76,9 @@ SAMPLES: dict[str, str] = {
     "windows path list then blank line": (
         "FROM a\nCOPY x \\\n\tC:\\\\y.dll \\\n\tC:\\\\y\\\\\n\n# c\nENV A 1\n"
     ),
-    "simple": "FROM alpine:3.20\nRUN echo hi\nCMD [\"sh\"]\n",
+    "simple": 'FROM alpine:3.20\nRUN echo hi\nCMD ["sh"]\n',
     "lowercase": "from alpine\n  run echo hi\nonbuild run echo x\nFROM\talpine\n",
-    "crlf": "FROM alpine\r\nRUN a \\\r\n  b\r\nCMD [\"x\"]\r\n",
+    "crlf": 'FROM alpine\r\nRUN a \\\r\n  b\r\nCMD ["x"]\r\n',
     "bom": "\ufeffFROM alpine\nRUN true\n",
     "continuation-comments": "FROM a\nRUN apk add \\\n# curl is needed\n  curl \\\n  git\nUSER x\n",
     "empty-continuation": "FROM a\nRUN apk add \\\n\n  curl \\\n\n  git\nUSER x\n",
@@ -98,13 +102,13 @@ SAMPLES: dict[str, str] = {
         "FROM a\nRUN --mount=type=cache,target=/c \\\n  <<EOF\necho\nEOF\n"
     ),
     "heredoc-not-for-env": "FROM a\nENV A=<<EOF\nRUN echo\n",
-    "heredoc-json-run": "FROM a\nRUN [\"sh\", \"-c\", \"cat <<EOF\"]\nUSER x\n",
-    "heredoc-quoted-word": "FROM a\nRUN echo \"<<EOF\"\nUSER x\n",
+    "heredoc-json-run": 'FROM a\nRUN ["sh", "-c", "cat <<EOF"]\nUSER x\n',
+    "heredoc-quoted-word": 'FROM a\nRUN echo "<<EOF"\nUSER x\n',
     "heredoc-onbuild": "FROM a\nONBUILD RUN <<EOF\necho hi\nEOF\nUSER x\n",
     "heredoc-fd": "FROM a\nRUN 3<<EOF cat\nhi\nEOF\n",
     "json-forms": (
-        "FROM a\nCMD [\"python\",\"-m\",\"app\"]\nENTRYPOINT [\"a\",\n  \"b\"]\n"
-        "SHELL [\"/bin/bash\", \"-c\"]\nHEALTHCHECK --interval=5s CMD [\"curl\", \"-f\", \"x\"]\n"
+        'FROM a\nCMD ["python","-m","app"]\nENTRYPOINT ["a",\n  "b"]\n'
+        'SHELL ["/bin/bash", "-c"]\nHEALTHCHECK --interval=5s CMD ["curl", "-f", "x"]\n'
     ),
     "malformed-json": "FROM a\nCMD [\"a\", 'b']\nCMD [a\n",
     "flags": (
@@ -116,7 +120,7 @@ SAMPLES: dict[str, str] = {
     ),
     "args-and-env": (
         "ARG VERSION=3.19\nARG REG=docker.io\nFROM ${REG}/alpine:${VERSION} AS base\n"
-        "ENV MY_VAR some value here\nLABEL \"com.ex.vendor\"=\"ACME\"\nUSER\n"
+        'ENV MY_VAR some value here\nLABEL "com.ex.vendor"="ACME"\nUSER\n'
     ),
     "unknown-instruction": "FROM a\nFOO bar\nRUNN x\n",
     "stages": "FROM a AS one\nFROM one AS two\nFROM ONE\nCOPY --from=two /a /b\n",
@@ -124,10 +128,10 @@ SAMPLES: dict[str, str] = {
     "indented-comment-in-continuation": "FROM a\nRUN a \\\n    # note\n    b\n",
     "comment-last-in-continuation": "FROM a\nRUN a \\\n# only a comment\n",
     "maintainer": "FROM a\nMAINTAINER me <me@x>\nSTOPSIGNAL SIGTERM\nEXPOSE 80 443/udp\n",
-    "volume-workdir": "FROM a\nVOLUME [\"/data\"]\nVOLUME /a /b\nWORKDIR /app\n",
+    "volume-workdir": 'FROM a\nVOLUME ["/data"]\nVOLUME /a /b\nWORKDIR /app\n',
     "tabs": "FROM\ta\nRUN\techo\t\\\n\tb\n",
     "unicode": (
-        "FROM a\nLABEL description=\"caf\u00e9 \u2603\"\nRUN echo \u00e9\u00e9 \\\n  \u2603\n"
+        'FROM a\nLABEL description="caf\u00e9 \u2603"\nRUN echo \u00e9\u00e9 \\\n  \u2603\n'
     ),
     "check-before-escape": "# check=skip=all\n# escape=`\nFROM a\nRUN x `\n y\n",
 }
@@ -163,7 +167,8 @@ def test_samples_match_buildkit(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", [text for _, text in _fixture_texts()] or [pytest.param("", marks=pytest.mark.skip)],
+    "text",
+    [text for _, text in _fixture_texts()] or [pytest.param("", marks=pytest.mark.skip)],
     ids=[name for name, _ in _fixture_texts()] or ["no-fixtures-yet"],
 )
 def test_fixtures_match_buildkit(text: str) -> None:
@@ -173,12 +178,13 @@ def test_fixtures_match_buildkit(text: str) -> None:
 def test_fixture_collection_reads_yaml_cases(tmp_path: Path) -> None:
     case_file = tmp_path / "df.yaml"
     case_file.write_text(
-        "rule: DF301\ncases:\n  - name: one\n    files:\n      Dockerfile: \"FROM a\\n\"\n"
-        "      compose.yaml: \"services: {}\\n\"\n      app.Dockerfile: \"FROM b\\n\"\n",
+        'rule: DF301\ncases:\n  - name: one\n    files:\n      Dockerfile: "FROM a\\n"\n'
+        '      compose.yaml: "services: {}\\n"\n      app.Dockerfile: "FROM b\\n"\n',
         encoding="utf-8",
     )
     found = _yaml_texts(case_file, "df.yaml")
     assert [name for name, _ in found] == [
-        "df.yaml::one::Dockerfile", "df.yaml::one::app.Dockerfile",
+        "df.yaml::one::Dockerfile",
+        "df.yaml::one::app.Dockerfile",
     ]
     assert found[0][1] == "FROM a\n"

@@ -15,10 +15,10 @@ def text_of(dockerfile: Dockerfile, span: Span) -> str:
     lines = dockerfile.lines
     start, end = span.start, span.end
     if start.line == end.line:
-        return lines[start.line - 1][start.column - 1:end.column - 1]
-    parts = [lines[start.line - 1][start.column - 1:]]
-    parts.extend(lines[start.line:end.line - 1])
-    parts.append(lines[end.line - 1][:end.column - 1])
+        return lines[start.line - 1][start.column - 1 : end.column - 1]
+    parts = [lines[start.line - 1][start.column - 1 :]]
+    parts.extend(lines[start.line : end.line - 1])
+    parts.append(lines[end.line - 1][: end.column - 1])
     return "\n".join(parts)
 
 
@@ -104,7 +104,9 @@ def test_continuation_spans_and_argument_lines() -> None:
     assert run.span == Span.of(2, 1, 5, 8)
     assert run.arguments == "apk add     curl     git"
     assert [(s.line, s.column, s.text) for s in run.argument_lines] == [
-        (2, 5, "apk add "), (4, 1, "    curl "), (5, 1, "    git"),
+        (2, 5, "apk add "),
+        (4, 1, "    curl "),
+        (5, 1, "    git"),
     ]
     assert "".join(s.text for s in run.argument_lines) == run.arguments
     curl = run.words[2]
@@ -228,7 +230,8 @@ def test_heredoc_basic() -> None:
     assert (doc.delimiter, doc.strip_tabs, doc.quoted) == ("EOF", False, False)
     assert doc.body == "apk add curl\necho hello > /x"
     assert [(s.line, s.column, s.text) for s in doc.body_lines] == [
-        (3, 1, "apk add curl"), (4, 1, "echo hello > /x"),
+        (3, 1, "apk add curl"),
+        (4, 1, "echo hello > /x"),
     ]
     assert doc.marker_span == Span.of(2, 5, 2, 10)
     assert doc.span == Span.of(3, 1, 5, 4)
@@ -280,7 +283,9 @@ def test_two_heredocs_on_one_line() -> None:
 def test_heredoc_terminator_followed_by_instruction() -> None:
     parsed = parse_dockerfile("FROM a\nRUN <<EOF\necho hi\nEOF\nRUN echo after\n")
     assert [(i.keyword, i.span.start.line, i.span.end.line) for i in parsed.instructions] == [
-        ("FROM", 1, 1), ("RUN", 2, 4), ("RUN", 5, 5),
+        ("FROM", 1, 1),
+        ("RUN", 2, 4),
+        ("RUN", 5, 5),
     ]
 
 
@@ -299,13 +304,16 @@ def test_unterminated_heredoc_at_end_of_file() -> None:
     assert parsed.instructions[0].heredocs[0].body_lines == ()
 
 
-@pytest.mark.parametrize("text", [
-    "FROM a\nENV A=<<EOF\nRUN echo\n",  # not a heredoc instruction
-    'FROM a\nRUN ["sh", "-c", "cat <<EOF"]\nUSER x\n',  # JSON form
-    'FROM a\nRUN echo "<<EOF"\nUSER x\n',  # quoted
-    "FROM a\nRUN cat << EOF\nUSER x\n",  # space: not a heredoc word
-    "FROM a\nRUN cat<<EOF\nUSER x\n",  # not a word of its own
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM a\nENV A=<<EOF\nRUN echo\n",  # not a heredoc instruction
+        'FROM a\nRUN ["sh", "-c", "cat <<EOF"]\nUSER x\n',  # JSON form
+        'FROM a\nRUN echo "<<EOF"\nUSER x\n',  # quoted
+        "FROM a\nRUN cat << EOF\nUSER x\n",  # space: not a heredoc word
+        "FROM a\nRUN cat<<EOF\nUSER x\n",  # not a word of its own
+    ],
+)
 def test_not_heredocs(text: str) -> None:
     parsed = parse_dockerfile(text)
     assert all(not i.heredocs for i in parsed.instructions)
@@ -350,7 +358,7 @@ def test_json_forms() -> None:
     assert parsed.instructions[4].json_args == ()
 
 
-@pytest.mark.parametrize("arguments", ["[\"a\", 'b']", "[a", '["a"] extra', "[\"a\",]"])
+@pytest.mark.parametrize("arguments", ["[\"a\", 'b']", "[a", '["a"] extra', '["a",]'])
 def test_malformed_json_is_shell_form(arguments: str) -> None:
     cmd = parse_dockerfile(f"CMD {arguments}\n").instructions[0]
     assert cmd.json_args is None
@@ -393,11 +401,22 @@ def test_flags_with_spans() -> None:
     assert run.arguments_span == Span.of(1, 66, 1, 74)
 
 
-@pytest.mark.parametrize("flag", [
-    "--from=build", "--chown=1:1", "--chmod=755", "--link", "--platform=linux/amd64",
-    "--security=insecure", "--checksum=sha256:abc", "--keep-git-dir=true", "--exclude=*.md",
-    "--parents", "--network=host",
-])
+@pytest.mark.parametrize(
+    "flag",
+    [
+        "--from=build",
+        "--chown=1:1",
+        "--chmod=755",
+        "--link",
+        "--platform=linux/amd64",
+        "--security=insecure",
+        "--checksum=sha256:abc",
+        "--keep-git-dir=true",
+        "--exclude=*.md",
+        "--parents",
+        "--network=host",
+    ],
+)
 def test_known_flags(flag: str) -> None:
     copy = parse_dockerfile(f"COPY {flag} a /b\n").instructions[0]
     (parsed,) = copy.flags
@@ -442,7 +461,7 @@ def test_unterminated_quote_runs_to_the_end() -> None:
 
 
 def test_columns_are_characters() -> None:
-    parsed = parse_dockerfile("LABEL d=\"caf\u00e9 \u2603\" x=1\n")
+    parsed = parse_dockerfile('LABEL d="caf\u00e9 \u2603" x=1\n')
     label = parsed.instructions[0]
     assert label.words[1].span == Span.of(1, 18, 1, 21)
     assert text_of(parsed, label.words[1].span) == "x=1"
@@ -477,7 +496,9 @@ def test_env_forms() -> None:
     parsed = parse_dockerfile('ENV A=1 B="two words" C=\nENV LEGACY some value here\n')
     pairs = split_key_values(parsed.instructions[0])
     assert [(p.key, p.value, p.raw_value) for p in pairs] == [
-        ("A", "1", "1"), ("B", "two words", '"two words"'), ("C", "", ""),
+        ("A", "1", "1"),
+        ("B", "two words", '"two words"'),
+        ("C", "", ""),
     ]
     assert pairs[1].span == Span.of(1, 9, 1, 22)
     assert pairs[1].key_span == Span.of(1, 9, 1, 10)
@@ -490,10 +511,12 @@ def test_env_forms() -> None:
 def test_arg_and_label() -> None:
     parsed = parse_dockerfile('ARG A B=2\nLABEL "com.ex.vendor"="ACME" other=\'x y\'\n')
     assert [(p.key, p.value) for p in split_key_values(parsed.instructions[0])] == [
-        ("A", None), ("B", "2"),
+        ("A", None),
+        ("B", "2"),
     ]
     assert [(p.key, p.value) for p in split_key_values(parsed.instructions[1])] == [
-        ("com.ex.vendor", "ACME"), ("other", "x y"),
+        ("com.ex.vendor", "ACME"),
+        ("other", "x y"),
     ]
 
 
@@ -501,14 +524,16 @@ def test_key_values_across_continuations() -> None:
     parsed = parse_dockerfile("ENV A=1 \\\n    B=2\n")
     pairs = split_key_values(parsed.instructions[0])
     assert [(p.key, p.key_span) for p in pairs] == [
-        ("A", Span.of(1, 5, 1, 6)), ("B", Span.of(2, 5, 2, 6)),
+        ("A", Span.of(1, 5, 1, 6)),
+        ("B", Span.of(2, 5, 2, 6)),
     ]
 
 
 def test_key_values_use_the_file_escape() -> None:
     parsed = parse_dockerfile("# escape=`\nENV A=x` y B=2\n")
     assert [(p.key, p.value) for p in split_key_values(parsed.instructions[0])] == [
-        ("A", "x y"), ("B", "2"),
+        ("A", "x y"),
+        ("B", "2"),
     ]
 
 
@@ -529,7 +554,8 @@ def test_stages() -> None:
     )
     parsed = parse_dockerfile(text)
     assert [(a.key, a.value) for a in parsed.global_args] == [
-        ("VERSION", "3.19"), ("REG", "docker.io"),
+        ("VERSION", "3.19"),
+        ("REG", "docker.io"),
     ]
     build, test, final = parsed.stages
     assert (build.index, build.name, build.platform) == (0, "Build", "$BUILDPLATFORM")
@@ -539,7 +565,10 @@ def test_stages() -> None:
     assert image.text == "${REG}/alpine:${VERSION}"
     assert image.resolved == "docker.io/alpine:3.19"
     assert (image.registry, image.repository, image.tag, image.digest) == (
-        "docker.io", "alpine", "3.19", None,
+        "docker.io",
+        "alpine",
+        "3.19",
+        None,
     )
     assert image.span == Span.of(3, 32, 3, 56)
     assert [i.keyword for i in build.instructions] == ["RUN"]
@@ -551,14 +580,17 @@ def test_stages() -> None:
     assert build.span == Span.of(3, 1, 4, 9)
 
 
-@pytest.mark.parametrize(("written", "resolved", "unresolved"), [
-    ("${TAG:-latest}", "latest", ()),
-    ("$TAG", "", ("TAG",)),
-    ("${TAG:+x}", "", ()),
-    ("${NOPE}", "", ("NOPE",)),
-    ("${SET:-other}", "3", ()),
-    ("${SET:+plus}", "plus", ()),
-])
+@pytest.mark.parametrize(
+    ("written", "resolved", "unresolved"),
+    [
+        ("${TAG:-latest}", "latest", ()),
+        ("$TAG", "", ("TAG",)),
+        ("${TAG:+x}", "", ()),
+        ("${NOPE}", "", ("NOPE",)),
+        ("${SET:-other}", "3", ()),
+        ("${SET:+plus}", "plus", ()),
+    ],
+)
 def test_image_variables(written: str, resolved: str, unresolved: tuple[str, ...]) -> None:
     parsed = parse_dockerfile(f"ARG TAG\nARG SET=3\nFROM alpine:{written}\n")
     image = parsed.stages[0].image
@@ -580,17 +612,20 @@ def test_automatic_platform_args_are_not_unresolved() -> None:
     assert image.tag == "$TARGETARCH"
 
 
-@pytest.mark.parametrize(("reference", "parts"), [
-    ("python", (None, "python", None, None)),
-    ("python:3.12-slim", (None, "python", "3.12-slim", None)),
-    ("library/python:3", (None, "library/python", "3", None)),
-    ("ghcr.io/org/app:1.0", ("ghcr.io", "org/app", "1.0", None)),
-    ("localhost:5000/app", ("localhost:5000", "app", None, None)),
-    ("localhost/app:1", ("localhost", "app", "1", None)),
-    ("alpine@sha256:abc", (None, "alpine", None, "sha256:abc")),
-    ("alpine:3.20@sha256:abc", (None, "alpine", "3.20", "sha256:abc")),
-    ("my.registry:5000/a/b:c@sha256:d", ("my.registry:5000", "a/b", "c", "sha256:d")),
-])
+@pytest.mark.parametrize(
+    ("reference", "parts"),
+    [
+        ("python", (None, "python", None, None)),
+        ("python:3.12-slim", (None, "python", "3.12-slim", None)),
+        ("library/python:3", (None, "library/python", "3", None)),
+        ("ghcr.io/org/app:1.0", ("ghcr.io", "org/app", "1.0", None)),
+        ("localhost:5000/app", ("localhost:5000", "app", None, None)),
+        ("localhost/app:1", ("localhost", "app", "1", None)),
+        ("alpine@sha256:abc", (None, "alpine", None, "sha256:abc")),
+        ("alpine:3.20@sha256:abc", (None, "alpine", "3.20", "sha256:abc")),
+        ("my.registry:5000/a/b:c@sha256:d", ("my.registry:5000", "a/b", "c", "sha256:d")),
+    ],
+)
 def test_image_reference_parts(reference: str, parts: tuple[str | None, ...]) -> None:
     image = parse_dockerfile(f"FROM {reference}\n").stages[0].image
     assert image is not None

@@ -10,18 +10,57 @@ from linter.dockerfile.ast import Dockerfile, Instruction
 from linter.dockerfile.parser import parse_dockerfile
 from linter.dockerfile.variables import expand
 
-LINES = st.sampled_from([
-    "FROM alpine:3.20", "FROM --platform=$BUILDPLATFORM ${IMG:-golang} AS build", "from a as b",
-    "ARG A=1", "ARG B", "ENV A=1 B=\"x y\"", "ENV LEGACY a value", "LABEL a=b",
-    "RUN echo hi", "RUN apk add \\", "  curl \\", "  git", "RUN <<EOF", "RUN <<-'EOT' sh",
-    "RUN <<A cat <<B", "COPY <<EOF /x", "EOF", "\tEOT", "A", "B", "echo body",
-    "COPY --from=build --chown=a:b /a /b", "ADD --checksum=sha256:x https://x /y",
-    "CMD [\"a\", \"b\"]", "CMD [\"a\", 1]", "CMD [broken", "ENTRYPOINT [\"a\",\\",
-    "HEALTHCHECK --interval=5s CMD [\"x\"]", "ONBUILD RUN <<EOF", "ONBUILD ONBUILD RUN x",
-    "# comment", "  # indented comment", "# escape=`", "# syntax=docker/dockerfile:1",
-    "# check=skip=all", "", "   ", "\\", "`", "RUN a `", "USER", "WORKDIR /app", "FOO bar",
-    "\ufeffFROM x", "RUN 'unterminated", "RUN \"a \\\" b\"", "RUN ${A:-${B:+c}}",
-])
+LINES = st.sampled_from(
+    [
+        "FROM alpine:3.20",
+        "FROM --platform=$BUILDPLATFORM ${IMG:-golang} AS build",
+        "from a as b",
+        "ARG A=1",
+        "ARG B",
+        'ENV A=1 B="x y"',
+        "ENV LEGACY a value",
+        "LABEL a=b",
+        "RUN echo hi",
+        "RUN apk add \\",
+        "  curl \\",
+        "  git",
+        "RUN <<EOF",
+        "RUN <<-'EOT' sh",
+        "RUN <<A cat <<B",
+        "COPY <<EOF /x",
+        "EOF",
+        "\tEOT",
+        "A",
+        "B",
+        "echo body",
+        "COPY --from=build --chown=a:b /a /b",
+        "ADD --checksum=sha256:x https://x /y",
+        'CMD ["a", "b"]',
+        'CMD ["a", 1]',
+        "CMD [broken",
+        'ENTRYPOINT ["a",\\',
+        'HEALTHCHECK --interval=5s CMD ["x"]',
+        "ONBUILD RUN <<EOF",
+        "ONBUILD ONBUILD RUN x",
+        "# comment",
+        "  # indented comment",
+        "# escape=`",
+        "# syntax=docker/dockerfile:1",
+        "# check=skip=all",
+        "",
+        "   ",
+        "\\",
+        "`",
+        "RUN a `",
+        "USER",
+        "WORKDIR /app",
+        "FOO bar",
+        "\ufeffFROM x",
+        "RUN 'unterminated",
+        'RUN "a \\" b"',
+        "RUN ${A:-${B:+c}}",
+    ]
+)
 DOCKERFILE_TEXT = st.lists(LINES, max_size=30).flatmap(
     lambda lines: st.sampled_from(["\n", "\r\n"]).map(lambda end: end.join(lines))
 )
@@ -90,12 +129,12 @@ def _check_invariants(text: str) -> None:
         previous = instruction.span
         for line in instruction.argument_lines:
             source = parsed.lines[line.line - 1]
-            assert source[line.column - 1:line.column - 1 + len(line.text)] == line.text
+            assert source[line.column - 1 : line.column - 1 + len(line.text)] == line.text
         assert "".join(line.text for line in instruction.argument_lines) == instruction.arguments
         for heredoc in instruction.heredocs:
             for line in heredoc.body_lines:
                 source = parsed.lines[line.line - 1]
-                assert source[line.column - 1:] == line.text
+                assert source[line.column - 1 :] == line.text
     assert parse_dockerfile(text) == parsed
 
 

@@ -18,19 +18,22 @@ def ignored(patterns: str, path: str) -> bool:
 DOCS_EXAMPLE = "# comment\n*/temp*\n*/*/temp*\ntemp?\n"
 
 
-@pytest.mark.parametrize(("path", "excluded"), [
-    ("somedir/temporary.txt", True),  # */temp*
-    ("somedir/temp", True),
-    ("somedir/temp/inner/file", True),  # a matching directory excludes what it holds
-    ("temporary.txt", False),  # */temp* needs one directory level
-    ("somedir/subdir/temporary.txt", True),  # */*/temp*
-    ("a/b/c/temporary.txt", False),  # */*/temp* looks exactly two levels down
-    ("tempa", True),  # temp?
-    ("tempb", True),
-    ("temp", False),
-    ("tempab", False),
-    ("# comment", False),
-])
+@pytest.mark.parametrize(
+    ("path", "excluded"),
+    [
+        ("somedir/temporary.txt", True),  # */temp*
+        ("somedir/temp", True),
+        ("somedir/temp/inner/file", True),  # a matching directory excludes what it holds
+        ("temporary.txt", False),  # */temp* needs one directory level
+        ("somedir/subdir/temporary.txt", True),  # */*/temp*
+        ("a/b/c/temporary.txt", False),  # */*/temp* looks exactly two levels down
+        ("tempa", True),  # temp?
+        ("tempb", True),
+        ("temp", False),
+        ("tempab", False),
+        ("# comment", False),
+    ],
+)
 def test_documented_example(path: str, excluded: bool) -> None:
     assert ignored(DOCS_EXAMPLE, path) is excluded
 
@@ -58,53 +61,57 @@ def test_later_lines_win_documented_orderings() -> None:
     assert not ignored(second, "README-secret.md")  # the middle line has no effect
 
 
-@pytest.mark.parametrize(("pattern", "path", "excluded"), [
-    ("**", "file", True),
-    ("**", "dir/file", True),
-    ("**/", "dir/file", True),
-    ("dir/**", "dir/file", True),
-    ("dir/**", "dir/dir2/file", True),
-    ("dir/**", "dir", False),
-    ("**/dir", "dir", True),
-    ("**/dir", "dir/file", True),  # through its parent
-    ("**/dir2/*", "dir/dir2/file", True),
-    ("**file", "file", True),
-    ("**file", "dir/dir/file", True),
-    ("**file", "dir/myfile", True),  # Docker treats "**" + literal text as a plain suffix
-    ("**/file*.txt", "dir/dir/file.txt", True),
-    ("**/**/*.txt2", "dir/dir/file.txt", False),
-    ("a**/*.txt", "a/dir/dir/file.txt", True),
-    ("a/*.txt", "a/dir/file.txt", False),
-    ("a[b-d]e", "ace", True),
-    ("a[b-d]e", "aae", False),
-    ("a[^b-d]e", "aze", True),
-    (".*", ".foo", True),
-    (".*", "foo", False),
-    ("abc.def", "abcZdef", False),
-    ("abc?def", "abcZdef", True),
-    ("a(b)c/def", "a(b)c/def", True),
-    ("a.|)$(}+{bc", "a.|)$(}+{bc", True),
-    ("dist/*.whl", "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", True),
-    ("a\\*b", "a*b", True),
-    ("a\\*b", "axb", False),
-    ("a*", "ab/c", True),
-    ("a*/b", "a/c/b", False),
-    ("a?b", "a/b", False),
-    ("a?b", "a☺b", True),
-    ("[\\]a]", "]", True),
-    ("[x\\-]", "-", True),
-    ("node_modules", "node_modules/x/y.js", True),
-    ("node_modules/", "node_modules/x/y.js", True),
-    ("/node_modules", "node_modules", True),
-    ("./build/../dist", "dist/app.js", True),
-    ("  spaced  ", "spaced", True),
-])
+@pytest.mark.parametrize(
+    ("pattern", "path", "excluded"),
+    [
+        ("**", "file", True),
+        ("**", "dir/file", True),
+        ("**/", "dir/file", True),
+        ("dir/**", "dir/file", True),
+        ("dir/**", "dir/dir2/file", True),
+        ("dir/**", "dir", False),
+        ("**/dir", "dir", True),
+        ("**/dir", "dir/file", True),  # through its parent
+        ("**/dir2/*", "dir/dir2/file", True),
+        ("**file", "file", True),
+        ("**file", "dir/dir/file", True),
+        ("**file", "dir/myfile", True),  # Docker treats "**" + literal text as a plain suffix
+        ("**/file*.txt", "dir/dir/file.txt", True),
+        ("**/**/*.txt2", "dir/dir/file.txt", False),
+        ("a**/*.txt", "a/dir/dir/file.txt", True),
+        ("a/*.txt", "a/dir/file.txt", False),
+        ("a[b-d]e", "ace", True),
+        ("a[b-d]e", "aae", False),
+        ("a[^b-d]e", "aze", True),
+        (".*", ".foo", True),
+        (".*", "foo", False),
+        ("abc.def", "abcZdef", False),
+        ("abc?def", "abcZdef", True),
+        ("a(b)c/def", "a(b)c/def", True),
+        ("a.|)$(}+{bc", "a.|)$(}+{bc", True),
+        ("dist/*.whl", "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", True),
+        ("a\\*b", "a*b", True),
+        ("a\\*b", "axb", False),
+        ("a*", "ab/c", True),
+        ("a*/b", "a/c/b", False),
+        ("a?b", "a/b", False),
+        ("a?b", "a☺b", True),
+        ("[\\]a]", "]", True),
+        ("[x\\-]", "-", True),
+        ("node_modules", "node_modules/x/y.js", True),
+        ("node_modules/", "node_modules/x/y.js", True),
+        ("/node_modules", "node_modules", True),
+        ("./build/../dist", "dist/app.js", True),
+        ("  spaced  ", "spaced", True),
+    ],
+)
 def test_single_patterns(pattern: str, path: str, excluded: bool) -> None:
     assert ignored(pattern, path) is excluded
 
 
-@pytest.mark.parametrize("pattern", ["[", "a[", "[^bc", "[]a]", "[-]", "[x-]", "[a-b-c]", "\\",
-                                     "!"])
+@pytest.mark.parametrize(
+    "pattern", ["[", "a[", "[^bc", "[]a]", "[-]", "[x-]", "[a-b-c]", "\\", "!"]
+)
 def test_malformed_patterns_are_reported_and_never_match(pattern: str) -> None:
     parsed = DockerIgnore.parse(pattern)
     assert len(parsed.errors) == 1
@@ -172,10 +179,19 @@ def test_excludes_everything_under() -> None:
     assert unrelated.excludes_everything_under("vendor")
 
 
-@pytest.mark.parametrize(("raw", "cleaned"), [
-    ("a//b/./c/..", "a/b"), ("", "."), ("./", "."), ("/../x", "/x"), ("../x/..", ".."),
-    ("a/../../b", "../b"), ("//a", "/a"), ("a/", "a"),
-])
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("a//b/./c/..", "a/b"),
+        ("", "."),
+        ("./", "."),
+        ("/../x", "/x"),
+        ("../x/..", ".."),
+        ("a/../../b", "../b"),
+        ("//a", "/a"),
+        ("a/", "a"),
+    ],
+)
 def test_clean_path_like_go(raw: str, cleaned: str) -> None:
     assert clean_path(raw) == cleaned
 

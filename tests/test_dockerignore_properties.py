@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from linter.dockerfile.dockerignore import DockerIgnore, clean_path
 
 _NAME = st.text(alphabet="abcXYZ019._-~+ é", min_size=1, max_size=6).filter(
-    lambda name: name.strip() == name and name not in (".", ".."))
+    lambda name: name.strip() == name and name not in (".", "..")
+)
 _PATH = st.lists(_NAME, min_size=1, max_size=4).map("/".join)
 _PATTERN_TEXT = st.text(alphabet="ab/*?[]^!-\\.# \t{}()$+", max_size=12)
 
@@ -73,8 +74,23 @@ def test_cleaning_is_idempotent_and_equivalent(path: str) -> None:
     assert DockerIgnore.parse(_literal(path)).matches(messy)
 
 
-_LINES = st.lists(st.sampled_from(["*.md", "!README*.md", "docs", "!docs/keep", "**/tmp",
-                                   "build/*", "!build/out", "*", "!*", "**"]), max_size=6)
+_LINES = st.lists(
+    st.sampled_from(
+        [
+            "*.md",
+            "!README*.md",
+            "docs",
+            "!docs/keep",
+            "**/tmp",
+            "build/*",
+            "!build/out",
+            "*",
+            "!*",
+            "**",
+        ]
+    ),
+    max_size=6,
+)
 
 
 @given(_LINES, _PATH)

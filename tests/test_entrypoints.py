@@ -15,8 +15,11 @@ def _dist(site: Path, folder: str, text: str) -> None:
 
 def test_reads_groups_and_first_distribution_wins(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
-    _dist(first, "pack_one-1.0.dist-info", "[console_scripts]\nx = y\n\n[shiplint]\n"
-                                           "one = pack_one.rules:plugin\n")
+    _dist(
+        first,
+        "pack_one-1.0.dist-info",
+        "[console_scripts]\nx = y\n\n[shiplint]\none = pack_one.rules:plugin\n",
+    )
     _dist(second, "pack_one-2.0.dist-info", "[shiplint]\nshadowed = nope\n")
     _dist(second, "pack_two-0.1.egg-info", "[shiplint]\n# comment\ntwo = pack_two [extra]\n")
     found = entry_points("shiplint", [str(first), str(second), str(tmp_path / "missing")])

@@ -112,8 +112,10 @@ def test_insertions_at_one_point_collide_and_touching_ranges_too() -> None:
     other_insert = Fix("b", (Edit(Span.of(1, 3, 1, 3), "Y"),))
     replace_before = Fix("c", (Edit(Span.of(1, 1, 1, 3), "ZZ"),))
     far = Fix("d", (Edit(Span.of(1, 5, 1, 6), "W"),))
-    findings = [_finding("DF900", Span.of(1, 1, 1, 1), fix)
-                for fix in (insert, other_insert, replace_before, far)]
+    findings = [
+        _finding("DF900", Span.of(1, 1, 1, 1), fix)
+        for fix in (insert, other_insert, replace_before, far)
+    ]
     assert [d.fix for d in compatible_fixes(findings, unsafe=False)] == [insert, far]
 
 
@@ -135,12 +137,17 @@ def test_an_insertion_inside_or_at_the_end_of_a_replaced_range_waits_a_round() -
     from linter.fixes import apply_fixes
 
     text = "a:\n  b: 1\n"
-    nest = _finding("DC900", Span.of(1, 1, 3, 1),
-                    Fix("nest", (Edit(Span.of(1, 1, 3, 1), "x:\n  a:\n    b: 1\n"),)))
-    inside = _finding("DC901", Span.of(2, 3, 2, 3),
-                      Fix("insert", (Edit(Span.of(2, 3, 2, 3), "c: 2\n  "),)))
-    at_end = _finding("DC902", Span.of(3, 1, 3, 1),
-                      Fix("append", (Edit(Span.of(3, 1, 3, 1), "  d: 3\n"),)))
+    nest = _finding(
+        "DC900",
+        Span.of(1, 1, 3, 1),
+        Fix("nest", (Edit(Span.of(1, 1, 3, 1), "x:\n  a:\n    b: 1\n"),)),
+    )
+    inside = _finding(
+        "DC901", Span.of(2, 3, 2, 3), Fix("insert", (Edit(Span.of(2, 3, 2, 3), "c: 2\n  "),))
+    )
+    at_end = _finding(
+        "DC902", Span.of(3, 1, 3, 1), Fix("append", (Edit(Span.of(3, 1, 3, 1), "  d: 3\n"),))
+    )
     fixed, count = apply_fixes(text, [nest, inside, at_end], unsafe=False)
     assert (fixed, count) == ("x:\n  a:\n    b: 1\n", 1)
     before = _finding("DC903", Span.of(1, 1, 1, 1), Fix("top", (Edit(Span.of(1, 1, 1, 1), "#\n"),)))

@@ -46,9 +46,12 @@ def test_fixture_case(tmp_path: Path, code: str, case: dict[str, Any]) -> None:
     want = sorted((e.get("path", primary), e["line"], e["column"]) for e in expected)
     assert got == want, f"findings: {[(d['line'], d['column'], d['message']) for d in found]}"
     for expectation in expected:
-        match = next(d for d in found if (d["path"], d["line"], d["column"]) ==
-                     (expectation.get("path", primary), expectation["line"],
-                      expectation["column"]))
+        match = next(
+            d
+            for d in found
+            if (d["path"], d["line"], d["column"])
+            == (expectation.get("path", primary), expectation["line"], expectation["column"])
+        )
         for key in ("end_line", "end_column", "severity"):
             if key in expectation:
                 assert match[key] == expectation[key], f"{key} of {match}"

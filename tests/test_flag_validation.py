@@ -19,7 +19,7 @@ BROKEN_COPY = (
     "FROM alpine:3.20\n"
     "COPY --from build /out/app /usr/local/bin/app\n"
     "USER 10001\n"
-    "ENTRYPOINT [\"/usr/local/bin/app\"]\n"
+    'ENTRYPOINT ["/usr/local/bin/app"]\n'
 )
 
 
@@ -28,7 +28,11 @@ def test_installed_command_reports_only_the_flag(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text(BROKEN_COPY, encoding="utf-8")
     done = subprocess.run(
         ["shiplint", "check", "--no-config", "--format", "json", "Dockerfile"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 1, done.stderr
     found = [(d["code"], d["line"], d["column"]) for d in json.loads(done.stdout)]
@@ -52,31 +56,34 @@ def test_rejected_flag_of_from_keeps_the_stage() -> None:
     assert view.stages[0].from_instruction in view.instructions
 
 
-@pytest.mark.parametrize(("line", "problem"), [
-    ("COPY --chmod=755 a /a", None),
-    ("COPY --chmod=u+x,g-w a /a", None),
-    ("COPY --chmod=a=rX a /a", None),
-    ("COPY --chmod=+x a /a", None),
-    ("COPY --chmod=10000 a /a", "between 0 and 07777"),
-    ("COPY --chmod=u+q a /a", "invalid chmod"),
-    ("COPY --link --link=TRUE a /a", "duplicate flag"),
-    ("COPY --link= a /a", "missing a value on flag: --link"),
-    ("COPY --exclude=*.md --exclude=*.txt . /a", None),
-    ("RUN --mount=type=cache,target=/x --mount=type=tmpfs,target=/t,size=1g true", None),
-    ("RUN --mount=type=$KIND,target=/x true", None),
-    ("RUN --mount=target=/x,ro,required true", "unexpected key 'required'"),
-    ("RUN --mount=type=tmpfs,target=/t,size=lots true", "invalid value for size"),
-    ("RUN --mount=type=cache,target=/x,sharing=open true", "unsupported sharing value"),
-    ("RUN --mount=type=cache,target=/x,mode=0o755 true", "invalid value 0o755 for mode"),
-    ("RUN --mount=type=secret,id=x,readonly=maybe true", "invalid value for readonly"),
-    ("RUN --mount=type=bind,target=/x,readonly true", None),
-    ("RUN --mount=type=bind,target \"/x\" true", "must be a key=value pair"),
-    ("RUN --mount=type=bind,from=$STAGE/x,target=/x true", "variable expansion"),
-    ("RUN --network=$NET true", None),
-    ("RUN --security=privileged true", "security 'privileged' is not valid"),
-    ("HEALTHCHECK --interval=5s NONE", None),
-    ("CMD --help", "CMD takes no flags"),
-])
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("COPY --chmod=755 a /a", None),
+        ("COPY --chmod=u+x,g-w a /a", None),
+        ("COPY --chmod=a=rX a /a", None),
+        ("COPY --chmod=+x a /a", None),
+        ("COPY --chmod=10000 a /a", "between 0 and 07777"),
+        ("COPY --chmod=u+q a /a", "invalid chmod"),
+        ("COPY --link --link=TRUE a /a", "duplicate flag"),
+        ("COPY --link= a /a", "missing a value on flag: --link"),
+        ("COPY --exclude=*.md --exclude=*.txt . /a", None),
+        ("RUN --mount=type=cache,target=/x --mount=type=tmpfs,target=/t,size=1g true", None),
+        ("RUN --mount=type=$KIND,target=/x true", None),
+        ("RUN --mount=target=/x,ro,required true", "unexpected key 'required'"),
+        ("RUN --mount=type=tmpfs,target=/t,size=lots true", "invalid value for size"),
+        ("RUN --mount=type=cache,target=/x,sharing=open true", "unsupported sharing value"),
+        ("RUN --mount=type=cache,target=/x,mode=0o755 true", "invalid value 0o755 for mode"),
+        ("RUN --mount=type=secret,id=x,readonly=maybe true", "invalid value for readonly"),
+        ("RUN --mount=type=bind,target=/x,readonly true", None),
+        ('RUN --mount=type=bind,target "/x" true', "must be a key=value pair"),
+        ("RUN --mount=type=bind,from=$STAGE/x,target=/x true", "variable expansion"),
+        ("RUN --network=$NET true", None),
+        ("RUN --security=privileged true", "security 'privileged' is not valid"),
+        ("HEALTHCHECK --interval=5s NONE", None),
+        ("CMD --help", "CMD takes no flags"),
+    ],
+)
 def test_flag_values(line: str, problem: str | None) -> None:
     dockerfile = parse_dockerfile(f"FROM alpine:3.20\n{line}\n")
     instruction = dockerfile.instructions[1]

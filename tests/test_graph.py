@@ -78,8 +78,9 @@ def test_output_is_deterministic_and_independent_of_jobs() -> None:
     for output_format in FORMATS:
         first = graph(folder, "--format", output_format, ".")
         assert graph(folder, "--format", output_format, ".") == first
-        code, parallel, err = run_cli(folder, ["graph", "--no-config", "--jobs", "2",
-                                               "--format", output_format, "."])
+        code, parallel, err = run_cli(
+            folder, ["graph", "--no-config", "--jobs", "2", "--format", output_format, "."]
+        )
         assert (code, err) == (0, "")
         assert parallel == first
 
@@ -113,10 +114,14 @@ def _node(data: dict[str, Any], node_id: str) -> dict[str, Any]:
     return found[0]
 
 
-def _edges(data: dict[str, Any], kind: str, source: str | None = None,
-           target: str | None = None) -> list[dict[str, Any]]:
-    return [e for e in data["edges"] if e["kind"] == kind
-            and source in (None, e["source"]) and target in (None, e["target"])]
+def _edges(
+    data: dict[str, Any], kind: str, source: str | None = None, target: str | None = None
+) -> list[dict[str, Any]]:
+    return [
+        e
+        for e in data["edges"]
+        if e["kind"] == kind and source in (None, e["source"]) and target in (None, e["target"])
+    ]
 
 
 def test_the_fixtures_cover_every_kind(stack: dict[str, Any]) -> None:
@@ -131,8 +136,17 @@ def test_the_fixtures_cover_every_kind(stack: dict[str, Any]) -> None:
 
 def test_services_images_builds_and_profiles(stack: dict[str, Any]) -> None:
     services = {n["label"].split("\n")[0]: n for n in stack["nodes"] if n["kind"] == "service"}
-    assert list(services) == ["proxy", "api", "migrate", "worker", "db", "cache", "sniffer",
-                              "sidecar", "metrics"]
+    assert list(services) == [
+        "proxy",
+        "api",
+        "migrate",
+        "worker",
+        "db",
+        "cache",
+        "sniffer",
+        "sidecar",
+        "metrics",
+    ]
     assert services["proxy"]["label"] == "proxy\nnginx:1.27-alpine"
     assert services["worker"]["attributes"]["profiles"] == ["jobs"]
     assert "profile: debug" in services["sniffer"]["label"]
@@ -182,8 +196,10 @@ def test_mounts_secrets_configs_and_dependencies(stack: dict[str, Any]) -> None:
     assert worker["attributes"]["ephemeral_mounts"] == ["/tmp"]
     assert len(_edges(stack, "uses", target="secret_db_password")) == 3
     assert _edges(stack, "uses", "svc_proxy", "config_proxy_tls")
-    conditions = {(e["source"], e["target"]): e["attributes"]["condition"]
-                  for e in _edges(stack, "depends-on")}
+    conditions = {
+        (e["source"], e["target"]): e["attributes"]["condition"]
+        for e in _edges(stack, "depends-on")
+    }
     assert conditions[("svc_api", "svc_db")] == "service_healthy"
     assert conditions[("svc_api", "svc_migrate")] == "service_completed_successfully"
     assert conditions[("svc_worker", "svc_cache")] == "service_started"
@@ -226,10 +242,13 @@ def test_the_selection_and_configuration_of_check_apply(tmp_path: Path) -> None:
     narrowed = graph_json(folder, *paths, "--select", "DC201")
     found = {c for key in ("groups", "nodes", "edges") for e in narrowed[key] for c in e["codes"]}
     assert found == {"DC201"}
-    write_files(tmp_path, {
-        ".shiplint.toml": 'ignore = ["DC201"]\nseverity = { DC403 = "error" }\n',
-        "compose.yaml": "services:\n  db:\n    image: postgres:16.4\n    ports: ['5432:5432']\n",
-    })
+    write_files(
+        tmp_path,
+        {
+            ".shiplint.toml": 'ignore = ["DC201"]\nseverity = { DC403 = "error" }\n',
+            "compose.yaml": "services:\n  db:\n    image: postgres:16.4\n    ports: ['5432:5432']\n",
+        },
+    )
     code, out, err = run_cli(tmp_path, ["graph", "--format", "json"])
     assert (code, err) == (0, "")
     data = json.loads(out)
@@ -269,19 +288,32 @@ def test_bad_input_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_check_never_imports_the_graph_package(tmp_path: Path) -> None:
-    write_files(tmp_path, {"compose.yaml": "services:\n  web:\n    image: nginx:1.27\n",
-                           "Dockerfile": "FROM alpine:3.20\nCMD [\"sh\"]\n"})
-    probe = ("import json, sys\nfrom linter.cli import main\nmain(['check', '.'])\n"
-             "print(json.dumps(sorted(m for m in sys.modules if m.startswith('linter.graph'))))")
-    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)
+    write_files(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  web:\n    image: nginx:1.27\n",
+            "Dockerfile": 'FROM alpine:3.20\nCMD ["sh"]\n',
+        },
+    )
+    probe = (
+        "import json, sys\nfrom linter.cli import main\nmain(['check', '.'])\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('linter.graph'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
 
 
 def test_the_installed_command_draws(tmp_path: Path) -> None:
     write_files(tmp_path, {"compose.yaml": "services:\n  web:\n    image: nginx:1.27\n"})
-    done = subprocess.run(["shiplint", "graph", "--format", "dot"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["shiplint", "graph", "--format", "dot"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("digraph shiplint {")
 
@@ -299,8 +331,9 @@ def projects(draw: st.DrawFn) -> dict[str, Any]:
     spec: dict[str, Any] = {"networks": networks, "services": {}, "stages": stages, "ports": []}
     next_port = 1024
     for name in services:
-        joined = draw(st.lists(st.sampled_from(networks), max_size=3, unique=True)) \
-            if networks else []
+        joined = (
+            draw(st.lists(st.sampled_from(networks), max_size=3, unique=True)) if networks else []
+        )
         ports = []
         for _ in range(draw(st.integers(0, 3))):
             ip = draw(st.sampled_from(["", "127.0.0.1:", "0.0.0.0:", "[::1]:"]))
@@ -310,12 +343,19 @@ def projects(draw: st.DrawFn) -> dict[str, Any]:
         depends = draw(st.lists(st.sampled_from(services), max_size=2, unique=True))
         build = draw(st.booleans())
         target = draw(st.sampled_from([None, *stages])) if build else None
-        spec["services"][name] = {"networks": joined, "ports": ports, "build": build,
-                                  "target": target,
-                                  "depends": [d for d in depends if d != name]}
+        spec["services"][name] = {
+            "networks": joined,
+            "ports": ports,
+            "build": build,
+            "target": target,
+            "depends": [d for d in depends if d != name],
+        }
         spec["ports"].extend(ports)
-    copies = [(index, draw(st.integers(0, index - 1))) for index in range(1, len(stages))
-              if draw(st.booleans())]
+    copies = [
+        (index, draw(st.integers(0, index - 1)))
+        for index in range(1, len(stages))
+        if draw(st.booleans())
+    ]
     spec["copies"] = copies
     return spec
 
@@ -344,11 +384,16 @@ def _write(folder: Path, spec: dict[str, Any]) -> None:
     dockerfile = []
     for index, stage in enumerate(stages):
         dockerfile.append(f"FROM alpine:3.20 AS {stage}")
-        dockerfile += [f"COPY --from={stages[source]} /out /in{source}"
-                       for target, source in spec["copies"] if target == index]
+        dockerfile += [
+            f"COPY --from={stages[source]} /out /in{source}"
+            for target, source in spec["copies"]
+            if target == index
+        ]
         dockerfile.append(f"RUN echo {stage} > /out")
-    write_files(folder, {"compose.yaml": "\n".join(lines) + "\n",
-                         "Dockerfile": "\n".join(dockerfile) + "\n"})
+    write_files(
+        folder,
+        {"compose.yaml": "\n".join(lines) + "\n", "Dockerfile": "\n".join(dockerfile) + "\n"},
+    )
 
 
 def _defined(mermaid: str, node_id: str) -> int:
@@ -374,8 +419,9 @@ def test_every_element_appears_exactly_once(spec: dict[str, Any]) -> None:
     assert [n["label"].split("\n")[0] for n in services] == list(spec["services"])
     used = {net for s in spec["services"].values() for net in s["networks"]}
     defaults = any(not s["networks"] for s in spec["services"].values())
-    expected_networks = list(spec["networks"]) + (["default"] if defaults and
-                                                  "default" not in spec["networks"] else [])
+    expected_networks = list(spec["networks"]) + (
+        ["default"] if defaults and "default" not in spec["networks"] else []
+    )
     assert used <= set(spec["networks"])
     assert [n["label"] for n in of_kind("network")] == expected_networks
     assert sorted(n["attributes"]["name"] for n in of_kind("stage")) == sorted(spec["stages"])
@@ -400,19 +446,22 @@ def test_every_element_appears_exactly_once(spec: dict[str, Any]) -> None:
 
 def test_the_markdown_report_embeds_the_stack_with_its_findings() -> None:
     folder, paths = CASES["examples"]
-    code, report, err = run_cli(folder, ["check", "--no-config", "--jobs", "1", "--format",
-                                         "markdown", *paths])
+    code, report, err = run_cli(
+        folder, ["check", "--no-config", "--jobs", "1", "--format", "markdown", *paths]
+    )
     assert (code, err) == (1, "")
     block = report.split("### Stack\n\n```mermaid\n", 1)[1].split("\n```\n", 1)[0] + "\n"
     assert block == graph(folder, *paths)  # the same picture as `shiplint graph`
-    narrowed = run_cli(folder, ["check", "--no-config", "--format", "markdown", "--select",
-                                "DC201", *paths])[1]
+    narrowed = run_cli(
+        folder, ["check", "--no-config", "--format", "markdown", "--select", "DC201", *paths]
+    )[1]
     assert "linkStyle" in narrowed and "k_service_warning" not in narrowed
 
 
 def test_the_markdown_report_of_dockerfiles_alone_has_no_stack() -> None:
-    code, report, _ = run_cli(ROOT, ["check", "--no-config", "--format", "markdown",
-                                     "examples/Dockerfile"])
+    code, report, _ = run_cli(
+        ROOT, ["check", "--no-config", "--format", "markdown", "examples/Dockerfile"]
+    )
     assert code == 1
     assert "### Stack" not in report and "mermaid" not in report
 
@@ -421,8 +470,10 @@ def test_many_plain_bind_mounts_of_a_service_draw_as_one_node() -> None:
     folder = GRAPHS / "odd"
     data = graph_json(folder, ".")
     assert len(_edges(data, "mounts", "svc_files")) == 4  # the JSON keeps every mount
-    for output_format, definition in (("mermaid", '[/"./conf (4 bind mounts)"/]'),
-                                      ("dot", 'label="./conf (4 bind mounts)"')):
+    for output_format, definition in (
+        ("mermaid", '[/"./conf (4 bind mounts)"/]'),
+        ("dot", 'label="./conf (4 bind mounts)"'),
+    ):
         picture = graph(folder, "--format", output_format, ".")
         assert picture.count(definition) == 1
         assert "bind_conf_app_main_conf" not in picture
@@ -433,8 +484,11 @@ def test_many_plain_bind_mounts_of_a_service_draw_as_one_node() -> None:
 def test_a_stack_too_large_for_mermaid_is_left_out_of_the_report(tmp_path: Path) -> None:
     from linter.graph.build import MERMAID_MAX_TEXT
 
-    services = "".join(f"  service-with-a-long-name-{i}:\n    image: ghcr.io/acme/app:1.{i}\n"
-                       f"    ports: ['{2000 + i}:80']\n" for i in range(400))
+    services = "".join(
+        f"  service-with-a-long-name-{i}:\n    image: ghcr.io/acme/app:1.{i}\n"
+        f"    ports: ['{2000 + i}:80']\n"
+        for i in range(400)
+    )
     write_files(tmp_path, {"compose.yaml": "services:\n" + services})
     assert len(graph(tmp_path, ".")) > MERMAID_MAX_TEXT
     code, report, _ = run_cli(tmp_path, ["check", "--format", "markdown", "--jobs", "1"])

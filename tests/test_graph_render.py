@@ -39,8 +39,9 @@ def test_snapshots_exist() -> None:
 @pytest.mark.parametrize("name", sorted(p.stem for p in GRAPHS.glob("*.dot")))
 def test_dot_renders_without_warnings(name: str) -> None:
     dot = _tool("graphviz (dot)", shutil.which("dot"))
-    done = subprocess.run([dot, "-Tsvg", str(GRAPHS / f"{name}.dot")], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [dot, "-Tsvg", str(GRAPHS / f"{name}.dot")], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert "<svg" in done.stdout
@@ -52,13 +53,21 @@ def test_mermaid_renders_with_mermaid_cli(tmp_path: Path) -> None:
     mmdc = _tool("mermaid-cli (mmdc)", os.environ.get("SHIPLINT_MMDC") or shutil.which("mmdc"))
     _tool("chromium", CHROMIUM if Path(CHROMIUM).exists() else None)
     diagrams = sorted(GRAPHS.glob("*.mmd"))
-    markdown = "\n".join(f"## {path.stem}\n\n```mermaid\n{path.read_text(encoding='utf-8')}"
-                         "```\n" for path in diagrams)
+    markdown = "\n".join(
+        f"## {path.stem}\n\n```mermaid\n{path.read_text(encoding='utf-8')}```\n"
+        for path in diagrams
+    )
     (tmp_path / "all.md").write_text(markdown, encoding="utf-8")
-    (tmp_path / "puppeteer.json").write_text(json.dumps(
-        {"executablePath": CHROMIUM, "args": ["--no-sandbox"]}), encoding="utf-8")
-    done = subprocess.run([mmdc, "-p", "puppeteer.json", "-i", "all.md", "-o", "out.svg",
-                           "-q"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    (tmp_path / "puppeteer.json").write_text(
+        json.dumps({"executablePath": CHROMIUM, "args": ["--no-sandbox"]}), encoding="utf-8"
+    )
+    done = subprocess.run(
+        [mmdc, "-p", "puppeteer.json", "-i", "all.md", "-o", "out.svg", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     for index, path in enumerate(diagrams, 1):
         svg = (tmp_path / f"out-{index}.svg").read_text(encoding="utf-8")

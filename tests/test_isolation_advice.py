@@ -31,8 +31,10 @@ class Model:
     """Networks per service, internal networks, publishers: enough to reason on reachability."""
 
     def __init__(self, project: ComposeProject) -> None:
-        self.nets = {name: {net for net, _ in service_network_names(service)}
-                     for name, service in project.services.items()}
+        self.nets = {
+            name: {net for net, _ in service_network_names(service)}
+            for name, service in project.services.items()
+        }
         declared = project.section("networks")
         self.internal: set[str] = set()
         if declared is not None:
@@ -43,8 +45,9 @@ class Model:
         self.publishers = {name for name, s in project.services.items() if service_ports(s)}
 
     def pairs(self) -> set[tuple[str, str]]:
-        return {(a, b) for a, b in combinations(sorted(self.nets), 2)
-                if self.nets[a] & self.nets[b]}
+        return {
+            (a, b) for a, b in combinations(sorted(self.nets), 2) if self.nets[a] & self.nets[b]
+        }
 
     def egress(self, name: str) -> bool:
         return any(net not in self.internal for net in self.nets[name])
@@ -123,7 +126,7 @@ STACKS = {
     ),
     # two datastores on a custom network and a front end
     "two-stores": (
-        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n"
+        'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n'
         "    networks: [front, back]\n"
         "  app:\n    image: nextcloud:29-fpm\n    environment:\n      - REDIS_HOST=redis\n"
         "      - MYSQL_HOST=db\n    networks: [back]\n"
@@ -153,8 +156,9 @@ def test_internal_network_and_published_datastore_are_left_alone(tmp_path: Path)
     (tmp_path / "compose.yaml").write_text(text, encoding="utf-8")
     assert dc_network.isolation_plans(_load(tmp_path)) == []
     text = STACKS["proxy-backend-db"].replace(
-        "      - MYSQL_DATABASE=example\n", "      - MYSQL_DATABASE=example\n    ports:\n"
-        "      - 3306:3306\n")
+        "      - MYSQL_DATABASE=example\n",
+        "      - MYSQL_DATABASE=example\n    ports:\n      - 3306:3306\n",
+    )
     (tmp_path / "compose.yaml").write_text(text, encoding="utf-8")
     assert dc_network.isolation_plans(_load(tmp_path)) == []
 
@@ -162,8 +166,11 @@ def test_internal_network_and_published_datastore_are_left_alone(tmp_path: Path)
 def _samples() -> list[Path]:
     if not AWESOME.is_dir():
         return []
-    return sorted(p for p in AWESOME.rglob("*") if p.name in (
-        "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"))
+    return sorted(
+        p
+        for p in AWESOME.rglob("*")
+        if p.name in ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+    )
 
 
 @pytest.mark.skipif(not AWESOME.is_dir(), reason="the awesome-compose samples are not here")

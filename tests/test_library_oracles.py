@@ -65,8 +65,9 @@ def _fixture_key_value_instructions() -> list[tuple[str, str, str]]:
                     source = lines[start - 1].strip()
                     if "$" in source or "`" in source or source.startswith("#"):
                         continue
-                    found.append((f"{path.name}::{case.get('name')}::{start}",
-                                  instruction.keyword, source))
+                    found.append(
+                        (f"{path.name}::{case.get('name')}::{start}", instruction.keyword, source)
+                    )
     return found
 
 
@@ -115,14 +116,32 @@ def test_fixture_env_and_label_pairs_match_dockerfile_parse() -> None:
 # ---------------------------------------------------------------------------------------------
 # dockerfile-parse: variable substitution
 
-PLAIN_FORMS = {"$A": "val", "${A}": "val", "x${A}y": "xvaly", "$A/b": "val/b",
-               "${A}_$A": "val_val", "/opt/$A:$A": "/opt/val:val", "\\$A": "$A"}
+PLAIN_FORMS = {
+    "$A": "val",
+    "${A}": "val",
+    "x${A}y": "xvaly",
+    "$A/b": "val/b",
+    "${A}_$A": "val_val",
+    "/opt/$A:$A": "/opt/val:val",
+    "\\$A": "$A",
+}
 
 # BuildKit's modifier forms, which dockerfile-parse does not implement: it cuts the name at
 # the operator and keeps the rest as text. We expand them as BuildKit does.
-MODIFIER_FORMS = {"${U:-d}": "d", "${A:-d}": "val", "${U-d}": "d", "${A:+s}": "s",
-                  "${U:+s}": "", "${A+s}": "s", "${A#v}": "al", "${A##*a}": "l",
-                  "${A%l}": "va", "${A%%a*}": "v", "${A/a/o}": "vol", "${A//a/o}": "vol"}
+MODIFIER_FORMS = {
+    "${U:-d}": "d",
+    "${A:-d}": "val",
+    "${U-d}": "d",
+    "${A:+s}": "s",
+    "${U:+s}": "",
+    "${A+s}": "s",
+    "${A#v}": "al",
+    "${A##*a}": "l",
+    "${A%l}": "va",
+    "${A%%a*}": "v",
+    "${A/a/o}": "vol",
+    "${A//a/o}": "vol",
+}
 
 
 def _oracle_substitution(form: str) -> str:
@@ -193,11 +212,51 @@ def _same(ours: object, tag: str, oracle: object) -> bool:
 
 
 SCALAR_SAMPLES = [
-    "yes", "no", "on", "off", "y", "n", "true", "True", "TRUE", "tRue", "false", "null", "~",
-    "0o755", "0x1F", "0b101", "1_000", "80:80", "1:30", "1.5", "1e3", "1E3", ".5", ".inf",
-    "-.INF", ".nan", "+12", "-0", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "12:30:45",
-    "0.1.2", "1.", "+", ".", "0x", "0o8", "_1", "1e", "1.5e+3", "3.20-alpine", "v1.2",
-    "127.0.0.1:8080:80", "512M", "1h30m",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "true",
+    "True",
+    "TRUE",
+    "tRue",
+    "false",
+    "null",
+    "~",
+    "0o755",
+    "0x1F",
+    "0b101",
+    "1_000",
+    "80:80",
+    "1:30",
+    "1.5",
+    "1e3",
+    "1E3",
+    ".5",
+    ".inf",
+    "-.INF",
+    ".nan",
+    "+12",
+    "-0",
+    "2001-12-14",
+    "2001-12-14t21:59:43.10-05:00",
+    "12:30:45",
+    "0.1.2",
+    "1.",
+    "+",
+    ".",
+    "0x",
+    "0o8",
+    "_1",
+    "1e",
+    "1.5e+3",
+    "3.20-alpine",
+    "v1.2",
+    "127.0.0.1:8080:80",
+    "512M",
+    "1h30m",
 ]
 
 
@@ -207,12 +266,21 @@ def test_plain_scalars_read_as_yaml_1_2(text: str) -> None:
     assert _same(ours, tag, _ruamel_value(text))
 
 
-@pytest.mark.parametrize(("text", "difference"), [
-    ("0755", "leading zero"), ("0644", "leading zero"), ("08", "leading zero"),
-    ("-012", "leading zero"), ("+010", "leading zero"), ("0B0", "upper-case base prefix"),
-    ("0X1f", "upper-case base prefix"), (".0_", "underscores"), ("+_0E0", "underscores"),
-    (".0E0", "dot float exponent"),
-])
+@pytest.mark.parametrize(
+    ("text", "difference"),
+    [
+        ("0755", "leading zero"),
+        ("0644", "leading zero"),
+        ("08", "leading zero"),
+        ("-012", "leading zero"),
+        ("+010", "leading zero"),
+        ("0B0", "upper-case base prefix"),
+        ("0X1f", "upper-case base prefix"),
+        (".0_", "underscores"),
+        ("+_0E0", "underscores"),
+        (".0E0", "dot float exponent"),
+    ],
+)
 def test_listed_differences_are_real(text: str, difference: str) -> None:
     ours, tag = resolve_plain(text)
     assert _difference(text) == difference

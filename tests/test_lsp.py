@@ -10,7 +10,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-DOCKERFILE = "FROM alpine:3.20\nmaintainer someone@example.com\nCMD [\"sh\"]\n"
+DOCKERFILE = 'FROM alpine:3.20\nmaintainer someone@example.com\nCMD ["sh"]\n'
 
 
 @pytest_lsp.fixture(
@@ -25,8 +25,13 @@ async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
 
 
 def _open(client: LanguageClient, uri: str, text: str, language: str = "dockerfile") -> None:
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id=language, version=1, text=text
+            )
+        )
+    )
 
 
 async def test_diagnostics_code_actions_and_hover(client: LanguageClient, tmp_path: Path) -> None:
@@ -42,24 +47,29 @@ async def test_diagnostics_code_actions_and_hover(client: LanguageClient, tmp_pa
     maintainer = [d for d in diagnostics if d.range.start.line == 1]
     assert maintainer, codes
 
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        range=maintainer[0].range,
-        context=types.CodeActionContext(diagnostics=maintainer),
-    ))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=maintainer[0].range,
+            context=types.CodeActionContext(diagnostics=maintainer),
+        )
+    )
     assert actions
     titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
     assert any(t.startswith("Ignore ") for t in titles)
-    ignore = next(a for a in actions if isinstance(a, types.CodeAction)
-                  and a.title.startswith("Ignore "))
+    ignore = next(
+        a for a in actions if isinstance(a, types.CodeAction) and a.title.startswith("Ignore ")
+    )
     assert ignore.edit is not None and ignore.edit.changes is not None
     edit = ignore.edit.changes[uri][0]
     assert edit.new_text.startswith("# shiplint: ignore[")
 
-    hover = await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        position=types.Position(line=1, character=2),
-    ))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=1, character=2),
+        )
+    )
     assert hover is not None
     assert isinstance(hover.contents, types.MarkupContent)
     assert "Bad:" in hover.contents.value
@@ -75,10 +85,12 @@ async def test_change_updates_diagnostics(client: LanguageClient, tmp_path: Path
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert any(d.range.start.line == 3 for d in client.diagnostics[uri])
     fixed = "services:\n  web:\n    image: nginx:1.27\n"
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
-    ))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
+        )
+    )
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert not any(d.range.start.line == 3 for d in client.diagnostics[uri])
 
@@ -99,25 +111,36 @@ def test_dockerfile_gets_the_build_context_of_its_compose_service(tmp_path: Path
     dockerfile.write_text("FROM alpine:3.20\n", encoding="utf-8")
     (tmp_path / "compose.yaml").write_text(
         "services:\n  app:\n    build:\n      context: .\n"
-        "      dockerfile: docker/app.Dockerfile\n", encoding="utf-8")
+        "      dockerfile: docker/app.Dockerfile\n",
+        encoding="utf-8",
+    )
     assert _compose_build_context(dockerfile) == tmp_path
     assert _compose_build_context(tmp_path / "docker" / "other.Dockerfile") is None
 
 
-WORKFLOW = ("name: CI\non:\n  push:\n    branches: [main]\njobs:\n  build:\n"
-            "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n")
-MANIFEST = ("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n"
-            "    - port: 80\n")
-STACK = ("services:\n  web:\n    image: nginx\n    privileged: yes\n"
-         "    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n")
+WORKFLOW = (
+    "name: CI\non:\n  push:\n    branches: [main]\njobs:\n  build:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+)
+MANIFEST = (
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n"
+)
+STACK = (
+    "services:\n  web:\n    image: nginx\n    privileged: yes\n"
+    "    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n"
+)
 
 
-@pytest.mark.parametrize(("name", "text"), [
-    (".github/workflows/ci.yml", WORKFLOW),
-    ("deploy/service.yaml", MANIFEST),
-])
-async def test_yaml_that_is_not_compose_gets_nothing(client: LanguageClient, tmp_path: Path,
-                                                     name: str, text: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (".github/workflows/ci.yml", WORKFLOW),
+        ("deploy/service.yaml", MANIFEST),
+    ],
+)
+async def test_yaml_that_is_not_compose_gets_nothing(
+    client: LanguageClient, tmp_path: Path, name: str, text: str
+) -> None:
     (tmp_path / ".shiplint.toml").write_text("", encoding="utf-8")
     path = tmp_path / name
     path.parent.mkdir(parents=True)
@@ -128,8 +151,9 @@ async def test_yaml_that_is_not_compose_gets_nothing(client: LanguageClient, tmp
     assert not client.diagnostics[uri]
 
 
-async def test_yaml_that_looks_like_compose_is_linted(client: LanguageClient,
-                                                      tmp_path: Path) -> None:
+async def test_yaml_that_looks_like_compose_is_linted(
+    client: LanguageClient, tmp_path: Path
+) -> None:
     (tmp_path / ".shiplint.toml").write_text("", encoding="utf-8")
     path = tmp_path / "stack-prod.yml"
     path.write_text(STACK, encoding="utf-8")

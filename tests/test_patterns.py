@@ -35,11 +35,15 @@ def test_every_lazy_pattern_of_the_code_base_compiles() -> None:
     from linter.patterns import _LazyPattern
 
     root = Path(__file__).resolve().parent.parent
-    modules = [f"linter.{p.relative_to(root / 'linter').with_suffix('').as_posix()}"
-               for p in (root / "linter").rglob("*.py") if p.name != "__init__.py"]
+    modules = [
+        f"linter.{p.relative_to(root / 'linter').with_suffix('').as_posix()}"
+        for p in (root / "linter").rglob("*.py")
+        if p.name != "__init__.py"
+    ]
     modules = [m.replace("/", ".") for m in modules if not m.startswith("linter.lsp")]
-    modules += [f"linter.rules.{p.stem}" for p in (root / "rules").glob("*.py")
-                if p.name != "__init__.py"]
+    modules += [
+        f"linter.rules.{p.stem}" for p in (root / "rules").glob("*.py") if p.name != "__init__.py"
+    ]
     found = 0
     for name in modules:
         if name in ("linter.__main__",):

@@ -28,15 +28,21 @@ def _install(site: Path, name: str, module_source: Path | str, entry: str) -> No
     dist = site / f"{name}-0.1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {name.replace('_', '-')}\nVersion: 0.1.0\n",
-        encoding="utf-8")
+        f"Metadata-Version: 2.1\nName: {name.replace('_', '-')}\nVersion: 0.1.0\n", encoding="utf-8"
+    )
     (dist / "entry_points.txt").write_text(f"[shiplint]\n{entry} = {name}\n", encoding="utf-8")
 
 
 def _shiplint(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(site))
-    return subprocess.run([sys.executable, "-m", "linter", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "linter", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_example_plugin_rule_is_listed_and_runs(tmp_path: Path) -> None:
@@ -45,7 +51,7 @@ def test_example_plugin_rule_is_listed_and_runs(tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
     (work / ".shiplint.toml").write_text("", encoding="utf-8")
-    (work / "Dockerfile").write_text("FROM alpine:3.20\nCMD [\"sh\"]\n", encoding="utf-8")
+    (work / "Dockerfile").write_text('FROM alpine:3.20\nCMD ["sh"]\n', encoding="utf-8")
     listed = _shiplint(site, work, "rules", "--format", "json")
     assert listed.returncode == 0, listed.stderr
     assert "DF990" in {rule["code"] for rule in json.loads(listed.stdout)}
@@ -65,8 +71,11 @@ def test_broken_plugin_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_duplicate_code_is_a_clear_error(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    source = (EXAMPLE / "__init__.py").read_text(encoding="utf-8").replace(
-        'code = "DF990"', 'code = "DF001"')
+    source = (
+        (EXAMPLE / "__init__.py")
+        .read_text(encoding="utf-8")
+        .replace('code = "DF990"', 'code = "DF001"')
+    )
     _install(site, "shiplint_dupe", source, "dupe")
     done = _shiplint(site, tmp_path, "rules")
     assert done.returncode == 2
@@ -75,10 +84,15 @@ def test_duplicate_code_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_crashing_rule_becomes_internal_error_and_run_goes_on(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    source = (EXAMPLE / "__init__.py").read_text(encoding="utf-8").replace(
-        "        stages = context.dockerfile.stages\n",
-        "        if 'crash' in context.path:\n            raise ValueError('kaput')\n"
-        "        stages = context.dockerfile.stages\n")
+    source = (
+        (EXAMPLE / "__init__.py")
+        .read_text(encoding="utf-8")
+        .replace(
+            "        stages = context.dockerfile.stages\n",
+            "        if 'crash' in context.path:\n            raise ValueError('kaput')\n"
+            "        stages = context.dockerfile.stages\n",
+        )
+    )
     _install(site, "shiplint_crashy", source, "crashy")
     work = tmp_path / "work"
     work.mkdir()

@@ -39,8 +39,7 @@ def test_readme_is_generated_from_rules_and_example() -> None:
     expected = _expected()
     if updating():
         README.write_text(expected, encoding="utf-8")
-    assert README.read_text(encoding="utf-8") == expected, (
-        stale("README"))
+    assert README.read_text(encoding="utf-8") == expected, stale("README")
 
 
 def test_rule_reference_page_is_generated_and_anchors_match_the_links() -> None:
@@ -54,10 +53,12 @@ def test_rule_reference_page_is_generated_and_anchors_match_the_links() -> None:
     if updating():
         page.parent.mkdir(exist_ok=True)
         page.write_text(expected, encoding="utf-8")
-    assert page.read_text(encoding="utf-8") == expected, (
-        stale(str(RULES_DOCUMENT)))
+    assert page.read_text(encoding="utf-8") == expected, stale(str(RULES_DOCUMENT))
     # GitHub's (and GitLab's) heading anchors: lower case, punctuation but - and _ dropped,
     # spaces to hyphens.
-    slugs = {re.sub(r"[^\w\- ]", "", line[3:].strip().lower()).replace(" ", "-")
-             for line in expected.splitlines() if line.startswith("## ")}
+    slugs = {
+        re.sub(r"[^\w\- ]", "", line[3:].strip().lower()).replace(" ", "-")
+        for line in expected.splitlines()
+        if line.startswith("## ")
+    }
     assert {docs_anchor(rule.code, rule.name) for rule in rules} <= slugs

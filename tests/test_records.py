@@ -103,6 +103,7 @@ def test_pickle_round_trip() -> None:
 
 def test_a_field_without_default_after_one_with_is_an_error() -> None:
     with pytest.raises(TypeError, match="without a default"):
+
         @record
         class Wrong:
             first: int = 0

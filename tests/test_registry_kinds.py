@@ -25,15 +25,31 @@ print(json.dumps({"code": code, "loaded": loaded, "modules": sorted(sys.modules)
 # the compose stack, the language server, dataclasses' per-class compile, and standard
 # modules that only some options need.
 NOT_ON_THE_DOCKERFILE_PATH = (
-    "dataclasses", "jsonschema", "ruamel.yaml", "yaml", "pygls", "shutil", "importlib.resources",
-    "importlib.metadata", "tempfile", "subprocess", "multiprocessing", "concurrent.futures",
-    "difflib", "pkgutil", "traceback", "zipfile", "email", "tree_sitter_bash",
+    "dataclasses",
+    "jsonschema",
+    "ruamel.yaml",
+    "yaml",
+    "pygls",
+    "shutil",
+    "importlib.resources",
+    "importlib.metadata",
+    "tempfile",
+    "subprocess",
+    "multiprocessing",
+    "concurrent.futures",
+    "difflib",
+    "pkgutil",
+    "traceback",
+    "zipfile",
+    "email",
+    "tree_sitter_bash",
 )
 
 
 def _probe(cwd: Path, *args: str) -> dict[str, object]:
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     last: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return last
@@ -42,9 +58,11 @@ def _probe(cwd: Path, *args: str) -> dict[str, object]:
 def _project(tmp_path: Path, config: str = "") -> Path:
     (tmp_path / ".shiplint.toml").write_text(config, encoding="utf-8")
     (tmp_path / "Dockerfile").write_text(
-        'FROM alpine:latest\nMAINTAINER me\nRUN apk add curl\nCMD ["sh"]\n', encoding="utf-8")
+        'FROM alpine:latest\nMAINTAINER me\nRUN apk add curl\nCMD ["sh"]\n', encoding="utf-8"
+    )
     (tmp_path / "compose.yaml").write_text(
-        "services:\n  web:\n    image: nginx\n    privileged: true\n", encoding="utf-8")
+        "services:\n  web:\n    image: nginx\n    privileged: true\n", encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -65,14 +83,24 @@ def test_a_compose_code_in_the_config_loads_the_compose_rules(tmp_path: Path) ->
 
 def test_an_unknown_code_is_still_an_error(tmp_path: Path) -> None:
     project = _project(tmp_path, 'ignore = ["DC999"]\n')
-    done = subprocess.run([sys.executable, "-m", "linter", "check", "Dockerfile"], cwd=project,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "linter", "check", "Dockerfile"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and "DC999" in done.stderr
 
 
 def test_a_folder_run_lints_both_kinds(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "linter", "check", "--format", "json", "."],
-                          cwd=_project(tmp_path), capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "linter", "check", "--format", "json", "."],
+        cwd=_project(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     codes = {finding["code"] for finding in json.loads(done.stdout)}
     assert any(code.startswith("DF") for code in codes)
     assert any(code.startswith("DC") for code in codes), codes

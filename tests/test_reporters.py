@@ -105,7 +105,7 @@ DOCKERFILE = (
     "FROM debian:12\n"
     "RUN apt-get update && \\\n"
     "\tapt-get install -y curl\n"
-    "LABEL description=\"café ☕ 日本語\"\n"
+    'LABEL description="café ☕ 日本語"\n'
     "USER root\n"
 )
 COMPOSE = "services:\n  web:\n    image: nginx\n    ports:\n      - 22:22\n"
@@ -313,8 +313,14 @@ def test_statistics_in_json_and_sarif() -> None:
     counts = with_statistics["statistics"]
     assert counts["total"] == 6 and counts["fixable"] == 2 and counts["unsafe_fixable"] == 1
     assert counts["severity"] == {"error": 2, "warning": 1, "info": 2, "style": 1}
-    assert counts["rules"][0] == {"code": "DF202", "name": "last-user-root", "severity": "error",
-                                  "count": 2, "fixable": 1, "unsafe_fixable": 0}
+    assert counts["rules"][0] == {
+        "code": "DF202",
+        "name": "last-user-root",
+        "severity": "error",
+        "count": 2,
+        "fixable": 1,
+        "unsafe_fixable": 0,
+    }
     log = json.loads(render("sarif", statistics=True))
     validate_sarif(log)
     assert log["runs"][0]["properties"]["statistics"] == counts
@@ -335,8 +341,19 @@ def test_concise_is_exactly_one_line_each() -> None:
 def test_json_fields() -> None:
     items = json.loads(render("json"))
     assert list(items[0]) == [
-        "path", "code", "subcode", "name", "message", "severity", "line", "column",
-        "end_line", "end_column", "fix", "aliases", "tags",
+        "path",
+        "code",
+        "subcode",
+        "name",
+        "message",
+        "severity",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "fix",
+        "aliases",
+        "tags",
     ]
     assert items[1]["fix"] == {
         "title": "Pin curl",
@@ -371,7 +388,9 @@ def test_sarif_is_valid_and_complete() -> None:
     assert ids == sorted(RULES)
     root = driver["rules"][ids.index("DF202")]
     assert root["properties"] == {
-        "tags": ["security"], "aliases": ["DL3002"], "security-severity": "8.0"
+        "tags": ["security"],
+        "aliases": ["DL3002"],
+        "security-severity": "8.0",
     }
     assert root["help"]["markdown"] == RULES["DF202"].docs
     assert root["defaultConfiguration"]["level"] == "error"
@@ -441,8 +460,14 @@ def test_github_commands_and_escaping() -> None:
 
 def test_gitlab_code_quality() -> None:
     issues = json.loads(render("gitlab"))
-    assert [i["severity"] for i in issues] == ["info", "major", "minor", "minor", "critical",
-                                               "critical"]
+    assert [i["severity"] for i in issues] == [
+        "info",
+        "major",
+        "minor",
+        "minor",
+        "critical",
+        "critical",
+    ]
     assert len({i["fingerprint"] for i in issues}) == len(issues)
     assert issues[1]["location"] == {"path": "sub dir/Dockerfile", "lines": {"begin": 3, "end": 4}}
     for issue in issues:
@@ -452,8 +477,11 @@ def test_gitlab_code_quality() -> None:
 def test_checkstyle_parses_back() -> None:
     root = ET.fromstring(render("checkstyle"))
     files = root.findall("file")
-    assert [f.get("name") for f in files] == ["compose.yaml", "sub dir/Dockerfile",
-                                             "missing/Dockerfile"]
+    assert [f.get("name") for f in files] == [
+        "compose.yaml",
+        "sub dir/Dockerfile",
+        "missing/Dockerfile",
+    ]
     errors = files[1].findall("error")
     assert len(errors) == 4
     assert errors[1].get("message") == "Line one of the message,\nline two: <tags> & 'quotes'\r"
@@ -466,8 +494,11 @@ def test_junit_parses_back() -> None:
     root = ET.fromstring(render("junit"))
     assert root.get("tests") == "6" and root.get("failures") == "6"
     suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == ["compose.yaml", "sub dir/Dockerfile",
-                                              "missing/Dockerfile"]
+    assert [s.get("name") for s in suites] == [
+        "compose.yaml",
+        "sub dir/Dockerfile",
+        "missing/Dockerfile",
+    ]
     assert suites[1].get("tests") == "4"
     failure = suites[1].findall("testcase")[1].find("failure")
     assert failure is not None
@@ -512,7 +543,7 @@ def test_lazy_imports_and_nothing_heavy() -> None:
 
 # ---------------------------------------------------------------------------- markdown
 
-TOPOLOGY = "flowchart LR\n  web --> db\n  web -. builds .-> df[\"Dockerfile\"]\n"
+TOPOLOGY = 'flowchart LR\n  web --> db\n  web -. builds .-> df["Dockerfile"]\n'
 
 
 def markdown_tokens(text: str) -> list[Any]:
@@ -569,8 +600,11 @@ def test_golden_markdown_with_stack() -> None:
 
 def test_markdown_mermaid_fence_outlasts_backticks() -> None:
     diagram = 'flowchart LR\n  a["``` odd"] --> b\n'
-    fences = [t for t in markdown_tokens(render("markdown", [], topology_mermaid=diagram))
-              if t.type == "fence"]
+    fences = [
+        t
+        for t in markdown_tokens(render("markdown", [], topology_mermaid=diagram))
+        if t.type == "fence"
+    ]
     assert [(t.info, t.content) for t in fences] == [("mermaid", diagram)]
 
 
@@ -601,23 +635,32 @@ def test_markdown_escapes_what_markdown_would_read() -> None:
         "`code | with pipe` stays code, `unbalanced",
         "![img](http://x/y.png) and <!-- comment --> and # not a heading",
     ]
-    findings = [RULES["DF300"].report(f"d{i}/Dockerfile", Span.of(1, 1, 1, 2), message)
-                for i, message in enumerate(tricky)]
+    findings = [
+        RULES["DF300"].report(f"d{i}/Dockerfile", Span.of(1, 1, 1, 2), message)
+        for i, message in enumerate(tricky)
+    ]
     output = render("markdown", findings)
     rows = [row for row in table_rows(output) if len(row) == 4]
     seen = [row[3][0] for row in sorted(rows, key=lambda row: row[0][0])]
     assert seen == [tricky[0], "code | with pipe stays code, `unbalanced", tricky[2]]
     kinds = {t.type for t in markdown_tokens(output)}
     assert "html_block" not in kinds
-    code_spans = [child.content for token in markdown_tokens(output) if token.type == "inline"
-                  for child in token.children or [] if child.type == "code_inline"]
+    code_spans = [
+        child.content
+        for token in markdown_tokens(output)
+        if token.type == "inline"
+        for child in token.children or []
+        if child.type == "code_inline"
+    ]
     assert "code | with pipe" in code_spans
 
 
 def test_markdown_groups_by_file_and_folds_past_fifty_rows() -> None:
     rule = RULES["DF300"]
-    findings = [rule.report(f"f{n % 3}/Dockerfile", Span.of(n + 1, 1, n + 1, 2), f"m{n}")
-                for n in range(120)]
+    findings = [
+        rule.report(f"f{n % 3}/Dockerfile", Span.of(n + 1, 1, n + 1, 2), f"m{n}")
+        for n in range(120)
+    ]
     findings.sort(key=lambda d: (d.path, d.span.start.line))
     findings.append(RULES["DF202"].report("z/Dockerfile", Span.of(1, 1, 1, 2), "root"))
     output = render("markdown", findings)
@@ -627,8 +670,13 @@ def test_markdown_groups_by_file_and_folds_past_fifty_rows() -> None:
     assert len([row for row in table_rows(after) if len(row) == 4]) == 71
     # The file with the error comes first, then the others in order, split where the fold is.
     headings = re.findall(r"^#### (.*)$", output, re.MULTILINE)
-    assert headings == ["z/Dockerfile (1)", "f0/Dockerfile (40)", "f1/Dockerfile (40)",
-                        "f1/Dockerfile (continued)", "f2/Dockerfile (40)"]
+    assert headings == [
+        "z/Dockerfile (1)",
+        "f0/Dockerfile (40)",
+        "f1/Dockerfile (40)",
+        "f1/Dockerfile (continued)",
+        "f2/Dockerfile (40)",
+    ]
     assert after.rstrip().endswith("(121)") is False
     assert "</details>" in after
     html = [t.content for t in markdown_tokens(output) if t.type == "html_block"]
@@ -640,8 +688,7 @@ def test_markdown_caps_the_rows(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(markdown, "MAX_ROWS", 60)
     rule = RULES["DF300"]
-    findings = [rule.report("Dockerfile", Span.of(n + 1, 1, n + 1, 2), f"m{n}")
-                for n in range(75)]
+    findings = [rule.report("Dockerfile", Span.of(n + 1, 1, n + 1, 2), f"m{n}") for n in range(75)]
     output = render("markdown", findings)
     assert len([row for row in table_rows(output) if len(row) == 4]) == 60
     assert "<summary>10 more findings</summary>" in output
@@ -654,27 +701,47 @@ def test_markdown_links_follow_the_ci_commit(tmp_path: Path) -> None:
 
     sub = tmp_path / "deploy"
     sub.mkdir()
-    github = {"GITHUB_ACTIONS": "true", "GITHUB_SERVER_URL": "https://github.com",
-              "GITHUB_REPOSITORY": "acme/shop", "GITHUB_SHA": "abc123",
-              "GITHUB_WORKSPACE": str(tmp_path)}
-    assert (source_url_from_environment(github, str(tmp_path))
-            == "https://github.com/acme/shop/blob/abc123/")
-    assert (source_url_from_environment(github, str(sub))
-            == "https://github.com/acme/shop/blob/abc123/deploy/")
+    github = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_REPOSITORY": "acme/shop",
+        "GITHUB_SHA": "abc123",
+        "GITHUB_WORKSPACE": str(tmp_path),
+    }
+    assert (
+        source_url_from_environment(github, str(tmp_path))
+        == "https://github.com/acme/shop/blob/abc123/"
+    )
+    assert (
+        source_url_from_environment(github, str(sub))
+        == "https://github.com/acme/shop/blob/abc123/deploy/"
+    )
     assert source_url_from_environment(github, str(tmp_path.parent)) is None
     assert source_url_from_environment({}, str(tmp_path)) is None
-    gitlab = {"GITLAB_CI": "true", "CI_PROJECT_URL": "https://gitlab.example/acme/shop",
-              "CI_COMMIT_SHA": "def456", "CI_PROJECT_DIR": str(tmp_path)}
-    assert (source_url_from_environment(gitlab, str(sub))
-            == "https://gitlab.example/acme/shop/-/blob/def456/deploy/")
+    gitlab = {
+        "GITLAB_CI": "true",
+        "CI_PROJECT_URL": "https://gitlab.example/acme/shop",
+        "CI_COMMIT_SHA": "def456",
+        "CI_PROJECT_DIR": str(tmp_path),
+    }
+    assert (
+        source_url_from_environment(gitlab, str(sub))
+        == "https://gitlab.example/acme/shop/-/blob/def456/deploy/"
+    )
     output = render("markdown", source_url="https://github.com/acme/shop/blob/abc123/deploy/")
-    assert ("[sub dir/Dockerfile:6](https://github.com/acme/shop/blob/abc123/deploy/"
-            "sub%20dir/Dockerfile#L6)") in output
-    odd = [RULES["DF202"].report("/abs/Dockerfile", Span.of(2, 1, 2, 2), "x"),
-           RULES["DF202"].report("../up/Dockerfile", Span.of(2, 1, 2, 2), "x")]
+    assert (
+        "[sub dir/Dockerfile:6](https://github.com/acme/shop/blob/abc123/deploy/"
+        "sub%20dir/Dockerfile#L6)"
+    ) in output
+    odd = [
+        RULES["DF202"].report("/abs/Dockerfile", Span.of(2, 1, 2, 2), "x"),
+        RULES["DF202"].report("../up/Dockerfile", Span.of(2, 1, 2, 2), "x"),
+    ]
     rows = [row for row in table_rows(render("markdown", odd)) if len(row) == 4]
-    assert [(row[0][0], row[0][1]) for row in rows] == [("/abs/Dockerfile:2", []),
-                                                        ("../up/Dockerfile:2", [])]
+    assert [(row[0][0], row[0][1]) for row in rows] == [
+        ("/abs/Dockerfile:2", []),
+        ("../up/Dockerfile:2", []),
+    ]
 
 
 def test_markdown_rule_lines_link_the_docs() -> None:
@@ -682,7 +749,8 @@ def test_markdown_rule_lines_link_the_docs() -> None:
     rules_part = output.split("### Rules\n\n", 1)[1]
     assert rules_part.splitlines()[0] == (
         "- [DC010 quote-ports](https://github.com/shiplint/shiplint/blob/v0.1.0/docs/rules.md"
-        "#dc010-quote-ports): Quote port mappings (1)")
+        "#dc010-quote-ports): Quote port mappings (1)"
+    )
     assert len(rules_part.splitlines()) == 4
     dev = render("markdown", tool_version="0.2.0.dev3")
     assert "/blob/main/docs/rules.md#df202-last-user-root" in dev

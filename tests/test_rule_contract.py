@@ -74,9 +74,11 @@ def test_peer_check_has_an_alias(peer_id: str) -> None:
     assert REGISTRY.resolve(peer_id) is not None, f"no rule carries the alias {peer_id}"
 
 
-@pytest.mark.parametrize("rule", [r for r in RULES if r.fixable.value != "never"],
-                         ids=lambda r: r.code)
+@pytest.mark.parametrize(
+    "rule", [r for r in RULES if r.fixable.value != "never"], ids=lambda r: r.code
+)
 def test_fixable_rule_has_a_fix_fixture(rule: Rule) -> None:
     data = yaml.safe_load((FIXTURES / f"{rule.code}.yaml").read_text(encoding="utf-8"))
     assert any("fixed" in case for case in data["cases"]), (
-        f"{rule.code} is fixable but no fixture case checks its fix output")
+        f"{rule.code} is fixable but no fixture case checks its fix output"
+    )

@@ -57,8 +57,7 @@ def lines(found: list[Diagnostic]) -> list[tuple[int, int]]:
 def test_parse_port(text: str, expected: tuple[object, ...]) -> None:
     port = parse_port_text(text, NODE)
     assert port is not None
-    got = (port.host_ip, port.host_start, port.container_start, port.container_end,
-           port.protocol)
+    got = (port.host_ip, port.host_start, port.container_start, port.container_end, port.protocol)
     assert got == expected
 
 
@@ -87,7 +86,11 @@ def test_port_overlap_takes_ip_protocol_and_ranges_into_account() -> None:
 def test_parse_image() -> None:
     image = parse_image("localhost:5000/team/app:1.2@sha256:abc")
     assert (image.registry, image.repository, image.tag, image.digest) == (
-        "localhost:5000", "team/app", "1.2", "sha256:abc")
+        "localhost:5000",
+        "team/app",
+        "1.2",
+        "sha256:abc",
+    )
     assert parse_image("docker.io/library/redis").canonical_repository == "redis"
     assert parse_image("postgres").tag is None
     assert parse_image("team/app").registry is None
@@ -189,9 +192,9 @@ def test_undefined_service_in_every_kind_of_reference(tmp_path: Path) -> None:
         "      optional:\n"
         "        condition: service_started\n"
         "        required: false\n"
-        "    links: [\"db:database\"]\n"
-        "    volumes_from: [\"data:ro\", \"container:legacy\"]\n"
-        "    network_mode: \"service:vpn\"\n"
+        '    links: ["db:database"]\n'
+        '    volumes_from: ["data:ro", "container:legacy"]\n'
+        '    network_mode: "service:vpn"\n'
     )
     found = run(dc_references.UndefinedService, text, tmp_path)
     assert lines(found) == [(5, 7), (10, 14), (11, 21), (12, 28)]
@@ -216,9 +219,9 @@ def test_cycle_message_names_the_loop(tmp_path: Path) -> None:
 def test_duplicate_host_ports(tmp_path: Path) -> None:
     text = (
         "services:\n"
-        "  a:\n    image: a:1\n    ports: [\"8080:80\", \"53:53/udp\", \"9000\"]\n"
-        "  b:\n    image: b:1\n    ports: [\"127.0.0.1:8080:80\", \"53:53\", \"9000\"]\n"
-        "  c:\n    image: c:1\n    ports: [\"8070-8090:8070-8090\"]\n"
+        '  a:\n    image: a:1\n    ports: ["8080:80", "53:53/udp", "9000"]\n'
+        '  b:\n    image: b:1\n    ports: ["127.0.0.1:8080:80", "53:53", "9000"]\n'
+        '  c:\n    image: c:1\n    ports: ["8070-8090:8070-8090"]\n'
     )
     found = run(dc_references.DuplicateHostPort, text, tmp_path)
     assert lines(found) == [(7, 13), (10, 13)]
@@ -237,8 +240,17 @@ def test_version_fix_deletes_the_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "bad"),
-    [("30s", False), ("1m30s", False), ("1.5s", False), ("0", False), ("500ms", False),
-     ("30", True), ("30 s", True), ("-5s", True), ("1d", True)],
+    [
+        ("30s", False),
+        ("1m30s", False),
+        ("1.5s", False),
+        ("0", False),
+        ("500ms", False),
+        ("30", True),
+        ("30 s", True),
+        ("-5s", True),
+        ("1d", True),
+    ],
 )
 def test_duration_format(value: str, bad: bool) -> None:
     node = ScalarNode("c", NODE.span, value, value, "double", "tag:yaml.org,2002:str")
@@ -254,12 +266,12 @@ def test_bare_number_duration_is_nanoseconds() -> None:
 def test_healthcheck_test_forms(tmp_path: Path) -> None:
     text = (
         "services:\n"
-        "  a:\n    image: a:1\n    healthcheck:\n      test: [\"curl\", \"-f\", \"http://x\"]\n"
-        "  b:\n    image: a:1\n    healthcheck:\n      test: [\"CMD\", \"curl -f http://x\"]\n"
+        '  a:\n    image: a:1\n    healthcheck:\n      test: ["curl", "-f", "http://x"]\n'
+        '  b:\n    image: a:1\n    healthcheck:\n      test: ["CMD", "curl -f http://x"]\n'
         "  c:\n    image: a:1\n    healthcheck:\n"
-        "      test: [\"CMD\", \"curl\", \"||\", \"exit\"]\n"
+        '      test: ["CMD", "curl", "||", "exit"]\n'
         "  d:\n    image: a:1\n    healthcheck:\n      test: curl -f http://x || exit 1\n"
-        "  e:\n    image: a:1\n    healthcheck:\n      test: [\"NONE\"]\n"
+        '  e:\n    image: a:1\n    healthcheck:\n      test: ["NONE"]\n'
     )
     found = run(dc_reliability.HealthcheckTestForm, text, tmp_path)
     assert lines(found) == [(5, 14), (9, 21), (13, 29)]
@@ -290,12 +302,12 @@ def test_datastore_without_volume(tmp_path: Path) -> None:
     text = (
         "services:\n"
         "  pg:\n    image: postgres:16\n"
-        "    volumes: [\"./init.sql:/docker-entrypoint-initdb.d/i.sql\"]\n"
+        '    volumes: ["./init.sql:/docker-entrypoint-initdb.d/i.sql"]\n'
         "  pg2:\n    image: postgres:16\n    environment: [PGDATA=/pgdata]\n"
-        "    volumes: [\"data:/pgdata\"]\n"
+        '    volumes: ["data:/pgdata"]\n'
         "  cache:\n    image: redis:7\n"
-        "  nocache:\n    image: redis:7\n    command: redis-server --save \"\" --appendonly no\n"
-        "  mongo:\n    image: mongo:7\n    volumes: [\"/srv/mongo:/data/db\"]\n"
+        '  nocache:\n    image: redis:7\n    command: redis-server --save "" --appendonly no\n'
+        '  mongo:\n    image: mongo:7\n    volumes: ["/srv/mongo:/data/db"]\n'
         "volumes:\n  data:\n"
     )
     found = run(dc_reliability.DatastoreWithoutVolume, text, tmp_path)
@@ -307,8 +319,8 @@ def test_replicas_with_fixed_name_or_port(tmp_path: Path) -> None:
     text = (
         "services:\n"
         "  a:\n    image: a:1\n    container_name: a\n    deploy:\n      replicas: 2\n"
-        "  b:\n    image: a:1\n    ports: [\"80\"]\n    scale: 3\n"
-        "  c:\n    image: a:1\n    ports: [\"8080:80\"]\n    scale: 3\n"
+        '  b:\n    image: a:1\n    ports: ["80"]\n    scale: 3\n'
+        '  c:\n    image: a:1\n    ports: ["8080:80"]\n    scale: 3\n'
     )
     found = run(dc_reliability.UnscalableReplicas, text, tmp_path)
     assert lines(found) == [(6, 17), (14, 12)]
@@ -324,7 +336,9 @@ def test_resource_limits_reservations_do_not_count(tmp_path: Path) -> None:
     )
     found = run(dc_reliability.MissingResourceLimits, text, tmp_path)
     assert [d.message for d in found] == [
-        "service 'a' has no memory and no CPU limit", "service 'c' has no memory limit"]
+        "service 'a' has no memory and no CPU limit",
+        "service 'c' has no memory limit",
+    ]
 
 
 # --------------------------------------------------------------------------------- style
@@ -346,7 +360,7 @@ def test_mutable_tags(tmp_path: Path) -> None:
 def test_service_keys_order_matches_dclint(tmp_path: Path) -> None:
     text = (
         "services:\n  web:\n    restart: always\n    image: nginx:1.27\n"
-        "    zzz_custom: 1\n    environment: [A=1]\n    ports: [\"80:80\"]\n"
+        '    zzz_custom: 1\n    environment: [A=1]\n    ports: ["80:80"]\n'
     )
     found = run(dc_style.ServiceKeysOrder, text, tmp_path)
     assert lines(found) == [(4, 5), (6, 5)]

@@ -34,12 +34,23 @@ def run_rule(rule_class: type, tmp_path: Path, files: dict[str, str]) -> list[Di
         os.chdir(old)
 
 
-@pytest.mark.parametrize(("key", "expected"), [
-    ("POSTGRES_PASSWORD", True), ("GITHUB_TOKEN", True), ("DJANGO_SECRET_KEY", True),
-    ("SMTP_PASS", True), ("SENTRY_DSN", True), ("POSTGRES_PASSWORD_FILE", False),
-    ("TOKEN_TTL", False), ("MYSQL_ALLOW_EMPTY_PASSWORD", False), ("PASSWORD_MIN_LENGTH", False),
-    ("PASSPORT_CLIENT_ID", False), ("POSTGRES_USER", False), ("OAUTH_TOKEN_URL", False),
-])
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("POSTGRES_PASSWORD", True),
+        ("GITHUB_TOKEN", True),
+        ("DJANGO_SECRET_KEY", True),
+        ("SMTP_PASS", True),
+        ("SENTRY_DSN", True),
+        ("POSTGRES_PASSWORD_FILE", False),
+        ("TOKEN_TTL", False),
+        ("MYSQL_ALLOW_EMPTY_PASSWORD", False),
+        ("PASSWORD_MIN_LENGTH", False),
+        ("PASSPORT_CLIENT_ID", False),
+        ("POSTGRES_USER", False),
+        ("OAUTH_TOKEN_URL", False),
+    ],
+)
 def test_secret_key_names(key: str, expected: bool) -> None:
     assert secret_key(key) is expected
 
@@ -81,25 +92,31 @@ def test_host_paths() -> None:
 
 
 def test_confinement_last_entry_wins(tmp_path: Path) -> None:
-    compose = ("services:\n  app:\n    image: alpine:3.20\n    security_opt:\n"
-               "      - seccomp:./profile.json\n      - seccomp:unconfined\n")
+    compose = (
+        "services:\n  app:\n    image: alpine:3.20\n    security_opt:\n"
+        "      - seccomp:./profile.json\n      - seccomp:unconfined\n"
+    )
     found = run_rule(dc_security.ConfinementDisabled, tmp_path, {"compose.yaml": compose})
     assert [(d.span.start.line, d.span.start.column) for d in found] == [(6, 9)]
 
 
 def test_datastore_port_fix_edits(tmp_path: Path) -> None:
-    compose = ("services:\n  db:\n    image: postgres:17\n    ports:\n      - \"5432:5432\"\n"
-               "      - 0.0.0.0:5433:5432\n      - \"5434\"\n")
+    compose = (
+        'services:\n  db:\n    image: postgres:17\n    ports:\n      - "5432:5432"\n'
+        '      - 0.0.0.0:5433:5432\n      - "5434"\n'
+    )
     found = run_rule(dc_network.DatastorePortPublished, tmp_path, {"compose.yaml": compose})
     edits = [(d.fix.edits[0].span.start.column, d.fix.edits[0].text) for d in found if d.fix]
     assert edits == [(10, "127.0.0.1:"), (9, "127.0.0.1"), (10, "127.0.0.1::")]
 
 
 def test_topology_names_the_groups(tmp_path: Path) -> None:
-    compose = ("services:\n  proxy:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n"
-               "    depends_on: [api]\n  api:\n    image: ghcr.io/acme/api:1\n"
-               "    command: [\"serve\", \"--db\", \"postgres://db/app\"]\n"
-               "  worker:\n    image: ghcr.io/acme/worker:1\n  db:\n    image: postgres:17\n")
+    compose = (
+        'services:\n  proxy:\n    image: nginx:1.27\n    ports: ["80:80"]\n'
+        "    depends_on: [api]\n  api:\n    image: ghcr.io/acme/api:1\n"
+        '    command: ["serve", "--db", "postgres://db/app"]\n'
+        "  worker:\n    image: ghcr.io/acme/worker:1\n  db:\n    image: postgres:17\n"
+    )
     found = run_rule(dc_network.DatastoreOnPublicNetwork, tmp_path, {"compose.yaml": compose})
     assert len(found) == 1
     message = found[0].message
@@ -110,8 +127,10 @@ def test_topology_names_the_groups(tmp_path: Path) -> None:
 
 def test_cross_file_secret_id_defaults_to_target_name(tmp_path: Path) -> None:
     files = {
-        "compose.yaml": ("services:\n  api:\n    build:\n      context: .\n"
-                         "      secrets: [netrc]\nsecrets:\n  netrc:\n    file: ./n\n"),
+        "compose.yaml": (
+            "services:\n  api:\n    build:\n      context: .\n"
+            "      secrets: [netrc]\nsecrets:\n  netrc:\n    file: ./n\n"
+        ),
         "Dockerfile": "FROM alpine:3.20\nRUN --mount=type=secret,target=/root/netrc true\n",
     }
     assert run_rule(dc_crossfile.BuildSecretUnused, tmp_path, files) == []
@@ -121,8 +140,10 @@ def test_cross_file_secret_id_defaults_to_target_name(tmp_path: Path) -> None:
 def test_required_arg_ignores_unbuilt_stage_and_global_default(tmp_path: Path) -> None:
     files = {
         "compose.yaml": "services:\n  api:\n    build:\n      context: .\n      target: app\n",
-        "Dockerfile": ("ARG VERSION=1.0\nFROM alpine:3.20 AS test\nARG TEST_ONLY\n"
-                       "FROM alpine:3.20 AS app\nARG VERSION\nARG NEEDED\n"),
+        "Dockerfile": (
+            "ARG VERSION=1.0\nFROM alpine:3.20 AS test\nARG TEST_ONLY\n"
+            "FROM alpine:3.20 AS app\nARG VERSION\nARG NEEDED\n"
+        ),
     }
     found = run_rule(dc_crossfile.RequiredBuildArgMissing, tmp_path, files)
     assert [d.message.split("build arg ")[1].split(",")[0] for d in found] == ["NEEDED"]

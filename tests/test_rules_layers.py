@@ -25,10 +25,12 @@ ALL_RULES = (*df_cache.RULES, *df_layers.RULES, *df_packages.RULES, *df_pinning.
 
 def lint(text: str, *codes: str) -> list[Diagnostic]:
     dockerfile = parse_dockerfile(text, "Dockerfile")
-    context = DockerfileContext(dockerfile=dockerfile,
-                                shell_parser=lambda instruction: parse_instruction(instruction))
-    found = [d for rule in ALL_RULES if not codes or rule.code in codes
-             for d in rule().check(context)]
+    context = DockerfileContext(
+        dockerfile=dockerfile, shell_parser=lambda instruction: parse_instruction(instruction)
+    )
+    found = [
+        d for rule in ALL_RULES if not codes or rule.code in codes for d in rule().check(context)
+    ]
     return sorted(found, key=lambda d: d.sort_key)
 
 
@@ -36,8 +38,18 @@ def lint(text: str, *codes: str) -> list[Diagnostic]:
 
 
 def test_invocation_reads_wrappers_clusters_and_values() -> None:
-    argv = ["sudo", "-u", "root", "apt-get", "-qy", "-o", "Dpkg::Options::=--force-confold",
-            "install", "curl=7", "git"]
+    argv = [
+        "sudo",
+        "-u",
+        "root",
+        "apt-get",
+        "-qy",
+        "-o",
+        "Dpkg::Options::=--force-confold",
+        "install",
+        "curl=7",
+        "git",
+    ]
     invocation = parse_invocation(argv)
     assert invocation is not None
     assert invocation.manager == "apt-get" and invocation.action == "install"
@@ -46,16 +58,19 @@ def test_invocation_reads_wrappers_clusters_and_values() -> None:
     assert [o.text for o in invocation.operands] == ["curl=7", "git"]
 
 
-@pytest.mark.parametrize(("argv", "manager", "action", "group"), [
-    ("python3.12 -m pip install flask", "pip", "install", None),
-    ("pip3 --no-cache-dir install -r r.txt", "pip", "install", None),
-    ("yarn global add pm2", "yarn", "add", "global"),
-    ("yarn --frozen-lockfile", "yarn", "install", None),
-    ("dnf module install -y nodejs:20", "dnf", "install", "module"),
-    ("zypper -n in curl", "zypper", "install", None),
-    ("go mod download", "go", "download", "mod"),
-    ("apk add --no-cache --virtual .deps gcc", "apk", "install", None),
-])
+@pytest.mark.parametrize(
+    ("argv", "manager", "action", "group"),
+    [
+        ("python3.12 -m pip install flask", "pip", "install", None),
+        ("pip3 --no-cache-dir install -r r.txt", "pip", "install", None),
+        ("yarn global add pm2", "yarn", "add", "global"),
+        ("yarn --frozen-lockfile", "yarn", "install", None),
+        ("dnf module install -y nodejs:20", "dnf", "install", "module"),
+        ("zypper -n in curl", "zypper", "install", None),
+        ("go mod download", "go", "download", "mod"),
+        ("apk add --no-cache --virtual .deps gcc", "apk", "install", None),
+    ],
+)
 def test_invocation_managers(argv: str, manager: str, action: str, group: str | None) -> None:
     invocation = parse_invocation(argv.split())
     assert invocation is not None
@@ -73,16 +88,19 @@ def test_not_a_package_manager() -> None:
     assert command_start(["env", "-u", "X", "A=1", "npm", "ci"]) == 4
 
 
-@pytest.mark.parametrize(("cache_dir", "path", "expected"), [
-    ("/var/lib/apt/lists", "/var/lib/apt/lists/*", True),
-    ("/var/lib/apt/lists", "/var/lib/apt", True),
-    ("/var/lib/apt/lists", "/var/lib/apt/lists/partial", False),
-    ("~/.npm", "/home/node/.npm", True),
-    ("~/.npm", "/root/.npm/_cacache", False),
-    ("~/.cache/pip", "/root/.cache", True),
-    ("~/.cache/pip", "$HOME/.cache/pip", True),
-    ("/var/cache/apk", "/var/cache", True),
-])
+@pytest.mark.parametrize(
+    ("cache_dir", "path", "expected"),
+    [
+        ("/var/lib/apt/lists", "/var/lib/apt/lists/*", True),
+        ("/var/lib/apt/lists", "/var/lib/apt", True),
+        ("/var/lib/apt/lists", "/var/lib/apt/lists/partial", False),
+        ("~/.npm", "/home/node/.npm", True),
+        ("~/.npm", "/root/.npm/_cacache", False),
+        ("~/.cache/pip", "/root/.cache", True),
+        ("~/.cache/pip", "$HOME/.cache/pip", True),
+        ("/var/cache/apk", "/var/cache", True),
+    ],
+)
 def test_cache_dir_matches(cache_dir: str, path: str, expected: bool) -> None:
     assert cache_dir_matches(cache_dir, path) is expected
 
@@ -133,8 +151,10 @@ def test_onbuild_run_is_checked() -> None:
 
 
 def test_fix_edits_keep_other_bytes() -> None:
-    text = ("FROM debian:12\n"
-            "RUN apt-get update && apt-get install\tcurl && rm -rf /var/lib/apt/lists/*\n")
+    text = (
+        "FROM debian:12\n"
+        "RUN apt-get update && apt-get install\tcurl && rm -rf /var/lib/apt/lists/*\n"
+    )
     (finding,) = lint(text, "DF520")
     assert finding.fix is not None
     (edit,) = finding.fix.edits
@@ -143,8 +163,7 @@ def test_fix_edits_keep_other_bytes() -> None:
 
 def test_copy_before_install_once_per_ecosystem() -> None:
     text = (
-        "FROM node:20\nWORKDIR /app\nCOPY . .\n"
-        "RUN npm ci && npm run build\nRUN npm ci --omit=dev\n"
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nRUN npm ci --omit=dev\n"
     )
     assert [d.span.start.line for d in lint(text, "DF312")] == [4]
 
@@ -174,15 +193,15 @@ REALISTIC = (
     "\tapt-get update; \\\n"
     "\tapt-get install -y --no-install-recommends ca-certificates gnupg wget; \\\n"
     "\trm -rf /var/lib/apt/lists/*; \\\n"
-    "\twget -O /usr/local/bin/gosu \"https://github.com/tianon/gosu/releases/download/1.17/gosu\";"
+    '\twget -O /usr/local/bin/gosu "https://github.com/tianon/gosu/releases/download/1.17/gosu";'
     " \\\n"
     "\tchmod +x /usr/local/bin/gosu\n"
     "ENV PGDATA /var/lib/postgresql/data\n"
-    "RUN mkdir -p \"$PGDATA\" && chown -R postgres:postgres \"$PGDATA\"\n"
+    'RUN mkdir -p "$PGDATA" && chown -R postgres:postgres "$PGDATA"\n'
     "VOLUME /var/lib/postgresql/data\n"
     "COPY docker-entrypoint.sh /usr/local/bin/\n"
-    "ENTRYPOINT [\"docker-entrypoint.sh\"]\n"
-    "CMD [\"postgres\"]\n"
+    'ENTRYPOINT ["docker-entrypoint.sh"]\n'
+    'CMD ["postgres"]\n'
 )
 
 

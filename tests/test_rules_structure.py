@@ -19,12 +19,15 @@ def _findings(rule: Rule, text: str) -> list[tuple[int, int, str]]:
     return [(d.span.start.line, d.span.start.column, d.message) for d in rule.check(context)]
 
 
-@pytest.mark.parametrize(("text", "names"), [
-    ("$A ${B} ${C:-$D}", ["A", "B", "C", "D"]),
-    ("'$A' \"$B\"", ["B"]),
-    ("\\$A $1 $$", []),
-    ("pre${NAME}post", ["NAME"]),
-])
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("$A ${B} ${C:-$D}", ["A", "B", "C", "D"]),
+        ("'$A' \"$B\"", ["B"]),
+        ("\\$A $1 $$", []),
+        ("pre${NAME}post", ["NAME"]),
+    ],
+)
 def test_variable_refs(text: str, names: list[str]) -> None:
     assert [ref.name for ref in variable_refs(text)] == names
 
@@ -36,7 +39,7 @@ def test_variable_ref_offsets_and_defaults() -> None:
 
 
 def test_strip_quotes() -> None:
-    assert strip_quotes("\"a b\"'c'd\\\"") == "a bcd\""
+    assert strip_quotes('"a b"\'c\'d\\"') == 'a bcd"'
 
 
 def test_resolve_from_by_name_index_and_order() -> None:
@@ -47,28 +50,52 @@ def test_resolve_from_by_name_index_and_order() -> None:
     assert resolve_from(dockerfile, "nginx") is None
 
 
-@pytest.mark.parametrize(("reference", "valid"), [
-    ("alpine", True), ("alpine:3.20", True), ("ghcr.io/org/app:1.0", True),
-    ("localhost:5000/app", True), ("python@sha256:" + "a" * 64, True),
-    ("alpine:", False), ("Alpine", False), ("", False), ("a//b", False),
-])
+@pytest.mark.parametrize(
+    ("reference", "valid"),
+    [
+        ("alpine", True),
+        ("alpine:3.20", True),
+        ("ghcr.io/org/app:1.0", True),
+        ("localhost:5000/app", True),
+        ("python@sha256:" + "a" * 64, True),
+        ("alpine:", False),
+        ("Alpine", False),
+        ("", False),
+        ("a//b", False),
+    ],
+)
 def test_reference_grammar(reference: str, valid: bool) -> None:
     assert is_valid_reference(reference) is valid
 
 
-@pytest.mark.parametrize(("value", "valid"), [
-    ("MIT", True), ("Apache-2.0 OR MIT", True), ("(MIT AND BSD-3-Clause) OR GPL-2.0+", True),
-    ("GPL-2.0-only WITH Classpath-exception-2.0", True), ("LicenseRef-Acme", True),
-    ("MIT License", False), ("GPLv3", False), ("MIT OR", False), ("(MIT", False), ("", False),
-])
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("MIT", True),
+        ("Apache-2.0 OR MIT", True),
+        ("(MIT AND BSD-3-Clause) OR GPL-2.0+", True),
+        ("GPL-2.0-only WITH Classpath-exception-2.0", True),
+        ("LicenseRef-Acme", True),
+        ("MIT License", False),
+        ("GPLv3", False),
+        ("MIT OR", False),
+        ("(MIT", False),
+        ("", False),
+    ],
+)
 def test_spdx_expressions(value: str, valid: bool) -> None:
     assert _is_spdx(value) is valid
 
 
-@pytest.mark.parametrize(("value", "valid"), [
-    ("2024-05-01T12:00:00Z", True), ("2024-05-01t12:00:00.5+02:00", True),
-    ("2024-02-30T00:00:00Z", False), ("2024-05-01", False),
-])
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("2024-05-01T12:00:00Z", True),
+        ("2024-05-01t12:00:00.5+02:00", True),
+        ("2024-02-30T00:00:00Z", False),
+        ("2024-05-01", False),
+    ],
+)
 def test_rfc3339(value: str, valid: bool) -> None:
     assert _is_rfc3339(value) is valid
 
@@ -94,13 +121,15 @@ def test_shell_form_fix_only_when_the_split_is_certain() -> None:
 
 def test_legacy_env_fix_refuses_values_it_cannot_quote() -> None:
     rule = LegacyKeyValue()
-    dockerfile = parse_dockerfile("FROM alpine:3.20\nENV GREETING hello \"big\" world\n")
+    dockerfile = parse_dockerfile('FROM alpine:3.20\nENV GREETING hello "big" world\n')
     assert [d.fix for d in rule.check(DockerfileContext(dockerfile=dockerfile))] == [None]
 
 
 def test_final_stage_on_sdk_needs_a_builder() -> None:
     single = "FROM rust:1.81\nCOPY . .\nRUN cargo build --release\n"
     assert _findings(FinalStageOnSdk(), single) == []
-    jdk = ("FROM maven:3.9 AS build\nRUN mvn package\nFROM eclipse-temurin:21-jdk\n"
-           "COPY --from=build /t/app.jar /app.jar\n")
+    jdk = (
+        "FROM maven:3.9 AS build\nRUN mvn package\nFROM eclipse-temurin:21-jdk\n"
+        "COPY --from=build /t/app.jar /app.jar\n"
+    )
     assert [f[:2] for f in _findings(FinalStageOnSdk(), jdk)] == [(3, 6)]

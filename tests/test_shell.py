@@ -45,27 +45,30 @@ def names(parsed: ShellScript) -> list[str | None]:
 def source_at(dockerfile: str, span: Span) -> str:
     lines = dockerfile.split("\n")
     assert span.start.line == span.end.line
-    return lines[span.start.line - 1][span.start.column - 1:span.end.column - 1]
+    return lines[span.start.line - 1][span.start.column - 1 : span.end.column - 1]
 
 
 # --------------------------------------------------------------------------- words
 
 
-@pytest.mark.parametrize(("raw", "text", "quoted", "literal"), [
-    ("plain", "plain", False, True),
-    ("'single $x'", "single $x", True, True),
-    ('"double $x"', "double $x", True, False),
-    ('"a\\"b\\$c\\\\d\\e"', 'a"b$c\\d\\e', True, True),
-    ("a\\ b", "a b", True, True),
-    ("$'a\\tb\\x41\\101'", "a\tbAA", True, True),
-    ("pre${X:-d}post", "pre${X:-d}post", False, False),
-    ('"$(echo "in" x)"', '$(echo "in" x)', True, False),
-    ("`uname -m`", "`uname -m`", False, False),
-    ("$((1 + 2))", "$((1 + 2))", False, False),
-    ("~/x*.txt", "~/x*.txt", False, True),
-    ("'a'\"b\"c", "abc", True, True),
-    ("cost$", "cost$", False, True),
-])
+@pytest.mark.parametrize(
+    ("raw", "text", "quoted", "literal"),
+    [
+        ("plain", "plain", False, True),
+        ("'single $x'", "single $x", True, True),
+        ('"double $x"', "double $x", True, False),
+        ('"a\\"b\\$c\\\\d\\e"', 'a"b$c\\d\\e', True, True),
+        ("a\\ b", "a b", True, True),
+        ("$'a\\tb\\x41\\101'", "a\tbAA", True, True),
+        ("pre${X:-d}post", "pre${X:-d}post", False, False),
+        ('"$(echo "in" x)"', '$(echo "in" x)', True, False),
+        ("`uname -m`", "`uname -m`", False, False),
+        ("$((1 + 2))", "$((1 + 2))", False, False),
+        ("~/x*.txt", "~/x*.txt", False, True),
+        ("'a'\"b\"c", "abc", True, True),
+        ("cost$", "cost$", False, True),
+    ],
+)
 def test_unquote(raw: str, text: str, quoted: bool, literal: bool) -> None:
     assert unquote(raw) == (text, quoted, literal)
 
@@ -74,11 +77,12 @@ def test_unquote(raw: str, text: str, quoted: bool, literal: bool) -> None:
 
 
 def test_lists_pipelines_and_operators() -> None:
-    parsed = script("set -eux; apt-get update && apt-get install -y curl || exit 1; "
-                    "curl -fsSL x | sh -e & echo done")
+    parsed = script(
+        "set -eux; apt-get update && apt-get install -y curl || exit 1; "
+        "curl -fsSL x | sh -e & echo done"
+    )
     assert names(parsed) == ["set", "apt-get", "apt-get", "exit", "curl", "sh", "echo"]
-    assert [c.operator_before for c in parsed.commands] == [
-        None, ";", "&&", "||", ";", "|", "&"]
+    assert [c.operator_before for c in parsed.commands] == [None, ";", "&&", "||", ";", "|", "&"]
     curl, sh = parsed.find("curl")[0], parsed.find("sh")[0]
     assert (curl.pipeline, sh.pipeline) == ((0, 2), (1, 2))
     assert curl.background and sh.background
@@ -90,8 +94,9 @@ def test_lists_pipelines_and_operators() -> None:
 
 
 def test_env_prefix_and_program_basename() -> None:
-    command = only(script('DEBIAN_FRONTEND=noninteractive A="x y" /usr/bin/apt-get -yq '
-                          "install curl").commands)
+    command = only(
+        script('DEBIAN_FRONTEND=noninteractive A="x y" /usr/bin/apt-get -yq install curl').commands
+    )
     assert command.env == (("DEBIAN_FRONTEND", "noninteractive"), ("A", "x y"))
     assert command.name == "/usr/bin/apt-get"
     assert command.program == "apt-get"
@@ -102,11 +107,12 @@ def test_compound_statements_flags() -> None:
     parsed = script(
         "if [ -f /x ]; then a; elif b; then c; else d; fi\n"
         "while read l; do e; done < f\n"
-        "for x in $(ls /); do g \"$x\"; done\n"
-        "case \"$ARCH\" in amd64) h ;; *) i ;; esac\n"
+        'for x in $(ls /); do g "$x"; done\n'
+        'case "$ARCH" in amd64) h ;; *) i ;; esac\n'
         "( cd /tmp && j ) ; { k; } > /log; ! l\n"
         "fn() { m; }\n"
-        "X=$(n) ; [[ -n $Y ]]")
+        "X=$(n) ; [[ -n $Y ]]"
+    )
     by = {c.program: c for c in parsed.commands}
     assert set(by) == set("abcdeghijklmn") | {"[", "read", "ls", "cd", "[["}
     assert by["["].in_condition and by["b"].in_condition and by["read"].in_condition
@@ -158,16 +164,16 @@ def test_has_option_combined_and_long_forms() -> None:
 
 
 def test_value_options_do_not_leak_into_flags_or_positionals() -> None:
-    command = only(script("apt-get -o Dpkg::Options::=--force-confold -oAPT::y=1 install x")
-                   .commands)
+    command = only(
+        script("apt-get -o Dpkg::Options::=--force-confold -oAPT::y=1 install x").commands
+    )
     assert command.subcommand() == "install"
     assert not command.has_option("-y")
     assert command.option_value("-o") == "APT::y=1"
     curl = only(script("curl -fsSLo /tmp/x.tgz https://e.com/x.tgz").commands)
     assert curl.option_value("-o", "--output") == "/tmp/x.tgz"
     assert [w.text for w in curl.positionals()] == ["https://e.com/x.tgz"]
-    pip = only(script("pip install --no-cache-dir -r req.txt --index-url=https://x pkg")
-               .commands)
+    pip = only(script("pip install --no-cache-dir -r req.txt --index-url=https://x pkg").commands)
     assert pip.subcommand() == "install"
     assert pip.option_value("--index-url") == "https://x"
     assert [w.text for w in pip.positionals()] == ["install", "pkg"]
@@ -184,13 +190,15 @@ def test_single_dash_long_options() -> None:
 
 
 def test_word_spans_with_utf8_and_continuations() -> None:
-    dockerfile = ("FROM debian\n"
-                  "RUN set -eux; \\\n"
-                  "    apt-get update && \\\n"
-                  "# a comment inside the continuation\n"
-                  "    echo 'héllo wörld' \"ünï\" && \\\n"
-                  "    DEBIAN_FRONTEND=noninteractive apt-get install -y \\\n"
-                  "        curl ca-certificates\n")
+    dockerfile = (
+        "FROM debian\n"
+        "RUN set -eux; \\\n"
+        "    apt-get update && \\\n"
+        "# a comment inside the continuation\n"
+        "    echo 'héllo wörld' \"ünï\" && \\\n"
+        "    DEBIAN_FRONTEND=noninteractive apt-get install -y \\\n"
+        "        curl ca-certificates\n"
+    )
     (parsed,) = run_scripts(dockerfile)
     assert names(parsed) == ["set", "apt-get", "echo", "apt-get"]
     for command in parsed.commands:
@@ -219,11 +227,7 @@ def test_pure_script_positions_use_the_given_columns() -> None:
 
 
 def test_heredoc_run_parses_each_body() -> None:
-    dockerfile = ("FROM alpine\n"
-                  "RUN <<EOF\n"
-                  "apk add --no-cache curl\n"
-                  "  rm -rf /tmp/*\n"
-                  "EOF\n")
+    dockerfile = "FROM alpine\nRUN <<EOF\napk add --no-cache curl\n  rm -rf /tmp/*\nEOF\n"
     (parsed,) = run_scripts(dockerfile)
     assert parsed.origin == "heredoc"
     assert names(parsed) == ["apk", "rm"]
@@ -233,20 +237,22 @@ def test_heredoc_run_parses_each_body() -> None:
 
 
 def test_heredoc_as_data_is_not_a_script() -> None:
-    dockerfile = ("FROM alpine\n"
-                  "RUN cat <<EOF > /etc/app.conf && chmod 600 /etc/app.conf\n"
-                  "rm -rf / should not be a command\n"
-                  "EOF\n"
-                  "RUN python3 <<EOF\n"
-                  "import os\n"
-                  "EOF\n"
-                  "RUN <<EOF\n"
-                  "#!/usr/bin/env python3\n"
-                  "print(1)\n"
-                  "EOF\n"
-                  "RUN bash -e <<EOF\n"
-                  "apt-get update\n"
-                  "EOF\n")
+    dockerfile = (
+        "FROM alpine\n"
+        "RUN cat <<EOF > /etc/app.conf && chmod 600 /etc/app.conf\n"
+        "rm -rf / should not be a command\n"
+        "EOF\n"
+        "RUN python3 <<EOF\n"
+        "import os\n"
+        "EOF\n"
+        "RUN <<EOF\n"
+        "#!/usr/bin/env python3\n"
+        "print(1)\n"
+        "EOF\n"
+        "RUN bash -e <<EOF\n"
+        "apt-get update\n"
+        "EOF\n"
+    )
     (cat,) = run_scripts(dockerfile, 0)
     assert names(cat) == ["cat", "chmod"]
     assert cat.commands[0].redirects == ("/etc/app.conf",)
@@ -261,9 +267,11 @@ def test_heredoc_as_data_is_not_a_script() -> None:
 
 
 def test_json_form() -> None:
-    dockerfile = ("FROM alpine\n"
-                  'RUN ["/bin/bash", "-o", "pipefail", "-c", "wget -qO- x | tar xz"]\n'
-                  'RUN ["apk", "add", "--no-cache", "git"]\n')
+    dockerfile = (
+        "FROM alpine\n"
+        'RUN ["/bin/bash", "-o", "pipefail", "-c", "wget -qO- x | tar xz"]\n'
+        'RUN ["apk", "add", "--no-cache", "git"]\n'
+    )
     (shell,) = run_scripts(dockerfile, 0)
     assert shell.origin == "exec-shell"
     assert names(shell) == ["wget", "tar"]
@@ -276,13 +284,19 @@ def test_json_form() -> None:
     assert source_at(dockerfile, command.argv[3].span) == '"git"'
 
 
-@pytest.mark.parametrize(("shell", "posix"), [
-    (None, True), (("/bin/sh", "-c"), True), (("/bin/bash", "-o", "pipefail", "-c"), True),
-    (("powershell", "-Command"), False), (("pwsh", "-c"), False), (("cmd", "/S", "/C"), False),
-    (("C:\\Windows\\System32\\cmd.exe", "/c"), False),
-])
-def test_non_posix_shells_turn_shell_rules_off(shell: tuple[str, ...] | None,
-                                                posix: bool) -> None:
+@pytest.mark.parametrize(
+    ("shell", "posix"),
+    [
+        (None, True),
+        (("/bin/sh", "-c"), True),
+        (("/bin/bash", "-o", "pipefail", "-c"), True),
+        (("powershell", "-Command"), False),
+        (("pwsh", "-c"), False),
+        (("cmd", "/S", "/C"), False),
+        (("C:\\Windows\\System32\\cmd.exe", "/c"), False),
+    ],
+)
+def test_non_posix_shells_turn_shell_rules_off(shell: tuple[str, ...] | None, posix: bool) -> None:
     assert is_posix_shell(shell) is posix
     dockerfile = "FROM x\nRUN apt-get install -y curl\n"
     parsed = parse_dockerfile(dockerfile, "Dockerfile")
@@ -290,18 +304,26 @@ def test_non_posix_shells_turn_shell_rules_off(shell: tuple[str, ...] | None,
     assert bool(parse_instruction(run, shell)) is posix
 
 
-@pytest.mark.parametrize(("text", "program", "args", "env"), [
-    ("sudo -u app env A=1 B=2 nice -n 5 apt-get -y install x", "apt-get",
-     ["-y", "install", "x"], [("A", "1"), ("B", "2")]),
-    ("timeout -s KILL 30 curl -f https://x", "curl", ["-f", "https://x"], []),
-    ("gosu app:app node server.js", "node", ["server.js"], []),
-    ("exec -a name tini -- python app.py", "python", ["app.py"], []),
-    ("command -v curl", "command", ["-v", "curl"], []),
-    ("env", "env", [], []),
-    ("apt-get install x", "apt-get", ["install", "x"], []),
-])
-def test_unwrap_wrappers(text: str, program: str, args: list[str],
-                         env: list[tuple[str, str]]) -> None:
+@pytest.mark.parametrize(
+    ("text", "program", "args", "env"),
+    [
+        (
+            "sudo -u app env A=1 B=2 nice -n 5 apt-get -y install x",
+            "apt-get",
+            ["-y", "install", "x"],
+            [("A", "1"), ("B", "2")],
+        ),
+        ("timeout -s KILL 30 curl -f https://x", "curl", ["-f", "https://x"], []),
+        ("gosu app:app node server.js", "node", ["server.js"], []),
+        ("exec -a name tini -- python app.py", "python", ["app.py"], []),
+        ("command -v curl", "command", ["-v", "curl"], []),
+        ("env", "env", [], []),
+        ("apt-get install x", "apt-get", ["install", "x"], []),
+    ],
+)
+def test_unwrap_wrappers(
+    text: str, program: str, args: list[str], env: list[tuple[str, str]]
+) -> None:
     command = only(script(text).commands)
     inner = command.unwrap()
     assert inner.program == program
@@ -313,16 +335,18 @@ def test_unwrap_wrappers(text: str, program: str, args: list[str],
 
 
 def test_heredoc_marker_before_the_command() -> None:
-    dockerfile = ("FROM alpine\n"
-                  "RUN --mount=type=cache,target=/var/cache/apk <<EOT bash\n"
-                  "set -e\n"
-                  "apk add curl\n"
-                  "EOT\n"
-                  "RUN cat <<-EOF > /a && cat <<B > /b\n"
-                  "\thello\n"
-                  "\tEOF\n"
-                  "bee\n"
-                  "B\n")
+    dockerfile = (
+        "FROM alpine\n"
+        "RUN --mount=type=cache,target=/var/cache/apk <<EOT bash\n"
+        "set -e\n"
+        "apk add curl\n"
+        "EOT\n"
+        "RUN cat <<-EOF > /a && cat <<B > /b\n"
+        "\thello\n"
+        "\tEOF\n"
+        "bee\n"
+        "B\n"
+    )
     line, body = run_scripts(dockerfile, 0)
     assert names(line) == ["bash"] and not line.has_error
     assert names(body) == ["set", "apk"]
@@ -334,8 +358,12 @@ def test_heredoc_marker_before_the_command() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([*"ab -|&;()<>{}$`'\"\\\n=*é#!", "if ", " then ", " fi",
-                                 "<<EOF", "EOF"]), max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from([*"ab -|&;()<>{}$`'\"\\\n=*é#!", "if ", " then ", " fi", "<<EOF", "EOF"]),
+        max_size=40,
+    ).map("".join)
+)
 def test_any_text_parses_without_raising_and_spans_point_at_the_words(text: str) -> None:
     lines = text.split("\n")
     parsed = script(text, line=3, column=7)
@@ -352,7 +380,7 @@ def test_any_text_parses_without_raising_and_spans_point_at_the_words(text: str)
             if start.line == end.line and "\n" not in word.raw:
                 row = lines[start.line - 3]
                 offset = 7 if start.line == 3 else 1
-                assert row[start.column - offset:end.column - offset] == word.raw
+                assert row[start.column - offset : end.column - offset] == word.raw
     parsed.pipelines()
     parsed.sequences()
     parsed.set_options()
@@ -363,7 +391,7 @@ def test_pipeline_after_a_brace_group_is_read_as_bash_reads_it() -> None:
     must still see the pipeline `a | b` followed by `&& c` (the official node images' layout)."""
     parsed = run_scripts(
         "FROM debian:12\n"
-        "RUN { [ -z \"$saved\" ] || apt-mark manual $saved; } \\\n"
+        'RUN { [ -z "$saved" ] || apt-mark manual $saved; } \\\n'
         "  && find /usr/local -type f -executable -exec ldd '{}' ';' \\\n"
         "    | awk '/=>/ { print $(NF-1) }' \\\n"
         "    | sort -u \\\n"
@@ -372,9 +400,11 @@ def test_pipeline_after_a_brace_group_is_read_as_bash_reads_it() -> None:
         "    | sort -u \\\n"
         "    | xargs -r apt-mark manual \\\n"
         "  && apt-get purge -y --auto-remove \\\n"
-        "  && yarn --version\n")[0]
+        "  && yarn --version\n"
+    )[0]
     assert [[c.program for c in pipeline] for pipeline in parsed.pipelines()] == [
-        ["find", "awk", "sort", "xargs", "cut", "sort", "xargs"]]
+        ["find", "awk", "sort", "xargs", "cut", "sort", "xargs"]
+    ]
     purge = only(parsed.find("apt-get"))
     assert purge.pipeline is None and purge.operator_before == "&&"
     assert only(parsed.find("yarn")).operator_before == "&&"

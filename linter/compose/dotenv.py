@@ -17,8 +17,19 @@ from linter.records import record
 
 _EXPORT = re.compile(r"export\s+")
 _ESCAPES = re.compile(r"\\(?:[abcfnrtv$\"\\]|0[0-7]{0,3})")
-_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "c": "\\c", "f": "\f", "n": "\n", "r": "\r",
-                   "t": "\t", "v": "\v", '"': '"', "\\": "\\", "$": "$$"}
+_SIMPLE_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "c": "\\c",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    '"': '"',
+    "\\": "\\",
+    "$": "$$",
+}
 _SPACE = " \t\v\f\r\x85\xa0"
 
 
@@ -67,8 +78,12 @@ def parse_dotenv(
         while index < len(text) and text[index] not in "=:\n":
             if not (_key_char(text[index]) or text[index] in _SPACE):
                 first_line = text[start:].split("\n", 1)[0]
-                return values, [DotenvError(
-                    f"unexpected character {text[index]!r} in variable name {first_line!r}", line)]
+                return values, [
+                    DotenvError(
+                        f"unexpected character {text[index]!r} in variable name {first_line!r}",
+                        line,
+                    )
+                ]
             index += 1
         key = text[start:index].strip(_SPACE)
         if " " in key:
@@ -118,4 +133,3 @@ def parse_dotenv(
         newline = text.find("\n", index)
         index = len(text) if newline < 0 else newline
     return values, []
-

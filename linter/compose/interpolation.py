@@ -82,8 +82,13 @@ def _closing_brace(text: str, start: int) -> int:
 
 
 class _Interpolator:
-    def __init__(self, env: Mapping[str, str], offset: int, issues: list[InterpolationIssue],
-                 found: list[Variable]) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        offset: int,
+        issues: list[InterpolationIssue],
+        found: list[Variable],
+    ) -> None:
         self.env = env
         self.offset = offset  # where this (possibly nested) text starts in the original
         self.issues = issues
@@ -128,7 +133,7 @@ class _Interpolator:
         name = text[name_start:name_end]
         if not name:
             what = "empty variable name" if close == name_start else "invalid variable name"
-            self.error(f"{what} in '{text[dollar:close + 1]}'", dollar, close + 1)
+            self.error(f"{what} in '{text[dollar : close + 1]}'", dollar, close + 1)
             return close + 1
         if name_end == close:
             self.found.append(Variable(name, self.offset + dollar, self.offset + close + 1))
@@ -137,14 +142,17 @@ class _Interpolator:
         operator = next((op for op in OPERATORS if text.startswith(op, name_end)), None)
         if operator is None:
             self.error(
-                f"invalid variable expression '{text[dollar:close + 1]}': expected '}}' or one "
-                "of :- - :? ? :+ + after the name", dollar, close + 1,
+                f"invalid variable expression '{text[dollar : close + 1]}': expected '}}' or one "
+                "of :- - :? ? :+ + after the name",
+                dollar,
+                close + 1,
             )
             return close + 1
         arg_start = name_end + len(operator)
         argument = text[arg_start:close]
-        self.found.append(Variable(name, self.offset + dollar, self.offset + close + 1,
-                                   operator, argument))
+        self.found.append(
+            Variable(name, self.offset + dollar, self.offset + close + 1, operator, argument)
+        )
         out.append(self.apply(name, operator, argument, arg_start, dollar, close + 1))
         return close + 1
 
@@ -152,8 +160,9 @@ class _Interpolator:
         inner = _Interpolator(self.env, self.offset + start, issues, self.found)
         return inner.run(argument)
 
-    def apply(self, name: str, operator: str, argument: str, arg_start: int,
-              start: int, end: int) -> str:
+    def apply(
+        self, name: str, operator: str, argument: str, arg_start: int, start: int, end: int
+    ) -> str:
         value = self.env.get(name)
         empty_counts = operator.startswith(":")
         missing = value is None or (empty_counts and value == "")
@@ -169,10 +178,14 @@ class _Interpolator:
             return "" if missing else expanded
         if missing:
             reason = f": {expanded}" if expanded else ""
-            self.issues.append(InterpolationIssue(
-                "required", f"required variable {name} is missing a value{reason}",
-                self.offset + start, self.offset + end,
-            ))
+            self.issues.append(
+                InterpolationIssue(
+                    "required",
+                    f"required variable {name} is missing a value{reason}",
+                    self.offset + start,
+                    self.offset + end,
+                )
+            )
             return ""
         return value or ""
 
@@ -182,9 +195,7 @@ class _Interpolator:
         )
 
 
-def interpolate(
-    text: str, env: Mapping[str, str]
-) -> tuple[str, list[InterpolationIssue]]:
+def interpolate(text: str, env: Mapping[str, str]) -> tuple[str, list[InterpolationIssue]]:
     """``text`` with its variables replaced from ``env``, and the issues found.
 
     Never raises. Malformed expressions are replaced by "" (compose refuses them).

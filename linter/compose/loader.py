@@ -97,7 +97,8 @@ def measure(root: yaml.Node) -> tuple[int, int, bool]:
         size, depth = 1, 0
         children = (
             [child for pair in node.value for child in pair]
-            if node.__class__ is mapping else node.value
+            if node.__class__ is mapping
+            else node.value
         )
         for child in children:
             child_size, child_depth = visit(child, level + 1)
@@ -217,7 +218,8 @@ class _Builder:
                 sources.append(built)
             else:
                 self.problem(
-                    "syntax", "a '<<' merge key takes a mapping or a list of mappings",
+                    "syntax",
+                    "a '<<' merge key takes a mapping or a list of mappings",
                     built.span,
                 )
         return sources
@@ -225,7 +227,7 @@ class _Builder:
 
 def _past_content(text: str, mark: yaml.Mark) -> bool:
     """Whether a mark lies after the last non-blank character (at the end of the stream)."""
-    return not text[min(mark.index, len(text)):].strip() and mark.index >= len(text.rstrip())
+    return not text[min(mark.index, len(text)) :].strip() and mark.index >= len(text.rstrip())
 
 
 def _clamp(text: str, where: Position) -> Position:
@@ -248,13 +250,19 @@ def _syntax_problem(text: str, path: str, exc: yaml.YAMLError) -> ComposeProblem
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
-        if mark is not None and exc.context_mark is not None and exc.context \
-                and _past_content(text, mark):
+        if (
+            mark is not None
+            and exc.context_mark is not None
+            and exc.context
+            and _past_content(text, mark)
+        ):
             # "end of stream" while inside a quote or a bracket: the real place is where
             # that quote or bracket was opened.
             where = _clamp(text, _position(exc.context_mark))
-            problem = (f"the file ends before this is closed ({exc.context.removeprefix('while ')}"
-                       f"): {exc.problem or 'invalid YAML'}")
+            problem = (
+                f"the file ends before this is closed ({exc.context.removeprefix('while ')}"
+                f"): {exc.problem or 'invalid YAML'}"
+            )
             return ComposeProblem("syntax", problem, path, Span(where, where))
         where = _clamp(text, _position(mark) if mark is not None else Position(1, 1))
         if exc.context and exc.problem:
@@ -295,24 +303,37 @@ def load_documents(text: str, path: str) -> tuple[list[MappingNode], list[Compos
         size, depth, cyclic = measure(document)
         where = _span(document)
         if cyclic:
-            problems.append(ComposeProblem(
-                "alias-limit", "an alias refers to a node that contains it", path, where))
+            problems.append(
+                ComposeProblem(
+                    "alias-limit", "an alias refers to a node that contains it", path, where
+                )
+            )
             continue
         if size > MAX_NODES:
-            problems.append(ComposeProblem(
-                "alias-limit",
-                f"the document expands to {size} nodes through aliases and merges, more than "
-                f"the limit of {MAX_NODES} (an alias bomb?)",
-                path, where))
+            problems.append(
+                ComposeProblem(
+                    "alias-limit",
+                    f"the document expands to {size} nodes through aliases and merges, more than "
+                    f"the limit of {MAX_NODES} (an alias bomb?)",
+                    path,
+                    where,
+                )
+            )
             continue
         if depth > MAX_DEPTH:
-            problems.append(ComposeProblem(
-                "alias-limit", f"nesting is more than {MAX_DEPTH} levels deep", path, where))
+            problems.append(
+                ComposeProblem(
+                    "alias-limit", f"nesting is more than {MAX_DEPTH} levels deep", path, where
+                )
+            )
             continue
         root = _Builder(path, problems, text).node(document)
         if not isinstance(root, MappingNode):
-            problems.append(ComposeProblem(
-                "syntax", "the top level of a compose file must be a mapping", path, where))
+            problems.append(
+                ComposeProblem(
+                    "syntax", "the top level of a compose file must be a mapping", path, where
+                )
+            )
             continue
         roots.append(root)
     return roots, problems
@@ -331,8 +352,10 @@ def nest_legacy_services(root: MappingNode, problems: list[ComposeProblem]) -> M
     The layout is reported once, at line 1 (a "legacy-layout" problem); every service is
     then checked as if it stood under ``services:``, keeping the spans where it is written.
     """
-    top = {pair.key.text: (pair.value.keys() if isinstance(pair.value, MappingNode) else None)
-           for pair in root.pairs}
+    top = {
+        pair.key.text: (pair.value.keys() if isinstance(pair.value, MappingNode) else None)
+        for pair in root.pairs
+    }
     names = set(layout.legacy_services(top))
     if not names:
         return root
@@ -341,16 +364,28 @@ def nest_legacy_services(root: MappingNode, problems: list[ComposeProblem]) -> M
     key = ScalarNode(root.path, Span(first, first), "services", "services", "plain", scalars.STR)
     section = MappingNode(root.path, Span(first, root.span.end), tuple(services))
     kept = tuple(pair for pair in root.pairs if pair.key.text not in names)
-    v1_only = sorted({inner.key.text for pair in services if isinstance(pair.value, MappingNode)
-                      for inner in pair.value.pairs if inner.key.text in layout.V1_ONLY_KEYS})
+    v1_only = sorted(
+        {
+            inner.key.text
+            for pair in services
+            if isinstance(pair.value, MappingNode)
+            for inner in pair.value.pairs
+            if inner.key.text in layout.V1_ONLY_KEYS
+        }
+    )
     extra = ""
     if v1_only:
-        extra = " and replace the v1-only keys (" + ", ".join(
-            f"{key} by {layout.V1_ONLY_KEYS[key]}" for key in v1_only) + ")"
-    problems.append(ComposeProblem("legacy-layout", LEGACY_MESSAGE.format(extra=extra),
-                                   root.path, Span.line(1)))
-    section = MappingNode(root.path, section.span,
-                          tuple(_v1_net_as_network_mode(pair) for pair in services))
+        extra = (
+            " and replace the v1-only keys ("
+            + ", ".join(f"{key} by {layout.V1_ONLY_KEYS[key]}" for key in v1_only)
+            + ")"
+        )
+    problems.append(
+        ComposeProblem("legacy-layout", LEGACY_MESSAGE.format(extra=extra), root.path, Span.line(1))
+    )
+    section = MappingNode(
+        root.path, section.span, tuple(_v1_net_as_network_mode(pair) for pair in services)
+    )
     return MappingNode(root.path, root.span, (*kept, Pair(key, section)), root.tag)
 
 
@@ -362,10 +397,22 @@ def _v1_net_as_network_mode(service: Pair) -> Pair:
     if not isinstance(node, MappingNode) or node.get("network_mode") is not None:
         return service
     pairs = tuple(
-        Pair(ScalarNode(pair.key.path, pair.key.span, "network_mode", "network_mode",
-                        pair.key.style, scalars.STR), pair.value, pair.merged)
-        if pair.key.text == "net" else pair
-        for pair in node.pairs)
+        Pair(
+            ScalarNode(
+                pair.key.path,
+                pair.key.span,
+                "network_mode",
+                "network_mode",
+                pair.key.style,
+                scalars.STR,
+            ),
+            pair.value,
+            pair.merged,
+        )
+        if pair.key.text == "net"
+        else pair
+        for pair in node.pairs
+    )
     if pairs == node.pairs:
         return service
     return Pair(service.key, MappingNode(node.path, node.span, pairs, node.tag), service.merged)
@@ -389,7 +436,9 @@ def load_compose_text(text: str, path: str) -> ComposeFile:
         return ComposeFile(path, text, root, tuple(problems))
     except Exception as exc:  # the contract is "never raises"
         problem = ComposeProblem(
-            "syntax", f"could not read the file: {type(exc).__name__}: {exc}", path,
+            "syntax",
+            f"could not read the file: {type(exc).__name__}: {exc}",
+            path,
             Span.of(1, 1, 1, 1),
         )
         return ComposeFile(path, text, None, (problem,))

@@ -156,9 +156,16 @@ KEY_VALUE: tuple[Path, ...] = (
     *(
         ("services", _ANY, *path)
         for path in [
-            ("annotations",), ("build", "args"), ("build", "additional_contexts"),
-            ("build", "labels"), ("build", "extra_hosts"), ("deploy", "labels"),
-            ("environment",), ("extra_hosts",), ("labels",), ("sysctls",),
+            ("annotations",),
+            ("build", "args"),
+            ("build", "additional_contexts"),
+            ("build", "labels"),
+            ("build", "extra_hosts"),
+            ("deploy", "labels"),
+            ("environment",),
+            ("extra_hosts",),
+            ("labels",),
+            ("sysctls",),
             ("volumes", _ANY, "volume", "labels"),
         ]
     ),
@@ -211,11 +218,16 @@ def _entry_as_pair(item: Node, separators: str) -> Pair | None:
     start = item.span.start
     key_span = Span(start, Position(start.line, start.column + len(name)))
     if isinstance(item, ScalarNode) and item.quoted:
-        key_span = Span(Position(start.line, start.column + 1),
-                        Position(start.line, start.column + 1 + len(name)))
+        key_span = Span(
+            Position(start.line, start.column + 1),
+            Position(start.line, start.column + 1 + len(name)),
+        )
     key = _synthetic(item, name, name, key_span)
-    value = _synthetic(item, None, "") if cut < 0 else _synthetic(item, text[cut + 1:],
-                                                                   text[cut + 1:])
+    value = (
+        _synthetic(item, None, "")
+        if cut < 0
+        else _synthetic(item, text[cut + 1 :], text[cut + 1 :])
+    )
     return Pair(key, value)
 
 
@@ -272,8 +284,9 @@ def merge_nodes(base: Node, other: Node, path: Path = ()) -> Node:
 
 def _merge_key_value(base: Node, other: Node, path: Path) -> Node:
     if isinstance(base, SequenceNode) and isinstance(other, SequenceNode):
-        return SequenceNode(base.path, base.span, _unique(base.items + other.items,
-                                                          _key_value_index), base.tag)
+        return SequenceNode(
+            base.path, base.span, _unique(base.items + other.items, _key_value_index), base.tag
+        )
     separators = "=:" if path[-1] == "extra_hosts" else "="
     base_map, other_map = as_mapping(base, separators), as_mapping(other, separators)
     if base_map is None or other_map is None:
@@ -283,8 +296,9 @@ def _merge_key_value(base: Node, other: Node, path: Path) -> Node:
 
 def _merge_by_name(base: Node, other: Node, path: Path) -> Node:
     if isinstance(base, SequenceNode) and isinstance(other, SequenceNode):
-        return SequenceNode(base.path, base.span, _unique(base.items + other.items,
-                                                          _plain_index), base.tag)
+        return SequenceNode(
+            base.path, base.span, _unique(base.items + other.items, _plain_index), base.tag
+        )
     base_map, other_map = as_mapping(base), as_mapping(other)
     if base_map is None or other_map is None:
         return other
@@ -305,9 +319,13 @@ def _merge_ipam(items: tuple[Node, ...], path: Path) -> tuple[Node, ...]:
     for item in items:
         subnet = _text(item.get("subnet")) if isinstance(item, MappingNode) else None
         index = next(
-            (i for i, seen in enumerate(result)
-             if subnet is not None and isinstance(seen, MappingNode)
-             and _text(seen.get("subnet")) == subnet),
+            (
+                i
+                for i, seen in enumerate(result)
+                if subnet is not None
+                and isinstance(seen, MappingNode)
+                and _text(seen.get("subnet")) == subnet
+            ),
             None,
         )
         if index is None:
@@ -349,7 +367,8 @@ def strip_resets(node: Node) -> Node:
         if isinstance(current, MappingNode):
             pairs = [
                 Pair(pair.key, strip(pair.value), pair.merged)
-                for pair in current.pairs if _tag(pair.value) != RESET
+                for pair in current.pairs
+                if _tag(pair.value) != RESET
             ]
             if len(pairs) != len(current.pairs) or any(
                 new.value is not old.value for new, old in zip(pairs, current.pairs, strict=False)

@@ -95,8 +95,11 @@ def build_services(root: MappingNode | None) -> dict[str, Service]:
 
 
 def _text(node: Node | None) -> str | None:
-    if isinstance(node, ScalarNode) and isinstance(node.value, (str, int, float)) \
-            and not isinstance(node.value, bool):
+    if (
+        isinstance(node, ScalarNode)
+        and isinstance(node.value, (str, int, float))
+        and not isinstance(node.value, bool)
+    ):
         return str(node.value)
     return None
 
@@ -112,13 +115,15 @@ def _texts(node: Node | None) -> list[tuple[str, Node]]:
 
 
 def _without(node: MappingNode, key: str) -> MappingNode:
-    return MappingNode(node.path, node.span,
-                       tuple(pair for pair in node.pairs if pair.key.text != key), node.tag)
+    return MappingNode(
+        node.path, node.span, tuple(pair for pair in node.pairs if pair.key.text != key), node.tag
+    )
 
 
 def _with(node: MappingNode, key: str, value: Node) -> MappingNode:
-    pairs = [pair if pair.key.text != key else Pair(pair.key, value, pair.merged)
-             for pair in node.pairs]
+    pairs = [
+        pair if pair.key.text != key else Pair(pair.key, value, pair.merged) for pair in node.pairs
+    ]
     return MappingNode(node.path, node.span, tuple(pairs), node.tag)
 
 
@@ -152,8 +157,15 @@ class _Loader:
         except OSError as exc:
             return None, exc.strerror or str(exc)
 
-    def parse(self, path: str, text: str | None = None, *, record: bool = True,
-              referrer: Node | None = None, what: str = "file") -> ComposeFile | None:
+    def parse(
+        self,
+        path: str,
+        text: str | None = None,
+        *,
+        record: bool = True,
+        referrer: Node | None = None,
+        what: str = "file",
+    ) -> ComposeFile | None:
         """Parse a file once; a file that cannot be read is a "reference" problem."""
         key = _same_file(path)
         if key in self.parsed:
@@ -172,29 +184,46 @@ class _Loader:
 
     # -- environment ----------------------------------------------------------------------
 
-    def dotenv(self, paths: Sequence[tuple[str, Node | None]], base: Mapping[str, str],
-               referrer_path: str, *, required: bool) -> dict[str, str]:
+    def dotenv(
+        self,
+        paths: Sequence[tuple[str, Node | None]],
+        base: Mapping[str, str],
+        referrer_path: str,
+        *,
+        required: bool,
+    ) -> dict[str, str]:
         """Variables of env files laid over ``base`` (the process-like environment wins)."""
         values: dict[str, str] = {}
         for path, node in paths:
             text, why = self.read(path)
             if text is None:
                 if required:
-                    self.problem("reference", f"cannot read env file {path}: {why}", node,
-                                 referrer_path)
+                    self.problem(
+                        "reference", f"cannot read env file {path}: {why}", node, referrer_path
+                    )
                 continue
             parsed, errors = parse_dotenv(text, {**values, **base})
             values.update(parsed)
             for error in errors:
-                self.problems.append(ComposeProblem(
-                    "syntax", f"{path}: {error.message}", path, Span.line(error.line)))
+                self.problems.append(
+                    ComposeProblem(
+                        "syntax", f"{path}: {error.message}", path, Span.line(error.line)
+                    )
+                )
         return {**values, **base}
 
     # -- one project (the top one or an included one) -------------------------------------
 
-    def project(self, main_path: str, override_paths: Sequence[str], env: Mapping[str, str],
-                text: str | None, chain: tuple[str, ...],
-                referrer: Node | None = None, what: str = "file") -> MappingNode | None:
+    def project(
+        self,
+        main_path: str,
+        override_paths: Sequence[str],
+        env: Mapping[str, str],
+        text: str | None,
+        chain: tuple[str, ...],
+        referrer: Node | None = None,
+        what: str = "file",
+    ) -> MappingNode | None:
         root: MappingNode | None = None
         for index, path in enumerate([main_path, *override_paths]):
             what = what if index == 0 else "override file"
@@ -205,8 +234,9 @@ class _Loader:
             root = tree if root is None else merge_mappings(root, tree)
         return root
 
-    def file_tree(self, parsed: ComposeFile, env: Mapping[str, str], chain: tuple[str, ...],
-                  project_dir: str) -> MappingNode:
+    def file_tree(
+        self, parsed: ComposeFile, env: Mapping[str, str], chain: tuple[str, ...], project_dir: str
+    ) -> MappingNode:
         assert parsed.root is not None
         tree, problems = interpolate_tree(parsed.root, env, self.agreed, self.unknown)
         self.problems.extend(problems)
@@ -214,15 +244,19 @@ class _Loader:
             from linter.compose.schema import validate_tree
 
             # A value whose variable is unset is unknown, never malformed.
-            self.problems.extend(problem for problem in validate_tree(tree)
-                                 if (problem.path, problem.span) not in self.unknown)
+            self.problems.extend(
+                problem
+                for problem in validate_tree(tree)
+                if (problem.path, problem.span) not in self.unknown
+            )
         tree = self.include(tree, env, (*chain, _same_file(parsed.path)), project_dir)
         return self.extends(tree, env)
 
     # -- include --------------------------------------------------------------------------
 
-    def include(self, root: MappingNode, env: Mapping[str, str], chain: tuple[str, ...],
-                project_dir: str) -> MappingNode:
+    def include(
+        self, root: MappingNode, env: Mapping[str, str], chain: tuple[str, ...], project_dir: str
+    ) -> MappingNode:
         entries = root.get("include")
         if entries is None:
             return root
@@ -233,8 +267,14 @@ class _Loader:
             root = self.include_one(root, entry, env, chain, project_dir)
         return root
 
-    def include_one(self, root: MappingNode, entry: Node, env: Mapping[str, str],
-                    chain: tuple[str, ...], project_dir: str) -> MappingNode:
+    def include_one(
+        self,
+        root: MappingNode,
+        entry: Node,
+        env: Mapping[str, str],
+        chain: tuple[str, ...],
+        project_dir: str,
+    ) -> MappingNode:
         directory: str | None = None
         env_files: list[tuple[str, Node]] = []
         if isinstance(entry, MappingNode):
@@ -248,21 +288,31 @@ class _Loader:
         files = [(_join(project_dir, path), node) for path, node in paths]
         main, main_node = files[0]
         if _same_file(main) in chain:
-            self.problem("reference", f"include cycle: {main} includes itself through "
-                         f"{len(chain)} file(s)", main_node, root.path)
+            self.problem(
+                "reference",
+                f"include cycle: {main} includes itself through {len(chain)} file(s)",
+                main_node,
+                root.path,
+            )
             return root
         included_dir = _join(project_dir, directory) if directory else _folder(main)
         if env_files:
             env_paths: list[tuple[str, Node | None]] = [
-                (_join(project_dir, path), node) for path, node in env_files
-                if path != "/dev/null"
+                (_join(project_dir, path), node) for path, node in env_files if path != "/dev/null"
             ]
             included_env = self.dotenv(env_paths, env, root.path, required=True)
         else:
             default_env: list[tuple[str, Node | None]] = [(_join(included_dir, ".env"), None)]
             included_env = self.dotenv(default_env, env, root.path, required=False)
-        imported = self.project(main, [path for path, _ in files[1:]], included_env, None,
-                                chain, referrer=main_node, what="included file")
+        imported = self.project(
+            main,
+            [path for path, _ in files[1:]],
+            included_env,
+            None,
+            chain,
+            referrer=main_node,
+            what="included file",
+        )
         if imported is None:
             return root
         return _import_resources(root, imported)
@@ -273,8 +323,10 @@ class _Loader:
         services = root.get("services")
         if not isinstance(services, MappingNode):
             return root
-        if not any(isinstance(p.value, MappingNode) and p.value.get("extends") is not None
-                   for p in services.pairs):
+        if not any(
+            isinstance(p.value, MappingNode) and p.value.get("extends") is not None
+            for p in services.pairs
+        ):
             return root
         resolved: dict[tuple[str, str], MappingNode] = {}
         table = {pair.key.text: pair.value for pair in services.pairs}
@@ -284,12 +336,19 @@ class _Loader:
             if isinstance(value, MappingNode):
                 value = self.extend(pair.key.text, table, root.path, env, resolved, ())
             pairs.append(Pair(pair.key, value, pair.merged))
-        return _with(root, "services", MappingNode(services.path, services.span, tuple(pairs),
-                                                   services.tag))
+        return _with(
+            root, "services", MappingNode(services.path, services.span, tuple(pairs), services.tag)
+        )
 
-    def extend(self, name: str, table: Mapping[str, Node], path: str, env: Mapping[str, str],
-               resolved: dict[tuple[str, str], MappingNode],
-               chain: tuple[tuple[str, str], ...]) -> MappingNode:
+    def extend(
+        self,
+        name: str,
+        table: Mapping[str, Node],
+        path: str,
+        env: Mapping[str, str],
+        resolved: dict[tuple[str, str], MappingNode],
+        chain: tuple[tuple[str, str], ...],
+    ) -> MappingNode:
         """Service ``name`` of the file ``path`` with its ``extends`` applied."""
         service = table[name]
         assert isinstance(service, MappingNode)
@@ -301,9 +360,8 @@ class _Loader:
             return service
         result = _without(service, "extends")
         if key in chain:
-            names = [service_name for _, service_name in chain[chain.index(key):]]
-            self.problem("reference", "extends cycle: " + " -> ".join([*names, name]), ext,
-                         path)
+            names = [service_name for _, service_name in chain[chain.index(key) :]]
+            self.problem("reference", "extends cycle: " + " -> ".join([*names, name]), ext, path)
             return result
         if isinstance(ext, MappingNode):
             ref_node: Node | None = ext.get("service")
@@ -323,12 +381,19 @@ class _Loader:
             tree, problems = interpolate_tree(base_file.root, env, self.agreed, self.unknown)
             self.problems.extend(problems)
             section = tree.get("services")
-            base_table = ({pair.key.text: pair.value for pair in section.pairs}
-                          if isinstance(section, MappingNode) else {})
+            base_table = (
+                {pair.key.text: pair.value for pair in section.pairs}
+                if isinstance(section, MappingNode)
+                else {}
+            )
         if not isinstance(base_table.get(ref), MappingNode):
             where = f" in {base_path}" if file_name is not None else ""
-            self.problem("reference", f"service '{name}' extends '{ref}', which is not "
-                         f"defined{where}", ref_node, path)
+            self.problem(
+                "reference",
+                f"service '{name}' extends '{ref}', which is not defined{where}",
+                ref_node,
+                path,
+            )
             return result
         base = self.extend(ref, base_table, base_path, env, resolved, (*chain, key))
         merged = merge_nodes(base, result, ("services", name))
@@ -341,8 +406,11 @@ class _Loader:
     def check_env_files(self, root: MappingNode) -> None:
         for service in build_services(root).values():
             entries = service.get("env_file")
-            items = entries.items if isinstance(entries, SequenceNode) else (
-                (entries,) if entries is not None else ())
+            items = (
+                entries.items
+                if isinstance(entries, SequenceNode)
+                else ((entries,) if entries is not None else ())
+            )
             for item in items:
                 node: Node | None = item
                 required = True
@@ -356,8 +424,12 @@ class _Loader:
                 target = _join(_folder(node.path), name)
                 text, why = self.read(target)
                 if text is None:
-                    self.problem("reference", f"env_file {name} of service '{service.name}' "
-                                 f"cannot be read: {why}", node, node.path)
+                    self.problem(
+                        "reference",
+                        f"env_file {name} of service '{service.name}' cannot be read: {why}",
+                        node,
+                        node.path,
+                    )
 
 
 def _import_resources(root: MappingNode, imported: MappingNode) -> MappingNode:
@@ -381,8 +453,9 @@ def _import_resources(root: MappingNode, imported: MappingNode) -> MappingNode:
             else:
                 value = merge_nodes(pair.value, local.value, (section, pair.key.text))
                 pairs[pair.key.text] = Pair(local.key, value, local.merged)
-        root = _with(root, section, MappingNode(mine.path, mine.span, tuple(pairs.values()),
-                                                mine.tag))
+        root = _with(
+            root, section, MappingNode(mine.path, mine.span, tuple(pairs.values()), mine.tag)
+        )
     return root
 
 
@@ -407,8 +480,9 @@ def load_project(
     try:
         if override_paths is None:
             override_paths = default_override_paths(main_path, read_file)
-        env = loader.dotenv([(_join(project_dir, ".env"), None)], dict(environment or {}),
-                            main_path, required=False)
+        env = loader.dotenv(
+            [(_join(project_dir, ".env"), None)], dict(environment or {}), main_path, required=False
+        )
         root = loader.project(main_path, list(override_paths), env, text, ())
         if root is not None:
             stripped = strip_resets(root)
@@ -416,9 +490,14 @@ def load_project(
             root = stripped
             loader.check_env_files(root)
     except Exception as exc:  # the contract is "never raises"
-        loader.problems.append(ComposeProblem(
-            "syntax", f"could not load the project: {type(exc).__name__}: {exc}", main_path,
-            _FILE_START))
+        loader.problems.append(
+            ComposeProblem(
+                "syntax",
+                f"could not load the project: {type(exc).__name__}: {exc}",
+                main_path,
+                _FILE_START,
+            )
+        )
         root, env = None, dict(environment or {})
     if not loader.files:
         loader.files.append(ComposeFile(main_path, text or "", None, ()))
@@ -426,9 +505,13 @@ def load_project(
         files=tuple(loader.files),
         root=root,
         services=build_services(root),
-        problems=tuple(dict.fromkeys(  # a file included twice: once
-            problem for problem in loader.problems
-            if problem.kind != "yaml11" or (problem.path, problem.span) not in loader.agreed)),
+        problems=tuple(
+            dict.fromkeys(  # a file included twice: once
+                problem
+                for problem in loader.problems
+                if problem.kind != "yaml11" or (problem.path, problem.span) not in loader.agreed
+            )
+        ),
         environment=dict(env),
         project_dir=project_dir,
     )

@@ -125,8 +125,7 @@ def resolve(text: str, style: str, tag: str | None) -> tuple[Scalar, str]:
 # them as strings (like compose does), only a few strict readers (go-yaml v2) read them as
 # booleans, so `Y` is no disagreement worth a warning.
 _YAML11_BOOL = frozenset(
-    {"yes", "Yes", "YES", "no", "No", "NO"}
-    | {"on", "On", "ON", "off", "Off", "OFF"}
+    {"yes", "Yes", "YES", "no", "No", "NO"} | {"on", "On", "ON", "off", "Off", "OFF"}
 )
 # PyYAML's (YAML 1.1) base-60 int and float patterns.
 _SEXAGESIMAL = re.compile(
@@ -152,8 +151,7 @@ def yaml11_trap(text: str) -> str | None:
         )
     if _SEXAGESIMAL.fullmatch(text):
         return (
-            f"'{text}' is a string for compose but a base-60 number for YAML 1.1 readers; "
-            "quote it"
+            f"'{text}' is a string for compose but a base-60 number for YAML 1.1 readers; quote it"
         )
     if _LEGACY_OCTAL.fullmatch(text) and text.strip("+-_0"):
         value = _go_int(text.replace("_", ""))

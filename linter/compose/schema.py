@@ -126,8 +126,9 @@ class RsError:
 
     __slots__ = ("_document", "_error", "_location", "_root", "schema_path")
 
-    def __init__(self, error: Any, root: dict[str, Any], document: Any,
-                 schema_path: tuple[str | int, ...]) -> None:
+    def __init__(
+        self, error: Any, root: dict[str, Any], document: Any, schema_path: tuple[str | int, ...]
+    ) -> None:
         self._error = error
         self._root = root
         self._document = document
@@ -184,7 +185,7 @@ class RsError:
         children = []
         for index, branch in enumerate(branches):
             for child in branch:
-                rest = tuple(child.schema_path)[depth + 1:]
+                rest = tuple(child.schema_path)[depth + 1 :]
                 children.append(RsError(child, self._root, self._document, (index, *rest)))
         return children
 
@@ -211,6 +212,7 @@ def _pointer(root: Any, location: Sequence[str | int]) -> Any:
 def _sized(empty: str, short: str, one: int) -> Callable[[RsError], str]:
     def message(error: RsError) -> str:
         return f"{error.instance!r} {empty if error.validator_value == one else short}"
+
     return message
 
 
@@ -223,11 +225,14 @@ def _additional_message(error: RsError) -> str:
     if "patternProperties" in error.schema:
         verb = "does" if len(extras) == 1 else "do"
         patterns = ", ".join(repr(each) for each in sorted(error.schema["patternProperties"]))
-        return (f"{', '.join(repr(each) for each in extras)} {verb} not match any of the "
-                f"regexes: {patterns}")
+        return (
+            f"{', '.join(repr(each) for each in extras)} {verb} not match any of the "
+            f"regexes: {patterns}"
+        )
     verb = "was" if len(extras) == 1 else "were"
-    return f"Additional properties are not allowed ({', '.join(map(repr, extras))} {verb} " \
-           "unexpected)"
+    return (
+        f"Additional properties are not allowed ({', '.join(map(repr, extras))} {verb} unexpected)"
+    )
 
 
 def _items_message(error: RsError) -> str:
@@ -250,10 +255,17 @@ def _branching_message(error: RsError) -> str:
 
 # jsonschema's message texts, which the problems and the tests are written in.
 _MESSAGES: dict[str, Callable[[RsError], str]] = {
-    "type": lambda error: f"{error.instance!r} is not of type "
-    + ", ".join(repr(name) for name in (
-        [error.validator_value] if isinstance(error.validator_value, str)
-        else error.validator_value)),
+    "type": lambda error: (
+        f"{error.instance!r} is not of type "
+        + ", ".join(
+            repr(name)
+            for name in (
+                [error.validator_value]
+                if isinstance(error.validator_value, str)
+                else error.validator_value
+            )
+        )
+    ),
     "additionalProperties": _additional_message,
     "items": _items_message,
     "oneOf": _branching_message,
@@ -377,13 +389,14 @@ def _unknown_keys(error: SchemaErrorView) -> list[str]:
         return []
     names, patterns = known_keys(error.schema, load_schema())
     return [
-        str(key) for key in instance
+        str(key)
+        for key in instance
         if key not in names and not any(re.search(pattern, str(key)) for pattern in patterns)
     ]
 
 
 def _nearest_key(error: SchemaErrorView, name: str) -> str:
-    """"; did you mean 'ports'?" for a misspelt key (``port``), from the keys allowed there."""
+    """The "; did you mean 'ports'?" hint for a misspelt key (``port``), from the keys allowed."""
     if not isinstance(error.schema, dict):
         return ""
     from linter.suggest import did_you_mean
@@ -400,7 +413,8 @@ def _leaf_errors(error: SchemaErrorView) -> Iterator[SchemaErrorView]:
         return
     depth = len(error.absolute_path)
     wrong_type = {
-        child.schema_path[0] for child in error.context
+        child.schema_path[0]
+        for child in error.context
         if child.validator == "type" and len(child.absolute_path) == depth
     }
     fitting = [child for child in error.context if child.schema_path[0] not in wrong_type]
@@ -479,16 +493,21 @@ def problems_with(backend: ValidatorView, root: MappingNode) -> list[ComposeProb
             where = dotted(path)
             if error.validator in _KEY_ERRORS:
                 unknown = _unknown_keys(error)
-                patterns = [
-                    p for p in (error.schema.get("patternProperties") or {}) if p != "^x-"
-                ] if isinstance(error.schema, dict) else []
+                patterns = (
+                    [p for p in (error.schema.get("patternProperties") or {}) if p != "^x-"]
+                    if isinstance(error.schema, dict)
+                    else []
+                )
                 for name in unknown:
                     node = _locate(root, [*path, name], key=True)
                     if not path:
                         add(node, f"unknown top-level key '{name}'{_nearest_key(error, name)}")
                     elif patterns:
-                        add(node, f"{where}: '{name}' is not a valid name "
-                                  f"(expected {' or '.join(patterns)})")
+                        add(
+                            node,
+                            f"{where}: '{name}' is not a valid name "
+                            f"(expected {' or '.join(patterns)})",
+                        )
                     else:
                         add(node, f"{where}: unknown key '{name}'{_nearest_key(error, name)}")
                 continue
@@ -497,8 +516,10 @@ def problems_with(backend: ValidatorView, root: MappingNode) -> list[ComposeProb
                 continue
             if error.validator == "uniqueItems" and isinstance(error.instance, list):
                 for index in _repeated(error.instance):
-                    add(_locate(root, [*path, index], key=False),
-                        f"{where}: {_short(error.instance[index])} is listed twice")
+                    add(
+                        _locate(root, [*path, index], key=False),
+                        f"{where}: {_short(error.instance[index])} is listed twice",
+                    )
                 continue
             add(_locate(root, path, key=False), f"{where}: {_message(error)}")
     # The message breaks ties: validators list the errors at one place in different orders.

@@ -45,10 +45,17 @@ def _to_bool(text: str) -> tuple[Scalar, str] | None:
 Cast = Callable[[str], "tuple[Scalar, str] | None"]
 
 _SERVICE_CASTS: dict[tuple[str, ...], Cast] = {
-    ("cpu_count",): _to_int, ("cpu_percent",): _to_float, ("cpu_period",): _to_int,
-    ("cpu_quota",): _to_int, ("cpu_rt_period",): _to_int, ("cpu_rt_runtime",): _to_int,
-    ("cpus",): _to_float, ("cpu_shares",): _to_int, ("init",): _to_bool,
-    ("depends_on", _ANY, "required"): _to_bool, ("depends_on", _ANY, "restart"): _to_bool,
+    ("cpu_count",): _to_int,
+    ("cpu_percent",): _to_float,
+    ("cpu_period",): _to_int,
+    ("cpu_quota",): _to_int,
+    ("cpu_rt_period",): _to_int,
+    ("cpu_rt_runtime",): _to_int,
+    ("cpus",): _to_float,
+    ("cpu_shares",): _to_int,
+    ("init",): _to_bool,
+    ("depends_on", _ANY, "required"): _to_bool,
+    ("depends_on", _ANY, "restart"): _to_bool,
     ("deploy", "replicas"): _to_int,
     ("deploy", "update_config", "parallelism"): _to_int,
     ("deploy", "update_config", "max_failure_ratio"): _to_float,
@@ -56,22 +63,36 @@ _SERVICE_CASTS: dict[tuple[str, ...], Cast] = {
     ("deploy", "rollback_config", "max_failure_ratio"): _to_float,
     ("deploy", "restart_policy", "max_attempts"): _to_int,
     ("deploy", "placement", "max_replicas_per_node"): _to_int,
-    ("healthcheck", "retries"): _to_int, ("healthcheck", "disable"): _to_bool,
-    ("oom_kill_disable",): _to_bool, ("oom_score_adj",): _to_int, ("pids_limit",): _to_int,
-    ("ports", _ANY, "target"): _to_int, ("privileged",): _to_bool, ("read_only",): _to_bool,
-    ("scale",): _to_int, ("stdin_open",): _to_bool, ("tty",): _to_bool,
-    ("ulimits", _ANY): _to_int, ("ulimits", _ANY, "hard"): _to_int,
+    ("healthcheck", "retries"): _to_int,
+    ("healthcheck", "disable"): _to_bool,
+    ("oom_kill_disable",): _to_bool,
+    ("oom_score_adj",): _to_int,
+    ("pids_limit",): _to_int,
+    ("ports", _ANY, "target"): _to_int,
+    ("privileged",): _to_bool,
+    ("read_only",): _to_bool,
+    ("scale",): _to_int,
+    ("stdin_open",): _to_bool,
+    ("tty",): _to_bool,
+    ("ulimits", _ANY): _to_int,
+    ("ulimits", _ANY, "hard"): _to_int,
     ("ulimits", _ANY, "soft"): _to_int,
-    ("volumes", _ANY, "read_only"): _to_bool, ("volumes", _ANY, "volume", "nocopy"): _to_bool,
+    ("volumes", _ANY, "read_only"): _to_bool,
+    ("volumes", _ANY, "volume", "nocopy"): _to_bool,
 }
 CASTS: dict[tuple[str, ...], Cast] = {
     **{("services", _ANY, *path): cast for path, cast in _SERVICE_CASTS.items()},
     **{
         (section, _ANY, flag): _to_bool
         for section, flag in [
-            ("networks", "external"), ("networks", "internal"), ("networks", "attachable"),
-            ("networks", "enable_ipv4"), ("networks", "enable_ipv6"),
-            ("volumes", "external"), ("secrets", "external"), ("configs", "external"),
+            ("networks", "external"),
+            ("networks", "internal"),
+            ("networks", "attachable"),
+            ("networks", "enable_ipv4"),
+            ("networks", "enable_ipv6"),
+            ("volumes", "external"),
+            ("secrets", "external"),
+            ("configs", "external"),
         ]
     },
 }
@@ -144,8 +165,11 @@ class TreeInterpolator:
         for issue in issues:
             if issue.kind == "syntax":
                 # Offsets are in the value; they match the text when nothing was unescaped.
-                where = issue_span(node, issue.start, issue.end) if node.value == node.text \
+                where = (
+                    issue_span(node, issue.start, issue.end)
+                    if node.value == node.text
                     else node.span
+                )
                 problem = ComposeProblem("interpolation", issue.message, node.path, where)
                 if problem not in self.problems:  # an aliased scalar is walked once per use
                     self.problems.append(problem)
@@ -154,12 +178,17 @@ class TreeInterpolator:
         cast = _cast_for(path)
         if cast is not None:
             converted = cast(value)
-            if converted is not None and cast is _to_bool and node.style == "plain" \
-                    and node.text == value:
+            if (
+                converted is not None
+                and cast is _to_bool
+                and node.style == "plain"
+                and node.text == value
+            ):
                 self.agreed.add((node.path, node.span))
             if converted is not None:
-                return ScalarNode(node.path, node.span, converted[0], node.text, node.style,
-                                  converted[1])
+                return ScalarNode(
+                    node.path, node.span, converted[0], node.text, node.style, converted[1]
+                )
         if value == node.value and not unknown:
             return node
         return ScalarNode(node.path, node.span, value, node.text, node.style, node.tag, unknown)
@@ -168,12 +197,15 @@ class TreeInterpolator:
 def _uses_unset(text: str, env: Mapping[str, str]) -> bool:
     """Whether ``text`` uses a variable that has no value and no default or alternative
     (``${VAR}``, ``$VAR``; ``${VAR:?err}`` is the required-variable finding's business)."""
-    return any(variable.operator is None and variable.name not in env
-               for variable in find_variables(text))
+    return any(
+        variable.operator is None and variable.name not in env for variable in find_variables(text)
+    )
 
 
 def interpolate_tree(
-    root: MappingNode, env: Mapping[str, str], agreed: set[tuple[str, Span]] | None = None,
+    root: MappingNode,
+    env: Mapping[str, str],
+    agreed: set[tuple[str, Span]] | None = None,
     unknown: set[tuple[str, Span]] | None = None,
 ) -> tuple[MappingNode, list[ComposeProblem]]:
     """``root`` with every value interpolated, and the malformed expressions found.

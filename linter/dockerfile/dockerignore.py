@@ -189,8 +189,9 @@ class DockerIgnore:
             if negated:
                 body = body[1:].strip()
             if not body:
-                patterns.append(Pattern("", negated, number, span, stripped,
-                                        'illegal exclusion pattern: "!"'))
+                patterns.append(
+                    Pattern("", negated, number, span, stripped, 'illegal exclusion pattern: "!"')
+                )
                 continue
             cleaned = clean_path(body)
             if len(cleaned) > 1 and cleaned.startswith("/"):

@@ -24,13 +24,27 @@ _STRING = "string"
 _STRINGS = "strings"  # may be repeated: every value is kept
 
 # The flags each instruction declares (BuildKit frontend/dockerfile/instructions).
-_HEALTHCHECK = {name: _STRING for name in
-                ("interval", "timeout", "start-period", "start-interval", "retries")}
+_HEALTHCHECK = {
+    name: _STRING for name in ("interval", "timeout", "start-period", "start-interval", "retries")
+}
 _FLAGS: dict[str, dict[str, str]] = {
-    "ADD": {"chown": _STRING, "chmod": _STRING, "link": _BOOL, "keep-git-dir": _BOOL,
-            "checksum": _STRING, "unpack": _BOOL, "exclude": _STRINGS},
-    "COPY": {"chown": _STRING, "from": _STRING, "chmod": _STRING, "link": _BOOL,
-             "exclude": _STRINGS, "parents": _BOOL},
+    "ADD": {
+        "chown": _STRING,
+        "chmod": _STRING,
+        "link": _BOOL,
+        "keep-git-dir": _BOOL,
+        "checksum": _STRING,
+        "unpack": _BOOL,
+        "exclude": _STRINGS,
+    },
+    "COPY": {
+        "chown": _STRING,
+        "from": _STRING,
+        "chmod": _STRING,
+        "link": _BOOL,
+        "exclude": _STRINGS,
+        "parents": _BOOL,
+    },
     "FROM": {"platform": _STRING},
     "RUN": {"mount": _STRINGS, "network": _STRING, "security": _STRING, "device": _STRINGS},
     "HEALTHCHECK": _HEALTHCHECK,
@@ -40,20 +54,44 @@ _NETWORKS = ("default", "none", "host")
 _SECURITY = ("sandbox", "insecure")
 _MOUNT_TYPES = ("bind", "cache", "tmpfs", "secret", "ssh")
 _SHARING = ("shared", "private", "locked")
-_MOUNT_KEYS = ("type", "from", "source", "src", "target", "dst", "destination", "readonly",
-               "ro", "readwrite", "rw", "required", "id", "sharing", "size", "mode", "uid",
-               "gid", "env")
+_MOUNT_KEYS = (
+    "type",
+    "from",
+    "source",
+    "src",
+    "target",
+    "dst",
+    "destination",
+    "readonly",
+    "ro",
+    "readwrite",
+    "rw",
+    "required",
+    "id",
+    "sharing",
+    "size",
+    "mode",
+    "uid",
+    "gid",
+    "env",
+)
 # Go's strconv.ParseBool.
-_GO_BOOLS = frozenset({"1", "t", "T", "TRUE", "true", "True",
-                       "0", "f", "F", "FALSE", "false", "False"})
+_GO_BOOLS = frozenset(
+    {"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}
+)
 _SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*([kmgtpKMGTP]([iI]?[bB])?|[bB])?\s*$")
 # chmod's symbolic modes: who, then one or more operator + permissions, comma-separated.
-_SYMBOLIC = re.compile(r"^[ugoa]*(?:[-+=](?:[rwxXst]*|[ugo]))+"
-                       r"(?:,[ugoa]*(?:[-+=](?:[rwxXst]*|[ugo]))+)*$")
+_SYMBOLIC = re.compile(
+    r"^[ugoa]*(?:[-+=](?:[rwxXst]*|[ugo]))+"
+    r"(?:,[ugoa]*(?:[-+=](?:[rwxXst]*|[ugo]))+)*$"
+)
 
 
-def flag_problems(keyword: str, flags: tuple[Flag, ...], words: tuple[Word, ...],
-                  ) -> list[tuple[str, Span]]:
+def flag_problems(
+    keyword: str,
+    flags: tuple[Flag, ...],
+    words: tuple[Word, ...],
+) -> list[tuple[str, Span]]:
     """What BuildKit would reject in ``flags`` of a ``keyword`` instruction."""
     if not flags:
         return []
@@ -69,8 +107,9 @@ def flag_problems(keyword: str, flags: tuple[Flag, ...], words: tuple[Word, ...]
     return problems
 
 
-def _problem(keyword: str, declared: dict[str, str], flag: Flag, used: set[str],
-             following: tuple[Word, ...]) -> str | None:
+def _problem(
+    keyword: str, declared: dict[str, str], flag: Flag, used: set[str], following: tuple[Word, ...]
+) -> str | None:
     written = "--" + flag.name
     kind = declared.get(flag.name)
     if kind is None:
@@ -177,8 +216,7 @@ def _mount_problems(value: str) -> Iterator[str]:
             yield "secret mount should not have a from"
         elif "sharing" in has:
             yield "secret mount should not define sharing"
-        elif not any(key in has for key in ("source", "src", "target", "dst", "destination",
-                                            "id")):
+        elif not any(key in has for key in ("source", "src", "target", "dst", "destination", "id")):
             yield "invalid secret mount: one of source, target required"
         return
     if "sharing" in has and mount_type != "cache":
@@ -207,8 +245,9 @@ def _mount_field(key: str, value: str, mount_type: str) -> str | None:
     if key == "mode":
         return None if _octal(value) is not None else f"invalid value {value} for mode"
     if key in ("uid", "gid"):
-        return None if value.isdigit() and int(value) < 2**32 else \
-            f"invalid value {value} for {key}"
+        return (
+            None if value.isdigit() and int(value) < 2**32 else f"invalid value {value} for {key}"
+        )
     if key in _MOUNT_KEYS:
         return None
     import difflib
@@ -238,13 +277,18 @@ def _chmod(value: str) -> str | None:
     number = _octal(value)
     if number is not None:
         if number > 0o7777:
-            return (f"invalid chmod parameter: {value!r}: it should be an octal string "
-                    "between 0 and 07777")
+            return (
+                f"invalid chmod parameter: {value!r}: it should be an octal string "
+                "between 0 and 07777"
+            )
         return None
     if value[:1].isdigit():
-        return (f"invalid chmod parameter: {value!r}: it should be an octal string "
-                "between 0 and 07777")
+        return (
+            f"invalid chmod parameter: {value!r}: it should be an octal string between 0 and 07777"
+        )
     if _SYMBOLIC.match(value):
         return None
-    return (f"invalid chmod parameter: {value!r}: use an octal mode (0755) or a symbolic "
-            "one (u=rwx,go=rx)")
+    return (
+        f"invalid chmod parameter: {value!r}: use an octal mode (0755) or a symbolic "
+        "one (u=rwx,go=rx)"
+    )

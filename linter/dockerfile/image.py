@@ -25,7 +25,7 @@ def split_reference(reference: str) -> tuple[str | None, str, str | None, str | 
     last_slash = name.rfind("/")
     colon = name.rfind(":")
     if colon > last_slash:
-        tag = name[colon + 1:]
+        tag = name[colon + 1 :]
         name = name[:colon]
     return registry, name, tag, digest
 

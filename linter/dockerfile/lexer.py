@@ -245,12 +245,12 @@ def _heredoc_capable(text: str) -> bool:
     start, end, rest = command_parts(text)
     keyword = text[start:end].upper()
     if keyword == "ONBUILD":
-        text = text[skip_flags(text, rest):]
+        text = text[skip_flags(text, rest) :]
         start, end, rest = command_parts(text)
         keyword = text[start:end].upper()
     if keyword not in HEREDOC_KEYWORDS:
         return False
-    arguments = text[skip_flags(text, rest):]
+    arguments = text[skip_flags(text, rest) :]
     return not isinstance(json_array(arguments), list)
 
 
@@ -343,26 +343,28 @@ def lex(text: str) -> LexResult:
                 honoured = True
                 if name in seen_directives:
                     honoured = False
-                    errors.append(LexError(
-                        "duplicate-directive",
-                        f"only one {name} parser directive can be used",
-                        Span.of(number, column, number, end_column),
-                    ))
+                    errors.append(
+                        LexError(
+                            "duplicate-directive",
+                            f"only one {name} parser directive can be used",
+                            Span.of(number, column, number, end_column),
+                        )
+                    )
                 elif name == "escape":
                     if value in ("\\", "`"):
                         escape = value
                         continuation = continuation_pattern(escape)
                     else:
                         honoured = False
-                        errors.append(LexError(
-                            "bad-directive",
-                            f"invalid escape token {value!r} does not match ` or \\",
-                            Span.of(number, column, number, end_column),
-                        ))
+                        errors.append(
+                            LexError(
+                                "bad-directive",
+                                f"invalid escape token {value!r} does not match ` or \\",
+                                Span.of(number, column, number, end_column),
+                            )
+                        )
                 seen_directives.add(name)
-                directives.append(
-                    RawDirective(name, value, number, column, end_column, honoured)
-                )
+                directives.append(RawDirective(name, value, number, column, end_column, honoured))
                 continue
             directives_done = True
             if directive is not None:
@@ -425,24 +427,26 @@ def _read_instruction(
         parts.append(body)
         length += len(body)
     for empty in empty_lines:
-        errors.append(LexError(
-            "empty-continuation",
-            "empty continuation line (BuildKit NoEmptyContinuation; it will become an error)",
-            Span.of(empty, 1, empty, len(lines[empty - 1]) + 1),
-        ))
+        errors.append(
+            LexError(
+                "empty-continuation",
+                "empty continuation line (BuildKit NoEmptyContinuation; it will become an error)",
+                Span.of(empty, 1, empty, len(lines[empty - 1]) + 1),
+            )
+        )
     if continued:
-        errors.append(LexError(
-            "trailing-escape",
-            "the last line ends with a line continuation",
-            Span.of(last + 1, 1, last + 1, len(lines[last]) + 1),
-        ))
+        errors.append(
+            LexError(
+                "trailing-escape",
+                "the last line ends with a line continuation",
+                Span.of(last + 1, 1, last + 1, len(lines[last]) + 1),
+            )
+        )
     end = Position(last + 1, len(lines[last]) + 1)
     return LogicalLine("".join(parts), segments, end), last + 1
 
 
-def _read_heredocs(
-    lines: list[str], index: int, line: LogicalLine, errors: list[LexError]
-) -> int:
+def _read_heredocs(lines: list[str], index: int, line: LogicalLine, errors: list[LexError]) -> int:
     """Consume the bodies of ``line``'s heredocs, in order; returns the next line index."""
     count = len(lines)
     for heredoc in line.heredocs:
@@ -461,11 +465,14 @@ def _read_heredocs(
         if heredoc.terminator_line is None:
             end = Position(count, len(lines[-1]) + 1) if count else Position(1, 1)
             heredoc.end = max(end, line.end)
-            errors.append(LexError(
-                "unterminated-heredoc",
-                f"unterminated heredoc: no line {heredoc.delimiter!r} before the end of the file",
-                line.span(heredoc.marker_start, heredoc.marker_end),
-            ))
+            errors.append(
+                LexError(
+                    "unterminated-heredoc",
+                    f"unterminated heredoc: no line {heredoc.delimiter!r} "
+                    "before the end of the file",
+                    line.span(heredoc.marker_start, heredoc.marker_end),
+                )
+            )
         if heredoc.end is not None and heredoc.end > line.end:
             line.end = heredoc.end
     return index

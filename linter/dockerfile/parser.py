@@ -42,10 +42,18 @@ from linter.dockerfile.variables import expand, key_values_of
 from linter.records import replace
 
 # ARGs BuildKit defines in the global scope by itself; their value depends on the build.
-AUTOMATIC_ARGS = frozenset({
-    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
-    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
-})
+AUTOMATIC_ARGS = frozenset(
+    {
+        "BUILDPLATFORM",
+        "BUILDOS",
+        "BUILDARCH",
+        "BUILDVARIANT",
+        "TARGETPLATFORM",
+        "TARGETOS",
+        "TARGETARCH",
+        "TARGETVARIANT",
+    }
+)
 _KEY_VALUE_KEYWORDS = frozenset({"ARG", "ENV", "LABEL"})
 # BuildKit splits the shell form of COPY and ADD on whitespace alone
 # (``parseStringsWhitespaceDelimited``): quotes group nothing, so ``COPY "my app/" /app/`` has
@@ -62,11 +70,18 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
         return _parse(source, path, has_bom)
     except Exception as error:  # a bug here must not stop a lint run; the file says why
         return Dockerfile(
-            path=path, source=source, lines=(), escape="\\", directives=(), comments=(),
-            instructions=(), stages=(), global_args=(),
-            errors=(ParseError("internal", f"the parser failed: {error!r}",
-                               Span.of(1, 1, 1, 1)),),
-            has_bom=has_bom, crlf="\r\n" in source,
+            path=path,
+            source=source,
+            lines=(),
+            escape="\\",
+            directives=(),
+            comments=(),
+            instructions=(),
+            stages=(),
+            global_args=(),
+            errors=(ParseError("internal", f"the parser failed: {error!r}", Span.of(1, 1, 1, 1)),),
+            has_bom=has_bom,
+            crlf="\r\n" in source,
         )
 
 
@@ -79,13 +94,17 @@ def _parse(source: str, path: str, has_bom: bool) -> Dockerfile:
     for logical in lexed.logical_lines:
         start = command_parts(logical.text)[0]
         if start >= len(logical.text):
-            errors.append(ParseError(
-                "syntax", "a line continuation with no instruction", Span(
-                    Position(logical.segments[0].line, logical.segments[0].column), logical.end
-                ),
-            ))
+            errors.append(
+                ParseError(
+                    "syntax",
+                    "a line continuation with no instruction",
+                    Span(
+                        Position(logical.segments[0].line, logical.segments[0].column), logical.end
+                    ),
+                )
+            )
             continue
-        if logical.text[start:start + 4].upper() == "FROM" and (
+        if logical.text[start : start + 4].upper() == "FROM" and (
             start + 4 == len(logical.text) or logical.text[start + 4] in GO_SPACE
         ):
             stage_index = 0 if stage_index is None else stage_index + 1
@@ -136,8 +155,9 @@ def _instruction(
     arguments = text[args_start:args_end]
     arguments_span = logical.span(args_start, args_end) if arguments else None
     argument_lines = _argument_lines(logical, args_start, args_end)
-    words = _words(logical, escape, args_start, args_end,
-                   whitespace_only=keyword in _WHITESPACE_WORDS)
+    words = _words(
+        logical, escape, args_start, args_end, whitespace_only=keyword in _WHITESPACE_WORDS
+    )
     json_args = _json_args(keyword, arguments, words, logical, errors)
     heredocs = tuple(_heredoc(logical, raw) for raw in logical.heredocs)
     inner = None
@@ -168,20 +188,24 @@ def _instruction(
     )
 
 
-def _words(logical: LogicalLine, escape: str, start: int, end: int,
-           whitespace_only: bool = False) -> tuple[Word, ...]:
+def _words(
+    logical: LogicalLine, escape: str, start: int, end: int, whitespace_only: bool = False
+) -> tuple[Word, ...]:
     pattern = _NON_SPACE if whitespace_only else word_pattern(escape)
     matches = pattern.finditer(logical.text, start, end)
     if len(logical.segments) > 1:
-        return tuple(Word(match.group(), logical.span(match.start(), match.end()))
-                     for match in matches)
+        return tuple(
+            Word(match.group(), logical.span(match.start(), match.end())) for match in matches
+        )
     # One physical line (the common case): columns are a fixed shift of the offsets.
     segment = logical.segments[0]
     line = segment.line
     shift = segment.column - segment.offset
     return tuple(
-        Word(match.group(),
-             Span(Position(line, match.start() + shift), Position(line, match.end() + shift)))
+        Word(
+            match.group(),
+            Span(Position(line, match.start() + shift), Position(line, match.end() + shift)),
+        )
         for match in matches
     )
 
@@ -223,7 +247,7 @@ def _json_args(
     if keyword == "HEALTHCHECK":
         if not words or words[0].text.upper() != "CMD":
             return None
-        arguments = arguments[len(words[0].text):]
+        arguments = arguments[len(words[0].text) :]
     elif keyword not in JSON_KEYWORDS:
         return None
     if not arguments.lstrip(GO_SPACE).startswith("["):
@@ -231,11 +255,13 @@ def _json_args(
     decoded = json_array(arguments)
     if decoded is False:
         span = Span(words[0].span.start, words[-1].span.end) if words else logical.end_span()
-        errors.append(ParseError(
-            "bad-json",
-            "when using JSON array syntax, arrays must be comprised of strings only",
-            span,
-        ))
+        errors.append(
+            ParseError(
+                "bad-json",
+                "when using JSON array syntax, arrays must be comprised of strings only",
+                span,
+            )
+        )
         return None
     if isinstance(decoded, list):
         return tuple(decoded)
@@ -343,7 +369,9 @@ def readable_view(dockerfile: Dockerfile) -> Dockerfile:
     return replace(
         dockerfile,
         instructions=tuple(i for i in dockerfile.instructions if keep(i)),
-        stages=tuple(replace(stage, instructions=tuple(i for i in stage.instructions if keep(i)))
-                     for stage in dockerfile.stages),
+        stages=tuple(
+            replace(stage, instructions=tuple(i for i in stage.instructions if keep(i)))
+            for stage in dockerfile.stages
+        ),
         extra={},
     )

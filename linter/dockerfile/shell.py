@@ -54,8 +54,19 @@ _NAME_CHARS = _NAME_START | frozenset("0123456789")
 _SPECIAL_PARAMS = frozenset("@*#?$!-0123456789")
 _DOUBLE_QUOTE_ESCAPES = frozenset('$`"\\\n')
 _ANSI_ESCAPES = {
-    "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
-    "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?",
+    "a": "\a",
+    "b": "\b",
+    "e": "\x1b",
+    "E": "\x1b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "?": "?",
 }
 
 
@@ -190,20 +201,20 @@ def unquote(raw: str) -> tuple[str, bool, bool]:
             quoted = True
             end = raw.find("'", index + 1)
             end = length if end < 0 else end
-            out.append(raw[index + 1:end])
+            out.append(raw[index + 1 : end])
             index = end + 1
         elif char == '"':
             quoted = True
             end = _skip_double(raw, index + 1)
-            body_end = end - 1 if end <= length and raw[end - 1:end] == '"' else end
-            value, inner_literal = _double_quoted(raw[index + 1:body_end])
+            body_end = end - 1 if end <= length and raw[end - 1 : end] == '"' else end
+            value, inner_literal = _double_quoted(raw[index + 1 : body_end])
             literal = literal and inner_literal
             out.append(value)
             index = end
-        elif char == "$" and raw[index + 1:index + 2] == "'":
+        elif char == "$" and raw[index + 1 : index + 2] == "'":
             quoted = True
             index = _ansi_c(raw, index + 2, out)
-        elif char == "$" and raw[index + 1:index + 2] == '"':
+        elif char == "$" and raw[index + 1 : index + 2] == '"':
             index += 1  # $"..." is a translated string: same as "..."
         elif char in "$`":
             index, expanded = _copy_expansion(raw, index, out)
@@ -258,58 +269,296 @@ def _copy_expansion(text: str, index: int, out: list[str]) -> tuple[int, bool]:
 # Options that take a separate value, per program, so that ``subcommand()`` and
 # ``positionals()`` skip the value (``apt-get -o Dpkg::Options=x install``).
 _VALUE_OPTIONS: dict[str, frozenset[str]] = {
-    "apt-get": frozenset({"-o", "--option", "-c", "--config-file", "-t", "--target-release",
-                          "--default-release", "-a", "--host-architecture"}),
+    "apt-get": frozenset(
+        {
+            "-o",
+            "--option",
+            "-c",
+            "--config-file",
+            "-t",
+            "--target-release",
+            "--default-release",
+            "-a",
+            "--host-architecture",
+        }
+    ),
     "apt": frozenset({"-o", "--option", "-c", "--config-file", "-t", "--target-release"}),
-    "apk": frozenset({"-X", "--repository", "-p", "--root", "-t", "--virtual",
-                      "--repositories-file", "--keys-dir", "--cache-dir", "--arch"}),
-    "yum": frozenset({"-c", "--config", "-d", "--debuglevel", "-e", "--errorlevel",
-                      "--enablerepo", "--disablerepo", "-x", "--exclude", "--installroot",
-                      "--releasever", "--setopt"}),
-    "dnf": frozenset({"-c", "--config", "-d", "--debuglevel", "-e", "--errorlevel",
-                      "--enablerepo", "--disablerepo", "-x", "--exclude", "--installroot",
-                      "--releasever", "--setopt", "--repo", "--repoid"}),
+    "apk": frozenset(
+        {
+            "-X",
+            "--repository",
+            "-p",
+            "--root",
+            "-t",
+            "--virtual",
+            "--repositories-file",
+            "--keys-dir",
+            "--cache-dir",
+            "--arch",
+        }
+    ),
+    "yum": frozenset(
+        {
+            "-c",
+            "--config",
+            "-d",
+            "--debuglevel",
+            "-e",
+            "--errorlevel",
+            "--enablerepo",
+            "--disablerepo",
+            "-x",
+            "--exclude",
+            "--installroot",
+            "--releasever",
+            "--setopt",
+        }
+    ),
+    "dnf": frozenset(
+        {
+            "-c",
+            "--config",
+            "-d",
+            "--debuglevel",
+            "-e",
+            "--errorlevel",
+            "--enablerepo",
+            "--disablerepo",
+            "-x",
+            "--exclude",
+            "--installroot",
+            "--releasever",
+            "--setopt",
+            "--repo",
+            "--repoid",
+        }
+    ),
     "microdnf": frozenset({"--enablerepo", "--disablerepo", "--setopt", "--config"}),
     "zypper": frozenset({"-r", "--repo", "-c", "--config", "--root", "-R"}),
-    "pip": frozenset({"-r", "--requirement", "-c", "--constraint", "-i", "--index-url",
-                      "--extra-index-url", "-f", "--find-links", "-t", "--target",
-                      "--prefix", "--root", "--cache-dir", "--trusted-host", "-e",
-                      "--editable", "--python", "--src", "--progress-bar", "--platform",
-                      "--python-version", "--implementation", "--abi", "--log"}),
-    "npm": frozenset({"--prefix", "--registry", "--cache", "--userconfig", "-w",
-                      "--workspace", "--omit", "--include", "--loglevel"}),
-    "yarn": frozenset({"--cwd", "--registry", "--cache-folder", "--modules-folder",
-                       "--network-timeout"}),
-    "gem": frozenset({"-v", "--version", "-s", "--source", "-i", "--install-dir",
-                      "-n", "--bindir", "-P", "--trust-policy", "--platform"}),
+    "pip": frozenset(
+        {
+            "-r",
+            "--requirement",
+            "-c",
+            "--constraint",
+            "-i",
+            "--index-url",
+            "--extra-index-url",
+            "-f",
+            "--find-links",
+            "-t",
+            "--target",
+            "--prefix",
+            "--root",
+            "--cache-dir",
+            "--trusted-host",
+            "-e",
+            "--editable",
+            "--python",
+            "--src",
+            "--progress-bar",
+            "--platform",
+            "--python-version",
+            "--implementation",
+            "--abi",
+            "--log",
+        }
+    ),
+    "npm": frozenset(
+        {
+            "--prefix",
+            "--registry",
+            "--cache",
+            "--userconfig",
+            "-w",
+            "--workspace",
+            "--omit",
+            "--include",
+            "--loglevel",
+        }
+    ),
+    "yarn": frozenset(
+        {"--cwd", "--registry", "--cache-folder", "--modules-folder", "--network-timeout"}
+    ),
+    "gem": frozenset(
+        {
+            "-v",
+            "--version",
+            "-s",
+            "--source",
+            "-i",
+            "--install-dir",
+            "-n",
+            "--bindir",
+            "-P",
+            "--trust-policy",
+            "--platform",
+        }
+    ),
     "go": frozenset({"-o", "-C", "-mod", "-modfile", "-tags", "-ldflags", "-gcflags", "-p"}),
-    "curl": frozenset({"-o", "--output", "-H", "--header", "-d", "--data", "-X", "--request",
-                       "-u", "--user", "-A", "--user-agent", "-e", "--referer", "-m",
-                       "--max-time", "--retry", "--connect-timeout", "-w", "--write-out",
-                       "-T", "--upload-file", "-x", "--proxy", "-b", "--cookie", "-c",
-                       "--cookie-jar", "-F", "--form", "--cacert", "--cert", "--key",
-                       "-r", "--range", "--retry-delay", "--retry-max-time", "-K", "--config",
-                       "--output-dir", "--proto", "--tlsv1.2", "-z", "--time-cond"}),
-    "wget": frozenset({"-O", "--output-document", "-o", "--output-file", "-P",
-                       "--directory-prefix", "-U", "--user-agent", "--header", "-t", "--tries",
-                       "-T", "--timeout", "-a", "--append-output", "-i", "--input-file",
-                       "-e", "--execute", "--post-data", "--user", "--password"}),
-    "useradd": frozenset({"-u", "--uid", "-g", "--gid", "-G", "--groups", "-d", "--home-dir",
-                          "-s", "--shell", "-c", "--comment", "-k", "--skel", "-e",
-                          "--expiredate", "-f", "--inactive", "-K", "--key", "-p",
-                          "--password", "-b", "--base-dir", "-R", "--root", "-Z"}),
-    "adduser": frozenset({"-u", "--uid", "-g", "--gid", "-G", "--ingroup", "-h", "--home",
-                          "-s", "--shell", "--gecos"}),
+    "curl": frozenset(
+        {
+            "-o",
+            "--output",
+            "-H",
+            "--header",
+            "-d",
+            "--data",
+            "-X",
+            "--request",
+            "-u",
+            "--user",
+            "-A",
+            "--user-agent",
+            "-e",
+            "--referer",
+            "-m",
+            "--max-time",
+            "--retry",
+            "--connect-timeout",
+            "-w",
+            "--write-out",
+            "-T",
+            "--upload-file",
+            "-x",
+            "--proxy",
+            "-b",
+            "--cookie",
+            "-c",
+            "--cookie-jar",
+            "-F",
+            "--form",
+            "--cacert",
+            "--cert",
+            "--key",
+            "-r",
+            "--range",
+            "--retry-delay",
+            "--retry-max-time",
+            "-K",
+            "--config",
+            "--output-dir",
+            "--proto",
+            "--tlsv1.2",
+            "-z",
+            "--time-cond",
+        }
+    ),
+    "wget": frozenset(
+        {
+            "-O",
+            "--output-document",
+            "-o",
+            "--output-file",
+            "-P",
+            "--directory-prefix",
+            "-U",
+            "--user-agent",
+            "--header",
+            "-t",
+            "--tries",
+            "-T",
+            "--timeout",
+            "-a",
+            "--append-output",
+            "-i",
+            "--input-file",
+            "-e",
+            "--execute",
+            "--post-data",
+            "--user",
+            "--password",
+        }
+    ),
+    "useradd": frozenset(
+        {
+            "-u",
+            "--uid",
+            "-g",
+            "--gid",
+            "-G",
+            "--groups",
+            "-d",
+            "--home-dir",
+            "-s",
+            "--shell",
+            "-c",
+            "--comment",
+            "-k",
+            "--skel",
+            "-e",
+            "--expiredate",
+            "-f",
+            "--inactive",
+            "-K",
+            "--key",
+            "-p",
+            "--password",
+            "-b",
+            "--base-dir",
+            "-R",
+            "--root",
+            "-Z",
+        }
+    ),
+    "adduser": frozenset(
+        {
+            "-u",
+            "--uid",
+            "-g",
+            "--gid",
+            "-G",
+            "--ingroup",
+            "-h",
+            "--home",
+            "-s",
+            "--shell",
+            "--gecos",
+        }
+    ),
     "groupadd": frozenset({"-g", "--gid", "-K", "--key", "-p", "--password", "-R", "--root"}),
     "git": frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace"}),
     "docker": frozenset({"-H", "--host", "--config", "-c", "--context", "-l", "--log-level"}),
-    "tar": frozenset({"-f", "--file", "-C", "--directory", "-T", "--files-from", "-X",
-                      "--exclude-from", "--strip-components", "--exclude", "-b",
-                      "--blocking-factor", "--owner", "--group", "--mode"}),
+    "tar": frozenset(
+        {
+            "-f",
+            "--file",
+            "-C",
+            "--directory",
+            "-T",
+            "--files-from",
+            "-X",
+            "--exclude-from",
+            "--strip-components",
+            "--exclude",
+            "-b",
+            "--blocking-factor",
+            "--owner",
+            "--group",
+            "--mode",
+        }
+    ),
     "chown": frozenset({"--from", "--reference"}),
     "chmod": frozenset({"--reference"}),
-    "sudo": frozenset({"-u", "--user", "-g", "--group", "-C", "-h", "--host", "-p",
-                       "--prompt", "-r", "--role", "-t", "--type", "-D", "--chdir"}),
+    "sudo": frozenset(
+        {
+            "-u",
+            "--user",
+            "-g",
+            "--group",
+            "-C",
+            "-h",
+            "--host",
+            "-p",
+            "--prompt",
+            "-r",
+            "--role",
+            "-t",
+            "--type",
+            "-D",
+            "--chdir",
+        }
+    ),
     "su": frozenset({"-c", "--command", "-s", "--shell", "-g", "--group", "-G"}),
 }
 
@@ -373,8 +622,7 @@ class Command:
         """
         return self._arguments(self._value_options(value_options))[0]
 
-    def _arguments(self, takes: frozenset[str]) -> tuple[tuple[Option, ...],
-                                                          tuple[ShellWord, ...]]:
+    def _arguments(self, takes: frozenset[str]) -> tuple[tuple[Option, ...], tuple[ShellWord, ...]]:
         """The options and the positional arguments, in one pass over ``argv``."""
         found: list[Option] = []
         positional: list[ShellWord] = []
@@ -408,7 +656,7 @@ class Command:
             for position in range(1, len(text)):
                 name = "-" + text[position]
                 if name in takes:
-                    rest = text[position + 1:]
+                    rest = text[position + 1 :]
                     if rest:
                         found.append(Option(name, rest, word))
                     elif index < len(words):
@@ -479,8 +727,9 @@ class Command:
                     if equals and not key.startswith("-"):
                         assignments.append((key, value))
             argv = current.argv[start:]
-            current = replace(current, name=argv[0].text, argv=argv,
-                              env=current.env + tuple(assignments))
+            current = replace(
+                current, name=argv[0].text, argv=argv, env=current.env + tuple(assignments)
+            )
         return current
 
 
@@ -529,8 +778,17 @@ def _wrapped_start(command: Command) -> int | None:
 # --------------------------------------------------------------------------- scripts
 
 
-_SET_LONG = {"e": "errexit", "u": "nounset", "x": "xtrace", "f": "noglob", "v": "verbose",
-             "C": "noclobber", "n": "noexec", "a": "allexport", "h": "hashall"}
+_SET_LONG = {
+    "e": "errexit",
+    "u": "nounset",
+    "x": "xtrace",
+    "f": "noglob",
+    "v": "verbose",
+    "C": "noclobber",
+    "n": "noexec",
+    "a": "allexport",
+    "h": "hashall",
+}
 
 
 @record(compiled=True)
@@ -549,7 +807,8 @@ class ShellScript:
     def find(self, program: str, subcommand: str | None = None) -> tuple[Command, ...]:
         """Commands running ``program`` (base name), optionally with this subcommand."""
         return tuple(
-            command for command in self.commands
+            command
+            for command in self.commands
             if command.program == program
             and (subcommand is None or command.subcommand() == subcommand)
         )
@@ -598,8 +857,7 @@ class ShellScript:
                             (enabled.add if word[0] == "-" else enabled.discard)(words[index])
                             index += 1
                         elif letter in _SET_LONG:
-                            (enabled.add if word[0] == "-" else enabled.discard)(
-                                _SET_LONG[letter])
+                            (enabled.add if word[0] == "-" else enabled.discard)(_SET_LONG[letter])
         return frozenset(enabled)
 
 
@@ -636,7 +894,8 @@ def _bash_language() -> object:
             if os.path.isfile(path):
                 loader = importlib.machinery.ExtensionFileLoader("tree_sitter_bash._binding", path)
                 binding = loader.create_module(
-                    importlib.machinery.ModuleSpec(loader.name, loader, origin=path))
+                    importlib.machinery.ModuleSpec(loader.name, loader, origin=path)
+                )
                 loader.exec_module(binding)
                 return binding.language()
     import tree_sitter_bash
@@ -703,8 +962,9 @@ class _Positions:
             if start_byte >= segment_start and end_byte <= self._ends[index]:
                 line = self._lines[index]
                 base = line.column - segment_start
-                return Span(Position(line.line, base + start_byte),
-                            Position(line.line, base + end_byte))
+                return Span(
+                    Position(line.line, base + start_byte), Position(line.line, base + end_byte)
+                )
         start = self.position(start_byte)
         end = self.position(end_byte, True)
         if end.line < start.line or (end.line == start.line and end.column < start.column):
@@ -712,12 +972,27 @@ class _Positions:
         return Span(start, end)
 
 
-_WORD_TYPES = frozenset({
-    "word", "string", "raw_string", "ansi_c_string", "translated_string", "concatenation",
-    "simple_expansion", "expansion", "command_substitution", "arithmetic_expansion",
-    "process_substitution", "number", "brace_expression", "variable_name", "test_operator",
-    "regex", "extglob_pattern",
-})
+_WORD_TYPES = frozenset(
+    {
+        "word",
+        "string",
+        "raw_string",
+        "ansi_c_string",
+        "translated_string",
+        "concatenation",
+        "simple_expansion",
+        "expansion",
+        "command_substitution",
+        "arithmetic_expansion",
+        "process_substitution",
+        "number",
+        "brace_expression",
+        "variable_name",
+        "test_operator",
+        "regex",
+        "extglob_pattern",
+    }
+)
 _OUTPUT_REDIRECTS = frozenset({">", ">>", "&>", "&>>", ">|"})
 _REDIRECT_TYPES = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _SUBSTITUTION_START = re.compile(rb"\$\(|`|[<>]\(")
@@ -785,7 +1060,7 @@ class _Walker:
         self.errors: list[Span] = []
 
     def text(self, node: Node) -> str:
-        return self.source[node.start_byte:node.end_byte].decode("utf-8", "replace")
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def word(self, node: Node) -> ShellWord:
         raw = self.text(node)
@@ -869,8 +1144,9 @@ class _Walker:
                 self.visit(body, where)
         self.visit_tails(tails, where)
 
-    def redirect_last(self, body: Node, where: _Where, targets: tuple[str, ...],
-                      extra: list[ShellWord]) -> None:
+    def redirect_last(
+        self, body: Node, where: _Where, targets: tuple[str, ...], extra: list[ShellWord]
+    ) -> None:
         """Apply redirections the way bash does: to the last command of a list or pipeline."""
         if body.type == "list":
             elements = [child for child in body.children if child.is_named]
@@ -902,8 +1178,14 @@ class _Walker:
             else:
                 self.visit(tail, where)
 
-    def collect_redirects(self, node: Node, targets: list[str], where: _Where,
-                          tails: list[tuple[Node, str]], extra: list[ShellWord]) -> None:
+    def collect_redirects(
+        self,
+        node: Node,
+        targets: list[str],
+        where: _Where,
+        tails: list[tuple[Node, str]],
+        extra: list[ShellWord],
+    ) -> None:
         operator: str | None = None  # the redirection operator (``>``, ``>>``, ``<<``...)
         joiner: str | None = None  # ``&&``/``||`` tree-sitter puts inside a heredoc redirect
         destination_seen = False
@@ -918,8 +1200,12 @@ class _Walker:
                 self.collect_redirects(child, targets, where, tails, extra)
             elif kind in ("heredoc_body", "heredoc_start", "heredoc_end", "file_descriptor"):
                 continue
-            elif field_name == "right" or kind in ("pipeline", "list", "command",
-                                                     "redirected_statement"):
+            elif field_name == "right" or kind in (
+                "pipeline",
+                "list",
+                "command",
+                "redirected_statement",
+            ):
                 tails.append((child, joiner or ";"))
             elif destination_seen:
                 extra.append(self.word(child))  # ``echo > out word``: word is an argument
@@ -1045,26 +1331,34 @@ class _Walker:
             else:
                 self.test_words(child, argv)
 
-    def emit(self, node: Node, argv: list[ShellWord], where: _Where,
-             env: list[tuple[str, str]], redirects: list[str]) -> None:
-        self.commands.append(Command(
-            name=argv[0].text if argv else None,
-            argv=tuple(argv),
-            span=self.positions.span(node),
-            env=tuple(env),
-            pipeline=where.pipeline,
-            operator_before=self.pending,
-            background=where.background,
-            negated=where.negated,
-            in_subshell=where.in_subshell,
-            in_condition=where.in_condition,
-            redirects=tuple(redirects),
-            in_substitution=where.in_substitution,
-            in_loop=where.in_loop,
-            in_function=where.in_function,
-            statement=where.statement,
-            raw=self.text(node),
-        ))
+    def emit(
+        self,
+        node: Node,
+        argv: list[ShellWord],
+        where: _Where,
+        env: list[tuple[str, str]],
+        redirects: list[str],
+    ) -> None:
+        self.commands.append(
+            Command(
+                name=argv[0].text if argv else None,
+                argv=tuple(argv),
+                span=self.positions.span(node),
+                env=tuple(env),
+                pipeline=where.pipeline,
+                operator_before=self.pending,
+                background=where.background,
+                negated=where.negated,
+                in_subshell=where.in_subshell,
+                in_condition=where.in_condition,
+                redirects=tuple(redirects),
+                in_substitution=where.in_substitution,
+                in_loop=where.in_loop,
+                in_function=where.in_function,
+                statement=where.statement,
+                raw=self.text(node),
+            )
+        )
         self.pending = None
 
     def has_substitution(self, node: Node) -> bool:
@@ -1081,8 +1375,14 @@ class _Walker:
             if child.type in _SUBSTITUTIONS:
                 saved = self.pending
                 self.pending = None
-                inner = where.but(in_substitution=True, pipeline=None, redirects=(),
-                                  background=False, negated=False, in_condition=False)
+                inner = where.but(
+                    in_substitution=True,
+                    pipeline=None,
+                    redirects=(),
+                    background=False,
+                    negated=False,
+                    in_condition=False,
+                )
                 self.statements(child.children, inner)
                 self.pending = saved
             elif child.child_count:
@@ -1113,8 +1413,9 @@ _HANDLERS: dict[str, Any] = {
 }
 
 
-def parse_script(lines: Sequence[SourceLine], origin: str = "shell",
-                 separator: str = "\n") -> ShellScript:
+def parse_script(
+    lines: Sequence[SourceLine], origin: str = "shell", separator: str = "\n"
+) -> ShellScript:
     """Parse shell text given as source lines into a ``ShellScript`` with file positions.
 
     ``separator`` joins the lines: "\n" for physical lines (a heredoc body), "" for the
@@ -1134,14 +1435,28 @@ def _parse(lines: tuple[SourceLine, ...], separators: Sequence[str], origin: str
     root = tree.root_node
     walker.statements(root.children, _Where(), top=True)
     commands = sorted(walker.commands, key=lambda command: command.span.start)
-    return ShellScript(tuple(commands), root.has_error, text, lines, origin,
-                       tuple(walker.errors))
+    return ShellScript(tuple(commands), root.has_error, text, lines, origin, tuple(walker.errors))
 
 
 # ---------------------------------------------------------------------- instructions
 
-_POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "ksh93", "yash",
-                           "posh", "busybox", "bash.exe", "sh.exe"})
+_POSIX_SHELLS = frozenset(
+    {
+        "sh",
+        "bash",
+        "dash",
+        "ash",
+        "zsh",
+        "ksh",
+        "mksh",
+        "ksh93",
+        "yash",
+        "posh",
+        "busybox",
+        "bash.exe",
+        "sh.exe",
+    }
+)
 
 
 def is_posix_shell(shell: Sequence[str] | None) -> bool:
@@ -1184,24 +1499,35 @@ def _exec_script(instruction: Instruction, argv: tuple[str, ...]) -> ShellScript
         located = _locate_json_string(instruction, script_index)
         if located is not None:
             return parse_script([located], origin="exec-shell")
-        lines = tuple(SourceLine(span.start.line, span.start.column, part)
-                      for part in script.split("\n"))
+        lines = tuple(
+            SourceLine(span.start.line, span.start.column, part) for part in script.split("\n")
+        )
         parsed = parse_script(lines, origin="exec-shell")
         return _respan(parsed, span)
     strings = _json_strings(instruction)
     if len(strings) == len(argv):
         words = tuple(
-            ShellWord(arg, raw, Span(Position(line.line, line.column - 1),
-                                     Position(line.line, line.column + len(line.text) + 1)), True)
-            for arg, (line, raw) in zip(argv, strings, strict=True))
+            ShellWord(
+                arg,
+                raw,
+                Span(
+                    Position(line.line, line.column - 1),
+                    Position(line.line, line.column + len(line.text) + 1),
+                ),
+                True,
+            )
+            for arg, (line, raw) in zip(argv, strings, strict=True)
+        )
     else:
         import json
 
         words = tuple(ShellWord(arg, json.dumps(arg), span, True) for arg in argv)
-    command = Command(name=argv[0] if argv else None, argv=words, span=span,
-                      raw=instruction.arguments)
-    return ShellScript((command,) if argv else (), False, instruction.arguments,
-                       instruction.argument_lines, "exec")
+    command = Command(
+        name=argv[0] if argv else None, argv=words, span=span, raw=instruction.arguments
+    )
+    return ShellScript(
+        (command,) if argv else (), False, instruction.arguments, instruction.argument_lines, "exec"
+    )
 
 
 def _json_strings(instruction: Instruction) -> list[tuple[SourceLine, str]]:
@@ -1219,8 +1545,12 @@ def _json_strings(instruction: Instruction) -> list[tuple[SourceLine, str]]:
                 end += 2 if text[end] == "\\" else 1
             if end >= len(text):
                 return []  # a string broken over a continuation: give up on exact spans
-            found.append((SourceLine(line.line, line.column + start + 1, text[start + 1:end]),
-                          text[start:end + 1]))
+            found.append(
+                (
+                    SourceLine(line.line, line.column + start + 1, text[start + 1 : end]),
+                    text[start : end + 1],
+                )
+            )
             position = end + 1
     return found
 
@@ -1239,8 +1569,14 @@ def _respan(script: ShellScript, span: Span) -> ShellScript:
     for command in script.commands:
         argv = tuple(ShellWord(w.text, w.raw, span, w.quoted, w.literal) for w in command.argv)
         commands.append(_replace_command(command, argv, span))
-    return ShellScript(tuple(commands), script.has_error, script.text, script.lines,
-                       script.origin, tuple(span for _ in script.error_spans))
+    return ShellScript(
+        tuple(commands),
+        script.has_error,
+        script.text,
+        script.lines,
+        script.origin,
+        tuple(span for _ in script.error_spans),
+    )
 
 
 def _replace_command(command: Command, argv: tuple[ShellWord, ...], span: Span) -> Command:
@@ -1289,8 +1625,9 @@ def _stdin_shell(command: Command) -> bool:
     return not command.positionals(value_options=("-o", "+o", "-O", "+O"))
 
 
-def parse_instruction(instruction: Instruction,
-                      shell: tuple[str, ...] | None = None) -> list[ShellScript]:
+def parse_instruction(
+    instruction: Instruction, shell: tuple[str, ...] | None = None
+) -> list[ShellScript]:
     """The shell scripts a RUN executes, each with file positions.
 
     Shell form -> one script (``<<EOF`` markers blanked: a data heredoc is not shell code);
@@ -1311,7 +1648,8 @@ def parse_instruction(instruction: Instruction,
         script = parse_script(lines, separator="")
         scripts.append(script)
         heredoc_scripts = heredoc_scripts and any(
-            not command.in_substitution and _stdin_shell(command) for command in script.commands)
+            not command.in_substitution and _stdin_shell(command) for command in script.commands
+        )
     if heredoc_scripts:
         for heredoc in instruction.heredocs:
             if _is_foreign_shebang(heredoc.body):

@@ -47,7 +47,7 @@ class _Expander:
             if char == "'":
                 end = text.find("'", self.pos)
                 end = len(text) if end < 0 else end
-                out.append(text[self.pos:end])
+                out.append(text[self.pos : end])
                 self.pos = end + 1
             elif char == '"':
                 out.append(self.double_quoted(depth))
@@ -84,13 +84,13 @@ class _Expander:
         if start < len(text) and text[start].isdigit():
             while self.pos < len(text) and text[self.pos].isdigit():
                 self.pos += 1
-            return text[start:self.pos]
+            return text[start : self.pos]
         if start < len(text) and text[start] in _SPECIAL:
             self.pos += 1
             return text[start]
         while self.pos < len(text) and _NAME_CHAR.match(text[self.pos]):
             self.pos += 1
-        return text[start:self.pos]
+        return text[start : self.pos]
 
     def lookup(self, name: str) -> str | None:
         value = self.env.get(name)
@@ -163,7 +163,7 @@ def _trim(value: str, pattern: str, prefix: bool, greedy: bool) -> str:
         return value
     lengths = range(len(value), -1, -1) if greedy else range(len(value) + 1)
     for length in lengths:
-        part = value[:length] if prefix else value[len(value) - length:]
+        part = value[:length] if prefix else value[len(value) - length :]
         if fnmatch.fnmatchcase(part, pattern):
             return value[length:] if prefix else value[: len(value) - length]
     return value
@@ -223,7 +223,7 @@ def key_values_of(
         key_span = locator.span(first_start, first_end)
         if len(words) < 2:
             return [KeyValue(unquote(first, escape), None, key_span, key_span)]
-        rest = text[words[1][0]:]
+        rest = text[words[1][0] :]
         span = locator.span(first_start, len(text))
         return [KeyValue(unquote(first, escape), unquote(rest, escape), span, key_span, rest)]
     pairs: list[KeyValue] = []
@@ -238,10 +238,10 @@ def key_values_of(
         pairs.append(
             KeyValue(
                 unquote(word[:equals], escape),
-                unquote(word[equals + 1:], escape),
+                unquote(word[equals + 1 :], escape),
                 locator.span(start, end),
                 locator.span(start, start + equals),
-                word[equals + 1:],
+                word[equals + 1 :],
             )
         )
     return pairs

@@ -24,16 +24,19 @@ from linter.project import display_path
 from linter.records import replace
 
 
-def build_graph(paths: Sequence[str],
-                settings: engine.Settings) -> tuple[Graph, engine.RunResult]:
+def build_graph(paths: Sequence[str], settings: engine.Settings) -> tuple[Graph, engine.RunResult]:
     """Lint ``paths`` as ``check`` does, keeping the parsed files, and draw them."""
     settings = replace(settings, keep_models=("dockerfile", "compose"))
     result = engine.run(paths, settings)
     return draw(result, settings, result.diagnostics, set(result.found_dockerfiles)), result
 
 
-def draw(result: engine.RunResult, settings: engine.Settings,
-         diagnostics: Sequence[Diagnostic], named: set[Path] | None = None) -> Graph:
+def draw(
+    result: engine.RunResult,
+    settings: engine.Settings,
+    diagnostics: Sequence[Diagnostic],
+    named: set[Path] | None = None,
+) -> Graph:
     """The graph of a run made with ``Settings.keep_models``, with ``diagnostics`` on it.
 
     ``named`` are the Dockerfiles given or found as such: drawn on their own too, with their
@@ -61,7 +64,8 @@ def draw(result: engine.RunResult, settings: engine.Settings,
         if link.remote or link.dockerfile is None:
             return None
         return stage_graph(link.dockerfile, link.dockerfile_path).stage_for(
-            target, link.service.name)
+            target, link.service.name
+        )
 
     for file_result in result.files:
         if isinstance(file_result.model, tuple):
@@ -73,8 +77,9 @@ def draw(result: engine.RunResult, settings: engine.Settings,
             stage_graph(model, Path(cwd, file_result.path))
     for key, stages in drawn.items():
         stages.finish(standalone=named is not None and key in named)
-    isolation = {code for code, rule in registry.rules.items()
-                 if rule.category == "network-isolation"}
+    isolation = {
+        code for code, rule in registry.rules.items() if rule.category == "network-isolation"
+    }
     attach(graph, diagnostics, isolation)
     return graph
 
@@ -84,8 +89,9 @@ def draw(result: engine.RunResult, settings: engine.Settings,
 MERMAID_MAX_TEXT = 50_000
 
 
-def topology_mermaid(result: engine.RunResult, settings: engine.Settings,
-                     diagnostics: Sequence[Diagnostic]) -> str | None:
+def topology_mermaid(
+    result: engine.RunResult, settings: engine.Settings, diagnostics: Sequence[Diagnostic]
+) -> str | None:
     """The compose stacks of a run as Mermaid (for the markdown report); None without one,
     or when the diagram is longer than Mermaid renders."""
     if not any(isinstance(r.model, tuple) for r in result.files):

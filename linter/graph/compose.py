@@ -24,10 +24,30 @@ from linter.records import record
 # Host paths whose bind mount gives a container the host (or its secrets): marked in red.
 SENSITIVE_EXACT = frozenset({"/", "/home", "/run", "/var/run", "/var", "/usr", "~"})
 SENSITIVE_PREFIXES = (
-    "/etc", "/root", "/proc", "/sys", "/dev", "/boot", "/lib/modules", "/var/lib/docker",
-    "/var/run/docker.sock", "/run/docker.sock", "/var/run/containerd", "/run/containerd",
-    "/var/lib/kubelet", "/bin", "/sbin", "/lib", "/usr/bin", "/usr/lib",
-    "~/.ssh", "~/.aws", "~/.docker", "~/.kube", "~/.gnupg", "/home/",
+    "/etc",
+    "/root",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/boot",
+    "/lib/modules",
+    "/var/lib/docker",
+    "/var/run/docker.sock",
+    "/run/docker.sock",
+    "/var/run/containerd",
+    "/run/containerd",
+    "/var/lib/kubelet",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/usr/bin",
+    "/usr/lib",
+    "~/.ssh",
+    "~/.aws",
+    "~/.docker",
+    "~/.kube",
+    "~/.gnupg",
+    "/home/",
 )
 _PORT_RANGE = lazy_compile(r"^(\d{1,5})(?:-(\d{1,5}))?$")
 _WINDOWS_DRIVE = lazy_compile(r"^[A-Za-z]:[\\/]")
@@ -44,7 +64,8 @@ def text_of(node: Node | None) -> str | None:
 
 def is_true(node: Node | None) -> bool:
     return isinstance(node, ScalarNode) and (
-        node.value is True or str(node.value).lower() == "true")
+        node.value is True or str(node.value).lower() == "true"
+    )
 
 
 def where(node: Node) -> Where:
@@ -87,9 +108,13 @@ def read_port(node: Node) -> Port | None:
         target = _range(text_of(node.get("target")) or "")
         if target is None:
             return None
-        return Port(node, text_of(node.get("host_ip")) or "",
-                    _range(text_of(node.get("published")) or "") or "", target,
-                    (text_of(node.get("protocol")) or "tcp").lower())
+        return Port(
+            node,
+            text_of(node.get("host_ip")) or "",
+            _range(text_of(node.get("published")) or "") or "",
+            target,
+            (text_of(node.get("protocol")) or "tcp").lower(),
+        )
     text = (text_of(node) or "").strip()
     if not text:
         return None
@@ -99,9 +124,9 @@ def read_port(node: Node) -> Port | None:
     host_ip = ""
     if text.startswith("["):
         close = text.find("]")
-        if close < 0 or text[close + 1:close + 2] != ":":
+        if close < 0 or text[close + 1 : close + 2] != ":":
             return None
-        host_ip, text = text[:close + 1], text[close + 2:]
+        host_ip, text = text[: close + 1], text[close + 2 :]
         parts = text.split(":") if ":" in text else ["", text]
     else:
         parts = text.rsplit(":", 2)
@@ -132,8 +157,13 @@ def read_mount(node: Node) -> Mount | None:
         target = text_of(node.get("target"))
         if not target:
             return None
-        return Mount(node, text_of(node.get("type")) or "volume",
-                     text_of(node.get("source")) or "", target, is_true(node.get("read_only")))
+        return Mount(
+            node,
+            text_of(node.get("type")) or "volume",
+            text_of(node.get("source")) or "",
+            target,
+            is_true(node.get("read_only")),
+        )
     spec = (text_of(node) or "").strip()
     drive = ""
     if _WINDOWS_DRIVE.match(spec):
@@ -157,8 +187,10 @@ def sensitive(path: str) -> bool:
         clean = posixpath.normpath(clean)
     if clean in SENSITIVE_EXACT:
         return True
-    return any(clean == prefix.rstrip("/") or clean.startswith(prefix.rstrip("/") + "/")
-               for prefix in SENSITIVE_PREFIXES)
+    return any(
+        clean == prefix.rstrip("/") or clean.startswith(prefix.rstrip("/") + "/")
+        for prefix in SENSITIVE_PREFIXES
+    )
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -194,15 +226,25 @@ def _file_sections(project: ComposeProject, section: str) -> Iterator[tuple[str,
 StageLinker = Callable[[BuildLink, str | None], str | None]
 
 
-def add_project(graph: Graph, project: ComposeProject, links: Sequence[BuildLink],
-                link_stage: StageLinker) -> Group:
+def add_project(
+    graph: Graph, project: ComposeProject, links: Sequence[BuildLink], link_stage: StageLinker
+) -> Group:
     """Draw one compose project; ``link_stage(link, target)`` gives the node id of the stage a
     service builds (drawing the Dockerfile the first time it is asked)."""
-    group = graph.add_group("project", project.path, project.path, path=project.path,
-                            files=[f.path for f in project.files])
+    group = graph.add_group(
+        "project",
+        project.path,
+        project.path,
+        path=project.path,
+        files=[f.path for f in project.files],
+    )
     for compose_file in project.files:  # a finding outside every element falls back here
-        group.places.append(Where(compose_file.path, compose_file.root.span
-                                  if compose_file.root is not None else Span.of(1, 1, 1, 1)))
+        group.places.append(
+            Where(
+                compose_file.path,
+                compose_file.root.span if compose_file.root is not None else Span.of(1, 1, 1, 1),
+            )
+        )
     host_box: list[Group] = []  # made when the first port or host network needs it
 
     def host() -> str:
@@ -215,8 +257,9 @@ def add_project(graph: Graph, project: ComposeProject, links: Sequence[BuildLink
     mounts: dict[str, list[tuple[Node, Mount | None]]] = {}
     for name, service in services.items():
         mounts[name] = [(item, read_mount(item)) for item in items(service.get("volumes"))]
-        node = graph.add_node("service", name, name, group.id,
-                              **_service_attributes(service, mounts[name]))
+        node = graph.add_node(
+            "service", name, name, group.id, **_service_attributes(service, mounts[name])
+        )
         node.places.append(where(service.key))  # a tie with the default membership edge
         service_ids[name] = node.id
     for name, place in _file_sections(project, "services"):
@@ -246,12 +289,21 @@ def add_project(graph: Graph, project: ComposeProject, links: Sequence[BuildLink
             suffix = "/udp" if port.protocol == "udp" else ""
             label = f"{shown_ip}:{published}{suffix}"
             port_node = graph.add_node(
-                "port", label, f"{name}_{published}_{port.protocol}", host(),
-                host_ip=shown_ip, published=port.published or None, target=port.target,
-                protocol=port.protocol, all_interfaces=port.all_interfaces, service=name)
+                "port",
+                label,
+                f"{name}_{published}_{port.protocol}",
+                host(),
+                host_ip=shown_ip,
+                published=port.published or None,
+                target=port.target,
+                protocol=port.protocol,
+                all_interfaces=port.all_interfaces,
+                service=name,
+            )
             edge_label = port.target if port.target != port.published else ""
-            graph.add_edge("publishes", port_node.id, sid, edge_label,
-                           all_interfaces=port.all_interfaces).places.append(where(item))
+            graph.add_edge(
+                "publishes", port_node.id, sid, edge_label, all_interfaces=port.all_interfaces
+            ).places.append(where(item))
         # networks
         mode = text_of(service.get("network_mode"))
         if mode is not None:
@@ -259,16 +311,19 @@ def add_project(graph: Graph, project: ComposeProject, links: Sequence[BuildLink
             assert mode_node is not None
             if mode == "host":
                 if host_network is None:
-                    host_network = graph.add_node("host-network", "host network", project.path,
-                                                  host()).id
-                edge = graph.add_edge("network-mode", sid, host_network, "network_mode: host",
-                                      mode=mode)
+                    host_network = graph.add_node(
+                        "host-network", "host network", project.path, host()
+                    ).id
+                edge = graph.add_edge(
+                    "network-mode", sid, host_network, "network_mode: host", mode=mode
+                )
                 edge.places.append(where(mode_node))
             elif mode.startswith(("service:", "container:")):
                 other = mode.partition(":")[2]
                 if mode.startswith("service:") and other in service_ids:
-                    edge = graph.add_edge("network-mode", sid, service_ids[other],
-                                          "shares network", mode=mode)
+                    edge = graph.add_edge(
+                        "network-mode", sid, service_ids[other], "shares network", mode=mode
+                    )
                     edge.places.append(where(mode_node))
         else:
             joined = _names_with_nodes(service.get("networks"))
@@ -291,26 +346,39 @@ def add_project(graph: Graph, project: ComposeProject, links: Sequence[BuildLink
                 if bind_id is None:
                     marked = sensitive(mount.source)
                     label = ("⚠ " if marked else "") + shorten(mount.source)
-                    bind_id = graph.add_node("bind", label, mount.source, group.id,
-                                             path=mount.source, sensitive=marked).id
+                    bind_id = graph.add_node(
+                        "bind", label, mount.source, group.id, path=mount.source, sensitive=marked
+                    ).id
                     binds[mount.source] = bind_id
                 target_id = bind_id
             elif mount.kind == "volume":
                 if mount.source not in volumes:
                     volumes[mount.source] = graph.add_node(
-                        "volume", mount.source, mount.source, group.id, declared=False).id
+                        "volume", mount.source, mount.source, group.id, declared=False
+                    ).id
                 target_id = volumes[mount.source]
             else:
                 continue
-            edge = graph.add_edge("mounts", sid, target_id, shorten(mount.target, 20),
-                                  target=mount.target, read_only=mount.read_only)
+            edge = graph.add_edge(
+                "mounts",
+                sid,
+                target_id,
+                shorten(mount.target, 20),
+                target=mount.target,
+                read_only=mount.read_only,
+            )
             edge.places.append(where(item))
         # secrets and configs
-        for section, table, kind in (("secrets", secrets, "secret"),
-                                     ("configs", configs, "config")):
+        for section, table, kind in (
+            ("secrets", secrets, "secret"),
+            ("configs", configs, "config"),
+        ):
             for item in items(service.get(section)):
-                ref = text_of(item) if isinstance(item, ScalarNode) else (
-                    text_of(item.get("source")) if isinstance(item, MappingNode) else None)
+                ref = (
+                    text_of(item)
+                    if isinstance(item, ScalarNode)
+                    else (text_of(item.get("source")) if isinstance(item, MappingNode) else None)
+                )
                 if not ref:
                     continue
                 if ref not in table:
@@ -323,10 +391,11 @@ def add_project(graph: Graph, project: ComposeProject, links: Sequence[BuildLink
             condition = "service_started"
             if isinstance(value, MappingNode):
                 condition = text_of(value.get("condition")) or condition
-            short = {"service_healthy": "healthy",
-                     "service_completed_successfully": "completed"}.get(condition, "")
-            edge = graph.add_edge("depends-on", sid, service_ids[other], short,
-                                  condition=condition)
+            short = {
+                "service_healthy": "healthy",
+                "service_completed_successfully": "completed",
+            }.get(condition, "")
+            edge = graph.add_edge("depends-on", sid, service_ids[other], short, condition=condition)
             edge.places.append(where(key) if value is None else where_pair(key, value))
         # build
         link = build_of.get(name)
@@ -335,8 +404,13 @@ def add_project(graph: Graph, project: ComposeProject, links: Sequence[BuildLink
             target = text_of(build.get("target")) if isinstance(build, MappingNode) else None
             stage_id = link_stage(link, target) if link is not None else None
             if stage_id is not None:
-                edge = graph.add_edge("builds", sid, stage_id, "build" + (
-                    f" --target {target}" if target else ""), target=target)
+                edge = graph.add_edge(
+                    "builds",
+                    sid,
+                    stage_id,
+                    "build" + (f" --target {target}" if target else ""),
+                    target=target,
+                )
                 edge.places.append(where_pair(_key_of(service, "build"), build))
     return group
 
@@ -347,16 +421,18 @@ def _key_of(service: Service, key: str) -> Node:
     return pair.key
 
 
-def _service_attributes(service: Service,
-                        mounts: list[tuple[Node, Mount | None]]) -> dict[str, object]:
+def _service_attributes(
+    service: Service, mounts: list[tuple[Node, Mount | None]]
+) -> dict[str, object]:
     attributes: dict[str, object] = {"path": service.path, "line": service.key.span.start.line}
     image = text_of(service.get("image"))
     if image:
         attributes["image"] = image
     build = service.get("build")
     if build is not None:
-        context = text_of(build) if not isinstance(build, MappingNode) else text_of(
-            build.get("context"))
+        context = (
+            text_of(build) if not isinstance(build, MappingNode) else text_of(build.get("context"))
+        )
         attributes["build"] = context or "."
         if isinstance(build, MappingNode):
             for key in ("dockerfile", "target"):
@@ -370,8 +446,11 @@ def _service_attributes(service: Service,
     if mode:
         attributes["network_mode"] = mode
     anonymous = [m.target for _, m in mounts if m is not None and not m.source]
-    tmpfs = [text for item in (items(service.get("tmpfs")) or (service.get("tmpfs"),))
-             if (text := text_of(item))]
+    tmpfs = [
+        text
+        for item in (items(service.get("tmpfs")) or (service.get("tmpfs"),))
+        if (text := text_of(item))
+    ]
     if anonymous or tmpfs:
         attributes["ephemeral_mounts"] = anonymous + tmpfs
     for flag in ("privileged", "read_only"):
@@ -403,8 +482,9 @@ def _add_networks(graph: Graph, project: ComposeProject, group: str) -> dict[str
         if service.get("network_mode") is not None:
             continue
         joined = _names_with_nodes(service.get("networks"))
-        names = [name for name, _, _ in joined] if service.get("networks") is not None \
-            else ["default"]
+        names = (
+            [name for name, _, _ in joined] if service.get("networks") is not None else ["default"]
+        )
         used.extend(name for name in names if name not in used)
     ids: dict[str, str] = {}
     for name in [*declared, *(n for n in used if n not in declared)]:
@@ -438,8 +518,9 @@ def _add_networks(graph: Graph, project: ComposeProject, group: str) -> dict[str
     return ids
 
 
-def _add_named(graph: Graph, project: ComposeProject, section: str, kind: str,
-               group: str) -> dict[str, str]:
+def _add_named(
+    graph: Graph, project: ComposeProject, section: str, kind: str, group: str
+) -> dict[str, str]:
     ids: dict[str, str] = {}
     for name, (_key, config) in _declared(project, section).items():
         attributes: dict[str, object] = {"declared": True}

@@ -58,8 +58,9 @@ def _node(node: Node, indent: str) -> str:
         "style": quote(",".join(styles)),
         "fillcolor": quote(FILLS.get(kind, "#ffffff")),
         "color": quote(stroke(node)),
-        "penwidth": "3" if node.severity is not None else (
-            "2" if node.attributes.get("final") and node.attributes.get("reached") else "1"),
+        "penwidth": "3"
+        if node.severity is not None
+        else ("2" if node.attributes.get("final") and node.attributes.get("reached") else "1"),
         "tooltip": quote(tooltip(node)),
     }
     if kind == "unreached":
@@ -74,9 +75,11 @@ def _box(box: Box, indent: str, lines: list[str]) -> None:
     inner = indent + "  "
     colour = stroke(box.element) if box.element is not None else "#8c959f"
     width = "3" if box.element is not None and box.element.severity is not None else "1"
-    lines.append(f"{inner}label={quote(box.label)}; style=\"rounded,filled\"; "
-                 f"fillcolor={quote(BOX_FILLS.get(box.kind, '#ffffff'))}; "
-                 f"color={quote(colour)}; penwidth={width};")
+    lines.append(
+        f'{inner}label={quote(box.label)}; style="rounded,filled"; '
+        f"fillcolor={quote(BOX_FILLS.get(box.kind, '#ffffff'))}; "
+        f"color={quote(colour)}; penwidth={width};"
+    )
     if box.element is not None:
         lines.append(f"{inner}tooltip={quote(tooltip(box.element))};")
     if box.kind == "host":  # the host's ports in one column, at the edge of the stack
@@ -111,7 +114,7 @@ def render(graph: Graph, legend: bool = True) -> str:
         "digraph shiplint {",
         f"  graph [rankdir=LR, fontname={quote(FONT)}, fontsize=12, nodesep=0.3, "
         "ranksep=0.6, newrank=true];",
-        f"  node [fontname={quote(FONT)}, fontsize=11, margin=\"0.12,0.05\"];",
+        f'  node [fontname={quote(FONT)}, fontsize=11, margin="0.12,0.05"];',
         f"  edge [fontname={quote(FONT)}, fontsize=9];",
     ]
     for box in layout.boxes:
@@ -119,16 +122,20 @@ def render(graph: Graph, legend: bool = True) -> str:
     for node in layout.loose:
         lines.append(_node(node, "  "))
     for junction in layout.junctions:
-        lines.append(f'  {junction} [shape=point, width=0.08, color="#57606a", '
-                     'tooltip="shared by several services"];')
+        lines.append(
+            f'  {junction} [shape=point, width=0.08, color="#57606a", '
+            'tooltip="shared by several services"];'
+        )
     for edge in layout.edges:
         lines.append(_edge(edge))
     if legend and graph.nodes:
         lines.append("  subgraph cluster_legend {")
         lines.append('    label="findings: border colour"; style="rounded"; color="#8c959f";')
         for name, colour in LEGEND:
-            lines.append(f"    legend_{name} [label={quote(name)}, shape=box, style=rounded, "
-                         f"color={quote(colour)}, penwidth=3];")
+            lines.append(
+                f"    legend_{name} [label={quote(name)}, shape=box, style=rounded, "
+                f"color={quote(colour)}, penwidth=3];"
+            )
         names = [f"legend_{name}" for name, _ in LEGEND]
         lines.append(f"    {' -> '.join(names)} [style=invis];")  # one row, not a column
         lines.append("  }")

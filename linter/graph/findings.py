@@ -23,8 +23,9 @@ def _key(position: Position) -> Key:
     return (position.line, position.column)
 
 
-def attach(graph: Graph, diagnostics: Iterable[Diagnostic],
-           edge_codes: Collection[str] = ()) -> None:
+def attach(
+    graph: Graph, diagnostics: Iterable[Diagnostic], edge_codes: Collection[str] = ()
+) -> None:
     """Add each diagnostic to the findings of the element it is about.
 
     When a node and an edge stand at the same place (a service key is also where its

@@ -65,9 +65,11 @@ def render(graph: Graph, tool_version: str) -> str:
         value = data[key]
         if isinstance(value, list) and value:
             lines.append(f"  {json.dumps(key)}: [")
-            lines.extend(f"    {json.dumps(item, ensure_ascii=False)}"
-                         + ("," if index < len(value) - 1 else "")
-                         for index, item in enumerate(value))
+            lines.extend(
+                f"    {json.dumps(item, ensure_ascii=False)}"
+                + ("," if index < len(value) - 1 else "")
+                for index, item in enumerate(value)
+            )
             lines.append(f"  ]{comma}")
         else:
             lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}")

@@ -18,7 +18,7 @@ def shorten(text: str, width: int = LABEL_WIDTH) -> str:
         kept = f"{part}/{kept}"
     if len(kept) + 2 <= width and "/" in text:
         return "…/" + kept
-    return "…" + text[-(width - 1):]
+    return "…" + text[-(width - 1) :]
 
 
 def short_image(text: str, width: int = LABEL_WIDTH + 2) -> str:
@@ -26,7 +26,7 @@ def short_image(text: str, width: int = LABEL_WIDTH + 2) -> str:
     a long name cut from the left so that the tag stays."""
     for prefix in ("docker.io/library/", "index.docker.io/library/", "docker.io/"):
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
             break
     name, at, digest = text.partition("@")
     if at:

@@ -21,8 +21,13 @@ SEVERITY_COLOURS = {
     Severity.STYLE: "#8250df",
 }
 PLAIN_STROKE = "#57606a"
-BOX_FILLS = {"project": "#f6f8fa", "host": "#ffffff", "network": "#eef7ff",
-             "dockerfile": "#fbefff", "legend": "#ffffff"}
+BOX_FILLS = {
+    "project": "#f6f8fa",
+    "host": "#ffffff",
+    "network": "#eef7ff",
+    "dockerfile": "#fbefff",
+    "legend": "#ffffff",
+}
 GREY = "#afb8c1"
 
 # Fill colours by the look of a node (see ``look``).
@@ -123,13 +128,33 @@ def bundle(edges: list[Edge]) -> tuple[list[Edge], list[str]]:
         for source in sources:
             replaced[(kind, source)] = junction
         template = sets[(kind, sources[0])]
-        extra.extend(Edge(f"{junction}_in_{source}", kind, "", {"bundle": True},
-                          source=source, target=junction) for source in sources)
-        extra.extend(Edge(f"{junction}_out_{e.target}", kind, e.label, dict(e.attributes),
-                          source=junction, target=e.target) for e in template)
-    kept = [edge for edge in edges
-            if not (edge.kind in BUNDLED and not edge.findings
-                    and (edge.kind, edge.source) in replaced)]
+        extra.extend(
+            Edge(
+                f"{junction}_in_{source}",
+                kind,
+                "",
+                {"bundle": True},
+                source=source,
+                target=junction,
+            )
+            for source in sources
+        )
+        extra.extend(
+            Edge(
+                f"{junction}_out_{e.target}",
+                kind,
+                e.label,
+                dict(e.attributes),
+                source=junction,
+                target=e.target,
+            )
+            for e in template
+        )
+    kept = [
+        edge
+        for edge in edges
+        if not (edge.kind in BUNDLED and not edge.findings and (edge.kind, edge.source) in replaced)
+    ]
     return kept + extra, junctions
 
 
@@ -191,9 +216,14 @@ def collapse_binds(graph: Graph, edges: list[Edge]) -> tuple[list[Edge], set[str
     plain: dict[str, list[Edge]] = {}
     for edge in edges:
         target = graph.node(edge.target)
-        if edge.kind == "mounts" and not edge.findings and target is not None \
-                and target.kind == "bind" and not target.attributes.get("sensitive") \
-                and not target.findings:
+        if (
+            edge.kind == "mounts"
+            and not edge.findings
+            and target is not None
+            and target.kind == "bind"
+            and not target.attributes.get("sensitive")
+            and not target.findings
+        ):
             plain.setdefault(edge.source, []).append(edge)
     removed: set[str] = set()
     extra: list[Node] = []
@@ -202,15 +232,29 @@ def collapse_binds(graph: Graph, edges: list[Edge]) -> tuple[list[Edge], set[str
         if len(found) < COLLAPSE_BINDS:
             continue
         service = graph.node(source)
-        paths = [str(graph.node(e.target).attributes.get("path"))  # type: ignore[union-attr]
-                 for e in found]
+        paths = [
+            str(graph.node(e.target).attributes.get("path"))  # type: ignore[union-attr]
+            for e in found
+        ]
         folder = _common_folder(paths)
-        summary = Node(f"binds_{source}", "bind", f"{shorten(folder)} ({len(paths)} bind mounts)",
-                       {"paths": paths, "collapsed": True},
-                       group=service.group if service is not None else None)
+        summary = Node(
+            f"binds_{source}",
+            "bind",
+            f"{shorten(folder)} ({len(paths)} bind mounts)",
+            {"paths": paths, "collapsed": True},
+            group=service.group if service is not None else None,
+        )
         extra.append(summary)
-        added.append(Edge(f"e_{source}_mounts_{summary.id}", "mounts", "", {"collapsed": True},
-                          source=source, target=summary.id))
+        added.append(
+            Edge(
+                f"e_{source}_mounts_{summary.id}",
+                "mounts",
+                "",
+                {"collapsed": True},
+                source=source,
+                target=summary.id,
+            )
+        )
         removed.update(e.id for e in found)
     kept = [e for e in edges if e.id not in removed]
     needed = {e.target for e in kept} | {e.source for e in kept}

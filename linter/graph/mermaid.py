@@ -112,7 +112,7 @@ def render(graph: Graph, legend: bool = True) -> str:
     for node in layout.loose:
         lines.append(_node(node, "  "))
     for junction in layout.junctions:
-        lines.append(f"  {junction}((\" \"))")
+        lines.append(f'  {junction}((" "))')
     for edge in layout.edges:
         lines.append(_edge(edge))
     if legend and graph.nodes:
@@ -145,8 +145,9 @@ def render(graph: Graph, legend: bool = True) -> str:
     for box in _all_boxes(layout.boxes):
         fill = BOX_FILLS.get(box.kind, "#ffffff")
         if box.element is not None and box.element.severity is not None:
-            lines.append(f"  style {box.id} fill:{fill},stroke:{stroke(box.element)},"
-                         "stroke-width:3px")
+            lines.append(
+                f"  style {box.id} fill:{fill},stroke:{stroke(box.element)},stroke-width:3px"
+            )
         else:
             lines.append(f"  style {box.id} fill:{fill},stroke:#8c959f")
     return "\n".join(lines) + "\n"

@@ -19,10 +19,30 @@ SCHEMA_VERSION = 1
 
 # Kinds of the JSON schema (documented in docs/graph-schema.md).
 GROUP_KINDS = ("project", "host", "dockerfile")
-NODE_KINDS = ("service", "network", "port", "host-network", "volume", "bind", "secret",
-              "config", "stage", "image")
-EDGE_KINDS = ("publishes", "network", "network-mode", "depends-on", "mounts", "uses",
-              "builds", "from", "copy", "mount")
+NODE_KINDS = (
+    "service",
+    "network",
+    "port",
+    "host-network",
+    "volume",
+    "bind",
+    "secret",
+    "config",
+    "stage",
+    "image",
+)
+EDGE_KINDS = (
+    "publishes",
+    "network",
+    "network-mode",
+    "depends-on",
+    "mounts",
+    "uses",
+    "builds",
+    "from",
+    "copy",
+    "mount",
+)
 
 _ID_UNSAFE = lazy_compile(r"[^A-Za-z0-9_]+")
 
@@ -87,8 +107,7 @@ class Graph:
 
     def new_id(self, *parts: str) -> str:
         """A readable id from ``parts`` that no element has yet; deterministic in build order."""
-        return self._unique("_".join(_ID_UNSAFE.sub("_", part).strip("_") or "x"
-                                     for part in parts))
+        return self._unique("_".join(_ID_UNSAFE.sub("_", part).strip("_") or "x" for part in parts))
 
     def _unique(self, base: str) -> str:
         candidate, number = base, 1
@@ -98,25 +117,28 @@ class Graph:
         self._ids.add(candidate)
         return candidate
 
-    def add_group(self, kind: str, label: str, key: str, parent: str | None = None, /,
-                  **attributes: object) -> Group:
+    def add_group(
+        self, kind: str, label: str, key: str, parent: str | None = None, /, **attributes: object
+    ) -> Group:
         group = Group(self.new_id(kind, key), kind, label, dict(attributes), parent=parent)
         self.groups.append(group)
         return group
 
-    def add_node(self, kind: str, label: str, key: str, group: str | None, /,
-                 **attributes: object) -> Node:
-        node = Node(self.new_id(_ID_PREFIX.get(kind, kind), key), kind, label, dict(attributes),
-                    group=group)
+    def add_node(
+        self, kind: str, label: str, key: str, group: str | None, /, **attributes: object
+    ) -> Node:
+        node = Node(
+            self.new_id(_ID_PREFIX.get(kind, kind), key), kind, label, dict(attributes), group=group
+        )
         self.nodes.append(node)
         self._nodes[node.id] = node
         return node
 
-    def add_edge(self, kind: str, source: str, target: str, label: str = "", /,
-                 **attributes: object) -> Edge:
+    def add_edge(
+        self, kind: str, source: str, target: str, label: str = "", /, **attributes: object
+    ) -> Edge:
         edge_id = self._unique(f"e_{source}_{kind.replace('-', '_')}_{target}")  # ids are safe
-        edge = Edge(edge_id, kind, label, dict(attributes),
-                    source=source, target=target)
+        edge = Edge(edge_id, kind, label, dict(attributes), source=source, target=target)
         self.edges.append(edge)
         return edge
 
@@ -129,6 +151,15 @@ class Graph:
         return self._nodes.get(node_id)
 
 
-_ID_PREFIX = {"service": "svc", "network": "net", "port": "port", "volume": "vol",
-              "bind": "bind", "secret": "secret", "config": "config", "stage": "stage",
-              "image": "img", "host-network": "hostnet"}
+_ID_PREFIX = {
+    "service": "svc",
+    "network": "net",
+    "port": "port",
+    "volume": "vol",
+    "bind": "bind",
+    "secret": "secret",
+    "config": "config",
+    "stage": "stage",
+    "image": "img",
+    "host-network": "hostnet",
+}

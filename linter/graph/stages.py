@@ -31,8 +31,9 @@ def _mount_from(value: str) -> str | None:
 class StageGraph:
     """Draws one Dockerfile into a graph; compose services ask it for their target stage."""
 
-    def __init__(self, graph: Graph, dockerfile: Dockerfile, path: str,
-                 parent: str | None = None) -> None:
+    def __init__(
+        self, graph: Graph, dockerfile: Dockerfile, path: str, parent: str | None = None
+    ) -> None:
         self.graph = graph
         self.dockerfile = dockerfile
         self.group: Group = graph.add_group("dockerfile", path, path, parent, path=path)
@@ -59,8 +60,11 @@ class StageGraph:
         for stage in stages:
             base = stage.image.resolved if stage.image is not None else ""
             attributes: dict[str, object] = {
-                "index": stage.index, "name": stage.name, "line": stage.from_instruction.line,
-                "final": stage.index == final}
+                "index": stage.index,
+                "name": stage.name,
+                "line": stage.from_instruction.line,
+                "final": stage.index == final,
+            }
             if stage.base_stage is None:
                 attributes["base_image"] = base
             else:
@@ -69,8 +73,9 @@ class StageGraph:
                 attributes["platform"] = stage.platform
             title = stage.name or f"stage {stage.index}"
             label = title if stage.base_stage is not None else f"{title}\n{short_image(base)}"
-            node = graph.add_node("stage", label, f"{path}_{_stage_key(stage)}", self.group.id,
-                                  **attributes)
+            node = graph.add_node(
+                "stage", label, f"{path}_{_stage_key(stage)}", self.group.id, **attributes
+            )
             node.places.append(Where(path, stage.span))
             self.stage_ids.append(node.id)
             self.needs[stage.index] = set()
@@ -80,8 +85,9 @@ class StageGraph:
             if stage.base_stage is not None:
                 self.needs[stage.index].add(stage.base_stage)
                 edge = graph.add_edge("from", self.stage_ids[stage.base_stage], consumer, "FROM")
-                image_span = stage.image.span if stage.image is not None else \
-                    stage.from_instruction.span
+                image_span = (
+                    stage.image.span if stage.image is not None else stage.from_instruction.span
+                )
                 edge.places.append(Where(path, image_span))
             for instruction in stage.instructions:
                 for kind, reference, place in self._references(instruction):
@@ -92,12 +98,15 @@ class StageGraph:
                     else:
                         if reference not in images:
                             images[reference] = graph.add_node(
-                                "image", short_image(reference), f"{path}_{reference}",
-                                self.group.id, reference=reference).id
+                                "image",
+                                short_image(reference),
+                                f"{path}_{reference}",
+                                self.group.id,
+                                reference=reference,
+                            ).id
                         source_id = images[reference]
                     label = "COPY --from" if kind == "copy" else "mount"
-                    edge = graph.add_edge(kind, source_id, consumer, label,
-                                          line=instruction.line)
+                    edge = graph.add_edge(kind, source_id, consumer, label, line=instruction.line)
                     edge.places.append(Where(path, place))
 
     @staticmethod
@@ -160,6 +169,7 @@ class StageGraph:
                 node.label += "\n(final)"
 
 
-def draw_dockerfile(graph: Graph, dockerfile: Dockerfile, path: str,
-                    parent: str | None = None) -> StageGraph:
+def draw_dockerfile(
+    graph: Graph, dockerfile: Dockerfile, path: str, parent: str | None = None
+) -> StageGraph:
     return StageGraph(graph, dockerfile, path, parent)

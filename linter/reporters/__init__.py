@@ -69,5 +69,7 @@ def get_reporter(name: str, extra: Mapping[str, Reporter] | None = None) -> Repo
     from linter.suggest import did_you_mean
 
     formats = available_formats(extra)
-    raise ValueError(f"unknown output format {name!r}{did_you_mean(name, formats)} "
-                     f"(expected one of {', '.join(formats)})")
+    raise ValueError(
+        f"unknown output format {name!r}{did_you_mean(name, formats)} "
+        f"(expected one of {', '.join(formats)})"
+    )

@@ -31,9 +31,7 @@ def flagged_text(diagnostic: Diagnostic, source: SourceLines) -> str:
     return "\n".join(line.strip() for line in lines if line is not None)
 
 
-def fingerprints(
-    diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]
-) -> list[str]:
+def fingerprints(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]) -> list[str]:
     """One hex fingerprint per diagnostic, in the same order, unique within the run."""
     cache: dict[str, SourceLines] = {}
     seen: dict[tuple[str, str, str], int] = {}

@@ -109,9 +109,7 @@ def _line_marks(diagnostic: Diagnostic, number: int, text: str) -> tuple[int, in
     return first, last
 
 
-def _frame(
-    diagnostic: Diagnostic, source: SourceLines, paint: _Paint
-) -> tuple[list[str], int]:
+def _frame(diagnostic: Diagnostic, source: SourceLines, paint: _Paint) -> tuple[list[str], int]:
     """The code frame's lines and its gutter width (0 when the source line is unknown)."""
     start_line = diagnostic.span.start.line
     if source.line(start_line) is None:
@@ -174,12 +172,8 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
         if count
     ]
     text = f"Found {plural(len(diagnostics), 'problem')} ({', '.join(parts)})."
-    safe = sum(
-        1 for d in diagnostics if d.fix and d.fix.applicability is Applicability.SAFE
-    )
-    unsafe = sum(
-        1 for d in diagnostics if d.fix and d.fix.applicability is Applicability.UNSAFE
-    )
+    safe = sum(1 for d in diagnostics if d.fix and d.fix.applicability is Applicability.SAFE)
+    unsafe = sum(1 for d in diagnostics if d.fix and d.fix.applicability is Applicability.UNSAFE)
     if safe:
         text += f" {safe} fixable with --fix."
     if unsafe:

@@ -41,14 +41,12 @@ def render(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
             "</testsuites>\n",
         ]
         return "".join(parts)
-    parts.append(
-        f'<testsuites name="shiplint" tests="{total}" failures="{total}" errors="0">\n'
-    )
+    parts.append(f'<testsuites name="shiplint" tests="{total}" failures="{total}" errors="0">\n')
     for path, findings in group_by_path(diagnostics):
         count = len(findings)
         parts.append(
-            f"  <testsuite name={_xml.attribute(path)} tests=\"{count}\""
-            f" failures=\"{count}\" errors=\"0\">\n"
+            f'  <testsuite name={_xml.attribute(path)} tests="{count}"'
+            f' failures="{count}" errors="0">\n'
         )
         parts.extend(_testcase(d) for d in findings)
         parts.append("  </testsuite>\n")

@@ -29,11 +29,20 @@ def statistics(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
         key = (diagnostic.code, diagnostic.name, diagnostic.severity.value)
         groups.setdefault(key, []).append(diagnostic)
     rules = []
-    for (code, name, severity), found in sorted(groups.items(),
-                                                key=lambda item: (-len(item[1]), item[0])):
+    for (code, name, severity), found in sorted(
+        groups.items(), key=lambda item: (-len(item[1]), item[0])
+    ):
         safe, unsafe = _fixes(found)
-        rules.append({"code": code, "name": name, "severity": severity, "count": len(found),
-                      "fixable": safe, "unsafe_fixable": unsafe})
+        rules.append(
+            {
+                "code": code,
+                "name": name,
+                "severity": severity,
+                "count": len(found),
+                "fixable": safe,
+                "unsafe_fixable": unsafe,
+            }
+        )
     safe, unsafe = _fixes(diagnostics)
     return {
         "total": len(diagnostics),
@@ -52,14 +61,25 @@ def table(diagnostics: Sequence[Diagnostic], totals: bool = True) -> str:
         return "No problems found.\n" if totals else ""
     header = ("COUNT", "CODE", "SEVERITY", "FIX", "UNSAFE", "NAME")
     rows = [header] + [
-        (str(rule["count"]), rule["code"], rule["severity"], str(rule["fixable"] or ""),
-         str(rule["unsafe_fixable"] or ""), rule["name"])
+        (
+            str(rule["count"]),
+            rule["code"],
+            rule["severity"],
+            str(rule["fixable"] or ""),
+            str(rule["unsafe_fixable"] or ""),
+            rule["name"],
+        )
         for rule in data["rules"]
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
     right = {0, 3, 4}  # numbers line up on the right
-    lines = ["  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-                       for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines = [
+        "  ".join(
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    ]
     if totals:
         from linter.reporters.full import summary  # the line the full format ends with
 

@@ -29,8 +29,9 @@ class RequireTeamLabel(Rule):
         for instruction in final.instructions:
             if instruction.keyword == "LABEL" and "team=" in instruction.arguments:
                 return
-        yield self.report(context.path, final.from_instruction.span,
-                          "the final stage has no `team` label")
+        yield self.report(
+            context.path, final.from_instruction.span, "the final stage has no `team` label"
+        )
 
 
 @hookimpl
