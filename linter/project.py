@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
+from linter.dockerfile.ast import INSTRUCTIONS
 from linter.patterns import lazy_compile
 from linter.records import record
 
@@ -52,29 +53,6 @@ def classify(name: str) -> Kind | None:
     return None
 
 
-# Dockerfile instructions (BuildKit's list), to tell a Dockerfile by its first instruction.
-_INSTRUCTIONS = frozenset(
-    {
-        "ADD",
-        "ARG",
-        "CMD",
-        "COPY",
-        "ENTRYPOINT",
-        "ENV",
-        "EXPOSE",
-        "FROM",
-        "HEALTHCHECK",
-        "LABEL",
-        "MAINTAINER",
-        "ONBUILD",
-        "RUN",
-        "SHELL",
-        "STOPSIGNAL",
-        "USER",
-        "VOLUME",
-        "WORKDIR",
-    }
-)
 _SNIFF_BYTES = 64 * 1024
 
 
@@ -134,7 +112,7 @@ def sniff(text: str, name: str = "") -> Sniffed:
             "the file is empty (or only comments): it is neither a Dockerfile nor a compose file",
             yaml=name.endswith((".yml", ".yaml")),
         )
-    if word.upper() in _INSTRUCTIONS:
+    if word.upper() in INSTRUCTIONS:
         return Sniffed("dockerfile")
     keys = None
     if len(text) <= 4 * _SNIFF_BYTES:

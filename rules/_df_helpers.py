@@ -13,30 +13,6 @@ from linter import Position, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage, Word
 from linter.records import record
 
-# The 18 instructions a Dockerfile may contain (BuildKit's list).
-INSTRUCTIONS = frozenset(
-    {
-        "ADD",
-        "ARG",
-        "CMD",
-        "COPY",
-        "ENTRYPOINT",
-        "ENV",
-        "EXPOSE",
-        "FROM",
-        "HEALTHCHECK",
-        "LABEL",
-        "MAINTAINER",
-        "ONBUILD",
-        "RUN",
-        "SHELL",
-        "STOPSIGNAL",
-        "USER",
-        "VOLUME",
-        "WORKDIR",
-    }
-)
-
 # ARGs BuildKit defines without a declaration (usable in FROM and, once declared, in stages).
 AUTOMATIC_PLATFORM_ARGS = frozenset(
     {

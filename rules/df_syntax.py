@@ -21,10 +21,8 @@ from linter import (
     Span,
     Target,
 )
-from linter.dockerfile.ast import Comment, Instruction
+from linter.dockerfile.ast import INSTRUCTIONS, Comment, Instruction
 from linter.patterns import lazy_compile
-
-from ._df_helpers import INSTRUCTIONS
 
 # Parse error kinds with a rule of their own; the rest go to DF006.
 _OWN_KINDS = frozenset({"unreadable", "empty-continuation", "unterminated-heredoc", "flag"})

@@ -9,6 +9,30 @@ from __future__ import annotations
 from linter.diagnostics import Span
 from linter.records import field, record
 
+# The 18 instructions a Dockerfile may contain (BuildKit's list).
+INSTRUCTIONS = frozenset(
+    {
+        "ADD",
+        "ARG",
+        "CMD",
+        "COPY",
+        "ENTRYPOINT",
+        "ENV",
+        "EXPOSE",
+        "FROM",
+        "HEALTHCHECK",
+        "LABEL",
+        "MAINTAINER",
+        "ONBUILD",
+        "RUN",
+        "SHELL",
+        "STOPSIGNAL",
+        "USER",
+        "VOLUME",
+        "WORKDIR",
+    }
+)
+
 
 @record
 class Directive:
