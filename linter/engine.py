@@ -838,20 +838,28 @@ def _named(paths: Sequence[str], cwd: Path) -> Callable[[str], bool]:
     in only as context (the Dockerfile a compose service builds, an override or included
     file) feeds the cross-file rules, but its own findings wait until it is named, so a
     pre-commit run over a changed compose.yaml is not blocked by an untouched Dockerfile."""
-    files: set[Path] = set()
-    folders: list[Path] = []
-    for raw in paths:
-        path = Path(cwd, raw).resolve()
-        if path.is_dir():
-            folders.append(path)
-        else:
-            files.add(path)
-    # A file shown as it was named needs no system call (a pre-commit run names every file).
+    # A file shown as it was named needs no system call (a pre-commit run names every file);
+    # the others are compared with the named files and folders, resolved once when needed.
     as_named = {os.path.normpath(raw) for raw in paths}
+    named: list[tuple[set[Path], list[Path]]] = []
+
+    def resolved() -> tuple[set[Path], list[Path]]:
+        if not named:
+            files: set[Path] = set()
+            folders: list[Path] = []
+            for raw in paths:
+                path = Path(cwd, raw).resolve()
+                if path.is_dir():
+                    folders.append(path)
+                else:
+                    files.add(path)
+            named.append((files, folders))
+        return named[0]
 
     def reported(display: str) -> bool:
         if os.path.normpath(display) in as_named:
             return True
+        files, folders = resolved()
         path = Path(cwd, display).resolve()
         return path in files or any(path.is_relative_to(folder) for folder in folders)
 
