@@ -40,7 +40,7 @@ class Applicability(enum.Enum):
     UNSAFE = "unsafe"
 
 
-@record
+@record(compiled=True)
 class Edit:
     """Replace the text of ``span`` with ``text`` (an empty span inserts)."""
 
@@ -48,7 +48,7 @@ class Edit:
     text: str
 
 
-@record
+@record(compiled=True)
 class Fix:
     title: str
     edits: tuple[Edit, ...]

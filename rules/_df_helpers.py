@@ -90,7 +90,7 @@ def strip_quotes(text: str) -> str:
 # variable references
 
 
-@record
+@record(compiled=True)
 class VarRef:
     """A ``$NAME`` or ``${NAME...}`` in a word; offsets index the word's text."""
 

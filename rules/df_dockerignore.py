@@ -41,7 +41,7 @@ _NOTABLE = (
 )
 
 
-@record
+@record(compiled=True)
 class Source:
     """A COPY/ADD source inside the build context, relative to its root."""
 

@@ -60,7 +60,7 @@ _ARCHIVE_SUFFIXES = (
 )
 
 
-@record
+@record(compiled=True)
 class _Written:
     """A path an instruction put into the stage's filesystem."""
 

@@ -135,7 +135,7 @@ class Instruction:
         return self.span.start.line
 
 
-@record
+@record(compiled=True)
 class ImageRef:
     """A parsed image reference as written in FROM (after global ARG substitution)."""
 
@@ -164,7 +164,7 @@ class KeyValue:
     raw_value: str | None = None  # the value as written (quotes kept), for substitution
 
 
-@record
+@record(compiled=True)
 class Stage:
     index: int
     from_instruction: Instruction
