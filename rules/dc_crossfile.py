@@ -19,42 +19,12 @@ from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.records import record
 
 from ._compose_helpers import key_value_entries, parse_port, scalar_text
-
-# Build args every build accepts without an ARG (proxies) or that BuildKit sets itself.
-PREDEFINED_ARGS = frozenset(
-    {
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "FTP_PROXY",
-        "NO_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "ftp_proxy",
-        "no_proxy",
-        "all_proxy",
-        "SOURCE_DATE_EPOCH",
-    }
-)
-AUTOMATIC_ARGS = frozenset(
-    {
-        "TARGETPLATFORM",
-        "TARGETOS",
-        "TARGETARCH",
-        "TARGETVARIANT",
-        "BUILDPLATFORM",
-        "BUILDOS",
-        "BUILDARCH",
-        "BUILDVARIANT",
-        "TARGETSTAGE",
-        "BUILDKIT_SBOM_SCAN_CONTEXT",
-        "BUILDKIT_SBOM_SCAN_STAGE",
-    }
-)
+from ._df_helpers import PREDEFINED_ARGS
 
 
 def _is_builtin_arg(name: str) -> bool:
-    return name in PREDEFINED_ARGS or name in AUTOMATIC_ARGS or name.startswith("BUILDKIT_")
+    """A build arg every build accepts without an ARG (proxies) or that BuildKit sets itself."""
+    return name in PREDEFINED_ARGS or name.startswith("BUILDKIT_")
 
 
 # ---------------------------------------------------------------------------------------------
