@@ -469,13 +469,6 @@ def normalize_container_path(path: str) -> str:
     return posixpath.normpath(path)
 
 
-def path_covers(mount_target: str, directory: str) -> bool:
-    """Is ``directory`` stored on a mount at ``mount_target`` (equal or an ancestor)?"""
-    mount = normalize_container_path(mount_target)
-    directory = normalize_container_path(directory)
-    return directory == mount or directory.startswith(mount.rstrip("/") + "/")
-
-
 # ---------------------------------------------------------------------------------------------
 # Networks, environment
 

@@ -11,78 +11,14 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from linter.dockerfile.shell import Option, basename, program_start, split_arguments
 from linter.patterns import lazy_compile
 from linter.records import record
 
-# ---------------------------------------------------------------------------------------------
-# argv helpers
-
-
-def basename(word: str) -> str:
-    """``/usr/bin/apt-get`` -> ``apt-get``."""
-    return word.rstrip("/").rsplit("/", 1)[-1]
-
-
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-# Wrappers that run another command; value: options of the wrapper that take a value.
-_WRAPPERS: Mapping[str, frozenset[str]] = {
-    "sudo": frozenset({"-u", "-g", "-C", "-h", "-p", "-r", "-t", "-U", "-D", "-T"}),
-    "env": frozenset({"-u", "-C", "-S"}),
-    "nice": frozenset({"-n"}),
-    "nohup": frozenset(),
-    "time": frozenset({"-f", "-o"}),
-    "command": frozenset(),
-    "exec": frozenset({"-a"}),
-    "doas": frozenset({"-u", "-C"}),
-    "stdbuf": frozenset({"-i", "-o", "-e"}),
-    "eatmydata": frozenset(),
-}
-
-
-def command_start(argv: Sequence[str]) -> int:
-    """Index of the word that names the program actually run, past ``sudo``, ``env X=1``...
-
-    Returns ``len(argv)`` when there is no such word.
-    """
-    index = 0
-    while index < len(argv):
-        word = argv[index]
-        if _ASSIGNMENT.match(word):
-            index += 1
-            continue
-        wrapper = _WRAPPERS.get(basename(word))
-        if wrapper is None:
-            return index
-        index += 1
-        while index < len(argv) and argv[index].startswith("-") and argv[index] != "-":
-            option = argv[index]
-            index += 1
-            if option == "--":
-                break
-            if option in wrapper:
-                index += 1
-    return index
-
-
-def inline_env(argv: Sequence[str]) -> dict[str, str]:
-    """Assignments written before the program (``PIP_NO_CACHE_DIR=1 pip install``, ``env X=1``)."""
-    found: dict[str, str] = {}
-    for word in argv[: command_start(argv)]:
-        if _ASSIGNMENT.match(word):
-            key, _, value = word.partition("=")
-            found[key] = value
-    return found
-
+from ._paths import normalise_path, path_covers
 
 # ---------------------------------------------------------------------------------------------
 # invocations of package managers
-
-
-@record(compiled=True)
-class Option:
-    name: str  # up to '=': "-y", "--yes", "-o"; short clusters are split ("-qy" -> -q, -y)
-    value: str | None
-    index: int  # argv index of the word holding the option
 
 
 @record(compiled=True)
@@ -514,7 +450,7 @@ def parse_invocation(argv: Sequence[str]) -> Invocation | None:
 
 @functools.lru_cache(maxsize=8192)
 def _parse_invocation_cached(argv: tuple[str, ...]) -> Invocation | None:
-    start = command_start(argv)
+    start = program_start(argv)
     if start >= len(argv):
         return None
     program = basename(argv[start])
@@ -532,9 +468,8 @@ def _parse_invocation_cached(argv: tuple[str, ...]) -> Invocation | None:
 
 
 def _parse_with(spec: ManagerSpec, argv: Sequence[str], program_index: int) -> Invocation:
-    parsed, found = parse_options(argv, program_index, spec.value_options, spec.single_dash_long)
-    options = list(parsed)
-    positionals = list(found)
+    options, found = split_arguments(argv, program_index, spec.value_options, spec.single_dash_long)
+    positionals = [Operand(argv[index], index) for index in found]
     action: str | None = None
     action_word: str | None = None
     action_index: int | None = None
@@ -560,45 +495,9 @@ def _parse_with(spec: ManagerSpec, argv: Sequence[str], program_index: int) -> I
         action_word=action_word,
         action_index=action_index,
         group=group,
-        options=tuple(options),
+        options=options,
         operands=tuple(operands),
     )
-
-
-def _read_option(spec: ManagerSpec, argv: Sequence[str], index: int, out: list[Option]) -> int:
-    """Read the option at ``argv[index]`` into ``out``; return the index of the next word."""
-    word = argv[index]
-    if word.startswith("--") or spec.single_dash_long:
-        name, equals, value = word.partition("=")
-        if equals:
-            out.append(Option(name, value, index))
-            return index + 1
-        if name in spec.value_options and index + 1 < len(argv):
-            out.append(Option(name, argv[index + 1], index))
-            return index + 2
-        out.append(Option(name, None, index))
-        return index + 1
-    # a cluster of short options: -qy, -oAPT::x=y, -q=2
-    letters = word[1:]
-    position = 0
-    while position < len(letters):
-        name = "-" + letters[position]
-        rest = letters[position + 1 :]
-        if rest.startswith("="):
-            out.append(Option(name, rest[1:], index))
-            return index + 1
-        if name in spec.value_options:
-            if rest:
-                out.append(Option(name, rest, index))
-                return index + 1
-            if index + 1 < len(argv):
-                out.append(Option(name, argv[index + 1], index))
-                return index + 2
-            out.append(Option(name, None, index))
-            return index + 1
-        out.append(Option(name, None, index))
-        position += 1
-    return index + 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -689,24 +588,6 @@ def expand_home(path: str, home: str = "/root") -> str:
     return path
 
 
-def normalise_path(path: str) -> str:
-    """Drop trailing ``/``, ``/*``, ``/.`` and repeated slashes (``/var/lib/apt/lists/*``)."""
-    text = re.sub(r"/+", "/", path.strip())
-    while text.endswith(("/*", "/.")) and len(text) > 2:
-        text = text[:-2]
-    if len(text) > 1:
-        text = text.rstrip("/")
-    return text
-
-
-def path_covers(outer: str, inner: str) -> bool:
-    """True when ``inner`` is ``outer`` or lies below it (both absolute, normalised)."""
-    outer_n, inner_n = normalise_path(outer), normalise_path(inner)
-    if outer_n == "/":
-        return inner_n.startswith("/")
-    return inner_n == outer_n or inner_n.startswith(outer_n + "/")
-
-
 def cache_dir_matches(cache_dir: str, path: str) -> bool:
     """Does ``path`` (a mount target or an ``rm`` argument) cover the cache dir?
 
@@ -752,7 +633,7 @@ class DependencyInstall:
 
 def dependency_install(argv: Sequence[str]) -> DependencyInstall | None:
     """A command that installs a project's dependencies from its manifest, if it is one."""
-    start = command_start(argv)
+    start = program_start(argv)
     if start >= len(argv):
         return None
     program = basename(argv[start])
@@ -806,29 +687,3 @@ def dependency_install(argv: Sequence[str]) -> DependencyInstall | None:
         return None
     text = " ".join([program, *args[:2]]).strip()
     return DependencyInstall(ecosystem, text, _MANIFESTS[ecosystem])
-
-
-def parse_options(
-    argv: Sequence[str], start: int, value_options: Iterable[str], single_dash_long: bool = False
-) -> tuple[tuple[Option, ...], tuple[Operand, ...]]:
-    """Options and operands of any command after ``argv[start]`` (``tar``, ``curl``, ...).
-
-    The same reading as for package managers: clusters of short options, ``--x=y``, the
-    option names in ``value_options`` take the next word, ``--`` ends options.
-    """
-    spec = ManagerSpec("", {}, frozenset(value_options), single_dash_long=single_dash_long)
-    options: list[Option] = []
-    operands: list[Operand] = []
-    index = start + 1
-    only_operands = False
-    while index < len(argv):
-        word = argv[index]
-        if only_operands or not word.startswith("-") or word == "-":
-            operands.append(Operand(word, index))
-            index += 1
-        elif word == "--":
-            only_operands = True
-            index += 1
-        else:
-            index = _read_option(spec, argv, index, options)
-    return tuple(options), tuple(operands)

@@ -1,52 +1,49 @@
-"""Helpers the layer, cache, pinning and package rules share: RUN commands, mounts, stages.
+"""Helpers the RUN rules share: a RUN's commands, its mounts, the stage it runs in.
 
-The rules reason on parsed shell commands; this module turns the shell view of a RUN into
-plain argv strings with a span per word, and answers stage questions (which stages reach
-an image, what ENV and WORKDIR say) that several rules ask.
+The rules reason on the shell view's ``Command`` (program past wrappers, options, a span per
+word); this module lists those commands per RUN (once per file), and answers stage questions
+(which stages reach an image, what ENV, WORKDIR and SHELL say) that several rules ask.
 """
 
 from __future__ import annotations
 
 import posixpath
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
-from linter import DockerfileContext, Edit, Position, Span
+from linter import DockerfileContext, Position, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
+from linter.dockerfile.shell import Command, ShellScript
 from linter.records import record
 
 from ._df_helpers import stage_chain
-from ._packages import CacheInfo, cache_dir_matches, inline_env
+from ._packages import CacheInfo, cache_dir_matches
 
 
 @record(compiled=True)
-class Cmd:
-    """One simple command of a RUN: argv values (quotes removed) and where each word is."""
+class RunCommand:
+    """One simple command of a RUN, with the stage, instruction and script it belongs to."""
 
-    argv: tuple[str, ...]
-    spans: tuple[Span, ...]
-    span: Span
-    order: int  # position among the RUN's commands, in source order
-    env: tuple[tuple[str, str], ...] = ()  # ``VAR=x`` written before the program
-    piped_from: tuple[str, ...] | None = None  # argv of the command feeding this one by a pipe
-
-    def word_span(self, index: int) -> Span:
-        return self.spans[index] if index < len(self.spans) else self.span
-
-    def insert_after(self, index: int, text: str) -> Edit:
-        """An edit inserting `` text`` right after word ``index``."""
-        return Edit(Span(self.spans[index].end, self.spans[index].end), " " + text)
-
-    @property
-    def environment(self) -> dict[str, str]:
-        """Assignments in effect for the program: prefixes and ``env X=1`` wrappers."""
-        found = dict(self.env)
-        found.update(inline_env(self.argv))
-        return found
+    stage: Stage
+    instruction: Instruction
+    script: ShellScript
+    command: Command
 
 
-def commands(context: DockerfileContext, instruction: Instruction) -> list[Cmd]:
-    """Every simple command of a RUN (shell form and heredoc bodies), in source order.
+def run_commands(
+    context: DockerfileContext, stages: Iterable[Stage] | None = None
+) -> Iterator[RunCommand]:
+    """Every simple command of every RUN (ONBUILD RUN included) of ``stages`` (default: all)."""
+    for stage in context.dockerfile.stages if stages is None else stages:
+        for instruction in run_instructions(stage):
+            for script in context.shell(instruction):
+                for command in script.commands:
+                    if command.argv:
+                        yield RunCommand(stage, instruction, script, command)
+
+
+def commands(context: DockerfileContext, instruction: Instruction) -> list[Command]:
+    """Every simple command with words of a RUN (shell form and heredoc bodies), in order.
 
     Computed once per instruction and file: a dozen rules ask for the same RUN.
     """
@@ -55,32 +52,21 @@ def commands(context: DockerfileContext, instruction: Instruction) -> list[Cmd]:
     key = id(instruction)
     cached = cache.get(key)
     if cached is None:
-        cached = cache[key] = _commands(context, instruction)
+        cached = cache[key] = [
+            command
+            for script in context.shell(instruction)
+            for command in script.commands
+            if command.argv
+        ]
     return list(cached)
 
 
-def _commands(context: DockerfileContext, instruction: Instruction) -> list[Cmd]:
-    found: list[Cmd] = []
-    for script in context.shell(instruction):
-        previous: tuple[str, ...] | None = None
-        for command in script.commands:
-            words = command.argv
-            if not words:
-                continue
-            argv = tuple(word.text for word in words)
-            piped = previous if command.pipeline is not None and command.pipeline[0] > 0 else None
-            found.append(
-                Cmd(
-                    argv,
-                    tuple(word.span for word in words),
-                    command.span,
-                    len(found),
-                    tuple(command.env),
-                    piped,
-                )
-            )
-            previous = argv
-    return found
+def piped_from(commands: Sequence[Command], index: int) -> Command | None:
+    """The command feeding ``commands[index]`` through a pipe (``yes | apt-get ...``)."""
+    command = commands[index]
+    if command.pipeline is None or command.pipeline[0] == 0 or index == 0:
+        return None
+    return commands[index - 1]
 
 
 def run_instructions(stage: Stage) -> Iterator[Instruction]:
@@ -216,6 +202,20 @@ def stage_env(
             if instruction.keyword == "ENV":
                 env.update(env_pairs(instruction))
     return env
+
+
+def stage_shell(
+    dockerfile: Dockerfile, stage: Stage, until: Instruction | None = None
+) -> tuple[str, ...] | None:
+    """The SHELL in force before ``until`` (inherited through ``FROM <stage>``); None: default."""
+    shell: tuple[str, ...] | None = None
+    for ancestor in reversed(stage_chain(dockerfile, stage)):
+        for instruction in ancestor.instructions:
+            if until is not None and (instruction is until or instruction.onbuild is until):
+                return shell
+            if instruction.keyword == "SHELL" and instruction.json_args:
+                shell = tuple(instruction.json_args)
+    return shell
 
 
 def _unquote(text: str) -> str:

@@ -1,6 +1,7 @@
-"""Well-known credential formats, shared by the Dockerfile and compose secret rules.
+"""Well-known credential formats and credential file names, shared by the secret rules.
 
-A value with one of these shapes is a credential whatever the name it is stored under.
+A value with one of these shapes is a credential whatever the name it is stored under; a
+file with one of these names holds one (the COPY and .dockerignore rules ask).
 """
 
 from __future__ import annotations
@@ -97,3 +98,49 @@ def url_password(value: str) -> tuple[str, int, int] | None:
     if match is None:
         return None
     return match.group("scheme"), match.start("password"), match.end("password")
+
+
+# ---------------------------------------------------------------------------------------------
+# files that hold credentials, by name
+
+_SECRET_FILES = frozenset(
+    {
+        "id_rsa",
+        "id_dsa",
+        "id_ecdsa",
+        "id_ed25519",
+        "id_ecdsa_sk",
+        "id_ed25519_sk",
+        ".ssh",
+        ".netrc",
+        "_netrc",
+        ".pgpass",
+        ".git-credentials",
+        ".aws",
+        "credentials.json",
+        "service-account.json",
+        "service_account.json",
+        ".htpasswd",
+        "secrets.env",
+    }
+)
+_ENV_OK_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tpl")
+_KEY_SUFFIXES = (".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".kdbx")
+
+
+def secret_file(path: str) -> bool:
+    """Whether a file name is a private key or credential store by its name."""
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    lowered = name.lower()
+    if lowered in _SECRET_FILES:
+        return True
+    if lowered == ".env" or (
+        lowered.startswith(".env.") and not lowered.endswith(_ENV_OK_SUFFIXES)
+    ):
+        return True
+    if lowered.endswith(_KEY_SUFFIXES):
+        return True
+    if lowered.endswith(".pem"):
+        stem = lowered[:-4]
+        return "key" in stem or "priv" in stem
+    return False

@@ -19,7 +19,7 @@ from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.records import record
 
 from ._compose_helpers import key_value_entries, parse_port, scalar_text
-from ._df_helpers import PREDEFINED_ARGS
+from ._df_helpers import PREDEFINED_ARGS, stage_chain
 
 
 def _is_builtin_arg(name: str) -> bool:
@@ -109,14 +109,6 @@ def built_stages(dockerfile: Dockerfile, target: Stage) -> list[Stage]:
                 if found is not None and found.index < stage.index:
                     pending.append(found)
     return [seen[index] for index in sorted(seen)]
-
-
-def stage_chain(dockerfile: Dockerfile, target: Stage) -> list[Stage]:
-    """The target and the stages it is built FROM (what its image config inherits)."""
-    chain = [target]
-    while chain[-1].base_stage is not None and chain[-1].base_stage < chain[-1].index:
-        chain.append(dockerfile.stages[chain[-1].base_stage])
-    return chain
 
 
 _EXPOSE = re.compile(r"^(\d{1,5})(?:-(\d{1,5}))?(?:/[A-Za-z]+)?$")

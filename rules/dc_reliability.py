@@ -19,7 +19,6 @@ from linter.dockerfile.ast import Dockerfile, Stage
 from ._compose_helpers import (
     int_value,
     key_value_entries,
-    path_covers,
     scalar_text,
     service_datastore,
     service_image,
@@ -27,7 +26,9 @@ from ._compose_helpers import (
     service_volumes,
     stateless_role,
 )
+from ._df_helpers import stage_chain
 from ._image_roles import Datastore
+from ._paths import path_covers
 
 # ---------------------------------------------------------------------------------------------
 # depends_on: condition: service_healthy
@@ -49,18 +50,14 @@ def _healthcheck_state(node: Node | None) -> str:
     return "defined"
 
 
-def _stage_chain(dockerfile: Dockerfile, target: str | None) -> list[Stage] | None:
+def _target_chain(dockerfile: Dockerfile, target: str | None) -> list[Stage] | None:
     """The target stage (or the last one) and the stages it builds on, nearest first."""
     if not dockerfile.stages:
         return None
     stage = dockerfile.stage_by_name(target) if target else dockerfile.stages[-1]
     if stage is None:
         return None
-    chain = [stage]
-    while stage.base_stage is not None and len(chain) <= len(dockerfile.stages):
-        stage = dockerfile.stages[stage.base_stage]
-        chain.append(stage)
-    return chain
+    return stage_chain(dockerfile, stage)
 
 
 def dockerfile_healthcheck(link: BuildLink) -> str | None:
@@ -69,7 +66,7 @@ def dockerfile_healthcheck(link: BuildLink) -> str | None:
         return None
     build = link.build_node
     target = scalar_text(build.get("target")) if isinstance(build, MappingNode) else None
-    chain = _stage_chain(link.dockerfile, target)
+    chain = _target_chain(link.dockerfile, target)
     if chain is None:
         return None
     for stage in chain:

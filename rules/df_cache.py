@@ -22,29 +22,28 @@ from linter import (
     Target,
 )
 from linter.dockerfile.ast import Instruction, Stage
+from linter.dockerfile.shell import Command, basename
 
 from ._packages import (
     CACHES,
     CacheInfo,
     Invocation,
-    basename,
     cache_dir_matches,
-    command_start,
     dependency_install,
     parse_invocation,
 )
-from ._runs import Cmd, cache_mounted, commands, mounts, run_instructions, shipped_stages, stage_env
+from ._runs import cache_mounted, commands, mounts, run_instructions, shipped_stages, stage_env
 
 _FALSY = {"", "0", "false", "no", "off"}
 _APT, _APK, _PIP = CACHES["apt"], CACHES["apk"], CACHES["pip"]
 _YUM, _ZYPPER = CACHES["yum"], CACHES["zypper"]
 
 
-def _removes(command: Cmd, cache: CacheInfo) -> bool:
+def _removes(command: Command, cache: CacheInfo) -> bool:
     """``rm -rf <dir>`` (or a glob inside it) over one of the cache's dirs."""
-    if not command.argv or basename(command.argv[0]) != "rm":
+    if not command.texts or command.head != "rm":
         return False
-    paths = [word for word in command.argv[1:] if not word.startswith("-")]
+    paths = [word for word in command.texts[1:] if not word.startswith("-")]
     return any(cache_dir_matches(directory, path) for path in paths for directory in cache.dirs)
 
 
@@ -69,7 +68,7 @@ class _CacheRule(Rule):
         context: DockerfileContext,
         stage: Stage,
         instruction: Instruction,
-        command: Cmd,
+        command: Command,
         invocation: Invocation,
     ) -> bool:
         """Something else keeps the cache out of the layer (an option, an ENV)."""
@@ -84,7 +83,7 @@ class _CacheRule(Rule):
             f"image.{advice}"
         )
 
-    def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
+    def fix(self, command: Command, invocation: Invocation) -> Fix | None:
         return None
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -105,10 +104,10 @@ class _CacheRule(Rule):
         context: DockerfileContext,
         stage: Stage,
         instruction: Instruction,
-        cmds: Sequence[Cmd],
+        cmds: Sequence[Command],
         cache: CacheInfo | None,
     ) -> Iterator[Diagnostic]:
-        parsed = [(command, parse_invocation(command.argv)) for command in cmds]
+        parsed = [(command, parse_invocation(command.texts)) for command in cmds]
         for position, (command, invocation) in enumerate(parsed):
             if invocation is None or not self.triggers(invocation):
                 continue
@@ -121,7 +120,7 @@ class _CacheRule(Rule):
                 for other, inv in later
             ):
                 continue
-            start = command.word_span(command_start(command.argv)).start
+            start = command.word_span(command.start).start
             span = Span(start, command.span.end)
             yield self.report(
                 context.path, span, self.message(invocation, cache), self.fix(command, invocation)
@@ -200,7 +199,7 @@ class ApkCacheKept(_CacheRule):
             "with the image. Use `apk add --no-cache`."
         )
 
-    def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
+    def fix(self, command: Command, invocation: Invocation) -> Fix | None:
         if invocation.action != "install" or invocation.action_index is None:
             return None
         edit = command.insert_after(invocation.action_index, "--no-cache")
@@ -243,7 +242,7 @@ class PipCacheKept(_CacheRule):
         context: DockerfileContext,
         stage: Stage,
         instruction: Instruction,
-        command: Cmd,
+        command: Command,
         invocation: Invocation,
     ) -> bool:
         inline = command.environment
@@ -258,7 +257,7 @@ class PipCacheKept(_CacheRule):
             "ships with the image. Add --no-cache-dir."
         )
 
-    def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
+    def fix(self, command: Command, invocation: Invocation) -> Fix | None:
         if invocation.action_index is None:
             return None
         edit = command.insert_after(invocation.action_index, "--no-cache-dir")
@@ -474,7 +473,7 @@ class GemDocsInstalled(_CacheRule):
         context: DockerfileContext,
         stage: Stage,
         instruction: Instruction,
-        command: Cmd,
+        command: Command,
         invocation: Invocation,
     ) -> bool:
         dockerfile = context.dockerfile
@@ -489,7 +488,7 @@ class GemDocsInstalled(_CacheRule):
                 if any(
                     "gem:" in word and "--no-doc" in word
                     for cmd in commands(context, earlier)
-                    for word in cmd.argv
+                    for word in cmd.texts
                 ):
                     return True
             parent = current.base_stage
@@ -502,7 +501,7 @@ class GemDocsInstalled(_CacheRule):
             "layer; it ships with the image. Add --no-document."
         )
 
-    def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
+    def fix(self, command: Command, invocation: Invocation) -> Fix | None:
         if invocation.action_index is None:
             return None
         edit = command.insert_after(invocation.action_index, "--no-document")
@@ -545,7 +544,7 @@ class ComposerCacheKept(_CacheRule):
         context: DockerfileContext,
         stage: Stage,
         instruction: Instruction,
-        command: Cmd,
+        command: Command,
         invocation: Invocation,
     ) -> bool:
         env = dict(stage_env(context.dockerfile, stage, until=_outer(stage, instruction)))
@@ -598,19 +597,19 @@ def _removes_lists(argv: Sequence[str]) -> bool:
     )
 
 
-def _may_install(cmds: Sequence[Cmd]) -> bool:
+def _may_install(cmds: Sequence[Command]) -> bool:
     """Whether a later RUN may read the package lists: a package install, or a script whose
     content the linter cannot see."""
     for command in cmds:
-        invocation = parse_invocation(command.argv)
+        invocation = parse_invocation(command.texts)
         if invocation is not None and invocation.manager in _LIST_REFRESH:
             if invocation.action in _USES_LISTS:
                 return True
             continue
-        program = basename(command.argv[0])
+        program = command.head or ""
         if program.endswith(".sh") or (
             program in _SCRIPT_RUNNERS
-            and any(not word.startswith("-") for word in command.argv[1:])
+            and any(not word.startswith("-") for word in command.texts[1:])
         ):
             return True
     return False
@@ -658,10 +657,12 @@ class PackageListUpdateAlone(Rule):
                         continue  # nothing after it installs: no stale list is ever used
                 yield from found
 
-    def _check_run(self, context: DockerfileContext, cmds: Sequence[Cmd]) -> Iterator[Diagnostic]:
-        updates: list[tuple[Cmd, Invocation]] = []
+    def _check_run(
+        self, context: DockerfileContext, cmds: Sequence[Command]
+    ) -> Iterator[Diagnostic]:
+        updates: list[tuple[Command, Invocation]] = []
         for command in cmds:
-            invocation = parse_invocation(command.argv)
+            invocation = parse_invocation(command.texts)
             if invocation is not None and invocation.manager in _LIST_REFRESH:
                 if invocation.action == "update":
                     updates.append((command, invocation))
@@ -669,9 +670,9 @@ class PackageListUpdateAlone(Rule):
                 if invocation.action in _USES_LISTS:
                     return
                 continue
-            if _removes_lists(command.argv):
+            if _removes_lists(command.texts):
                 return  # the RUN deletes the lists it fetched (purge-and-clean): none stay stale
-            if basename(command.argv[0]) not in _HOUSEKEEPING:
+            if command.head not in _HOUSEKEEPING:
                 return  # a script or tool we cannot see into may install
         for command, invocation in updates:
             span = Span(command.word_span(invocation.program_index).start, command.span.end)
@@ -731,7 +732,7 @@ class CopyAllBeforeDependencyInstall(Rule):
                 if instruction.keyword != "RUN":
                     continue
                 for command in commands(context, instruction):
-                    found = dependency_install(command.argv)
+                    found = dependency_install(command.texts)
                     if found is None:
                         continue
                     if broad is None:

@@ -19,7 +19,7 @@ from linter.dockerfile.dockerignore import DockerIgnore, clean_path
 from linter.records import record
 
 from ._df_helpers import strip_quotes
-from .df_secrets import secret_file
+from ._secrets import secret_file
 
 # How many entries of the context are looked at, at most (a huge context is not walked whole).
 WALK_LIMIT = 20000

@@ -24,17 +24,12 @@ from linter import (
     Target,
 )
 from linter.dockerfile.ast import Instruction, Stage
+from linter.dockerfile.shell import Command, basename, split_arguments
 from linter.records import record
 
-from ._packages import (
-    basename,
-    command_start,
-    dependency_install,
-    parse_invocation,
-    parse_options,
-    path_covers,
-)
-from ._runs import Cmd, absolute, commands, mount_flags_key, mounts, shipped_stages, workdirs
+from ._packages import dependency_install, parse_invocation
+from ._paths import path_covers
+from ._runs import absolute, commands, mount_flags_key, mounts, shipped_stages, workdirs
 
 _ARCHIVE_SUFFIXES = (
     ".tar",
@@ -244,15 +239,13 @@ def _url_name(url: str) -> str:
     return basename(path) if "/" in path else ""
 
 
-def _download_writes(command: Cmd, workdir: str) -> list[str]:
+def _download_writes(command: Command, workdir: str) -> list[str]:
     """Files a curl/wget/git clone command writes, as absolute paths."""
-    start = command_start(command.argv)
-    if start >= len(command.argv):
-        return []
-    program = basename(command.argv[start])
+    program = command.program
+    texts = command.texts
     found: list[str] = []
     if program == "curl":
-        options, operands = parse_options(command.argv, start, _CURL_VALUES)
+        options, operands = split_arguments(texts, command.start, _CURL_VALUES)
         directory = workdir
         for option in options:
             if option.name == "--output-dir" and option.value:
@@ -262,10 +255,12 @@ def _download_writes(command: Cmd, workdir: str) -> list[str]:
                 found.append(absolute(option.value, directory))
         if any(option.name in {"-O", "--remote-name"} for option in options):
             found.extend(
-                absolute(name, directory) for name in (_url_name(o.text) for o in operands) if name
+                absolute(name, directory)
+                for name in (_url_name(texts[o]) for o in operands)
+                if name
             )
     elif program == "wget":
-        options, operands = parse_options(command.argv, start, _WGET_VALUES)
+        options, operands = split_arguments(texts, command.start, _WGET_VALUES)
         output = next(
             (o.value for o in options if o.name in {"-O", "--output-document"} and o.value), None
         )
@@ -278,31 +273,33 @@ def _download_writes(command: Cmd, workdir: str) -> list[str]:
         else:
             directory = absolute(prefix, workdir) if prefix else workdir
             found.extend(
-                absolute(name, directory) for name in (_url_name(o.text) for o in operands) if name
+                absolute(name, directory)
+                for name in (_url_name(texts[o]) for o in operands)
+                if name
             )
     elif program == "git":
+        start = command.start
         positional = [
-            i for i, w in enumerate(command.argv[start + 1 :], start + 1) if not w.startswith("-")
+            i for i, w in enumerate(texts[start + 1 :], start + 1) if not w.startswith("-")
         ]
-        if positional and command.argv[positional[0]] == "clone":
-            clone_at = positional[0]
-            _, operands = parse_options(command.argv, clone_at, _GIT_CLONE_VALUES)
+        if positional and texts[positional[0]] == "clone":
+            _, operands = split_arguments(texts, positional[0], _GIT_CLONE_VALUES)
             if len(operands) >= 2:
-                found.append(absolute(operands[1].text, workdir))
+                found.append(absolute(texts[operands[1]], workdir))
             elif operands:
-                name = _url_name(operands[0].text).removesuffix(".git")
+                name = _url_name(texts[operands[0]]).removesuffix(".git")
                 if name:
                     found.append(absolute(name, workdir))
     return [path for path in found if "$" not in path]
 
 
-def _removed_paths(command: Cmd) -> list[tuple[str, int]]:
+def _removed_paths(command: Command) -> list[tuple[str, int]]:
     """(path, argv index) of what an ``rm`` command deletes."""
-    start = command_start(command.argv)
-    if start >= len(command.argv) or basename(command.argv[start]) != "rm":
+    if command.program != "rm":
         return []
-    _, operands = parse_options(command.argv, start, ())
-    return [(operand.text, operand.index) for operand in operands]
+    texts = command.texts
+    _, operands = split_arguments(texts, command.start, ())
+    return [(texts[index], index) for index in operands]
 
 
 def _matches(removed: str, written: str) -> bool:
@@ -313,8 +310,8 @@ def _matches(removed: str, written: str) -> bool:
     return path_covers(removed, written)
 
 
-def _has_cd(cmds: Sequence[Cmd]) -> bool:
-    return any(basename(c.argv[0]) in {"cd", "pushd"} for c in cmds if c.argv)
+def _has_cd(cmds: Sequence[Command]) -> bool:
+    return any(c.head in {"cd", "pushd"} for c in cmds if c.argv)
 
 
 def _tmp_mounted(instruction: Instruction, path: str) -> bool:
@@ -412,7 +409,7 @@ class DeletedInLaterLayer(_StageRule):
                         _Written(
                             path,
                             instruction.line,
-                            basename(command.argv[command_start(command.argv)]),
+                            command.program or "",
                         )
                     )
             written.extend(new)
@@ -421,19 +418,17 @@ class DeletedInLaterLayer(_StageRule):
 _CHANGE_OWNER_VALUES = frozenset({"--reference", "--from"})
 
 
-def _recursive_targets(command: Cmd) -> tuple[str, bool, list[tuple[str, int]]] | None:
+def _recursive_targets(command: Command) -> tuple[str, bool, list[tuple[str, int]]] | None:
     """(program, recursive, [(path, index)]) for chown/chmod/chgrp commands."""
-    start = command_start(command.argv)
-    if start >= len(command.argv):
-        return None
-    program = basename(command.argv[start])
+    program = command.program
     if program not in {"chown", "chmod", "chgrp"}:
         return None
-    options, operands = parse_options(command.argv, start, _CHANGE_OWNER_VALUES)
+    texts = command.texts
+    options, operands = split_arguments(texts, command.start, _CHANGE_OWNER_VALUES)
     recursive = any(o.name in {"-R", "--recursive"} for o in options)
     has_reference = any(o.name == "--reference" for o in options)
-    paths = list(operands if has_reference else operands[1:])
-    return program, recursive, [(o.text, o.index) for o in paths]
+    paths = operands if has_reference else operands[1:]
+    return program, recursive, [(texts[index], index) for index in paths]
 
 
 class RecursiveChownAfterCopy(_StageRule):
@@ -484,7 +479,7 @@ class RecursiveChownAfterCopy(_StageRule):
                     if hit is None:
                         continue
                     flag = "--chown" if program in {"chown", "chgrp"} else "--chmod"
-                    start = command.word_span(command_start(command.argv)).start
+                    start = command.word_span(command.start).start
                     yield self.report(
                         context.path,
                         Span(start, command.span.end),
@@ -512,13 +507,10 @@ _EXTRACTORS = {
 _DECOMPRESS_FLAG = {"gzip", "bzip2", "xz", "zstd", "lzma"}
 
 
-def _extracted_names(command: Cmd) -> list[str]:
+def _extracted_names(command: Command) -> list[str]:
     """Base names of the archives an extraction command reads."""
-    start = command_start(command.argv)
-    if start >= len(command.argv):
-        return []
-    program = basename(command.argv[start])
-    args = command.argv[start + 1 :]
+    program = command.program
+    args = command.texts[command.start + 1 :]
     if program == "tar":
         first = args[0] if args else ""
         cluster = first.lstrip("-") if first and not first.startswith("--") else ""
@@ -586,42 +578,6 @@ class ArchiveCopiedThenExtracted(_StageRule):
                     )
 
 
-_USERADD_VALUES = frozenset(
-    {
-        "-u",
-        "--uid",
-        "-g",
-        "--gid",
-        "-G",
-        "--groups",
-        "-d",
-        "--home-dir",
-        "-s",
-        "--shell",
-        "-c",
-        "--comment",
-        "-k",
-        "--skel",
-        "-e",
-        "--expiredate",
-        "-f",
-        "--inactive",
-        "-K",
-        "--key",
-        "-p",
-        "--password",
-        "-R",
-        "--root",
-        "-P",
-        "--prefix",
-        "-b",
-        "--base-dir",
-        "-Z",
-        "--selinux-user",
-    }
-)
-
-
 class UseraddLargeUid(_StageRule):
     code = "DF323"
     name = "useradd-large-uid"
@@ -649,10 +605,9 @@ class UseraddLargeUid(_StageRule):
             if run.keyword != "RUN":
                 continue
             for command in commands(context, run):
-                start = command_start(command.argv)
-                if start >= len(command.argv) or basename(command.argv[start]) != "useradd":
+                if command.program != "useradd":
                     continue
-                options, _ = parse_options(command.argv, start, _USERADD_VALUES)
+                options = command.options()
                 uid = next((o for o in options if o.name in {"-u", "--uid"}), None)
                 if (
                     uid is None
@@ -665,7 +620,7 @@ class UseraddLargeUid(_StageRule):
                     continue
                 fix = Fix(
                     "Add --no-log-init",
-                    (command.insert_after(start, "--no-log-init"),),
+                    (command.insert_after(command.start, "--no-log-init"),),
                     Applicability.SAFE,
                 )
                 yield self.report(
@@ -717,32 +672,28 @@ _CHEAP = {
 }
 
 
-def _cheap(cmds: Sequence[Cmd]) -> bool:
-    return bool(cmds) and all(
-        basename(c.argv[command_start(c.argv)]) in _CHEAP
-        for c in cmds
-        if command_start(c.argv) < len(c.argv)
-    )
+def _cheap(cmds: Sequence[Command]) -> bool:
+    return bool(cmds) and all(c.program in _CHEAP for c in cmds if c.start < len(c.argv))
 
 
-def _only_list_update(cmds: Sequence[Cmd]) -> str | None:
+def _only_list_update(cmds: Sequence[Command]) -> str | None:
     managers = set()
     for command in cmds:
-        invocation = parse_invocation(command.argv)
+        invocation = parse_invocation(command.texts)
         if (
             invocation is not None
             and invocation.action == "update"
             and invocation.manager in {"apt-get", "apt", "apk"}
         ):
             managers.add("apt" if invocation.manager.startswith("apt") else "apk")
-        elif basename(command.argv[0]) not in _CHEAP:
+        elif command.head not in _CHEAP:
             return None
     return managers.pop() if len(managers) == 1 else None
 
 
-def _installs_with(cmds: Sequence[Cmd], family: str) -> bool:
+def _installs_with(cmds: Sequence[Command], family: str) -> bool:
     for command in cmds:
-        invocation = parse_invocation(command.argv)
+        invocation = parse_invocation(command.texts)
         if (
             invocation is not None
             and invocation.action == "install"
@@ -774,7 +725,7 @@ class ConsecutiveRuns(Rule):
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for stage in context.dockerfile.stages:
             previous: Instruction | None = None
-            previous_cmds: list[Cmd] = []
+            previous_cmds: list[Command] = []
             for instruction in stage.instructions:
                 if instruction.keyword != "RUN":
                     previous = None
@@ -794,10 +745,10 @@ class ConsecutiveRuns(Rule):
                 previous, previous_cmds = instruction, cmds
 
     @staticmethod
-    def _belong_together(first: Sequence[Cmd], second: Sequence[Cmd]) -> bool:
+    def _belong_together(first: Sequence[Command], second: Sequence[Command]) -> bool:
         if not first or not second:
             return False
-        if any(dependency_install(c.argv) for c in [*first, *second]):
+        if any(dependency_install(c.texts) for c in [*first, *second]):
             return False
         family = _only_list_update(first)
         if family is not None and _installs_with(second, family):
@@ -805,7 +756,7 @@ class ConsecutiveRuns(Rule):
         return _cheap(first) and _cheap(second)
 
     @staticmethod
-    def _why(first: Sequence[Cmd]) -> str:
+    def _why(first: Sequence[Command]) -> str:
         if _only_list_update(first) is not None:
             return (
                 "split the package-list update from the install, so the install can run "

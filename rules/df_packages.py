@@ -20,26 +20,31 @@ from linter import (
     Target,
 )
 from linter.dockerfile.ast import Stage
+from linter.dockerfile.shell import Command
 
 from ._df_helpers import stage_chain
-from ._packages import Invocation, basename, command_start, parse_invocation
-from ._runs import Cmd, commands, run_instructions
+from ._packages import Invocation, parse_invocation
+from ._runs import commands, piped_from, run_instructions
 
 
-def _invocations(context: DockerfileContext) -> Iterator[tuple[Stage, Cmd, Invocation]]:
+def _invocations(
+    context: DockerfileContext,
+) -> Iterator[tuple[Stage, Command, Invocation, Command | None]]:
+    """Package-manager commands of every RUN, with the command piped into each (if any)."""
     for stage in context.dockerfile.stages:
         for instruction in run_instructions(stage):
-            for command in commands(context, instruction):
-                invocation = parse_invocation(command.argv)
+            cmds = commands(context, instruction)
+            for index, command in enumerate(cmds):
+                invocation = parse_invocation(command.texts)
                 if invocation is not None:
-                    yield stage, command, invocation
+                    yield stage, command, invocation, piped_from(cmds, index)
 
 
-def _command_span(command: Cmd, invocation: Invocation) -> Span:
+def _command_span(command: Command, invocation: Invocation) -> Span:
     return Span(command.word_span(invocation.program_index).start, command.span.end)
 
 
-def _action_span(command: Cmd, invocation: Invocation) -> Span:
+def _action_span(command: Command, invocation: Invocation) -> Span:
     if invocation.action_index is None:
         return command.word_span(invocation.program_index)
     start = command.word_span(invocation.program_index).start
@@ -52,18 +57,18 @@ class _PackageRule(Rule):
     def applies(self, invocation: Invocation) -> bool:
         raise NotImplementedError
 
-    def fine(self, command: Cmd, invocation: Invocation) -> bool:
+    def fine(self, command: Command, invocation: Invocation, feeder: Command | None) -> bool:
         raise NotImplementedError
 
     def message(self, invocation: Invocation) -> str:
         raise NotImplementedError
 
-    def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
+    def fix(self, command: Command, invocation: Invocation) -> Fix | None:
         return None
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for _stage, command, invocation in _invocations(context):
-            if self.applies(invocation) and not self.fine(command, invocation):
+        for _stage, command, invocation, feeder in _invocations(context):
+            if self.applies(invocation) and not self.fine(command, invocation, feeder):
                 yield self.report(
                     context.path,
                     _action_span(command, invocation),
@@ -72,17 +77,8 @@ class _PackageRule(Rule):
                 )
 
 
-def _piped_from_yes(command: Cmd) -> bool:
-    return (
-        command.piped_from is not None
-        and bool(command.piped_from)
-        and basename(
-            command.piped_from[command_start(command.piped_from)]
-            if command_start(command.piped_from) < len(command.piped_from)
-            else ""
-        )
-        == "yes"
-    )
+def _piped_from_yes(feeder: Command | None) -> bool:
+    return feeder is not None and feeder.program == "yes"
 
 
 # apt-get and apt share options and actions: the same checks apply to both.
@@ -127,7 +123,7 @@ class AptGetMissingYes(_PackageRule):
         # ``apt install`` asks the same questions (DF522 also says to use apt-get).
         return invocation.manager in _APT and invocation.action in _APT_PROMPTING
 
-    def fine(self, command: Cmd, invocation: Invocation) -> bool:
+    def fine(self, command: Command, invocation: Invocation, feeder: Command | None) -> bool:
         if invocation.has("-y", "--yes", "--assume-yes", "--force-yes"):
             return True
         if invocation.has("-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act"):
@@ -142,7 +138,7 @@ class AptGetMissingYes(_PackageRule):
                 key, _, value = option.value.partition("=")
                 if key.lower() == "apt::get::assume-yes" and value.lower() in {"1", "true", "yes"}:
                     return True
-        return _piped_from_yes(command)
+        return _piped_from_yes(feeder)
 
     def message(self, invocation: Invocation) -> str:
         return (
@@ -151,7 +147,7 @@ class AptGetMissingYes(_PackageRule):
             "wants to confirm; add -y."
         )
 
-    def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
+    def fix(self, command: Command, invocation: Invocation) -> Fix | None:
         if invocation.action_index is None:
             return None
         return Fix(
@@ -186,7 +182,7 @@ class AptNoInstallRecommends(_PackageRule):
     def applies(self, invocation: Invocation) -> bool:
         return invocation.manager in _APT and invocation.action == "install"
 
-    def fine(self, command: Cmd, invocation: Invocation) -> bool:
+    def fine(self, command: Command, invocation: Invocation, feeder: Command | None) -> bool:
         if invocation.has("--no-install-recommends"):
             return True
         for option in invocation.options:
@@ -208,7 +204,7 @@ class AptNoInstallRecommends(_PackageRule):
             "recommended package to this layer; add --no-install-recommends."
         )
 
-    def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
+    def fix(self, command: Command, invocation: Invocation) -> Fix | None:
         if invocation.action_index is None:
             return None
         edit = command.insert_after(invocation.action_index, "--no-install-recommends")
@@ -219,11 +215,13 @@ class AptNoInstallRecommends(_PackageRule):
         for stage in context.dockerfile.stages:
             for instruction in run_instructions(stage):
                 cmds = commands(context, instruction)
-                for command in cmds:
-                    invocation = parse_invocation(command.argv)
+                for index, command in enumerate(cmds):
+                    invocation = parse_invocation(command.texts)
                     if invocation is not None and self.applies(invocation):
                         inherited = {s.index for s in stage_chain(context.dockerfile, stage)}
-                        if not (inherited & configured) and not self.fine(command, invocation):
+                        if not (inherited & configured) and not self.fine(
+                            command, invocation, piped_from(cmds, index)
+                        ):
                             yield self.report(
                                 context.path,
                                 _action_span(command, invocation),
@@ -232,7 +230,7 @@ class AptNoInstallRecommends(_PackageRule):
                             )
                     if invocation is None and any(
                         "Install-Recommends" in word and ("false" in word.lower() or '"0"' in word)
-                        for word in command.argv
+                        for word in command.texts
                     ):
                         configured.add(stage.index)
 
@@ -258,14 +256,14 @@ class AptInScripts(_PackageRule):
     def applies(self, invocation: Invocation) -> bool:
         return invocation.manager == "apt"
 
-    def fine(self, command: Cmd, invocation: Invocation) -> bool:
+    def fine(self, command: Command, invocation: Invocation, feeder: Command | None) -> bool:
         return False
 
     def message(self, invocation: Invocation) -> str:
         return "`apt` has no stable command-line interface for scripts; use `apt-get`."
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for _stage, command, invocation in _invocations(context):
+        for _stage, command, invocation, _feeder in _invocations(context):
             if self.applies(invocation):
                 yield self.report(
                     context.path,
@@ -295,8 +293,8 @@ class YumMissingYes(_PackageRule):
     def applies(self, invocation: Invocation) -> bool:
         return invocation.manager == self.manager and invocation.action in _RPM_PROMPTING
 
-    def fine(self, command: Cmd, invocation: Invocation) -> bool:
-        return invocation.has("-y", "--assumeyes") or _piped_from_yes(command)
+    def fine(self, command: Command, invocation: Invocation, feeder: Command | None) -> bool:
+        return invocation.has("-y", "--assumeyes") or _piped_from_yes(feeder)
 
     def message(self, invocation: Invocation) -> str:
         return (
@@ -304,7 +302,7 @@ class YumMissingYes(_PackageRule):
             "at its confirmation prompt; add -y."
         )
 
-    def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
+    def fix(self, command: Command, invocation: Invocation) -> Fix | None:
         if invocation.action_index is None:
             return None
         return Fix(
@@ -348,7 +346,7 @@ class ZypperNonInteractive(_PackageRule):
     def applies(self, invocation: Invocation) -> bool:
         return invocation.manager == "zypper" and invocation.action in _ZYPPER_PROMPTING
 
-    def fine(self, command: Cmd, invocation: Invocation) -> bool:
+    def fine(self, command: Command, invocation: Invocation, feeder: Command | None) -> bool:
         return invocation.has("-n", "--non-interactive", "-y", "--no-confirm") or _piped_from_yes(
             command
         )
@@ -359,7 +357,7 @@ class ZypperNonInteractive(_PackageRule):
             "confirmation prompt; add -y."
         )
 
-    def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
+    def fix(self, command: Command, invocation: Invocation) -> Fix | None:
         if invocation.action_index is None:
             return None
         return Fix(
@@ -386,7 +384,7 @@ class ZypperDistUpgrade(_PackageRule):
     def applies(self, invocation: Invocation) -> bool:
         return invocation.manager == "zypper" and invocation.action == "dist-upgrade"
 
-    def fine(self, command: Cmd, invocation: Invocation) -> bool:
+    def fine(self, command: Command, invocation: Invocation, feeder: Command | None) -> bool:
         return False
 
     def message(self, invocation: Invocation) -> str:

@@ -16,10 +16,11 @@ from collections.abc import Iterator, Sequence
 from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
 from linter.dockerfile.ast import ImageRef, Instruction, Stage
 from linter.dockerfile.image import split_reference
+from linter.dockerfile.shell import Command
 
 from ._image_tags import BRANCHES, branch_head_url, moving_tag
 from ._packages import Invocation, Operand, parse_invocation
-from ._runs import Cmd, commands, in_go_source_after, mounts, resolve_stage, run_instructions
+from ._runs import commands, in_go_source_after, mounts, resolve_stage, run_instructions
 
 
 def _written_as(image: ImageRef) -> str | None:
@@ -235,7 +236,7 @@ class _PinRule(Rule):
         for stage in context.dockerfile.stages:
             for instruction in run_instructions(stage):
                 for command in commands(context, instruction):
-                    invocation = parse_invocation(command.argv)
+                    invocation = parse_invocation(command.texts)
                     if (
                         invocation is None
                         or not self.applies(invocation)
@@ -245,7 +246,7 @@ class _PinRule(Rule):
                     yield from self._operands(context, command, invocation)
 
     def _operands(
-        self, context: DockerfileContext, command: Cmd, invocation: Invocation
+        self, context: DockerfileContext, command: Command, invocation: Invocation
     ) -> Iterator[Diagnostic]:
         for operand in invocation.operands:
             if "$" in operand.text or not operand.text or self.pinned(operand.text, invocation):
@@ -516,7 +517,7 @@ class GoInstallUnpinned(_PinRule):
             for instruction in run_instructions(stage):
                 cmds = commands(context, instruction)
                 for position, command in enumerate(cmds):
-                    invocation = parse_invocation(command.argv)
+                    invocation = parse_invocation(command.texts)
                     if invocation is None or not self.applies(invocation):
                         continue
                     if invocation.action == "get" and _go_get_checked_out(
@@ -526,7 +527,7 @@ class GoInstallUnpinned(_PinRule):
                     yield from self._operands(context, command, invocation)
 
     def _operands(
-        self, context: DockerfileContext, command: Cmd, invocation: Invocation
+        self, context: DockerfileContext, command: Command, invocation: Invocation
     ) -> Iterator[Diagnostic]:
         operands: Sequence[Operand] = invocation.operands
         if invocation.action == "run":
@@ -547,17 +548,17 @@ def _go_get_checked_out(
     stage: Stage,
     instruction: Instruction,
     invocation: Invocation,
-    rest: Sequence[Cmd],
+    rest: Sequence[Command],
 ) -> bool:
     """A GOPATH ``go get X`` whose source is then pinned by ``git checkout <tag or commit>``:
     later in the same RUN (``&& cd /go/src/X && git checkout "$V"``), or in a RUN after a
     later ``WORKDIR /go/src/X`` of the same stage."""
-    if any(_checks_out_release(later.argv) for later in rest):
+    if any(_checks_out_release(later) for later in rest):
         return True
     packages = [o.text.split("@")[0].removesuffix("/...") for o in invocation.operands]
     inside = in_go_source_after(stage, instruction, packages)
     return inside is not None and any(
-        _checks_out_release(cmd.argv)
+        _checks_out_release(cmd)
         for later in inside
         if later.keyword == "RUN"
         for cmd in commands(context, later)
@@ -598,17 +599,12 @@ _CLONE_VALUES = frozenset(
 )
 
 
-def _git_subcommand(argv: Sequence[str]) -> tuple[int, str] | None:
+def _git_subcommand(command: Command) -> tuple[int, str] | None:
     """Index and name of the subcommand of a ``git`` command line (past global options)."""
-    start = 0
-    while start < len(argv) and (
-        argv[start] in ("sudo", "env", "command", "exec")
-        or ("=" in argv[start] and not argv[start].startswith("-"))
-    ):
-        start += 1
-    if start >= len(argv) or argv[start].rsplit("/", 1)[-1] != "git":
+    if command.program != "git":
         return None
-    index = start + 1
+    argv = command.texts
+    index = command.start + 1
     while index < len(argv) and argv[index].startswith("-"):
         index += 2 if argv[index] in _GIT_GLOBAL_VALUES else 1
     return (index, argv[index]) if index < len(argv) else None
@@ -639,11 +635,12 @@ def _clone_pinned(argv: Sequence[str], at: int) -> bool | None:
     return None
 
 
-def _checks_out_release(argv: Sequence[str]) -> bool:
+def _checks_out_release(command: Command) -> bool:
     """``git checkout v1.2``, ``git reset --hard $REV``, ``git switch --detach abc123``."""
-    found = _git_subcommand(argv)
+    found = _git_subcommand(command)
     if found is None:
         return False
+    argv = command.texts
     index, sub = found
     if sub not in ("checkout", "reset", "switch", "fetch"):
         return False
@@ -717,12 +714,13 @@ class BranchHeadSource(Rule):
                     "add `#<tag or commit>` to pin it.",
                 )
 
-    def _run(self, context: DockerfileContext, cmds: list[Cmd]) -> Iterator[Diagnostic]:
+    def _run(self, context: DockerfileContext, cmds: list[Command]) -> Iterator[Diagnostic]:
         for position, cmd in enumerate(cmds):
+            texts = cmd.texts
             hosts = any(
-                "github" in word or "gitlab" in word or "bitbucket" in word for word in cmd.argv
+                "github" in word or "gitlab" in word or "bitbucket" in word for word in texts
             )
-            for index, word in enumerate(cmd.argv if hosts else ()):
+            for index, word in enumerate(texts if hosts else ()):
                 start = word.find("http")
                 if start < 0 and word.startswith(("github.com/", "raw.githubusercontent.com/")):
                     start = 0
@@ -730,14 +728,14 @@ class BranchHeadSource(Rule):
                     yield self.report(
                         context.path, cmd.word_span(index), self._url_message(word[start:])
                     )
-            if "clone" not in cmd.argv:
+            if "clone" not in texts:
                 continue
-            found = _git_subcommand(cmd.argv)
+            found = _git_subcommand(cmd)
             if found is None or found[1] != "clone":
                 continue
-            pinned = _clone_pinned(cmd.argv, found[0])
+            pinned = _clone_pinned(cmd.texts, found[0])
             if pinned is None:
-                pinned = any(_checks_out_release(later.argv) for later in cmds[position + 1 :])
+                pinned = any(_checks_out_release(later) for later in cmds[position + 1 :])
             if not pinned:
                 yield self.report(
                     context.path,

@@ -12,12 +12,10 @@ from collections.abc import Iterator, Sequence
 
 from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
-from linter.dockerfile.shell import Command, ShellWord
+from linter.dockerfile.shell import Command, ShellWord, basename
 
 from ._df_helpers import stage_chain, strip_quotes
-from ._packages import basename
 from ._runs import absolute, run_instructions, shipped_stages, workdirs
-from .df_shell import real_start
 
 # ---------------------------------------------------------------------------------------------
 # DF580 CMD/ENTRYPOINT that daemonizes
@@ -217,7 +215,7 @@ class DaemonizingCommand(Rule):
                 continue
             if last.background and script.origin != "exec":
                 return last.span, f"`{last.raw.strip()} &` runs in the background"
-            argv = [*_strip_wrappers(last.argv[real_start(last) :]), *appended]
+            argv = [*_strip_wrappers(last.argv[last.start :]), *appended]
             why = _daemon(argv, nginx_foreground)
             if why is not None:
                 return argv[0].span, why
@@ -261,7 +259,7 @@ def _volume_paths(instruction: Instruction) -> list[str]:
 
 def _written(command: Command) -> list[tuple[str, Span]]:
     """Paths a command writes (or deletes), with the span of the word naming them."""
-    start = real_start(command)
+    start = command.start
     if start >= len(command.argv):
         return []
     program = basename(command.argv[start].text)
@@ -285,7 +283,7 @@ def _written(command: Command) -> list[tuple[str, Span]]:
             ):
                 if program == "curl" and option.name == "-O":
                     continue
-                found.append((option.value, option.word.span))
+                found.append((option.value, command.word_span(option.index)))
         if program == "git" and command.subcommand() == "clone" and len(positional) >= 3:
             found.append((positional[-1].text, positional[-1].span))
     return found

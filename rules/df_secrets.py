@@ -15,8 +15,8 @@ from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Instruction, KeyValue
 
 from ._df_helpers import strip_quotes
-from ._secrets import is_example, is_placeholder, token_format, url_password
-from .df_shell import run_commands
+from ._runs import run_commands
+from ._secrets import is_example, is_placeholder, secret_file, token_format, url_password
 
 # ---------------------------------------------------------------------------------------------
 # DF420 secret-looking names
@@ -256,48 +256,6 @@ class SecretValue(Rule):
 
 # ---------------------------------------------------------------------------------------------
 # DF422 key and credential files copied in
-
-_SECRET_FILES = frozenset(
-    {
-        "id_rsa",
-        "id_dsa",
-        "id_ecdsa",
-        "id_ed25519",
-        "id_ecdsa_sk",
-        "id_ed25519_sk",
-        ".ssh",
-        ".netrc",
-        "_netrc",
-        ".pgpass",
-        ".git-credentials",
-        ".aws",
-        "credentials.json",
-        "service-account.json",
-        "service_account.json",
-        ".htpasswd",
-        "secrets.env",
-    }
-)
-_ENV_OK_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tpl")
-_KEY_SUFFIXES = (".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".kdbx")
-
-
-def secret_file(path: str) -> bool:
-    """Whether a file name is a private key or credential store by its name."""
-    name = path.rstrip("/").rsplit("/", 1)[-1]
-    lowered = name.lower()
-    if lowered in _SECRET_FILES:
-        return True
-    if lowered == ".env" or (
-        lowered.startswith(".env.") and not lowered.endswith(_ENV_OK_SUFFIXES)
-    ):
-        return True
-    if lowered.endswith(_KEY_SUFFIXES):
-        return True
-    if lowered.endswith(".pem"):
-        stem = lowered[:-4]
-        return "key" in stem or "priv" in stem
-    return False
 
 
 class SecretFileCopied(Rule):

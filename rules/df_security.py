@@ -13,14 +13,13 @@ from collections.abc import Iterator, Sequence
 
 from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Dockerfile, Instruction, KeyValue, Stage
-from linter.dockerfile.shell import Command
+from linter.dockerfile.shell import Command, basename
 from linter.patterns import lazy_compile
 
 from ._df_helpers import stage_chain, strip_quotes
 from ._image_users import process_supervisor, runs_unprivileged
-from ._packages import basename, parse_invocation
-from ._runs import shipped_stages
-from .df_shell import real_program, run_commands, word_span
+from ._packages import parse_invocation
+from ._runs import run_commands, shipped_stages
 
 # ---------------------------------------------------------------------------------------------
 # users
@@ -491,7 +490,7 @@ class SudoInRun(Rule):
         reported: list[Instruction] = []
         for found in run_commands(context):
             command = found.command
-            if command.program != "sudo" or any(done is found.instruction for done in reported):
+            if command.head != "sudo" or any(done is found.instruction for done in reported):
                 continue
             if _sudo_user([word.text for word in command.argv]) not in _ROOT_USERS:
                 continue  # drops privileges for one command: nothing to replace with USER root
@@ -500,7 +499,7 @@ class SudoInRun(Rule):
             reported.append(found.instruction)
             yield self.report(
                 context.path,
-                word_span(command, 0),
+                command.word_span(0),
                 "Do not use sudo in RUN: use USER root for the steps that need it.",
             )
 
@@ -637,15 +636,19 @@ def _tls_off_in_command(command: Command, start: int) -> tuple[Span, str] | None
     if program == "curl":
         for option in command.options():
             if option.name in ("-k", "--insecure"):
-                return option.word.span, "curl -k/--insecure accepts any certificate"
+                return command.word_span(option.index), "curl -k/--insecure accepts any certificate"
     if program == "wget":
         for option in command.options():
             if option.name == "--no-check-certificate":
-                return option.word.span, "wget --no-check-certificate accepts any certificate"
+                return command.argv[
+                    option.index
+                ].span, "wget --no-check-certificate accepts any certificate"
     if program == "apk":
         for option in command.options():
             if option.name == "--no-check-certificate":
-                return option.word.span, "apk --no-check-certificate accepts any certificate"
+                return command.argv[
+                    option.index
+                ].span, "apk --no-check-certificate accepts any certificate"
     invocation = parse_invocation(texts)
     if invocation is not None and invocation.manager == "pip":
         for pip_option in invocation.options:
@@ -738,7 +741,7 @@ class TlsVerificationDisabled(Rule):
                             context.path, word.span, f"{exported}; install the CA instead."
                         )
                 continue
-            program, start = real_program(command)
+            program, start = command.program, command.start
             if program is None:
                 continue
             found_tls = _tls_off_in_command(command, start)
@@ -801,7 +804,7 @@ def downloaded_files(commands: Sequence[Command]) -> frozenset[str]:
     """Base names of the files that curl/wget commands of one RUN write."""
     found: set[str] = set()
     for command in commands:
-        program, start = real_program(command)
+        program, start = command.program, command.start
         if program not in ("curl", "wget"):
             continue
         for option in command.options():
@@ -897,7 +900,7 @@ class UnsignedPackages(Rule):
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for found in run_commands(context):
-            program, start = real_program(found.command)
+            program, start = found.command.program, found.command.start
             if program is None:
                 continue
             downloaded: frozenset[str] = frozenset()
@@ -938,18 +941,18 @@ class PasswordInRun(Rule):
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for found in run_commands(context):
             command = found.command
-            program, start = real_program(command)
+            program, start = command.program, command.start
             if program == "chpasswd":
                 yield self.report(
                     context.path,
-                    word_span(command, start),
+                    command.word_span(start),
                     "chpasswd puts a password in the image history; use keys or "
                     "set it at run time.",
                 )
             elif program == "passwd" and command.has_option("--stdin"):
                 yield self.report(
                     context.path,
-                    word_span(command, start),
+                    command.word_span(start),
                     "passwd --stdin puts a password in the image history.",
                 )
             elif program in ("useradd", "usermod"):
@@ -963,7 +966,7 @@ class PasswordInRun(Rule):
                     ):
                         yield self.report(
                             context.path,
-                            option.word.span,
+                            command.word_span(option.index),
                             f"{program} {option.name} puts a password hash in the image history.",
                         )
 
@@ -1031,7 +1034,7 @@ def _writes_stdout(command: Command, start: int) -> bool:
 
 def _runs_stdin(command: Command) -> str | None:
     """The interpreter's name when it executes the script read from standard input."""
-    program, start = real_program(command)
+    program, start = command.program, command.start
     if program is None:
         return None
     interpreter = program in _INTERPRETERS or program.startswith("python3.")
@@ -1087,7 +1090,7 @@ class DownloadPipedToShell(Rule):
     def _command(
         self, context: DockerfileContext, commands: Sequence[Command], command: Command
     ) -> Iterator[Diagnostic]:
-        program, start = real_program(command)
+        program, start = command.program, command.start
         if program is None:
             return
         if program in _SHELLS or program in _INTERPRETERS:

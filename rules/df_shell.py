@@ -1,8 +1,6 @@
 """Shell analysis of RUN: commands that do nothing useful in a build, or hide failures.
 
-The rules read the shell view of each RUN (``context.shell``), never the raw text. The helpers
-at the top (``run_commands``, ``stage_shell``, ``real_start``) are shared with the other
-security and reliability modules of this pack.
+The rules read the shell view of each RUN (``context.shell``), never the raw text.
 """
 
 from __future__ import annotations
@@ -12,75 +10,21 @@ import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 
 from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
-from linter.dockerfile.ast import Dockerfile, Instruction, Stage
-from linter.dockerfile.shell import Command, ShellScript, ShellWord
-from linter.records import record
+from linter.dockerfile.ast import Instruction, Stage
+from linter.dockerfile.shell import Command, ShellScript, ShellWord, basename
 
 from ._df_helpers import stage_chain
-from ._packages import basename, command_start, parse_invocation
-from ._runs import absolute, in_go_source_after, run_instructions, stage_env, workdirs
-
-# ---------------------------------------------------------------------------------------------
-# shared helpers
-
-
-@record(compiled=True)
-class RunCommand:
-    """One simple command of a RUN, with the stage, instruction and script it belongs to."""
-
-    stage: Stage
-    instruction: Instruction
-    script: ShellScript
-    command: Command
-
-
-def run_commands(
-    context: DockerfileContext, stages: Iterable[Stage] | None = None
-) -> Iterator[RunCommand]:
-    """Every simple command of every RUN (ONBUILD RUN included) of ``stages`` (default: all)."""
-    for stage in context.dockerfile.stages if stages is None else stages:
-        for instruction in run_instructions(stage):
-            for script in context.shell(instruction):
-                for command in script.commands:
-                    if command.argv:
-                        yield RunCommand(stage, instruction, script, command)
-
-
-def real_start(command: Command) -> int:
-    """Index in ``argv`` of the program really run, past ``sudo``, ``env X=1``, ``nohup``..."""
-    return command_start([word.text for word in command.argv])
-
-
-def real_program(command: Command) -> tuple[str | None, int]:
-    """The base name of the program really run and its argv index."""
-    index = real_start(command)
-    if index >= len(command.argv):
-        return None, index
-    return basename(command.argv[index].text), index
-
-
-def stage_shell(
-    dockerfile: Dockerfile, stage: Stage, until: Instruction | None = None
-) -> tuple[str, ...] | None:
-    """The SHELL in force before ``until`` (inherited through ``FROM <stage>``); None: default."""
-    shell: tuple[str, ...] | None = None
-    for ancestor in reversed(stage_chain(dockerfile, stage)):
-        for instruction in ancestor.instructions:
-            if until is not None and (instruction is until or instruction.onbuild is until):
-                return shell
-            if instruction.keyword == "SHELL" and instruction.json_args:
-                shell = tuple(instruction.json_args)
-    return shell
-
-
-def word_span(command: Command, index: int) -> Span:
-    return command.argv[index].span if index < len(command.argv) else command.span
-
-
-def from_word(command: Command, index: int) -> Span:
-    """From word ``index`` to the end of the command."""
-    return Span(word_span(command, index).start, command.span.end)
-
+from ._packages import parse_invocation
+from ._runs import (
+    RunCommand,
+    absolute,
+    in_go_source_after,
+    run_commands,
+    run_instructions,
+    stage_env,
+    stage_shell,
+    workdirs,
+)
 
 # ---------------------------------------------------------------------------------------------
 # DF600 pointless commands (DL3001)
@@ -107,11 +51,11 @@ class PointlessCommand(Rule):
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for found in run_commands(context):
-            program, index = real_program(found.command)
+            program, index = found.command.program, found.command.start
             if program in _POINTLESS:
                 yield self.report(
                     context.path,
-                    word_span(found.command, index),
+                    found.command.word_span(index),
                     f"`{program}` does nothing useful in a build step: no terminal, no running "
                     "services, and processes end with the step.",
                 )
@@ -289,7 +233,7 @@ class WgetProgress(Rule):
                 continue
             yield self.report(
                 context.path,
-                word_span(command, 0),
+                command.word_span(0),
                 "wget without -q, -nv or --progress fills the build log with its progress bar.",
             )
 
@@ -306,7 +250,7 @@ def _installed_fetch_tools(context: DockerfileContext, stage: Stage) -> set[str]
     """Which of curl and wget the stage (or a local stage it builds on) installs itself."""
     installed: set[str] = set()
     for found in run_commands(context, stage_chain(context.dockerfile, stage)):
-        invocation = parse_invocation([word.text for word in found.command.argv])
+        invocation = parse_invocation(found.command.texts)
         if invocation is None or invocation.action not in _INSTALL_ACTIONS:
             continue
         for operand in invocation.operands:
@@ -349,7 +293,7 @@ class CurlAndWget(Rule):
             first: dict[str, Command] = {}
             installed: set[str] | None = None
             for found in run_commands(context, (stage,)):
-                program, index = real_program(found.command)
+                program, index = found.command.program, found.command.start
                 if program not in ("curl", "wget") or program in first:
                     continue
                 first[program] = found.command
@@ -362,7 +306,7 @@ class CurlAndWget(Rule):
                     line = first[other].span.start.line
                     yield self.report(
                         context.path,
-                        word_span(found.command, index),
+                        found.command.word_span(index),
                         f"This stage already uses {other} (line {line}); use one "
                         "of curl and wget, not both.",
                     )
@@ -548,20 +492,14 @@ _LOCAL_READERS = frozenset(
 
 def _local_feeders(pipeline: Sequence[Command]) -> bool:
     """Whether every command feeding the last one only reads local files or text."""
-    for command in pipeline[:-1]:
-        start = real_start(command)
-        if start >= len(command.argv):
-            return False
-        if basename(command.argv[start].text) not in _LOCAL_READERS | _CANNOT_FAIL:
-            return False
-    return True
+    return all(command.program in _LOCAL_READERS | _CANNOT_FAIL for command in pipeline[:-1])
 
 
 def _fails_on_bad_input(command: Command) -> str | None:
     """What the last command of a pipeline is, when it fails by itself on empty or truncated
     input (a verifier, an extractor, a key import, a check): then a failed feeder still fails
     the step, only with a less direct message."""
-    start = real_start(command)
+    start = command.start
     if start >= len(command.argv):
         return None
     program = basename(command.argv[start].text)
@@ -718,7 +656,7 @@ class RemoveRoot(Rule):
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for found in run_commands(context):
             command = found.command
-            program, _index = real_program(command)
+            program = command.program
             if program != "rm" or not command.has_option("-r", "-R", "--recursive"):
                 continue
             if command.has_option("--no-preserve-root"):
@@ -916,7 +854,7 @@ class ChmodWorldWritable(Rule):
         stage_facts: dict[int, tuple[dict[str, str], list[str], dict[int, str]]] = {}
         for found in run_commands(context):
             command = found.command
-            program, _index = real_program(command)
+            program = command.program
             if program != "chmod":
                 continue
             positionals = command.positionals(value_options=("--reference",))
@@ -986,8 +924,7 @@ def _masking(command: Command) -> bool:
 
 def _can_hide(command: Command) -> str | None:
     """A label for commands whose failure must not be ignored: installs and builds."""
-    argv = [word.text for word in command.argv]
-    invocation = parse_invocation(argv)
+    invocation = parse_invocation(command.texts)
     if invocation is not None and invocation.action in (
         "install",
         "add",
@@ -997,7 +934,7 @@ def _can_hide(command: Command) -> str | None:
         "get",
     ):
         return f"{invocation.manager} {invocation.action_word or invocation.action}"
-    program, _ = real_program(command)
+    program = command.program
     if program in _BUILDERS:
         return program
     return None
@@ -1195,7 +1132,7 @@ class SemicolonWithoutErrexit(Rule):
                 continue
             if any(c.operator_before == "||" for c in group):
                 continue
-            program, _ = real_program(last)
+            program = last.program
             if program is None or program in _HARMLESS or last.negated:
                 continue
             yield self.report(
@@ -1235,15 +1172,4 @@ RULES = (
     SemicolonWithoutErrexit,
 )
 
-__all__ = [
-    "RULES",
-    "RunCommand",
-    "ShellWord",
-    "from_word",
-    "pipefail_shell",
-    "real_program",
-    "real_start",
-    "run_commands",
-    "stage_shell",
-    "word_span",
-]
+__all__ = ["RULES", "pipefail_shell"]

@@ -18,8 +18,7 @@ from linter.dockerfile.shell import ShellScript
 from linter.records import record
 
 from ._df_helpers import PROXY_ARGS, stage_chain
-from ._runs import run_instructions
-from .df_shell import stage_shell
+from ._runs import run_instructions, stage_shell
 
 # hadolint never reports these: SC2187 (ash is not supported), SC1090/SC1091 (sourced files
 # cannot be followed without directives).

@@ -142,3 +142,22 @@ def test_the_walker_sees_imports() -> None:
     assert "linter.rule" in reachable("linter.rules.input_errors")
     assert "linter.registry" in reachable("linter.cli")
     assert "linter.engine" not in reachable("linter.dockerfile.parser")
+
+
+def _rule_module(module: str) -> bool:
+    """``linter.rules.df_shell`` yes; ``linter.rules._runs`` and the package itself no."""
+    parent, _, name = module.rpartition(".")
+    return parent == "linter.rules" and not name.startswith("_")
+
+
+def test_rule_modules_never_import_each_other() -> None:
+    """Shared code lives in helper modules (``rules/_*.py``), never in another rule module."""
+    rule_modules = [module for module in MODULES if _rule_module(module)]
+    assert "linter.rules.df_shell" in rule_modules
+    violations = [
+        f"{module} -> {target}"
+        for module in rule_modules
+        for target in sorted(reachable(module))
+        if _rule_module(target) and target != module
+    ]
+    assert violations == []

@@ -17,8 +17,8 @@ from linter.rules._compose_helpers import (
     parse_image,
     parse_port_text,
     parse_volume_text,
-    path_covers,
 )
+from linter.rules._paths import path_covers
 from linter.rules.dc_references import dependency_cycles
 from linter.rules.dc_reliability import duration_problem, healthcheck_test_problem
 

@@ -10,7 +10,6 @@ import pytest
 from linter.rules import df_cache, df_layers, df_packages, df_pinning
 from linter.rules._packages import (
     cache_dir_matches,
-    command_start,
     dependency_install,
     parse_invocation,
 )
@@ -18,7 +17,7 @@ from linter.rules._runs import shipped_stages
 
 from linter import Diagnostic, DockerfileContext
 from linter.dockerfile.parser import parse_dockerfile
-from linter.dockerfile.shell import parse_instruction
+from linter.dockerfile.shell import parse_instruction, program_start
 
 ALL_RULES = (*df_cache.RULES, *df_layers.RULES, *df_packages.RULES, *df_pinning.RULES)
 
@@ -85,7 +84,7 @@ def test_apk_virtual_name_is_not_a_package() -> None:
 def test_not_a_package_manager() -> None:
     assert parse_invocation(["make", "install"]) is None
     assert parse_invocation(["python3", "setup.py", "install"]) is None
-    assert command_start(["env", "-u", "X", "A=1", "npm", "ci"]) == 4
+    assert program_start(["env", "-u", "X", "A=1", "npm", "ci"]) == 4
 
 
 @pytest.mark.parametrize(

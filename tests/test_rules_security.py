@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 from linter.rules import df_shellcheck
+from linter.rules._secrets import secret_file
 from linter.rules.df_dockerignore import covers
-from linter.rules.df_secrets import find_secret, secret_file, secret_name
+from linter.rules.df_secrets import find_secret, secret_name
 from linter.rules.df_security import _covers_22
 from linter.rules.df_shell import _world_writable, pipefail_shell
 

@@ -304,36 +304,6 @@ def test_non_posix_shells_turn_shell_rules_off(shell: tuple[str, ...] | None, po
     assert bool(parse_instruction(run, shell)) is posix
 
 
-@pytest.mark.parametrize(
-    ("text", "program", "args", "env"),
-    [
-        (
-            "sudo -u app env A=1 B=2 nice -n 5 apt-get -y install x",
-            "apt-get",
-            ["-y", "install", "x"],
-            [("A", "1"), ("B", "2")],
-        ),
-        ("timeout -s KILL 30 curl -f https://x", "curl", ["-f", "https://x"], []),
-        ("gosu app:app node server.js", "node", ["server.js"], []),
-        ("exec -a name tini -- python app.py", "python", ["app.py"], []),
-        ("command -v curl", "command", ["-v", "curl"], []),
-        ("env", "env", [], []),
-        ("apt-get install x", "apt-get", ["install", "x"], []),
-    ],
-)
-def test_unwrap_wrappers(
-    text: str, program: str, args: list[str], env: list[tuple[str, str]]
-) -> None:
-    command = only(script(text).commands)
-    inner = command.unwrap()
-    assert inner.program == program
-    assert list(inner.arg_texts) == args
-    assert list(inner.env) == env
-    assert inner.span == command.span
-    if inner is not command:
-        assert inner.argv[0].span.start.column > command.argv[0].span.start.column
-
-
 def test_heredoc_marker_before_the_command() -> None:
     dockerfile = (
         "FROM alpine\n"
@@ -372,7 +342,6 @@ def test_any_text_parses_without_raising_and_spans_point_at_the_words(text: str)
         assert all(option.name.startswith("-") for option in options)
         command.positionals()
         command.subcommand()
-        command.unwrap()
         for word in command.argv:
             start, end = word.span.start, word.span.end
             assert (start.line, start.column) <= (end.line, end.column)

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from linter.diagnostics import Position, Span
+from linter.diagnostics import Edit, Position, Span
 from linter.dockerfile.ast import Instruction, SourceLine
 from linter.records import field, record, replace
 
@@ -23,11 +23,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Command",
+    "Option",
     "ShellScript",
     "ShellWord",
+    "basename",
     "is_posix_shell",
     "parse_instruction",
     "parse_script",
+    "program_start",
+    "split_arguments",
     "unquote",
 ]
 
@@ -498,7 +502,10 @@ _VALUE_OPTIONS: dict[str, frozenset[str]] = {
             "--base-dir",
             "-R",
             "--root",
+            "-P",
+            "--prefix",
             "-Z",
+            "--selinux-user",
         }
     ),
     "adduser": frozenset(
@@ -563,18 +570,149 @@ _VALUE_OPTIONS: dict[str, frozenset[str]] = {
 }
 
 
+def basename(word: str) -> str:
+    """A program word's base name: ``/usr/bin/apt-get`` -> ``apt-get``."""
+    return word.rstrip("/").rsplit("/", 1)[-1] or word
+
+
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+# Programs that run the rest of their words as a command: (options taking the next word as
+# their value, words after the options that come before the command: the user, the duration).
+_WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
+    "sudo": (_VALUE_OPTIONS["sudo"], 0),
+    "doas": (frozenset({"-u", "-C"}), 0),
+    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}), 0),
+    "exec": (frozenset({"-a"}), 0),
+    "command": (frozenset(), 0),
+    "nice": (frozenset({"-n", "--adjustment"}), 0),
+    "ionice": (
+        frozenset({"-c", "--class", "-n", "--classdata", "-p", "--pid", "-P", "--pgid", "-u"}),
+        0,
+    ),
+    "nohup": (frozenset(), 0),
+    "time": (frozenset({"-f", "--format", "-o", "--output"}), 0),
+    "stdbuf": (frozenset({"-i", "-o", "-e", "--input", "--output", "--error"}), 0),
+    "eatmydata": (frozenset(), 0),
+    "timeout": (frozenset({"-s", "--signal", "-k", "--kill-after"}), 1),
+    "gosu": (frozenset(), 1),
+    "su-exec": (frozenset(), 1),
+    "s6-setuidgid": (frozenset(), 1),
+    "tini": (frozenset({"-p", "-e"}), 0),
+    "dumb-init": (frozenset({"-r", "--rewrite"}), 0),
+}
+
+
+def program_start(texts: Sequence[str]) -> int:
+    """Index of the word naming the program really run, past ``VAR=x`` words and wrappers.
+
+    ``sudo -u app env A=1 nice -n 5 apt-get ...`` -> the index of ``apt-get``; ``len(texts)``
+    when there is no such word (``env`` alone, ``gosu app``).
+    """
+    index = 0
+    length = len(texts)
+    while index < length:
+        word = texts[index]
+        if _ASSIGNMENT.match(word):
+            index += 1
+            continue
+        wrapper = _WRAPPERS.get(basename(word))
+        if wrapper is None:
+            return index
+        takes, skip = wrapper
+        index += 1
+        while index < length and texts[index].startswith("-") and texts[index] != "-":
+            option = texts[index]
+            index += 1
+            if option == "--":
+                break
+            if option in takes:
+                index += 1
+        index += skip
+    return min(index, length)
+
+
 @record(compiled=True)
 class Option:
-    """One option occurrence of a command, as ``Command.options()`` splits them."""
+    """One option occurrence of a command line, as ``split_arguments`` reads them."""
 
-    name: str  # with its dashes: ``-y``, ``--yes``
+    name: str  # up to '=', with its dashes: ``-y``, ``--yes``; clusters split (-qy: -q, -y)
     value: str | None
-    word: ShellWord  # the word the option is written in
+    index: int  # index in argv of the word holding the option
+
+
+def split_arguments(
+    texts: Sequence[str], after: int, takes: Iterable[str] = (), single_dash_long: bool = False
+) -> tuple[tuple[Option, ...], tuple[int, ...]]:
+    """The options and the positional words (their indices) of ``texts[after + 1:]``.
+
+    The one reading of options shiplint has: clusters of short options (``-qy``), a value glued
+    to a short option (``-ofile``, ``-q=2``) or given with ``=`` to a long one, the names in
+    ``takes`` take the next word, ``--`` ends options, ``-`` and ``-$x`` are positional. With
+    ``single_dash_long`` (``go build -ldflags x``) a single dash starts a long name.
+    """
+    takes = takes if isinstance(takes, frozenset) else frozenset(takes)
+    found: list[Option] = []
+    positional: list[int] = []
+    length = len(texts)
+    index = after + 1
+    while index < length:
+        text = texts[index]
+        if text == "--":
+            positional.extend(range(index + 1, length))
+            break
+        if not text.startswith("-") or text == "-" or text[1:2] == "$":
+            positional.append(index)
+            index += 1
+            continue
+        if text.startswith("--") or single_dash_long or (text in takes and len(text) > 2):
+            name, equals, glued = text.partition("=")
+            if equals:
+                found.append(Option(name, glued, index))
+            elif name in takes and index + 1 < length:
+                found.append(Option(name, texts[index + 1], index))
+                index += 1
+            else:
+                found.append(Option(name, None, index))
+            index += 1
+            continue
+        index = _read_cluster(texts, index, takes, found)
+    return tuple(found), tuple(positional)
+
+
+def _read_cluster(
+    texts: Sequence[str], index: int, takes: frozenset[str], out: list[Option]
+) -> int:
+    """Read the short options of ``texts[index]`` (``-qy``, ``-oAPT::x=y``, ``-q=2``) into
+    ``out``; returns the index of the next word to read."""
+    letters = texts[index][1:]
+    for position in range(len(letters)):
+        name = "-" + letters[position]
+        rest = letters[position + 1 :]
+        if rest.startswith("="):
+            out.append(Option(name, rest[1:], index))
+            return index + 1
+        if name in takes:
+            if rest:
+                out.append(Option(name, rest, index))
+            elif index + 1 < len(texts):
+                out.append(Option(name, texts[index + 1], index))
+                return index + 2
+            else:
+                out.append(Option(name, None, index))
+            return index + 1
+        out.append(Option(name, None, index))
+    return index + 1
 
 
 @record(compiled=True)
 class Command:
-    """A simple command: ``[VAR=x ...] argv... [redirections]`` and where it sits."""
+    """A simple command: ``[VAR=x ...] argv... [redirections]`` and where it sits.
+
+    ``program`` is the program really run, past wrappers (``sudo``, ``env A=1``, ``gosu app``,
+    ``nice -n 5``...); ``start`` is its index in ``argv``, and options and positionals are
+    those of that program. Every word keeps its span.
+    """
 
     name: str | None  # argv[0], unquoted; None only for a command with no words at all
     argv: tuple[ShellWord, ...]
@@ -592,81 +730,82 @@ class Command:
     in_function: bool = False  # in a function body
     statement: int = 0  # index of the top-level statement (``&&``/``||`` chain) holding it
     raw: str = ""  # the command as written (continuations included)
+    start: int = 0  # index in argv of the program past wrappers (``program_start``)
 
     @property
     def program(self) -> str | None:
-        """argv[0]'s base name: ``/usr/bin/apt-get`` -> ``apt-get``."""
-        if self.name is None:
+        """The base name of the program really run: ``sudo /usr/bin/apt-get`` -> ``apt-get``."""
+        if self.start >= len(self.argv):
             return None
-        return self.name.rstrip("/").rsplit("/", 1)[-1] or self.name
+        return basename(self.argv[self.start].text)
+
+    @property
+    def head(self) -> str | None:
+        """argv[0]'s base name: the wrapper, when there is one (``sudo`` in ``sudo rm``)."""
+        return None if self.name is None else basename(self.name)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Every word's text, wrappers included."""
+        return tuple(word.text for word in self.argv)
 
     @property
     def args(self) -> tuple[ShellWord, ...]:
-        return self.argv[1:]
+        """The program's arguments (after its own word)."""
+        return self.argv[self.start + 1 :]
 
     @property
     def arg_texts(self) -> tuple[str, ...]:
-        return tuple(word.text for word in self.argv[1:])
+        return tuple(word.text for word in self.argv[self.start + 1 :])
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """Assignments in effect for the program: ``VAR=x`` prefixes and ``env VAR=x``."""
+        found = dict(self.env)
+        for word in self.argv[: self.start]:
+            if _ASSIGNMENT.match(word.text):
+                key, _, value = word.text.partition("=")
+                found[key] = value
+        return found
+
+    def word_span(self, index: int) -> Span:
+        """The span of word ``index`` (the command's span past the last word)."""
+        return self.argv[index].span if index < len(self.argv) else self.span
+
+    def from_word(self, index: int) -> Span:
+        """From word ``index`` to the end of the command."""
+        return Span(self.word_span(index).start, self.span.end)
+
+    def insert_after(self, index: int, text: str) -> Edit:
+        """An edit inserting `` text`` right after word ``index`` (a fix adding a flag)."""
+        end = self.argv[index].span.end
+        return Edit(Span(end, end), " " + text)
 
     def _value_options(self, value_options: Iterable[str] | None) -> frozenset[str]:
         if value_options is not None:
             return frozenset(value_options)
         return _VALUE_OPTIONS.get(self.program or "", frozenset())
 
+    def arguments(
+        self, value_options: Iterable[str] | None = None, after: int | None = None
+    ) -> tuple[tuple[Option, ...], tuple[ShellWord, ...]]:
+        """The options and positional words after word ``after`` (default: the program)."""
+        options, indices = split_arguments(
+            self.texts,
+            self.start if after is None else after,
+            self._value_options(value_options),
+        )
+        argv = self.argv
+        return options, tuple(argv[index] for index in indices)
+
     def options(self, value_options: Iterable[str] | None = None) -> tuple[Option, ...]:
-        """Options in argument order, up to ``--``; combined short flags are split.
+        """The program's options in argument order, up to ``--``; combined short flags split.
 
         ``value_options`` names options whose value is the next word (``-o x``); by default a
         small table of well-known programs is used. A value glued to a short option (``-ofile``)
         or given with ``=`` to a long one is always recognised.
         """
-        return self._arguments(self._value_options(value_options))[0]
-
-    def _arguments(self, takes: frozenset[str]) -> tuple[tuple[Option, ...], tuple[ShellWord, ...]]:
-        """The options and the positional arguments, in one pass over ``argv``."""
-        found: list[Option] = []
-        positional: list[ShellWord] = []
-        words = self.argv[1:]
-        index = 0
-        while index < len(words):
-            word = words[index]
-            text = word.text
-            index += 1
-            if text == "--":
-                positional.extend(words[index:])
-                break
-            if not text.startswith("-") or text == "-" or (not word.literal and text[1:2] == "$"):
-                positional.append(word)
-                continue
-            if text.startswith("--"):
-                name, eq, glued = text.partition("=")
-                if eq:
-                    found.append(Option(name, glued, word))
-                elif name in takes and index < len(words):
-                    found.append(Option(name, words[index].text, word))
-                    index += 1
-                else:
-                    found.append(Option(name, None, word))
-                continue
-            if text in takes:  # single-dash long options such as ``go build -ldflags x``
-                value = words[index].text if index < len(words) else None
-                found.append(Option(text, value, word))
-                index += 1 if value is not None else 0
-                continue
-            for position in range(1, len(text)):
-                name = "-" + text[position]
-                if name in takes:
-                    rest = text[position + 1 :]
-                    if rest:
-                        found.append(Option(name, rest, word))
-                    elif index < len(words):
-                        found.append(Option(name, words[index].text, word))
-                        index += 1
-                    else:
-                        found.append(Option(name, None, word))
-                    break
-                found.append(Option(name, None, word))
-        return tuple(found), tuple(positional)
+        return self.arguments(value_options)[0]
 
     def has_option(self, *names: str, value_options: Iterable[str] | None = None) -> bool:
         """Whether any of ``names`` (``"-y"``, ``"--yes"``) is given; ``-yq`` has ``-y``.
@@ -680,7 +819,7 @@ class Command:
                 return True
         long_single = {name for name in wanted if len(name) > 2 and name[1] != "-"}
         if long_single:
-            for word in self.argv[1:]:
+            for word in self.argv[self.start + 1 :]:
                 if word.text == "--":
                     break
                 if word.text.partition("=")[0] in long_single:
@@ -697,8 +836,8 @@ class Command:
         return value
 
     def positionals(self, value_options: Iterable[str] | None = None) -> tuple[ShellWord, ...]:
-        """Arguments that are not options nor option values; everything after ``--``."""
-        return self._arguments(self._value_options(value_options))[1]
+        """The program's arguments that are not options nor option values; all after ``--``."""
+        return self.arguments(value_options)[1]
 
     def subcommand(self, value_options: Iterable[str] | None = None) -> str | None:
         """The first positional argument: ``install`` in ``apt-get -y install curl``."""
@@ -707,72 +846,6 @@ class Command:
 
     def is_program(self, *programs: str) -> bool:
         return self.program in programs
-
-    def unwrap(self) -> Command:
-        """The command a wrapper runs: ``sudo -u x env A=1 nice -n 5 apt-get ...`` -> apt-get.
-
-        Wrappers: sudo, doas, env, exec, command (not ``command -v``), nice, nohup, time,
-        timeout, gosu, su-exec, tini, dumb-init. ``env`` assignments join ``env``; spans and
-        flags are kept. Returns the command itself when nothing is wrapped.
-        """
-        current = self
-        while current.program in _WRAPPERS:
-            start = _wrapped_start(current)
-            if start is None:
-                break
-            assignments: list[tuple[str, str]] = []
-            if current.program == "env":
-                for word in current.argv[1:start]:
-                    key, equals, value = word.text.partition("=")
-                    if equals and not key.startswith("-"):
-                        assignments.append((key, value))
-            argv = current.argv[start:]
-            current = replace(
-                current, name=argv[0].text, argv=argv, env=current.env + tuple(assignments)
-            )
-        return current
-
-
-# Wrapper programs: (options taking a value, positionals before the wrapped command).
-_WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
-    "sudo": (_VALUE_OPTIONS["sudo"], 0),
-    "doas": (frozenset({"-u", "-C"}), 0),
-    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}), 0),
-    "exec": (frozenset({"-a"}), 0),
-    "command": (frozenset(), 0),
-    "nice": (frozenset({"-n", "--adjustment"}), 0),
-    "nohup": (frozenset(), 0),
-    "time": (frozenset({"-f", "--format", "-o", "--output"}), 0),
-    "timeout": (frozenset({"-s", "--signal", "-k", "--kill-after"}), 1),
-    "gosu": (frozenset(), 1),
-    "su-exec": (frozenset(), 1),
-    "tini": (frozenset({"-p", "-e"}), 0),
-    "dumb-init": (frozenset({"-r", "--rewrite"}), 0),
-}
-
-
-def _wrapped_start(command: Command) -> int | None:
-    """Index in argv of the program a wrapper runs, or None (``env`` alone, ``command -v``)."""
-    program = command.program or ""
-    takes, skip = _WRAPPERS[program]
-    words = command.argv
-    index = 1
-    while index < len(words):
-        text = words[index].text
-        if text == "--":
-            index += 1
-            break
-        if text.startswith("-") and len(text) > 1:
-            if program == "command" and text[1:2] in ("v", "V"):
-                return None
-            index += 2 if text in takes else 1
-            continue
-        if program == "env" and "=" in text:
-            index += 1
-            continue
-        break
-    index += skip
-    return index if index < len(words) else None
 
 
 # --------------------------------------------------------------------------- scripts
@@ -1357,6 +1430,7 @@ class _Walker:
                 in_function=where.in_function,
                 statement=where.statement,
                 raw=self.text(node),
+                start=program_start([word.text for word in argv]),
             )
         )
         self.pending = None
@@ -1523,7 +1597,11 @@ def _exec_script(instruction: Instruction, argv: tuple[str, ...]) -> ShellScript
 
         words = tuple(ShellWord(arg, json.dumps(arg), span, True) for arg in argv)
     command = Command(
-        name=argv[0] if argv else None, argv=words, span=span, raw=instruction.arguments
+        name=argv[0] if argv else None,
+        argv=words,
+        span=span,
+        raw=instruction.arguments,
+        start=program_start(argv),
     )
     return ShellScript(
         (command,) if argv else (), False, instruction.arguments, instruction.argument_lines, "exec"
