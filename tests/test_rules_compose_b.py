@@ -6,14 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
-from linter.rules import dc_crossfile, dc_network, dc_security
+from linter.rules import dc_crossfile, dc_network, dc_privileges
 from linter.rules._compose_security_helpers import (
     literal_secret_value,
     normalize_host_path,
     secret_key,
 )
 from linter.rules._secrets import token_format, url_password
-from linter.rules.dc_security import root_equivalent, sensitive_path, socket_exposed
+from linter.rules.dc_mounts import root_equivalent, sensitive_path, socket_exposed
 
 from linter.context import ComposeContext
 from linter.diagnostics import Diagnostic
@@ -96,7 +96,7 @@ def test_confinement_last_entry_wins(tmp_path: Path) -> None:
         "services:\n  app:\n    image: alpine:3.20\n    security_opt:\n"
         "      - seccomp:./profile.json\n      - seccomp:unconfined\n"
     )
-    found = run_rule(dc_security.ConfinementDisabled, tmp_path, {"compose.yaml": compose})
+    found = run_rule(dc_privileges.ConfinementDisabled, tmp_path, {"compose.yaml": compose})
     assert [(d.span.start.line, d.span.start.column) for d in found] == [(6, 9)]
 
 
