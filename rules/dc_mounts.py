@@ -17,12 +17,10 @@ from linter.compose.nodes import MappingNode, Node, SequenceNode
 
 from ._compose_helpers import (
     VolumeMount,
-    scalar_text,
-    service_volumes,
-)
-from ._compose_security_helpers import (
     is_under,
     normalize_host_path,
+    scalar_text,
+    service_volumes,
 )
 from ._host_agents import PATHS, service_host_agent
 from ._service_rule import ServiceRule

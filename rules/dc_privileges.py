@@ -17,15 +17,7 @@ from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, ScalarNode, SequenceNode
 from linter.records import replace
 
-from ._compose_helpers import (
-    scalar_text,
-)
-from ._compose_security_helpers import (
-    is_true,
-    key_path,
-    key_span,
-    scalar_items,
-)
+from ._compose_helpers import is_true, key_path, key_span, scalar_items, scalar_text
 from ._host_agents import NETWORK, PID, opens_tun_device, service_host_agent
 from ._reorder import add_key_fix, append_item_fix
 from ._service_rule import ServiceRule

@@ -20,13 +20,14 @@ from ._compose_helpers import (
     scalar_text,
     sub_span,
 )
-from ._compose_security_helpers import (
+from ._secrets import (
     consumed_key_sentinel,
     literal_secret_value,
     secret_key,
+    token_format,
     url_credential,
+    url_password,
 )
-from ._secrets import token_format, url_password
 from ._service_rule import ServiceRule
 
 

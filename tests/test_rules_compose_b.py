@@ -7,12 +7,8 @@ from pathlib import Path
 
 import pytest
 from linter.rules import dc_crossfile, dc_network, dc_privileges
-from linter.rules._compose_security_helpers import (
-    literal_secret_value,
-    normalize_host_path,
-    secret_key,
-)
-from linter.rules._secrets import token_format, url_password
+from linter.rules._compose_helpers import normalize_host_path
+from linter.rules._secrets import literal_secret_value, secret_key, token_format, url_password
 from linter.rules.dc_mounts import root_equivalent, sensitive_path, socket_exposed
 
 from linter.context import ComposeContext
