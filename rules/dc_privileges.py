@@ -19,8 +19,8 @@ from linter.records import replace
 
 from ._compose_helpers import is_true, key_path, key_span, scalar_items, scalar_text
 from ._host_agents import NETWORK, PID, opens_tun_device, service_host_agent
-from ._reorder import add_key_fix, append_item_fix
 from ._service_rule import ServiceRule
+from ._yaml_edits import add_key_fix, append_item_fix
 
 
 class PrivilegedService(ServiceRule):
