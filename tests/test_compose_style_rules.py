@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 from compose_rule_run import check_text, lines
@@ -51,3 +53,31 @@ def test_top_level_and_services_order(tmp_path: Path) -> None:
     )
     assert lines(check_text(dc_style.UnsortedServices, text, tmp_path)) == [(4, 3), (6, 3)]
     assert lines(check_text(dc_style.TopLevelOrder, text, tmp_path)) == [(8, 1), (9, 1), (11, 1)]
+
+
+def test_moving_tags_in_compose(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: nginx:mainline-alpine\n"
+        "  db:\n    image: postgres:16-bookworm\n    volumes: [db:/var/lib/postgresql/data]\n"
+        "volumes:\n  db: {}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [
+            "shiplint",
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--select",
+            "DC500",
+            "compose.yaml",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    found = json.loads(done.stdout)
+    assert [(d["line"], d["code"]) for d in found] == [(3, "DC500")]
