@@ -47,8 +47,7 @@ def commands(context: DockerfileContext, instruction: Instruction) -> list[Comma
 
     Computed once per instruction and file: a dozen rules ask for the same RUN.
     """
-    cache = context.dockerfile.extra.setdefault("rules._runs.commands", {})
-    assert isinstance(cache, dict)
+    cache = context.cache("rules._runs.commands", dict[int, list[Command]])
     key = id(instruction)
     cached = cache.get(key)
     if cached is None:
@@ -202,20 +201,6 @@ def stage_env(
             if instruction.keyword == "ENV":
                 env.update(env_pairs(instruction))
     return env
-
-
-def stage_shell(
-    dockerfile: Dockerfile, stage: Stage, until: Instruction | None = None
-) -> tuple[str, ...] | None:
-    """The SHELL in force before ``until`` (inherited through ``FROM <stage>``); None: default."""
-    shell: tuple[str, ...] | None = None
-    for ancestor in reversed(stage_chain(dockerfile, stage)):
-        for instruction in ancestor.instructions:
-            if until is not None and (instruction is until or instruction.onbuild is until):
-                return shell
-            if instruction.keyword == "SHELL" and instruction.json_args:
-                shell = tuple(instruction.json_args)
-    return shell
 
 
 def _unquote(text: str) -> str:

@@ -22,7 +22,6 @@ from ._runs import (
     run_commands,
     run_instructions,
     stage_env,
-    stage_shell,
     workdirs,
 )
 
@@ -570,7 +569,7 @@ class MissingPipefail(Rule):
             for instruction in run_instructions(stage):
                 if instruction.is_json_form:
                     continue
-                if pipefail_shell(stage_shell(dockerfile, stage, instruction)):
+                if pipefail_shell(context.shell_for(instruction)):
                     continue
                 for script in context.shell(instruction):
                     found = self._first_pipeline(script)
@@ -1114,7 +1113,7 @@ class SemicolonWithoutErrexit(Rule):
         dockerfile = context.dockerfile
         for stage in dockerfile.stages:
             for instruction in run_instructions(stage):
-                if errexit_shell(stage_shell(dockerfile, stage, instruction)):
+                if errexit_shell(context.shell_for(instruction)):
                     continue
                 for script in context.shell(instruction):
                     if script.origin in ("shell", "heredoc"):

@@ -18,7 +18,7 @@ from linter.dockerfile.shell import ShellScript
 from linter.records import record
 
 from ._df_helpers import PROXY_ARGS, stage_chain
-from ._runs import run_instructions, stage_shell
+from ._runs import run_instructions
 
 # hadolint never reports these: SC2187 (ash is not supported), SC1090/SC1091 (sourced files
 # cannot be followed without directives).
@@ -182,7 +182,7 @@ class ShellCheck(Rule):
                 scripts = context.shell(instruction)
                 if not scripts:
                     continue  # non-POSIX SHELL
-                shell = stage_shell(dockerfile, stage, instruction)
+                shell = context.shell_for(instruction)
                 exports = [
                     f"export {name}=1" for name in _variables(dockerfile, stage, instruction)
                 ]
