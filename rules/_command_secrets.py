@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from linter import Position, Span
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, ScalarNode, SequenceNode
-from linter.dockerfile.shell import skip_balanced
+from linter.dockerfile.shell import basename, program_chain, skip_balanced
 from linter.records import record
 
 from ._compose_helpers import sub_span
@@ -319,10 +319,6 @@ _SPEC = re.compile(r"^(?:id|src|source|type|env)=")  # ``--secret id=npm,src=./n
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def basename(word: str) -> str:
-    return word.rstrip("/").rsplit("/", 1)[-1]
-
-
 def compose_default(written: str) -> str | None:
     """The literal default of a compose ``${VAR:-x}``/``${VAR-x}`` (``$$`` is an escape)."""
     index, length = 0, len(written)
@@ -370,67 +366,6 @@ def credential_option(name: str) -> bool:
     return secret_key(upper) and not _TEXT_TOKEN_PARTS.intersection(upper.split("_"))
 
 
-# Programs that run the rest of their words as a command, with their options that take the
-# next word as an argument (``-u postgres``; a value glued with ``=`` takes none).
-_WRAPPERS: dict[str, frozenset[str]] = {
-    "exec": frozenset({"-a"}),
-    "env": frozenset({"-u", "--unset", "-C", "--chdir"}),
-    "nohup": frozenset(),
-    "time": frozenset({"-f", "--format", "-o", "--output"}),
-    "command": frozenset(),
-    "tini": frozenset({"-p", "-e"}),
-    "dumb-init": frozenset({"-r", "--rewrite"}),
-    "sudo": frozenset(
-        {
-            "-u",
-            "--user",
-            "-g",
-            "--group",
-            "-C",
-            "--close-from",
-            "-D",
-            "--chdir",
-            "-p",
-            "--prompt",
-            "-r",
-            "--role",
-            "-t",
-            "--type",
-            "-T",
-            "--command-timeout",
-            "-U",
-            "--other-user",
-            "-R",
-            "--chroot",
-        }
-    ),
-    "runuser": frozenset(
-        {
-            "-u",
-            "--user",
-            "-g",
-            "--group",
-            "-G",
-            "--supplementary-group",
-            "-s",
-            "--shell",
-            "-w",
-            "--whitelist-environment",
-        }
-    ),
-    "nice": frozenset({"-n", "--adjustment"}),
-    "ionice": frozenset(
-        {"-c", "--class", "-n", "--classdata", "-p", "--pid", "-P", "--pgid", "-u", "--uid"}
-    ),
-    "stdbuf": frozenset({"-i", "-o", "-e", "--input", "--output", "--error"}),
-    "gosu": frozenset(),
-    "su-exec": frozenset(),
-    "s6-setuidgid": frozenset(),
-    "timeout": frozenset({"-s", "--signal", "-k", "--kill-after"}),
-    "docker-entrypoint.sh": frozenset(),
-}
-# Words a wrapper takes after its options, before the command: the user, the duration.
-_WRAPPER_POSITIONALS = {"gosu": 1, "su-exec": 1, "s6-setuidgid": 1, "timeout": 1}
 # ``su`` and ``runuser`` in its su form run ``-c SCRIPT`` with the target user's shell.
 _SU = frozenset({"su", "runuser"})
 _SU_SCRIPT_FLAG = re.compile(r"^-[lmpfP]*c$")  # ``-c``, or last of a cluster: ``-lc``
@@ -442,34 +377,11 @@ def _programs(words: Sequence[Word]) -> frozenset[str]:
 
     Empty when the words start with an option: the image's ENTRYPOINT is the program then.
     """
-    found: set[str] = set()
-    options: frozenset[str] = frozenset()  # the current wrapper's options with an argument
-    argument = False  # the word is an option's argument
-    positionals = 0
-    for word in words:
-        text = word.text
-        if argument:
-            argument = False
-            continue
-        if _ASSIGNMENT.match(text):
-            continue  # ``PGPASSWORD=x psql``, ``env A=1 psql``, ``sudo A=1 psql``
-        if text.startswith("-"):
-            if not found:
-                return frozenset()
-            if text == "--":
-                options = frozenset()
-            else:
-                argument = text in options
-            continue
-        if positionals:
-            positionals -= 1
-            continue
-        name = basename(text)
-        found.add(name)
-        if name not in _WRAPPERS:
-            break
-        options, positionals = _WRAPPERS[name], _WRAPPER_POSITIONALS.get(name, 0)
-    return frozenset(found)
+    texts = [word.text for word in words]
+    chain = program_chain(texts)
+    if chain[0] < len(texts) and texts[chain[0]].startswith("-"):
+        return frozenset()
+    return frozenset(basename(texts[index]) for index in chain if index < len(texts))
 
 
 def _su_script(words: Sequence[Word], su_at: int, index: int) -> tuple[Word, int] | None:

@@ -30,6 +30,7 @@ __all__ = [
     "is_posix_shell",
     "parse_instruction",
     "parse_script",
+    "program_chain",
     "program_start",
     "split_arguments",
     "unquote",
@@ -564,6 +565,13 @@ _VALUE_OPTIONS: dict[str, frozenset[str]] = {
             "--type",
             "-D",
             "--chdir",
+            "-T",
+            "--command-timeout",
+            "-U",
+            "--other-user",
+            "-R",
+            "--chroot",
+            "--close-from",
         }
     ),
     "su": frozenset({"-c", "--command", "-s", "--shell", "-g", "--group", "-G"}),
@@ -587,7 +595,26 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "command": (frozenset(), 0),
     "nice": (frozenset({"-n", "--adjustment"}), 0),
     "ionice": (
-        frozenset({"-c", "--class", "-n", "--classdata", "-p", "--pid", "-P", "--pgid", "-u"}),
+        frozenset(
+            {"-c", "--class", "-n", "--classdata", "-p", "--pid", "-P", "--pgid", "-u", "--uid"}
+        ),
+        0,
+    ),
+    "runuser": (
+        frozenset(
+            {
+                "-u",
+                "--user",
+                "-g",
+                "--group",
+                "-G",
+                "--supplementary-group",
+                "-s",
+                "--shell",
+                "-w",
+                "--whitelist-environment",
+            }
+        ),
         0,
     ),
     "nohup": (frozenset(), 0),
@@ -600,15 +627,17 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "s6-setuidgid": (frozenset(), 1),
     "tini": (frozenset({"-p", "-e"}), 0),
     "dumb-init": (frozenset({"-r", "--rewrite"}), 0),
+    "docker-entrypoint.sh": (frozenset(), 0),  # the official images' entrypoint runs its args
 }
 
 
-def program_start(texts: Sequence[str]) -> int:
-    """Index of the word naming the program really run, past ``VAR=x`` words and wrappers.
+def program_chain(texts: Sequence[str]) -> list[int]:
+    """Indices of the wrappers a command line goes through, then of the program it runs.
 
-    ``sudo -u app env A=1 nice -n 5 apt-get ...`` -> the index of ``apt-get``; ``len(texts)``
-    when there is no such word (``env`` alone, ``gosu app``).
+    ``sudo -u app env A=1 nice -n 5 apt-get ...`` -> the indices of sudo, env, nice and
+    apt-get. The last index is ``len(texts)`` when no program follows (``env`` alone).
     """
+    chain: list[int] = []
     index = 0
     length = len(texts)
     while index < length:
@@ -616,9 +645,10 @@ def program_start(texts: Sequence[str]) -> int:
         if _ASSIGNMENT.match(word):
             index += 1
             continue
+        chain.append(index)
         wrapper = _WRAPPERS.get(basename(word))
         if wrapper is None:
-            return index
+            return chain
         takes, skip = wrapper
         index += 1
         while index < length and texts[index].startswith("-") and texts[index] != "-":
@@ -629,7 +659,14 @@ def program_start(texts: Sequence[str]) -> int:
             if option in takes:
                 index += 1
         index += skip
-    return min(index, length)
+    chain.append(length)
+    return chain
+
+
+def program_start(texts: Sequence[str]) -> int:
+    """Index of the word naming the program really run, past ``VAR=x`` words and wrappers
+    (``len(texts)`` when there is none: ``env`` alone, ``gosu app``)."""
+    return program_chain(texts)[-1]
 
 
 @record(compiled=True)
