@@ -16,7 +16,6 @@ from linter.dockerfile.shell import Command, ShellScript, ShellWord, basename
 from ._df_helpers import stage_chain
 from ._packages import parse_invocation
 from ._runs import (
-    RunCommand,
     absolute,
     in_go_source_after,
     run_commands,
@@ -45,19 +44,18 @@ class PointlessCommand(Rule):
     )
     bad = "FROM debian:12\nRUN service nginx start\n"
     good = 'FROM nginx:1.27\nCMD ["nginx", "-g", "daemon off;"]\n'
-    target = Target.DOCKERFILE
+    target = Target.RUN_COMMAND
     aliases = ("DL3001",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for found in run_commands(context):
-            program, index = found.command.program, found.command.start
-            if program in _POINTLESS:
-                yield self.report(
-                    context.path,
-                    found.command.word_span(index),
-                    f"`{program}` does nothing useful in a build step: no terminal, no running "
-                    "services, and processes end with the step.",
-                )
+    def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
+        program = command.program
+        if program in _POINTLESS:
+            yield self.report(
+                context.path,
+                command.word_span(command.start),
+                f"`{program}` does nothing useful in a build step: no terminal, no running "
+                "services, and processes end with the step.",
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,39 +200,37 @@ class WgetProgress(Rule):
     )
     bad = "FROM debian:12\nRUN wget https://example.com/tool.tar.gz\n"
     good = "FROM debian:12\nRUN wget -q https://example.com/tool.tar.gz\n"
-    target = Target.DOCKERFILE
+    target = Target.RUN_COMMAND
     aliases = ("DL3047",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        busybox: dict[int, bool] = {}
-        for found in run_commands(context):
-            command = found.command
-            if command.program != "wget":
-                continue
-            if command.has_option(
-                "--progress",
-                "-q",
-                "--quiet",
-                "-nv",
-                "--no-verbose",
-                "-o",
-                "--output-file",
-                "-a",
-                "--append-output",
-            ):
-                continue
-            if _removes_wget(found.script.commands):
-                continue  # a throw-away download tool: its log is not worth a finding
-            stage = found.stage
-            if stage.index not in busybox:
-                busybox[stage.index] = _busybox_wget(context, stage)
-            if busybox[stage.index]:
-                continue
-            yield self.report(
-                context.path,
-                command.word_span(0),
-                "wget without -q, -nv or --progress fills the build log with its progress bar.",
-            )
+    def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if command.program != "wget" or command.has_option(
+            "--progress",
+            "-q",
+            "--quiet",
+            "-nv",
+            "--no-verbose",
+            "-o",
+            "--output-file",
+            "-a",
+            "--append-output",
+        ):
+            return
+        if _removes_wget(context.script_of(command).commands):
+            return  # a throw-away download tool: its log is not worth a finding
+        stage = context.stage_of(command)
+        if stage is None:
+            return
+        busybox = context.cache("rules.df_shell.busybox_wget", dict[int, bool])
+        if stage.index not in busybox:
+            busybox[stage.index] = _busybox_wget(context, stage)
+        if busybox[stage.index]:
+            return
+        yield self.report(
+            context.path,
+            command.word_span(0),
+            "wget without -q, -nv or --progress fills the build log with its progress bar.",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,24 +328,22 @@ class LinkBinSh(Rule):
     )
     bad = "FROM debian:12\nRUN ln -sf /bin/bash /bin/sh\n"
     good = 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
-    target = Target.DOCKERFILE
+    target = Target.RUN_COMMAND
     aliases = ("DL4005",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for found in run_commands(context):
-            command = found.command
-            if command.program != "ln":
-                continue
-            positionals = command.positionals(
-                value_options=("-t", "--target-directory", "-S", "--suffix")
+    def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if command.program != "ln":
+            return
+        positionals = command.positionals(
+            value_options=("-t", "--target-directory", "-S", "--suffix")
+        )
+        if len(positionals) >= 2 and positionals[-1].text in _SH_PATHS:
+            yield self.report(
+                context.path,
+                positionals[-1].span,
+                "Replacing /bin/sh changes the shell of the whole image; use "
+                'SHELL ["/bin/bash", "-c"] to change the build\'s shell.',
             )
-            if len(positionals) >= 2 and positionals[-1].text in _SH_PATHS:
-                yield self.report(
-                    context.path,
-                    positionals[-1].span,
-                    "Replacing /bin/sh changes the shell of the whole image; use "
-                    'SHELL ["/bin/bash", "-c"] to change the build\'s shell.',
-                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -650,28 +644,25 @@ class RemoveRoot(Rule):
     )
     bad = "FROM debian:12\nRUN rm -rf /*\n"
     good = "FROM debian:12\nRUN rm -rf /tmp/*\n"
-    target = Target.DOCKERFILE
+    target = Target.RUN_COMMAND
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for found in run_commands(context):
-            command = found.command
-            program = command.program
-            if program != "rm" or not command.has_option("-r", "-R", "--recursive"):
-                continue
-            if command.has_option("--no-preserve-root"):
+    def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if command.program != "rm" or not command.has_option("-r", "-R", "--recursive"):
+            return
+        if command.has_option("--no-preserve-root"):
+            yield self.report(
+                context.path,
+                command.span,
+                "rm --no-preserve-root may delete the whole file system.",
+            )
+            return
+        for word in command.positionals():
+            if word.literal and word.text in ("/", "/*", "/.*"):
                 yield self.report(
                     context.path,
-                    command.span,
-                    "rm --no-preserve-root may delete the whole file system.",
+                    word.span,
+                    f"`rm -r {word.text}` deletes the image's whole file system.",
                 )
-                continue
-            for word in command.positionals():
-                if word.literal and word.text in ("/", "/*", "/.*"):
-                    yield self.report(
-                        context.path,
-                        word.span,
-                        f"`rm -r {word.text}` deletes the image's whole file system.",
-                    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -698,10 +689,10 @@ def _world_writable(mode: str) -> bool:
     return writable and not sticky
 
 
-def _scratch_folder(found: RunCommand, targets: list[str]) -> bool:
+def _scratch_folder(script: ShellScript, command: Command, targets: list[str]) -> bool:
     """The paths are a scratch folder that a later command of the same RUN deletes."""
-    commands = found.script.commands
-    position = next(i for i, command in enumerate(commands) if command is found.command)
+    commands = script.commands
+    position = next(i for i, other in enumerate(commands) if other is command)
     return bool(targets) and all(
         _removed_later(commands, position, target.rstrip("/")) for target in targets
     )
@@ -797,7 +788,7 @@ def _volume_folders(context: DockerfileContext, stage: Stage, env: dict[str, str
 
 
 def _chmod_target_kind(
-    found: RunCommand, word: ShellWord, path: str, volumes: Sequence[str]
+    script: ShellScript, word: ShellWord, path: str, volumes: Sequence[str]
 ) -> str:
     """ "protected", "fifo", "tool-home", "volume" or "plain" for one chmod target."""
     if (
@@ -811,7 +802,7 @@ def _chmod_target_kind(
         return "protected"
     if any(
         command.program == "mkfifo" and any(arg.text == word.text for arg in command.positionals())
-        for command in found.script.commands
+        for command in script.commands
     ):
         return "fifo"
     if any(
@@ -844,65 +835,70 @@ class ChmodWorldWritable(Rule):
     )
     bad = "FROM debian:12\nRUN mkdir /data && chmod -R 777 /data\n"
     good = "FROM debian:12\nRUN mkdir /data && chown -R 1000:1000 /data && chmod 755 /data\n"
-    target = Target.DOCKERFILE
+    target = Target.RUN_COMMAND
     aliases = ()
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+    def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
         from linter.dockerfile.variables import expand
 
-        stage_facts: dict[int, tuple[dict[str, str], list[str], dict[int, str]]] = {}
-        for found in run_commands(context):
-            command = found.command
-            program = command.program
-            if program != "chmod":
-                continue
-            positionals = command.positionals(value_options=("--reference",))
-            if not positionals or not positionals[0].literal:
-                continue
-            mode = positionals[0]
-            targets = [word.text for word in positionals[1:]]
-            if not _world_writable(mode.text) or _scratch_folder(found, targets):
-                continue
-            stage = found.stage
-            if stage.index not in stage_facts:
-                env = stage_env(context.dockerfile, stage)
-                stage_facts[stage.index] = (
-                    env,
-                    _volume_folders(context, stage, env),
-                    workdirs(context.dockerfile, stage),
-                )
-            env, volumes, where = stage_facts[stage.index]
-            workdir = where.get(id(found.instruction), "/")
-            kinds = set()
-            for word in positionals[1:]:
-                value, unset = expand(word.text, env, context.dockerfile.escape)
-                # an unknown variable is not "/": judge the words as written then
-                path = posixpath.normpath(absolute(word.text if unset else value, workdir))
-                kinds.add(_chmod_target_kind(found, word, path, volumes))
-            kinds.discard("fifo")  # a named pipe every sender writes to: its mode is its job
-            if not kinds:
-                continue
-            if kinds <= {"tool-home", "volume"}:
-                why = (
-                    "a tool home made writable for any --user"
-                    if "tool-home" in kinds
-                    else "a VOLUME folder, replaced by the mounted volume at run time"
-                )
-                yield self.report(
-                    context.path,
-                    mode.span,
-                    f"chmod {mode.text} on {why}: every user in the container "
-                    "can modify it; fine when the image must run under any uid, "
-                    "otherwise chown it to the user that needs it.",
-                    severity=Severity.INFO,
-                )
-                continue
+        if command.program != "chmod":
+            return
+        positionals = command.positionals(value_options=("--reference",))
+        if not positionals or not positionals[0].literal:
+            return
+        mode = positionals[0]
+        targets = [word.text for word in positionals[1:]]
+        script = context.script_of(command)
+        stage = context.stage_of(command)
+        if (
+            stage is None
+            or not _world_writable(mode.text)
+            or _scratch_folder(script, command, targets)
+        ):
+            return
+        stage_facts = context.cache(
+            "rules.df_shell.chmod_facts",
+            dict[int, tuple[dict[str, str], list[str], dict[int, str]]],
+        )
+        if stage.index not in stage_facts:
+            env = stage_env(context.dockerfile, stage)
+            stage_facts[stage.index] = (
+                env,
+                _volume_folders(context, stage, env),
+                workdirs(context.dockerfile, stage),
+            )
+        env, volumes, where = stage_facts[stage.index]
+        workdir = where.get(id(context.instruction_of(command)), "/")
+        kinds = set()
+        for word in positionals[1:]:
+            value, unset = expand(word.text, env, context.dockerfile.escape)
+            # an unknown variable is not "/": judge the words as written then
+            path = posixpath.normpath(absolute(word.text if unset else value, workdir))
+            kinds.add(_chmod_target_kind(script, word, path, volumes))
+        kinds.discard("fifo")  # a named pipe every sender writes to: its mode is its job
+        if not kinds:
+            return
+        if kinds <= {"tool-home", "volume"}:
+            why = (
+                "a tool home made writable for any --user"
+                if "tool-home" in kinds
+                else "a VOLUME folder, replaced by the mounted volume at run time"
+            )
             yield self.report(
                 context.path,
                 mode.span,
-                f"chmod {mode.text} lets every user in the container modify "
-                "these files; chown them to the user that needs them instead.",
+                f"chmod {mode.text} on {why}: every user in the container "
+                "can modify it; fine when the image must run under any uid, "
+                "otherwise chown it to the user that needs it.",
+                severity=Severity.INFO,
             )
+            return
+        yield self.report(
+            context.path,
+            mode.span,
+            f"chmod {mode.text} lets every user in the container modify "
+            "these files; chown them to the user that needs them instead.",
+        )
 
 
 # ---------------------------------------------------------------------------------------------

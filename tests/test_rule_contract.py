@@ -21,7 +21,7 @@ RULES = REGISTRY.sorted_rules()
 
 def _files(rule: Rule, example: object) -> dict[str, str]:
     if isinstance(example, str):
-        name = "Dockerfile" if rule.target is Target.DOCKERFILE else "compose.yaml"
+        name = "Dockerfile" if rule.target.kind == "dockerfile" else "compose.yaml"
         return {name: example}
     assert isinstance(example, dict)
     return {str(k): str(v) for k, v in example.items()}
