@@ -889,7 +889,7 @@ class UnsignedPackages(Rule):
     )
     bad = "FROM debian:12\nRUN apt-get update && apt-get install -y --allow-unauthenticated curl\n"
     good = "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n"
-    target = Target.DOCKERFILE
+    target = Target.RUN_COMMAND
     aliases = (
         "CKV2_DOCKER_7",
         "CKV2_DOCKER_8",
@@ -898,26 +898,27 @@ class UnsignedPackages(Rule):
         "CKV2_DOCKER_11",
     )
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for found in run_commands(context):
-            program, start = found.command.program, found.command.start
-            if program is None:
-                continue
-            downloaded: frozenset[str] = frozenset()
-            if program == "apk" and any(
-                word.text == "--allow-untrusted" for word in found.command.argv
-            ):
-                downloaded = downloaded_files(found.script.commands)
-            result = _unsigned(found.command, start, downloaded)
-            if result is not None:
-                span, why = result
-                yield self.report(
-                    context.path, span, f"{why}; import the repository's signing key instead."
-                )
+    def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
+        program = command.program
+        if program is None:
+            return
+        downloaded: frozenset[str] = frozenset()
+        if program == "apk" and any(word.text == "--allow-untrusted" for word in command.argv):
+            downloaded = downloaded_files(context.script_of(command).commands)
+        result = _unsigned(command, command.start, downloaded)
+        if result is not None:
+            span, why = result
+            yield self.report(
+                context.path, span, f"{why}; import the repository's signing key instead."
+            )
 
 
 # ---------------------------------------------------------------------------------------------
 # passwords set in RUN
+
+
+# ``-p`` values that lock the account or say nothing: no password is written.
+_NO_PASSWORD = (None, "*", "!", "!!", "x")
 
 
 class PasswordInRun(Rule):
@@ -935,40 +936,31 @@ class PasswordInRun(Rule):
     )
     bad = "FROM debian:12\nRUN useradd -m app && echo 'app:s3cret' | chpasswd\n"
     good = "FROM debian:12\nRUN useradd -m app && passwd -l app\n"
-    target = Target.DOCKERFILE
+    target = Target.RUN_COMMAND
     aliases = ("CKV2_DOCKER_17",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for found in run_commands(context):
-            command = found.command
-            program, start = command.program, command.start
-            if program == "chpasswd":
-                yield self.report(
-                    context.path,
-                    command.word_span(start),
-                    "chpasswd puts a password in the image history; use keys or "
-                    "set it at run time.",
-                )
-            elif program == "passwd" and command.has_option("--stdin"):
-                yield self.report(
-                    context.path,
-                    command.word_span(start),
-                    "passwd --stdin puts a password in the image history.",
-                )
-            elif program in ("useradd", "usermod"):
-                for option in command.options():
-                    if option.name in ("-p", "--password") and option.value not in (
-                        None,
-                        "*",
-                        "!",
-                        "!!",
-                        "x",
-                    ):
-                        yield self.report(
-                            context.path,
-                            command.word_span(option.index),
-                            f"{program} {option.name} puts a password hash in the image history.",
-                        )
+    def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
+        program = command.program
+        if program == "chpasswd":
+            yield self.report(
+                context.path,
+                command.word_span(command.start),
+                "chpasswd puts a password in the image history; use keys or set it at run time.",
+            )
+        elif program == "passwd" and command.has_option("--stdin"):
+            yield self.report(
+                context.path,
+                command.word_span(command.start),
+                "passwd --stdin puts a password in the image history.",
+            )
+        elif program in ("useradd", "usermod"):
+            for option in command.options():
+                if option.name in ("-p", "--password") and option.value not in _NO_PASSWORD:
+                    yield self.report(
+                        context.path,
+                        command.word_span(option.index),
+                        f"{program} {option.name} puts a password hash in the image history.",
+                    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1080,16 +1072,10 @@ class DownloadPipedToShell(Rule):
         ' && echo "3b1f0e4c9a0c7d2a5e6f8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e  '
         '/tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh\n'
     )
-    target = Target.DOCKERFILE
+    target = Target.RUN_COMMAND
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            for found in run_commands(context, (stage,)):
-                yield from self._command(context, found.script.commands, found.command)
-
-    def _command(
-        self, context: DockerfileContext, commands: Sequence[Command], command: Command
-    ) -> Iterator[Diagnostic]:
+    def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
+        commands = context.script_of(command).commands
         program, start = command.program, command.start
         if program is None:
             return
