@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import shlex
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 from linter import DockerfileContext, Position, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
@@ -60,12 +60,18 @@ def commands(context: DockerfileContext, instruction: Instruction) -> list[Comma
     return list(cached)
 
 
-def piped_from(commands: Sequence[Command], index: int) -> Command | None:
-    """The command feeding ``commands[index]`` through a pipe (``yes | apt-get ...``)."""
-    command = commands[index]
-    if command.pipeline is None or command.pipeline[0] == 0 or index == 0:
+def piped_from(context: DockerfileContext, command: Command) -> Command | None:
+    """The command feeding ``command`` (of ``context.commands()``) through a pipe
+    (``yes | apt-get ...``): the command with words before it in its script."""
+    if command.pipeline is None or command.pipeline[0] == 0:
         return None
-    return commands[index - 1]
+    previous = None
+    for other in context.script_of(command).commands:
+        if other is command:
+            return previous
+        if other.argv:
+            previous = other
+    return None
 
 
 def run_instructions(stage: Stage) -> Iterator[Instruction]:

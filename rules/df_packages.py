@@ -19,25 +19,11 @@ from linter import (
     Span,
     Target,
 )
-from linter.dockerfile.ast import Stage
 from linter.dockerfile.shell import Command
 
 from ._df_helpers import stage_chain
 from ._packages import Invocation, parse_invocation
 from ._runs import commands, piped_from, run_instructions
-
-
-def _invocations(
-    context: DockerfileContext,
-) -> Iterator[tuple[Stage, Command, Invocation, Command | None]]:
-    """Package-manager commands of every RUN, with the command piped into each (if any)."""
-    for stage in context.dockerfile.stages:
-        for instruction in run_instructions(stage):
-            cmds = commands(context, instruction)
-            for index, command in enumerate(cmds):
-                invocation = parse_invocation(command.texts)
-                if invocation is not None:
-                    yield stage, command, invocation, piped_from(cmds, index)
 
 
 def _command_span(command: Command, invocation: Invocation) -> Span:
@@ -52,7 +38,9 @@ def _action_span(command: Command, invocation: Invocation) -> Span:
 
 
 class _PackageRule(Rule):
-    target = Target.DOCKERFILE
+    """A rule about one package-manager command: ``applies`` to it, and it is ``fine`` or not."""
+
+    target = Target.RUN_COMMAND
 
     def applies(self, invocation: Invocation) -> bool:
         raise NotImplementedError
@@ -66,15 +54,17 @@ class _PackageRule(Rule):
     def fix(self, command: Command, invocation: Invocation) -> Fix | None:
         return None
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for _stage, command, invocation, feeder in _invocations(context):
-            if self.applies(invocation) and not self.fine(command, invocation, feeder):
-                yield self.report(
-                    context.path,
-                    _action_span(command, invocation),
-                    self.message(invocation),
-                    self.fix(command, invocation),
-                )
+    def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
+        invocation = parse_invocation(command.texts)
+        if invocation is None or not self.applies(invocation):
+            return
+        if not self.fine(command, invocation, piped_from(context, command)):
+            yield self.report(
+                context.path,
+                _action_span(command, invocation),
+                self.message(invocation),
+                self.fix(command, invocation),
+            )
 
 
 def _piped_from_yes(feeder: Command | None) -> bool:
@@ -210,17 +200,18 @@ class AptNoInstallRecommends(_PackageRule):
         edit = command.insert_after(invocation.action_index, "--no-install-recommends")
         return Fix("Add --no-install-recommends", (edit,), Applicability.SAFE)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+    target = Target.DOCKERFILE  # an apt config RUN turns recommends off for later stages
+
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:  # type: ignore[override]
         configured: set[int] = set()  # stages whose apt config turns recommends off
         for stage in context.dockerfile.stages:
             for instruction in run_instructions(stage):
-                cmds = commands(context, instruction)
-                for index, command in enumerate(cmds):
+                for command in commands(context, instruction):
                     invocation = parse_invocation(command.texts)
                     if invocation is not None and self.applies(invocation):
                         inherited = {s.index for s in stage_chain(context.dockerfile, stage)}
                         if not (inherited & configured) and not self.fine(
-                            command, invocation, piped_from(cmds, index)
+                            command, invocation, piped_from(context, command)
                         ):
                             yield self.report(
                                 context.path,
@@ -262,14 +253,14 @@ class AptInScripts(_PackageRule):
     def message(self, invocation: Invocation) -> str:
         return "`apt` has no stable command-line interface for scripts; use `apt-get`."
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for _stage, command, invocation, _feeder in _invocations(context):
-            if self.applies(invocation):
-                yield self.report(
-                    context.path,
-                    command.word_span(invocation.program_index),
-                    self.message(invocation),
-                )
+    def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
+        invocation = parse_invocation(command.texts)
+        if invocation is not None and self.applies(invocation):
+            yield self.report(
+                context.path,
+                command.word_span(invocation.program_index),
+                self.message(invocation),
+            )
 
 
 _RPM_PROMPTING = {"install", "upgrade", "remove"}
