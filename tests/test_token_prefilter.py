@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from linter.rules._secrets import TOKEN_FORMATS, find_token
 
 # One realistic-looking sample per format (made up: none of them is a live credential).
