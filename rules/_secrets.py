@@ -103,6 +103,8 @@ URL_CREDENTIALS = re.compile(
 
 def url_password(value: str) -> tuple[str, int, int] | None:
     """``(scheme, start, end)`` of the password in ``scheme://user:password@host``."""
+    if "://" not in value:  # most words are no URL: skip the regex's scan of each position
+        return None
     match = URL_CREDENTIALS.search(value)
     if match is None:
         return None
