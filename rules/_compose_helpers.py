@@ -512,13 +512,6 @@ def normalize_host_path(source: str) -> str:
     return "/" + normalized.lstrip("/")
 
 
-def is_under(path: str, directory: str) -> bool:
-    """``path`` is ``directory`` or inside it."""
-    if directory == "/":
-        return path.startswith("/")
-    return path == directory or path.startswith(directory + "/")
-
-
 # ---------------------------------------------------------------------------------------------
 # Networks, environment
 

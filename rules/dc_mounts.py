@@ -17,12 +17,12 @@ from linter.compose.nodes import MappingNode, Node, SequenceNode
 
 from ._compose_helpers import (
     VolumeMount,
-    is_under,
     normalize_host_path,
     scalar_text,
     service_volumes,
 )
 from ._host_agents import PATHS, service_host_agent
+from ._paths import path_covers
 from ._service_rule import ServiceRule
 
 
@@ -64,7 +64,7 @@ def socket_exposed(host_path: str) -> str | None:
     if not host_path.startswith("/"):
         return None
     for location in SOCKET_LOCATIONS[:-1]:
-        if is_under(location, host_path):
+        if path_covers(host_path, location):
             return location
     return None
 
@@ -142,7 +142,7 @@ TIMEZONE_FILES = ("/etc/localtime", "/etc/timezone")
 def root_equivalent(host_path: str) -> bool:
     if host_path in ROOT_EQUIVALENT_FOLDERS:
         return True
-    return any(is_under(host_path, tree) for tree in ROOT_EQUIVALENT_TREES)
+    return any(path_covers(tree, host_path) for tree in ROOT_EQUIVALENT_TREES)
 
 
 class WritableRootEquivalentMount(ServiceRule):
@@ -226,7 +226,7 @@ def sensitive_path(host_path: str) -> str | None:
     for tree in SENSITIVE_TREES:
         if host_path == tree:
             return "a host system folder"
-        if is_under(host_path, tree):
+        if path_covers(tree, host_path):
             return f"part of the host's {tree}"
     parts = host_path.split("/")
     if host_path.startswith("/home/") and len(parts) == 3:
@@ -236,9 +236,9 @@ def sensitive_path(host_path: str) -> str | None:
         home_rest = host_path[2:]
     elif host_path.startswith("/home/") and len(parts) > 3:
         home_rest = "/".join(parts[3:])
-    if home_rest and any(is_under(home_rest, cred) for cred in HOME_CREDENTIALS):
+    if home_rest and any(path_covers(cred, home_rest) for cred in HOME_CREDENTIALS):
         return "a folder of credentials"
-    if is_under(host_path, "/run") or is_under(host_path, "/var/run"):
+    if path_covers("/run", host_path) or path_covers("/var/run", host_path):
         return "part of the host's runtime state"
     return None
 
@@ -256,7 +256,7 @@ _SYSTEM_BUS = ("/run/dbus", "/var/run/dbus")
 
 def _holds_no_secret(host_path: str, read_only: bool) -> bool:
     """Sensitive-looking paths that expose nothing a container could misuse."""
-    if is_under(host_path, "/run/udev") or is_under(host_path, "/var/run/udev"):
+    if path_covers("/run/udev", host_path) or path_covers("/var/run/udev", host_path):
         return read_only  # udev's device database: device properties, no secrets
     if host_path.startswith("/dev/") and not _DANGEROUS_DEVICES.match(host_path):
         return True  # DC304's policy; a bind mount does not grant the device cgroup access
@@ -302,7 +302,7 @@ class SensitiveHostPathMounted(ServiceRule):
             if (
                 agent is not None
                 and mount.read_only
-                and not is_under(host_path, "/root")
+                and not path_covers("/root", host_path)
                 and why not in ("a user's home folder", "a folder of credentials")
             ):
                 yield self.report(
@@ -313,7 +313,7 @@ class SensitiveHostPathMounted(ServiceRule):
                     severity=Severity.INFO,
                 )
                 continue
-            if any(is_under(host_path, bus) for bus in _SYSTEM_BUS):
+            if any(path_covers(bus, host_path) for bus in _SYSTEM_BUS):
                 yield self.report(
                     mount.path,
                     mount.source_node.span,
