@@ -6,12 +6,14 @@ of volume targets; both mean the same thing by it, so it is written once.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 
 _SLASHES = re.compile(r"/+")
 
 
+@functools.lru_cache(maxsize=4096)  # the same few paths are asked about over and over
 def normalise_path(path: str) -> str:
     """``/var/lib//apt/lists/*`` -> ``/var/lib/apt/lists``.
 

@@ -13,33 +13,22 @@ from collections.abc import Iterable, Iterator
 
 from linter import DockerfileContext, Position, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
-from linter.dockerfile.shell import Command, ShellScript
+from linter.dockerfile.shell import Command
 from linter.records import record
 
 from ._df_helpers import stage_chain
 from ._packages import CacheInfo, cache_dir_matches
 
 
-@record(compiled=True)
-class RunCommand:
-    """One simple command of a RUN, with the stage, instruction and script it belongs to."""
-
-    stage: Stage
-    instruction: Instruction
-    script: ShellScript
-    command: Command
-
-
-def run_commands(
-    context: DockerfileContext, stages: Iterable[Stage] | None = None
-) -> Iterator[RunCommand]:
-    """Every simple command of every RUN (ONBUILD RUN included) of ``stages`` (default: all)."""
-    for stage in context.dockerfile.stages if stages is None else stages:
+def stage_commands(context: DockerfileContext, stages: Iterable[Stage]) -> Iterator[Command]:
+    """The commands with words of the RUNs (ONBUILD RUN included) of ``stages``, in the
+    order of ``stages``; ``context.commands()`` has those of every stage."""
+    for stage in stages:
         for instruction in run_instructions(stage):
             for script in context.shell(instruction):
                 for command in script.commands:
                     if command.argv:
-                        yield RunCommand(stage, instruction, script, command)
+                        yield command
 
 
 def commands(context: DockerfileContext, instruction: Instruction) -> list[Command]:

@@ -14,7 +14,7 @@ from linter import (
     DockerfileContext,
     Fix,
     Fixable,
-    Rule,
+    RunCommandRule,
     Severity,
     Span,
     Target,
@@ -37,10 +37,8 @@ def _action_span(command: Command, invocation: Invocation) -> Span:
     return Span(start, command.word_span(invocation.action_index).end)
 
 
-class _PackageRule(Rule):
+class _PackageRule(RunCommandRule):
     """A rule about one package-manager command: ``applies`` to it, and it is ``fine`` or not."""
-
-    target = Target.RUN_COMMAND
 
     def applies(self, invocation: Invocation) -> bool:
         raise NotImplementedError

@@ -15,7 +15,6 @@ from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Instruction, KeyValue
 
 from ._df_helpers import strip_quotes
-from ._runs import run_commands
 from ._secrets import is_example, is_placeholder, secret_file, token_format, url_password
 
 # ---------------------------------------------------------------------------------------------
@@ -236,11 +235,11 @@ class SecretValue(Rule):
                     kind = _pair_secret(pair)
                     if kind is not None:
                         yield self._found(context, pair.span, kind, inner)
-        for found in run_commands(context):
-            for word in found.command.argv:
+        for command in context.commands():
+            for word in command.argv:
                 kind = find_secret(word.text)
                 if kind is not None:
-                    yield self._found(context, word.span, kind, found.instruction)
+                    yield self._found(context, word.span, kind, context.instruction_of(command))
                     break
 
     def _found(

@@ -11,7 +11,7 @@ import itertools
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
+from linter import Diagnostic, DockerfileContext, Rule, RunCommandRule, Severity, Span, Target
 from linter.dockerfile.ast import Dockerfile, Instruction, KeyValue, Stage
 from linter.dockerfile.shell import Command, basename
 from linter.patterns import lazy_compile
@@ -19,7 +19,7 @@ from linter.patterns import lazy_compile
 from ._df_helpers import stage_chain, strip_quotes
 from ._image_users import process_supervisor, runs_unprivileged
 from ._packages import parse_invocation
-from ._runs import run_commands, shipped_stages
+from ._runs import shipped_stages, stage_commands
 
 # ---------------------------------------------------------------------------------------------
 # users
@@ -461,7 +461,7 @@ def _sudo_user(argv: Sequence[str]) -> str:
     return "root"
 
 
-class SudoInRun(Rule):
+class SudoInRun(RunCommandRule):
     code = "DF402"
     name = "sudo-in-run"
     tags = ("security", "shell")
@@ -483,25 +483,23 @@ class SudoInRun(Rule):
     good = (
         "FROM debian:12\nUSER root\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\nUSER app\n"
     )
-    target = Target.DOCKERFILE
     aliases = ("DL3004", "DS-0010", "CKV2_DOCKER_1")
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        reported: list[Instruction] = []
-        for found in run_commands(context):
-            command = found.command
-            if command.head != "sudo" or any(done is found.instruction for done in reported):
-                continue
-            if _sudo_user([word.text for word in command.argv]) not in _ROOT_USERS:
-                continue  # drops privileges for one command: nothing to replace with USER root
-            if any(check in found.script.text for check in _ROOT_CHECKS):
-                continue  # `if [ "$(id -u)" -ne 0 ]; then sudo ...`: root or not, both work
-            reported.append(found.instruction)
-            yield self.report(
-                context.path,
-                command.word_span(0),
-                "Do not use sudo in RUN: use USER root for the steps that need it.",
-            )
+    def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if command.head != "sudo" or _sudo_user(command.texts) not in _ROOT_USERS:
+            return  # no sudo, or it drops privileges for one command: no USER root to use
+        if any(check in context.script_of(command).text for check in _ROOT_CHECKS):
+            return  # `if [ "$(id -u)" -ne 0 ]; then sudo ...`: root or not, both work
+        reported = context.cache("rules.df_security.sudo_runs", set[int])
+        instruction = id(context.instruction_of(command))
+        if instruction in reported:
+            return  # one finding per RUN
+        reported.add(instruction)
+        yield self.report(
+            context.path,
+            command.word_span(0),
+            "Do not use sudo in RUN: use USER root for the steps that need it.",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -555,9 +553,9 @@ def _is_ssh_server(context: DockerfileContext, stage: Stage) -> bool:
     ]
     if not ports or not all(_covers_22(port) for port in ports):
         return False
-    for found in run_commands(context, chain):
-        texts = [word.text for word in found.command.argv]
-        if found.command.program in _INSTALLERS and any(
+    for command in stage_commands(context, chain):
+        texts = command.texts
+        if command.program in _INSTALLERS and any(
             text.split("=", 1)[0] in _SSH_SERVER_PACKAGES for text in texts[1:]
         ):
             return True
@@ -724,8 +722,7 @@ class TlsVerificationDisabled(Rule):
             if inner.keyword in ("ENV", "ARG"):
                 for span, why in _key_value_tls(inner.key_values):
                     yield self.report(context.path, span, f"{why}; install the CA instead.")
-        for found in run_commands(context):
-            command = found.command
+        for command in context.commands():
             for name, value in command.env:
                 reason = _env_disables_tls(name, value)
                 if reason is not None:
@@ -870,7 +867,7 @@ def _unsigned(
     return None
 
 
-class UnsignedPackages(Rule):
+class UnsignedPackages(RunCommandRule):
     code = "DF405"
     name = "unsigned-packages"
     tags = ("security",)
@@ -889,7 +886,6 @@ class UnsignedPackages(Rule):
     )
     bad = "FROM debian:12\nRUN apt-get update && apt-get install -y --allow-unauthenticated curl\n"
     good = "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n"
-    target = Target.RUN_COMMAND
     aliases = (
         "CKV2_DOCKER_7",
         "CKV2_DOCKER_8",
@@ -921,7 +917,7 @@ class UnsignedPackages(Rule):
 _NO_PASSWORD = (None, "*", "!", "!!", "x")
 
 
-class PasswordInRun(Rule):
+class PasswordInRun(RunCommandRule):
     code = "DF406"
     name = "password-set-in-run"
     tags = ("security",)
@@ -936,7 +932,6 @@ class PasswordInRun(Rule):
     )
     bad = "FROM debian:12\nRUN useradd -m app && echo 'app:s3cret' | chpasswd\n"
     good = "FROM debian:12\nRUN useradd -m app && passwd -l app\n"
-    target = Target.RUN_COMMAND
     aliases = ("CKV2_DOCKER_17",)
 
     def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -1054,7 +1049,7 @@ def _runs_stdin(command: Command) -> str | None:
 _FETCH_IN_WORD = ("$(curl", "$(wget", "<(curl", "<(wget", "`curl", "`wget")
 
 
-class DownloadPipedToShell(Rule):
+class DownloadPipedToShell(RunCommandRule):
     code = "DF408"
     name = "download-piped-to-shell"
     tags = ("security", "shell")
@@ -1072,7 +1067,6 @@ class DownloadPipedToShell(Rule):
         ' && echo "3b1f0e4c9a0c7d2a5e6f8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e  '
         '/tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh\n'
     )
-    target = Target.RUN_COMMAND
 
     def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
         commands = context.script_of(command).commands

@@ -9,7 +9,7 @@ import itertools
 import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 
-from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
+from linter import Diagnostic, DockerfileContext, Rule, RunCommandRule, Severity, Span, Target
 from linter.dockerfile.ast import Instruction, Stage
 from linter.dockerfile.shell import Command, ShellScript, ShellWord, basename
 
@@ -18,8 +18,8 @@ from ._packages import parse_invocation
 from ._runs import (
     absolute,
     in_go_source_after,
-    run_commands,
     run_instructions,
+    stage_commands,
     stage_env,
     workdirs,
 )
@@ -30,7 +30,7 @@ from ._runs import (
 _POINTLESS = frozenset({"free", "kill", "mount", "ps", "service", "shutdown", "ssh", "top", "vim"})
 
 
-class PointlessCommand(Rule):
+class PointlessCommand(RunCommandRule):
     code = "DF600"
     name = "pointless-command-in-run"
     tags = ("shell", "best-practice")
@@ -44,7 +44,6 @@ class PointlessCommand(Rule):
     )
     bad = "FROM debian:12\nRUN service nginx start\n"
     good = 'FROM nginx:1.27\nCMD ["nginx", "-g", "daemon off;"]\n'
-    target = Target.RUN_COMMAND
     aliases = ("DL3001",)
 
     def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -177,14 +176,13 @@ def _busybox_wget(context: DockerfileContext, stage: Stage) -> bool:
         for part in (image.repository.lower(), (image.tag or "").lower())
     ):
         return False
-    for found in run_commands(context, (stage,)):
-        command = found.command
+    for command in stage_commands(context, (stage,)):
         if command.program == "apk" and "add" in command.arg_texts and "wget" in command.arg_texts:
             return False
     return True
 
 
-class WgetProgress(Rule):
+class WgetProgress(RunCommandRule):
     code = "DF603"
     name = "wget-without-progress-control"
     tags = ("shell", "best-practice")
@@ -200,7 +198,6 @@ class WgetProgress(Rule):
     )
     bad = "FROM debian:12\nRUN wget https://example.com/tool.tar.gz\n"
     good = "FROM debian:12\nRUN wget -q https://example.com/tool.tar.gz\n"
-    target = Target.RUN_COMMAND
     aliases = ("DL3047",)
 
     def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -244,8 +241,8 @@ _INSTALL_ACTIONS = frozenset({"install", "add"})
 def _installed_fetch_tools(context: DockerfileContext, stage: Stage) -> set[str]:
     """Which of curl and wget the stage (or a local stage it builds on) installs itself."""
     installed: set[str] = set()
-    for found in run_commands(context, stage_chain(context.dockerfile, stage)):
-        invocation = parse_invocation(found.command.texts)
+    for command in stage_commands(context, stage_chain(context.dockerfile, stage)):
+        invocation = parse_invocation(command.texts)
         if invocation is None or invocation.action not in _INSTALL_ACTIONS:
             continue
         for operand in invocation.operands:
@@ -287,11 +284,11 @@ class CurlAndWget(Rule):
         for stage in context.dockerfile.stages:
             first: dict[str, Command] = {}
             installed: set[str] | None = None
-            for found in run_commands(context, (stage,)):
-                program, index = found.command.program, found.command.start
+            for command in stage_commands(context, (stage,)):
+                program = command.program
                 if program not in ("curl", "wget") or program in first:
                     continue
-                first[program] = found.command
+                first[program] = command
                 if len(first) == 2:
                     if installed is None:
                         installed = _installed_fetch_tools(context, stage)
@@ -301,7 +298,7 @@ class CurlAndWget(Rule):
                     line = first[other].span.start.line
                     yield self.report(
                         context.path,
-                        found.command.word_span(index),
+                        command.word_span(command.start),
                         f"This stage already uses {other} (line {line}); use one "
                         "of curl and wget, not both.",
                     )
@@ -314,7 +311,7 @@ class CurlAndWget(Rule):
 _SH_PATHS = frozenset({"/bin/sh", "/usr/bin/sh"})
 
 
-class LinkBinSh(Rule):
+class LinkBinSh(RunCommandRule):
     code = "DF605"
     name = "replace-bin-sh-with-ln"
     tags = ("shell", "best-practice")
@@ -328,7 +325,6 @@ class LinkBinSh(Rule):
     )
     bad = "FROM debian:12\nRUN ln -sf /bin/bash /bin/sh\n"
     good = 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
-    target = Target.RUN_COMMAND
     aliases = ("DL4005",)
 
     def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -631,7 +627,7 @@ class MissingPipefail(Rule):
 # DF607 rm -rf /
 
 
-class RemoveRoot(Rule):
+class RemoveRoot(RunCommandRule):
     code = "DF607"
     name = "rm-root"
     tags = ("shell", "reliability")
@@ -644,7 +640,6 @@ class RemoveRoot(Rule):
     )
     bad = "FROM debian:12\nRUN rm -rf /*\n"
     good = "FROM debian:12\nRUN rm -rf /tmp/*\n"
-    target = Target.RUN_COMMAND
 
     def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:
         if command.program != "rm" or not command.has_option("-r", "-R", "--recursive"):
@@ -814,7 +809,7 @@ def _chmod_target_kind(
     return "plain"
 
 
-class ChmodWorldWritable(Rule):
+class ChmodWorldWritable(RunCommandRule):
     code = "DF608"
     name = "chmod-world-writable"
     tags = ("security", "shell")
@@ -835,7 +830,6 @@ class ChmodWorldWritable(Rule):
     )
     bad = "FROM debian:12\nRUN mkdir /data && chmod -R 777 /data\n"
     good = "FROM debian:12\nRUN mkdir /data && chown -R 1000:1000 /data && chmod 755 /data\n"
-    target = Target.RUN_COMMAND
     aliases = ()
 
     def check(self, command: Command, context: DockerfileContext) -> Iterator[Diagnostic]:

@@ -767,6 +767,8 @@ class Command:
     in_function: bool = False  # in a function body
     statement: int = 0  # index of the top-level statement (``&&``/``||`` chain) holding it
     raw: str = ""  # the command as written (continuations included)
+    # Set by the parser from ``argv`` (rules ask for them many times per command):
+    texts: tuple[str, ...] = ()  # every word's text, wrappers included
     start: int = 0  # index in argv of the program past wrappers (``program_start``)
 
     @property
@@ -782,18 +784,13 @@ class Command:
         return None if self.name is None else basename(self.name)
 
     @property
-    def texts(self) -> tuple[str, ...]:
-        """Every word's text, wrappers included."""
-        return tuple(word.text for word in self.argv)
-
-    @property
     def args(self) -> tuple[ShellWord, ...]:
         """The program's arguments (after its own word)."""
         return self.argv[self.start + 1 :]
 
     @property
     def arg_texts(self) -> tuple[str, ...]:
-        return tuple(word.text for word in self.argv[self.start + 1 :])
+        return self.texts[self.start + 1 :]
 
     @property
     def environment(self) -> dict[str, str]:
@@ -1449,6 +1446,7 @@ class _Walker:
         env: list[tuple[str, str]],
         redirects: list[str],
     ) -> None:
+        texts = tuple([word.text for word in argv])
         self.commands.append(
             Command(
                 name=argv[0].text if argv else None,
@@ -1467,7 +1465,8 @@ class _Walker:
                 in_function=where.in_function,
                 statement=where.statement,
                 raw=self.text(node),
-                start=program_start([word.text for word in argv]),
+                texts=texts,
+                start=program_start(texts),
             )
         )
         self.pending = None
@@ -1638,6 +1637,7 @@ def _exec_script(instruction: Instruction, argv: tuple[str, ...]) -> ShellScript
         argv=words,
         span=span,
         raw=instruction.arguments,
+        texts=tuple(argv),
         start=program_start(argv),
     )
     return ShellScript(
