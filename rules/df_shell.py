@@ -9,7 +9,15 @@ import itertools
 import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 
-from linter import Diagnostic, DockerfileContext, Rule, RunCommandRule, Severity, Span, Target
+from linter import (
+    Diagnostic,
+    DockerfileContext,
+    InstructionRule,
+    RunCommandRule,
+    Severity,
+    Span,
+    StageRule,
+)
 from linter.dockerfile.ast import Instruction, Stage
 from linter.dockerfile.shell import Command, ShellScript, ShellWord, basename
 
@@ -18,7 +26,6 @@ from ._packages import parse_invocation
 from ._runs import (
     absolute,
     in_go_source_after,
-    run_instructions,
     stage_commands,
     stage_env,
     workdirs,
@@ -92,7 +99,7 @@ def _returns_later(commands: Sequence[Command], start: int) -> bool:
     return False
 
 
-class CdInRun(Rule):
+class CdInRun(InstructionRule):
     code = "DF602"
     name = "cd-in-run"
     tags = ("shell", "best-practice")
@@ -111,14 +118,13 @@ class CdInRun(Rule):
     )
     bad = "FROM node:20-slim\nRUN cd /app && npm ci\n"
     good = "FROM node:20-slim\nWORKDIR /app\nRUN npm ci\n"
-    target = Target.DOCKERFILE
+    keywords = frozenset({"RUN"})
+    onbuild = True
     aliases = ("DL3003", "DS-0013")
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            for instruction in run_instructions(stage):
-                for script in context.shell(instruction):
-                    yield from self._script(context, script)
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for script in context.shell(instruction):
+            yield from self._script(context, script)
 
     def _script(self, context: DockerfileContext, script: ShellScript) -> Iterator[Diagnostic]:
         commands = script.commands
@@ -254,7 +260,7 @@ def _installed_fetch_tools(context: DockerfileContext, stage: Stage) -> set[str]
     return installed
 
 
-class CurlAndWget(Rule):
+class CurlAndWget(StageRule):
     code = "DF604"
     name = "curl-and-wget"
     tags = ("shell", "layer-bloat")
@@ -277,32 +283,30 @@ class CurlAndWget(Rule):
         "FROM debian:12\nRUN curl -fsSLo /tmp/a https://example.com/a \\\n"
         " && curl -fsSLo /tmp/b https://example.com/b\n"
     )
-    target = Target.DOCKERFILE
     aliases = ("DL4001", "DS-0014")
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            first: dict[str, Command] = {}
-            installed: set[str] | None = None
-            for command in stage_commands(context, (stage,)):
-                program = command.program
-                if program not in ("curl", "wget") or program in first:
-                    continue
-                first[program] = command
-                if len(first) == 2:
-                    if installed is None:
-                        installed = _installed_fetch_tools(context, stage)
-                    if program not in installed:
-                        break  # the second tool came with the base (BusyBox wget on Alpine)
-                    other = "wget" if program == "curl" else "curl"
-                    line = first[other].span.start.line
-                    yield self.report(
-                        context.path,
-                        command.word_span(command.start),
-                        f"This stage already uses {other} (line {line}); use one "
-                        "of curl and wget, not both.",
-                    )
-                    break
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        first: dict[str, Command] = {}
+        installed: set[str] | None = None
+        for command in stage_commands(context, (stage,)):
+            program = command.program
+            if program not in ("curl", "wget") or program in first:
+                continue
+            first[program] = command
+            if len(first) == 2:
+                if installed is None:
+                    installed = _installed_fetch_tools(context, stage)
+                if program not in installed:
+                    break  # the second tool came with the base (BusyBox wget on Alpine)
+                other = "wget" if program == "curl" else "curl"
+                line = first[other].span.start.line
+                yield self.report(
+                    context.path,
+                    command.word_span(command.start),
+                    f"This stage already uses {other} (line {line}); use one "
+                    "of curl and wget, not both.",
+                )
+                break
 
 
 # ---------------------------------------------------------------------------------------------
@@ -521,7 +525,7 @@ def _fails_on_bad_input(command: Command) -> str | None:
     return None
 
 
-class MissingPipefail(Rule):
+class MissingPipefail(InstructionRule):
     code = "DF606"
     name = "pipe-without-pipefail"
     tags = ("shell", "reliability")
@@ -550,54 +554,50 @@ class MissingPipefail(Rule):
         'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
         "RUN curl -fsSL https://example.com/install.sh | bash\n"
     )
-    target = Target.DOCKERFILE
+    keywords = frozenset({"RUN"})
+    onbuild = True
     aliases = ("DL4006",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        dockerfile = context.dockerfile
-        for stage in dockerfile.stages:
-            for instruction in run_instructions(stage):
-                if instruction.is_json_form:
-                    continue
-                if pipefail_shell(context.shell_for(instruction)):
-                    continue
-                for script in context.shell(instruction):
-                    found = self._first_pipeline(script)
-                    if found is None:
-                        continue
-                    pipeline, strict, local = found
-                    span = Span(pipeline[0].span.start, pipeline[-1].span.end)
-                    if strict is None and not local:
-                        yield self.report(
-                            context.path,
-                            span,
-                            "Only the last command of this pipeline decides whether the step "
-                            "fails, and it succeeds on empty or partial input; set -o pipefail "
-                            '(SHELL ["/bin/bash", "-o", "pipefail", "-c"]) so a '
-                            "failure earlier in the pipe fails the build.",
-                        )
-                    elif strict is not None:
-                        yield self.report(
-                            context.path,
-                            span,
-                            f"Only the last command of this pipeline decides whether the step "
-                            f"fails; {strict} fails on empty or truncated input, so a failure "
-                            "earlier in the pipe still fails the build, with a less direct "
-                            "message. set -o pipefail makes it direct.",
-                            severity=Severity.INFO,
-                        )
-                    else:
-                        yield self.report(
-                            context.path,
-                            span,
-                            "Only the last command of this pipeline decides whether the step "
-                            "fails; the commands feeding it only read local files, and some "
-                            "exit non-zero by design (dpkg-query --search for a file no package "
-                            "owns), so set -o pipefail could break a working build: add it only "
-                            "if every one of them must succeed.",
-                            severity=Severity.INFO,
-                        )
-                    break
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if instruction.is_json_form or pipefail_shell(context.shell_for(instruction)):
+            return
+        for script in context.shell(instruction):
+            found = self._first_pipeline(script)
+            if found is None:
+                continue
+            pipeline, strict, local = found
+            span = Span(pipeline[0].span.start, pipeline[-1].span.end)
+            if strict is None and not local:
+                yield self.report(
+                    context.path,
+                    span,
+                    "Only the last command of this pipeline decides whether the step "
+                    "fails, and it succeeds on empty or partial input; set -o pipefail "
+                    '(SHELL ["/bin/bash", "-o", "pipefail", "-c"]) so a '
+                    "failure earlier in the pipe fails the build.",
+                )
+            elif strict is not None:
+                yield self.report(
+                    context.path,
+                    span,
+                    f"Only the last command of this pipeline decides whether the step "
+                    f"fails; {strict} fails on empty or truncated input, so a failure "
+                    "earlier in the pipe still fails the build, with a less direct "
+                    "message. set -o pipefail makes it direct.",
+                    severity=Severity.INFO,
+                )
+            else:
+                yield self.report(
+                    context.path,
+                    span,
+                    "Only the last command of this pipeline decides whether the step "
+                    "fails; the commands feeding it only read local files, and some "
+                    "exit non-zero by design (dpkg-query --search for a file no package "
+                    "owns), so set -o pipefail could break a working build: add it only "
+                    "if every one of them must succeed.",
+                    severity=Severity.INFO,
+                )
+            break
 
     @staticmethod
     def _first_pipeline(script: ShellScript) -> tuple[tuple[Command, ...], str | None, bool] | None:
@@ -971,7 +971,7 @@ def _checked_later(
     return in_go_source_after(stage, instruction, packages) is not None
 
 
-class FailureMasked(Rule):
+class FailureMasked(InstructionRule):
     code = "DF609"
     name = "install-failure-masked"
     tags = ("shell", "reliability")
@@ -995,13 +995,15 @@ class FailureMasked(Rule):
         "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends "
         "curl \\\n && rm -rf /var/lib/apt/lists/*\n"
     )
-    target = Target.DOCKERFILE
+    keywords = frozenset({"RUN"})
+    onbuild = True
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            for instruction in run_instructions(stage):
-                for script in context.shell(instruction):
-                    yield from self._script(context, stage, instruction, script)
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        stage = context.stage_of(instruction)
+        if stage is None:
+            return
+        for script in context.shell(instruction):
+            yield from self._script(context, stage, instruction, script)
 
     def _script(
         self,
@@ -1078,7 +1080,7 @@ def errexit_shell(shell: Sequence[str] | None) -> bool:
     return shell_sets(shell, "errexit", "e")
 
 
-class SemicolonWithoutErrexit(Rule):
+class SemicolonWithoutErrexit(InstructionRule):
     code = "DF610"
     name = "semicolon-ignores-failure"
     tags = ("shell", "reliability")
@@ -1096,18 +1098,16 @@ class SemicolonWithoutErrexit(Rule):
         "FROM debian:12\nRUN set -eux; apt-get update; apt-get install -y "
         "--no-install-recommends curl; rm -rf /var/lib/apt/lists/*\n"
     )
-    target = Target.DOCKERFILE
+    keywords = frozenset({"RUN"})
+    onbuild = True
     enabled_by_default = False
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        dockerfile = context.dockerfile
-        for stage in dockerfile.stages:
-            for instruction in run_instructions(stage):
-                if errexit_shell(context.shell_for(instruction)):
-                    continue
-                for script in context.shell(instruction):
-                    if script.origin in ("shell", "heredoc"):
-                        yield from self._script(context, script)
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if errexit_shell(context.shell_for(instruction)):
+            return
+        for script in context.shell(instruction):
+            if script.origin in ("shell", "heredoc"):
+                yield from self._script(context, script)
 
     def _script(self, context: DockerfileContext, script: ShellScript) -> Iterator[Diagnostic]:
         sequences = [
