@@ -11,10 +11,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
+from linter import Diagnostic, DockerfileContext, InstructionRule, Rule, Severity, Span, Target
 from linter.dockerfile.ast import Instruction, KeyValue
 
 from ._df_helpers import strip_quotes
+from ._runs import commands
 from ._secrets import is_example, is_placeholder, secret_file, token_format, url_password
 
 # ---------------------------------------------------------------------------------------------
@@ -205,7 +206,7 @@ def _pair_secret(pair: KeyValue) -> str | None:
     return None
 
 
-class SecretValue(Rule):
+class SecretValue(InstructionRule):
     code = "DF421"
     name = "secret-value-in-dockerfile"
     tags = ("security",)
@@ -225,21 +226,23 @@ class SecretValue(Rule):
         "# syntax=docker/dockerfile:1\nFROM alpine:3.20\n"
         "RUN --mount=type=secret,id=gh_token,env=GH_TOKEN ./fetch-release.sh\n"
     )
-    target = Target.DOCKERFILE
+    keywords = frozenset({"ARG", "ENV", "LABEL", "RUN"})
+    onbuild = True
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for instruction in context.dockerfile.instructions:
-            inner = instruction.onbuild or instruction
-            if inner.keyword in ("ARG", "ENV", "LABEL"):
-                for pair in inner.key_values:
-                    kind = _pair_secret(pair)
-                    if kind is not None:
-                        yield self._found(context, pair.span, kind, inner)
-        for command in context.commands():
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if instruction.keyword != "RUN":
+            for pair in instruction.key_values:
+                kind = _pair_secret(pair)
+                if kind is not None:
+                    yield self._found(context, pair.span, kind, instruction)
+            return
+        if context.stage_of(instruction) is None:
+            return
+        for command in commands(context, instruction):
             for word in command.argv:
                 kind = find_secret(word.text)
                 if kind is not None:
-                    yield self._found(context, word.span, kind, context.instruction_of(command))
+                    yield self._found(context, word.span, kind, instruction)
                     break
 
     def _found(

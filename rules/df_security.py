@@ -11,7 +11,16 @@ import itertools
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from linter import Diagnostic, DockerfileContext, Rule, RunCommandRule, Severity, Span, Target
+from linter import (
+    Diagnostic,
+    DockerfileContext,
+    InstructionRule,
+    Rule,
+    RunCommandRule,
+    Severity,
+    Span,
+    Target,
+)
 from linter.dockerfile.ast import Dockerfile, Instruction, KeyValue, Stage
 from linter.dockerfile.shell import Command, basename
 from linter.patterns import lazy_compile
@@ -19,7 +28,7 @@ from linter.patterns import lazy_compile
 from ._df_helpers import stage_chain, strip_quotes
 from ._image_users import process_supervisor, runs_unprivileged
 from ._packages import parse_invocation
-from ._runs import shipped_stages, stage_commands
+from ._runs import commands, shipped_stages, stage_commands
 
 # ---------------------------------------------------------------------------------------------
 # users
@@ -684,7 +693,7 @@ def _key_value_tls(pairs: Sequence[KeyValue]) -> Iterator[tuple[Span, str]]:
             yield pair.span, why
 
 
-class TlsVerificationDisabled(Rule):
+class TlsVerificationDisabled(InstructionRule):
     code = "DF404"
     name = "tls-verification-disabled"
     tags = ("security",)
@@ -702,7 +711,8 @@ class TlsVerificationDisabled(Rule):
     )
     bad = "FROM debian:12\nRUN curl -fsSLk -o /tmp/tool https://example.com/tool\n"
     good = "FROM debian:12\nRUN curl -fsSL -o /tmp/tool https://example.com/tool\n"
-    target = Target.DOCKERFILE
+    keywords = frozenset({"ENV", "ARG", "RUN"})
+    onbuild = True
     aliases = (
         "CKV2_DOCKER_2",
         "CKV2_DOCKER_3",
@@ -716,13 +726,14 @@ class TlsVerificationDisabled(Rule):
         "CKV2_DOCKER_16",
     )
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for instruction in context.dockerfile.instructions:
-            inner = instruction.onbuild or instruction
-            if inner.keyword in ("ENV", "ARG"):
-                for span, why in _key_value_tls(inner.key_values):
-                    yield self.report(context.path, span, f"{why}; install the CA instead.")
-        for command in context.commands():
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if instruction.keyword != "RUN":
+            for span, why in _key_value_tls(instruction.key_values):
+                yield self.report(context.path, span, f"{why}; install the CA instead.")
+            return
+        if context.stage_of(instruction) is None:
+            return
+        for command in commands(context, instruction):
             for name, value in command.env:
                 reason = _env_disables_tls(name, value)
                 if reason is not None:
