@@ -22,7 +22,7 @@ from linter.rules._compose_security_helpers import is_true
 from linter.compose.model import ComposeProject
 from linter.compose.nodes import MappingNode
 from linter.context import ComposeContext
-from linter.engine import build_links, load_compose
+from linter.loading import build_links, load_compose
 
 AWESOME = Path("/work/corpus/files/docker+awesome-compose")
 

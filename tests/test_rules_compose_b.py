@@ -17,7 +17,7 @@ from linter.rules.dc_security import root_equivalent, sensitive_path, socket_exp
 
 from linter.context import ComposeContext
 from linter.diagnostics import Diagnostic
-from linter.engine import build_links, load_compose
+from linter.loading import build_links, load_compose
 
 
 def run_rule(rule_class: type, tmp_path: Path, files: dict[str, str]) -> list[Diagnostic]:
