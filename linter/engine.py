@@ -12,6 +12,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from linter.builtin_codes import (
+    INTERNAL_ERROR,
+    UNREADABLE,
+    UNUSED_SUPPRESSION,
+    about_the_input,
+    code_for,
+)
 from linter.context import ComposeContext, DockerfileContext
 from linter.diagnostics import Diagnostic, Severity, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, ParseError
@@ -43,8 +50,6 @@ from linter.suppressions import (
     dockerfile_pragmas,
 )
 
-INTERNAL_ERROR_CODES = {"dockerfile": "DF000", "compose": "DC000"}
-UNUSED_SUPPRESSION_CODES = {"dockerfile": "DF099", "compose": "DC099"}
 PARALLEL_THRESHOLD = 24  # below this many files, worker start-up costs more than it saves
 _BUILDKIT_NAME = lazy_compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
 
@@ -165,7 +170,7 @@ def prepare(settings: Settings, registry: Registry | None = None) -> _Prepared:
 def _internal_error(
     prepared: _Prepared, kind: Kind, path: str, rule: Rule, error: BaseException
 ) -> Diagnostic:
-    code = INTERNAL_ERROR_CODES[kind]
+    code = code_for(kind, INTERNAL_ERROR)
     meta = prepared.registry.rules.get(code)
     import traceback
 
@@ -198,6 +203,11 @@ def _run_rules(
     return found, crashed
 
 
+def _selected(prepared: _Prepared, target: Target, code: str) -> list[Rule]:
+    """The rule with this code when the selection runs it (for a file only it can judge)."""
+    return [rule for rule in prepared.rules_by_target[target] if rule.code == code]
+
+
 def _relative_to_root(path: str, settings: Settings) -> str:
     absolute = Path(settings.cwd, path).resolve()
     try:
@@ -211,7 +221,7 @@ def _finish(
 ) -> list[Diagnostic]:
     """Selection, per-file ignores, pragmas, severity overrides, unused-pragma findings."""
     selection = prepared.selection
-    internal = INTERNAL_ERROR_CODES[kind]
+    internal = code_for(kind, INTERNAL_ERROR)
     # A value shared through a YAML anchor or merge key is seen once per service that uses
     # it; the same finding at the same place is reported once.
     diagnostics = list(dict.fromkeys(diagnostics))
@@ -235,7 +245,7 @@ def _finish(
                 ]
     if not prepared.settings.disable_ignore_pragma and pragmas:
         kept = apply_pragmas(kept, pragmas, prepared.matches)
-        unused_code = UNUSED_SUPPRESSION_CODES[kind]
+        unused_code = code_for(kind, UNUSED_SUPPRESSION)
         unused_rule = prepared.registry.rules.get(unused_code)
         if unused_rule is not None and unused_code in selection:
             for pragma in pragmas:
@@ -435,7 +445,7 @@ def lint_dockerfile(
         text = dockerfile.source
     rules = prepared.rules_by_target[Target.DOCKERFILE]
     if any(error.kind in ("unreadable", "wrong-kind") for error in dockerfile.errors):
-        rules = [rule for rule in rules if rule.code == "DF001"]
+        rules = _selected(prepared, Target.DOCKERFILE, code_for("dockerfile", UNREADABLE))
         context = DockerfileContext(dockerfile=dockerfile, options=prepared.options)
     else:
         context = dockerfile_context(dockerfile, path, build_context, prepared.options, service)
@@ -460,12 +470,13 @@ def lint_dockerfile(
 def lint_wrong_kind(
     prepared: _Prepared, kind: Kind, display: str, message: str, text: str | None
 ) -> FileResult:
-    """The one finding for a file that is neither a Dockerfile nor a compose file: DC001
-    when it is YAML (it was probably meant as compose), DF001 otherwise."""
+    """The one finding for a file that is neither a Dockerfile nor a compose file: the
+    compose "unreadable" code when it is YAML (it was probably meant as compose), the
+    Dockerfile one otherwise."""
     if kind == "compose":
         project = unreadable_project(display, message, "wrong-kind", text or "")
         context = ComposeContext(project=project, options=prepared.options)
-        rules = [r for r in prepared.rules_by_target[Target.COMPOSE] if r.code == "DC001"]
+        rules = _selected(prepared, Target.COMPOSE, code_for("compose", UNREADABLE))
         found, crashed = _run_rules(prepared, "compose", display, rules, context)
         pragmas = compose_pragmas(text) if text else []
         return FileResult(
@@ -496,7 +507,7 @@ def lint_compose(
     context = ComposeContext(project=project, builds=tuple(links), options=prepared.options)
     rules = prepared.rules_by_target[Target.COMPOSE]
     if project.root is None:
-        rules = [rule for rule in rules if rule.code.startswith("DC0")]
+        rules = [rule for rule in rules if about_the_input(rule.code, "compose")]
     found, crashed = _run_rules(prepared, "compose", display, rules, context)
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in found:
@@ -743,7 +754,7 @@ def lint_unreadable(
     if file_kind == "compose":
         project = unreadable_project(path, message)
         context = ComposeContext(project=project, options=prepared.options)
-        rules = [r for r in prepared.rules_by_target[Target.COMPOSE] if r.code == "DC001"]
+        rules = _selected(prepared, Target.COMPOSE, code_for("compose", UNREADABLE))
         found, crashed = _run_rules(prepared, "compose", path, rules, context)
         return FileResult(
             path, "compose", None, _finish(prepared, "compose", path, found, []), crashed
