@@ -1,7 +1,9 @@
 """The run: parse each file once, run the selected rules, filter, sort.
 
 The engine knows files, rules and settings; it never prints. The CLI, the fixer and the
-language server all call :func:`run` or :func:`lint_source`.
+language server all call :func:`run` or :func:`lint_source`. Files are found by
+:mod:`linter.project` and read (with the build links between them) by :mod:`linter.loading`;
+the engine's own findings take their codes from :mod:`linter.builtin_codes`.
 """
 
 from __future__ import annotations
