@@ -24,6 +24,13 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on 
     from linter.rule import Fixable as Fixable
     from linter.rule import Rule as Rule
     from linter.rule import Target as Target
+    from linter.targets import BuildLinkRule as BuildLinkRule
+    from linter.targets import ComposeRule as ComposeRule
+    from linter.targets import DockerfileRule as DockerfileRule
+    from linter.targets import InstructionRule as InstructionRule
+    from linter.targets import RunCommandRule as RunCommandRule
+    from linter.targets import ServiceRule as ServiceRule
+    from linter.targets import StageRule as StageRule
 
 __version__ = "0.1.0"
 
@@ -39,7 +46,14 @@ _EXPORTS = {
     "Severity": "linter.diagnostics",
     "Span": "linter.diagnostics",
     "hookimpl": "linter.hooks",
+    "BuildLinkRule": "linter.targets",
+    "ComposeRule": "linter.targets",
+    "DockerfileRule": "linter.targets",
     "Fixable": "linter.rule",
+    "InstructionRule": "linter.targets",
+    "RunCommandRule": "linter.targets",
+    "ServiceRule": "linter.targets",
+    "StageRule": "linter.targets",
     "Rule": "linter.rule",
     "Target": "linter.rule",
 }
@@ -47,16 +61,23 @@ _EXPORTS = {
 __all__ = [
     "Applicability",
     "BuildLink",
+    "BuildLinkRule",
     "ComposeContext",
+    "ComposeRule",
     "Diagnostic",
     "DockerfileContext",
+    "DockerfileRule",
     "Edit",
     "Fix",
     "Fixable",
+    "InstructionRule",
     "Position",
     "Rule",
+    "RunCommandRule",
+    "ServiceRule",
     "Severity",
     "Span",
+    "StageRule",
     "Target",
     "__version__",
     "hookimpl",

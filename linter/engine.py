@@ -9,13 +9,14 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from linter.context import BuildLink, ComposeContext, DockerfileContext
 from linter.diagnostics import Diagnostic, Severity, Span
-from linter.dockerfile.ast import Dockerfile, Instruction, ParseError
+from linter.dispatch import ComposeRules, Crashes, DockerfileRules
+from linter.dockerfile.ast import Dockerfile, ParseError
 from linter.patterns import lazy_compile
 from linter.project import Kind, classify, discover, display_path, group_compose
 from linter.records import field, record, replace
@@ -27,7 +28,7 @@ from linter.registry import (
     is_subcode,
     select_rules,
 )
-from linter.rule import Rule, Target
+from linter.rule import Rule
 from linter.source import SourceError, read_source
 from linter.suppressions import (
     BUILDKIT_ALL,
@@ -115,10 +116,17 @@ class _Prepared:
         self.selection: Selection = select_rules(
             self.registry, settings.select, settings.extend_select, settings.ignore
         )
-        self.rules_by_target: dict[Target, list[Rule]] = {target: [] for target in Target}
-        for code in sorted(self.selection.enabled):
-            rule = self.registry.rules[code]
-            self.rules_by_target[rule.target].append(rule)
+        enabled = [self.registry.rules[code] for code in sorted(self.selection.enabled)]
+        # The selected rules of each kind of file, grouped by target for the dispatch
+        self.dockerfile_rules = DockerfileRules(r for r in enabled if r.target.kind == "dockerfile")
+        self.compose_rules = ComposeRules(r for r in enabled if r.target.kind == "compose")
+        # Syntax rules read the whole file; the others only what BuildKit would accept
+        self.syntax_rules = self.dockerfile_rules.subset(
+            r for r in self.dockerfile_rules.rules if r.tags[:1] == ("syntax",)
+        )
+        self.readable_rules = self.dockerfile_rules.subset(
+            r for r in self.dockerfile_rules.rules if r.tags[:1] != ("syntax",)
+        )
         self.severity: dict[str, Severity] = {}
         for key, level in settings.severity:
             if is_subcode(key):
@@ -183,17 +191,23 @@ def _internal_error(
 
 
 def _run_rules(
-    prepared: _Prepared, kind: Kind, path: str, rules: Iterable[Rule], context: Any
+    prepared: _Prepared,
+    kind: Kind,
+    path: str,
+    rules: DockerfileRules | ComposeRules,
+    context: Any,
 ) -> tuple[list[Diagnostic], bool]:
-    found: list[Diagnostic] = []
-    crashed = False
-    for rule in rules:
-        try:
-            found.extend(rule.check(context))
-        except Exception as error:  # one broken rule must not stop the run
-            found.append(_internal_error(prepared, kind, path, rule, error))
-            crashed = True
-    return found, crashed
+    """The rules' findings on one file, a rule that crashed reported once as an internal
+    error (after the findings, in code order) while the others go on."""
+    found, dead = rules.run(context)
+    return found + _crash_findings(prepared, kind, path, dead), bool(dead)
+
+
+def _crash_findings(prepared: _Prepared, kind: Kind, path: str, dead: Crashes) -> list[Diagnostic]:
+    return [
+        _internal_error(prepared, kind, path, rule, dead[rule])
+        for rule in sorted(dead, key=lambda rule: rule.code)
+    ]
 
 
 def _relative_to_root(path: str, settings: Settings) -> str:
@@ -351,40 +365,6 @@ def unreadable_dockerfile(path: str, message: str) -> Dockerfile:
     )
 
 
-def _shell_parser(dockerfile: Dockerfile) -> Callable[[Instruction], list[Any]]:
-    """Parse RUN scripts lazily, once each, with the SHELL in force for their stage."""
-    from linter.dockerfile.shell import parse_instruction
-
-    shells: dict[int, tuple[str, ...] | None] = {}
-    for stage in dockerfile.stages:
-        current: tuple[str, ...] | None = None
-        base = stage.base_stage
-        if base is not None:
-            current = shells.get(id(dockerfile.stages[base].from_instruction))
-        shells[id(stage.from_instruction)] = current
-        for instruction in stage.instructions:
-            if instruction.keyword == "SHELL" and instruction.json_args:
-                current = tuple(instruction.json_args)
-            shells[id(instruction)] = current
-            if instruction.onbuild is not None:
-                shells[id(instruction.onbuild)] = current
-        shells[id(stage.from_instruction)] = current
-    cache: dict[int, list[Any]] = {}
-
-    def parse(instruction: Instruction) -> list[Any]:
-        key = id(instruction)
-        if key not in cache:
-            try:
-                cache[key] = parse_instruction(instruction, shells.get(key))
-            except RecursionError:
-                # A RUN of tens of thousands of chained commands nests deeper than Python's
-                # stack: shell rules skip it rather than each crashing on it.
-                cache[key] = []
-        return cache[key]
-
-    return parse
-
-
 def dockerfile_context(
     dockerfile: Dockerfile,
     file_path: Path | None,
@@ -411,7 +391,6 @@ def dockerfile_context(
         dockerignore_path=ignore_path,
         options=options,
         service=service,
-        shell_parser=_shell_parser(dockerfile),
     )
 
 
@@ -429,7 +408,7 @@ def parse_dockerfile_file(
 
 
 def _run_on_readable_view(
-    prepared: _Prepared, display: str, rules: list[Rule], context: DockerfileContext
+    prepared: _Prepared, display: str, context: DockerfileContext
 ) -> tuple[list[Diagnostic], bool]:
     """Syntax rules see the whole file; the others only what BuildKit would accept.
 
@@ -439,12 +418,12 @@ def _run_on_readable_view(
     """
     from linter.dockerfile.parser import readable_view
 
-    syntax = [rule for rule in rules if rule.tags[:1] == ("syntax",)]
-    others = [rule for rule in rules if rule.tags[:1] != ("syntax",)]
-    found, crashed = _run_rules(prepared, "dockerfile", display, syntax, context)
-    view = replace(context, dockerfile=readable_view(context.dockerfile))
-    more, more_crashed = _run_rules(prepared, "dockerfile", display, others, view)
-    return found + more, crashed or more_crashed
+    found, dead = prepared.syntax_rules.run(context)
+    # A context of its own: the view's answers (stages, scopes) are not the file's
+    view = replace(context, dockerfile=readable_view(context.dockerfile), memo={})
+    more, more_dead = prepared.readable_rules.run(view)
+    dead.update(more_dead)
+    return found + more + _crash_findings(prepared, "dockerfile", display, dead), bool(dead)
 
 
 def lint_dockerfile(
@@ -460,16 +439,17 @@ def lint_dockerfile(
         dockerfile, text = parse_dockerfile_file(path, display, text)
     elif text is None:
         text = dockerfile.source
-    rules = prepared.rules_by_target[Target.DOCKERFILE]
+    rules = prepared.dockerfile_rules
     if any(error.kind in ("unreadable", "wrong-kind") for error in dockerfile.errors):
-        rules = [rule for rule in rules if rule.code == "DF001"]
+        rules = rules.subset(rule for rule in rules.rules if rule.code == "DF001")
         context = DockerfileContext(dockerfile=dockerfile, options=prepared.options)
+        found, crashed = _run_rules(prepared, "dockerfile", display, rules, context)
     else:
         context = dockerfile_context(dockerfile, path, build_context, prepared.options, service)
-    if any(error.kind == "flag" for error in dockerfile.errors):
-        found, crashed = _run_on_readable_view(prepared, display, rules, context)
-    else:
-        found, crashed = _run_rules(prepared, "dockerfile", display, rules, context)
+        if any(error.kind == "flag" for error in dockerfile.errors):
+            found, crashed = _run_on_readable_view(prepared, display, context)
+        else:
+            found, crashed = _run_rules(prepared, "dockerfile", display, rules, context)
     pragmas = dockerfile_pragmas(dockerfile) if dockerfile.instructions else []
     return FileResult(
         display,
@@ -570,7 +550,8 @@ def lint_wrong_kind(
     if kind == "compose":
         project = unreadable_project(display, message, "wrong-kind", text or "")
         context = ComposeContext(project=project, options=prepared.options)
-        rules = [r for r in prepared.rules_by_target[Target.COMPOSE] if r.code == "DC001"]
+        rules = prepared.compose_rules
+        rules = rules.subset(rule for rule in rules.rules if rule.code == "DC001")
         found, crashed = _run_rules(prepared, "compose", display, rules, context)
         pragmas = compose_pragmas(text) if text else []
         return FileResult(
@@ -630,9 +611,9 @@ def lint_compose(
     cache: dict[Path, Dockerfile | None] = {}
     links = build_links(project, cache) if project.root is not None else []
     context = ComposeContext(project=project, builds=tuple(links), options=prepared.options)
-    rules = prepared.rules_by_target[Target.COMPOSE]
+    rules = prepared.compose_rules
     if project.root is None:
-        rules = [rule for rule in rules if rule.code.startswith("DC0")]
+        rules = rules.subset(rule for rule in rules.rules if rule.code.startswith("DC0"))
     found, crashed = _run_rules(prepared, "compose", display, rules, context)
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in found:
@@ -879,7 +860,8 @@ def lint_unreadable(
     if file_kind == "compose":
         project = unreadable_project(path, message)
         context = ComposeContext(project=project, options=prepared.options)
-        rules = [r for r in prepared.rules_by_target[Target.COMPOSE] if r.code == "DC001"]
+        rules = prepared.compose_rules
+        rules = rules.subset(rule for rule in rules.rules if rule.code == "DC001")
         found, crashed = _run_rules(prepared, "compose", path, rules, context)
         return FileResult(
             path, "compose", None, _finish(prepared, "compose", path, found, []), crashed

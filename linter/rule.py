@@ -1,8 +1,10 @@
-"""What a rule is: metadata plus one ``check`` generator.
+"""What a rule is: metadata plus one ``check`` generator, and the target it checks.
 
-Plugin authors subclass :class:`Rule` (``from linter import Rule``), fill in the class
-attributes and write ``check``. The engine never instantiates anything by name: rules come
-from the ``shiplint_rules`` hook.
+Plugin authors subclass the base class of their rule's target (``linter.targets``:
+``StageRule``, ``InstructionRule``, ``ServiceRule``, ...; all exported from ``linter``), fill in
+the class attributes and write ``check``. This module holds only the metadata contract, which
+reporters read too, so it imports no front end. The engine never instantiates anything by
+name: rules come from the ``shiplint_rules`` hook.
 """
 
 from __future__ import annotations
@@ -44,10 +46,23 @@ class Fixable(enum.Enum):
 
 
 class Target(enum.Enum):
-    """What a rule's ``check`` receives."""
+    """What a rule's ``check`` receives: the node the engine dispatches, then the context."""
 
-    DOCKERFILE = "dockerfile"  # a DockerfileContext
-    COMPOSE = "compose"  # a ComposeContext (cross-file rules too)
+    DOCKERFILE = "dockerfile"  # check(context): a DockerfileContext, once per file
+    STAGE = "stage"  # check(stage, context) for each Stage
+    INSTRUCTION = "instruction"  # check(instruction, context) for each Instruction
+    RUN_COMMAND = "run-command"  # check(command, context) for each shell Command of a RUN
+    COMPOSE = "compose"  # check(context): a ComposeContext, once per project
+    SERVICE = "service"  # check(service, context) for each compose Service
+    BUILD_LINK = "build-link"  # check(link, context) for each BuildLink (service -> Dockerfile)
+
+    @property
+    def kind(self) -> str:
+        """The kind of file the target belongs to: "dockerfile" or "compose"."""
+        return "compose" if self in _COMPOSE_TARGETS else "dockerfile"
+
+
+_COMPOSE_TARGETS = frozenset({Target.COMPOSE, Target.SERVICE, Target.BUILD_LINK})
 
 
 # An example is the text of one file of the rule's target kind, or, for checks across
@@ -71,7 +86,9 @@ class Rule:
     aliases: ClassVar[tuple[str, ...]] = ()
     enabled_by_default: ClassVar[bool] = True
 
-    def check(self, context: Any) -> Iterator[Diagnostic]:
+    def check(self, *args: Any) -> Iterator[Diagnostic]:
+        """The findings on one node: ``check(context)`` for the whole-file targets,
+        ``check(node, context)`` for the others (see the target base classes below)."""
         raise NotImplementedError
 
     def report(
@@ -134,7 +151,7 @@ def _example_markdown(example: Example, language: str) -> str:
 
 
 def render_docs(rule: Rule) -> str:
-    language = "dockerfile" if rule.target is Target.DOCKERFILE else "yaml"
+    language = "dockerfile" if rule.target.kind == "dockerfile" else "yaml"
     lines = [
         f"## {rule.code} {rule.name}",
         "",
@@ -187,4 +204,11 @@ def metadata_problems(rule: Rule) -> list[str]:
     problems.extend(f"unknown tag {tag!r}" for tag in rule.tags if tag not in CATEGORIES)
     if not isinstance(rule.severity, Severity):
         problems.append("severity is not a Severity")
+    if not isinstance(rule.target, Target):
+        problems.append("target is not a Target")
+    elif rule.target.kind != ("compose" if rule.code.startswith("DC") else "dockerfile"):
+        problems.append(f"target {rule.target.value} does not check the files of {rule.code}")
+    keywords: frozenset[str] = getattr(rule, "keywords", frozenset())
+    if any(keyword != keyword.upper() for keyword in keywords):
+        problems.append("keywords are not upper case")
     return problems

@@ -50,8 +50,7 @@ def commands(context: DockerfileContext, instruction: Instruction) -> list[Cmd]:
 
     Computed once per instruction and file: a dozen rules ask for the same RUN.
     """
-    cache = context.dockerfile.extra.setdefault("rules._runs.commands", {})
-    assert isinstance(cache, dict)
+    cache = context.cache("rules._runs.commands", dict[int, list[Cmd]])
     key = id(instruction)
     cached = cache.get(key)
     if cached is None:

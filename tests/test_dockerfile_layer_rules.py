@@ -17,19 +17,20 @@ from linter.rules._packages import (
 from linter.rules._runs import shipped_stages
 
 from linter import Diagnostic, DockerfileContext
+from linter.dispatch import check_rule
 from linter.dockerfile.parser import parse_dockerfile
-from linter.dockerfile.shell import parse_instruction
 
 ALL_RULES = (*df_cache.RULES, *df_layers.RULES, *df_packages.RULES, *df_pinning.RULES)
 
 
 def lint(text: str, *codes: str) -> list[Diagnostic]:
     dockerfile = parse_dockerfile(text, "Dockerfile")
-    context = DockerfileContext(
-        dockerfile=dockerfile, shell_parser=lambda instruction: parse_instruction(instruction)
-    )
+    context = DockerfileContext(dockerfile=dockerfile)
     found = [
-        d for rule in ALL_RULES if not codes or rule.code in codes for d in rule().check(context)
+        d
+        for rule in ALL_RULES
+        if not codes or rule.code in codes
+        for d in check_rule(rule(), context)
     ]
     return sorted(found, key=lambda d: d.sort_key)
 

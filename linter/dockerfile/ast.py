@@ -7,7 +7,7 @@ see ``linter.dockerfile.parser`` for how these are built.
 from __future__ import annotations
 
 from linter.diagnostics import Span
-from linter.records import field, record
+from linter.records import record
 
 # The 18 instructions a Dockerfile may contain (BuildKit's list).
 INSTRUCTIONS = frozenset(
@@ -205,7 +205,6 @@ class Dockerfile:
     errors: tuple[ParseError, ...] = ()
     has_bom: bool = False
     crlf: bool = False
-    extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     def stage_by_name(self, name: str) -> Stage | None:
         lowered = name.lower()

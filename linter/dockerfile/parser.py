@@ -373,5 +373,4 @@ def readable_view(dockerfile: Dockerfile) -> Dockerfile:
             replace(stage, instructions=tuple(i for i in stage.instructions if keep(i)))
             for stage in dockerfile.stages
         ),
-        extra={},
     )
