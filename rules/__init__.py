@@ -26,7 +26,7 @@ def shiplint_rules(kinds: frozenset[str]) -> Sequence[Rule]:
             continue
         module = importlib.import_module(f"{__name__}.{name}")
         for rule_class in getattr(module, "RULES", ()):
-            if rule_class.target.value in kinds:
+            if rule_class.target.kind in kinds:
                 rules.append(rule_class())
     return rules
 

@@ -10,7 +10,7 @@ from lintrun import lint_json, write_files
 from peer_ids import ALL as PEER_IDS
 
 from linter.registry import default_registry
-from linter.rule import Rule, Target, metadata_problems
+from linter.rule import Rule, metadata_problems
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ENGINE_MADE = {"DF000", "DC000"}  # internal-error findings: no input can produce them on purpose
@@ -21,7 +21,7 @@ RULES = REGISTRY.sorted_rules()
 
 def _files(rule: Rule, example: object) -> dict[str, str]:
     if isinstance(example, str):
-        name = "Dockerfile" if rule.target is Target.DOCKERFILE else "compose.yaml"
+        name = "Dockerfile" if rule.target.kind == "dockerfile" else "compose.yaml"
         return {name: example}
     assert isinstance(example, dict)
     return {str(k): str(v) for k, v in example.items()}
