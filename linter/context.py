@@ -138,6 +138,18 @@ class DockerfileContext:
         scope = self._before().get(id(node))
         return scope.stage if scope is not None else None
 
+    def outer_of(self, instruction: Instruction) -> Instruction:
+        """The instruction as written in the file: the ONBUILD that wraps a trigger, or the
+        instruction itself (for spans and fixes that cover the whole line)."""
+        wrappers = self.memo.get("linter.wrappers")
+        if wrappers is None:
+            wrappers = self.memo["linter.wrappers"] = {
+                id(outer.onbuild): outer
+                for outer in self.dockerfile.instructions
+                if outer.onbuild is not None
+            }
+        return cast(Instruction, wrappers.get(id(instruction), instruction))
+
     def shell_for(self, instruction: Instruction) -> tuple[str, ...] | None:
         """The SHELL in force for ``instruction`` (set before it, in its stage or the stages
         it is built ``FROM``): the JSON arguments, or None for the default ``/bin/sh -c``."""

@@ -675,13 +675,14 @@ class _Unit:
     path: str
     overrides: tuple[str, ...] | None = None
     mismatch: str | None = None  # neither kind: why (see ``lint_wrong_kind``)
+    resolved: str | None = None  # the path resolved by discovery (see ``SourceFile``)
 
 
 def _run_unit(settings: Settings, unit: _Unit) -> tuple[list[FileResult], set[Path]]:
     prepared = prepare(settings)
     cwd = Path(settings.cwd)
     path = Path(unit.path)
-    shown = display_path(path, cwd)
+    shown = display_path(path, cwd, Path(unit.resolved) if unit.resolved else None)
     if unit.mismatch is not None:
         try:
             text: str | None = read_source(path).text
@@ -765,6 +766,7 @@ def run(
             str(source.path),
             None if overrides is None else tuple(str(p) for p in overrides),
             source.mismatch,
+            str(source.resolved) if source.resolved else None,
         )
         for source, overrides in projects
     ]
@@ -782,10 +784,12 @@ def run(
         results.extend(unit_results)
         linked |= unit_linked
     found_dockerfiles = {
-        source.path.resolve(): source for source in sources if source.kind == "dockerfile"
+        (source.resolved or source.path.resolve()): source
+        for source in sources
+        if source.kind == "dockerfile"
     }
     dockerfile_units = [
-        _Unit("dockerfile", str(source.path), mismatch=source.mismatch)
+        _Unit("dockerfile", str(source.path), mismatch=source.mismatch, resolved=str(resolved))
         for resolved, source in found_dockerfiles.items()
         if resolved not in linked
     ]

@@ -189,6 +189,12 @@ def shipped_stages(dockerfile: Dockerfile) -> set[int]:
     return shipped
 
 
+def ships(context: DockerfileContext, stage: Stage) -> bool:
+    """Whether ``stage``'s layers reach an image (``shipped_stages``, once per file)."""
+    shipped = context.cache("rules._runs.shipped", lambda: shipped_stages(context.dockerfile))
+    return stage.index in shipped
+
+
 def env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
     """The key/value pairs of an ENV (``ENV A=1 B=2`` and the legacy ``ENV A 1``)."""
     words = [word.text for word in instruction.words]

@@ -27,6 +27,12 @@ TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]+"),
     ),
 )
+# Every format above starts with one of these literals: one search for them rules out the
+# ordinary words of a RUN line (nearly all of them) before the formats are tried one by one.
+_TOKEN_START = re.compile(
+    r"AKIA|ASIA|AGPA|AIDA|AROA|ANPA|AIPA|gh[pousr]_|github_pat_|glpat-|npm_|xox[abposr]-"
+    r"|[sr]k_live_|AIza|sk-|-----BEGIN |eyJ"
+)
 # Documentation values (AWS's own AKIAIOSFODNN7EXAMPLE, placeholders) are not credentials.
 _EXAMPLES = ("EXAMPLE", "example", "xxxxxxxx", "XXXXXXXX")
 
@@ -43,7 +49,7 @@ def token_format(text: str) -> str | None:
 
 def find_token(text: str) -> tuple[str, int, int] | None:
     """``(kind, start, end)`` of the first known credential in ``text``, to point at it."""
-    if is_example(text):
+    if _TOKEN_START.search(text) is None or is_example(text):
         return None
     for label, pattern in TOKEN_FORMATS:
         match = pattern.search(text)
@@ -97,6 +103,8 @@ URL_CREDENTIALS = re.compile(
 
 def url_password(value: str) -> tuple[str, int, int] | None:
     """``(scheme, start, end)`` of the password in ``scheme://user:password@host``."""
+    if "://" not in value:  # most words are no URL: skip the regex's scan of each position
+        return None
     match = URL_CREDENTIALS.search(value)
     if match is None:
         return None

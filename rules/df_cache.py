@@ -16,10 +16,10 @@ from linter import (
     DockerfileContext,
     Fix,
     Fixable,
-    Rule,
+    InstructionRule,
     Severity,
     Span,
-    Target,
+    StageRule,
 )
 from linter.dockerfile.ast import Instruction, Stage
 
@@ -33,7 +33,7 @@ from ._packages import (
     dependency_install,
     parse_invocation,
 )
-from ._runs import Cmd, cache_mounted, commands, mounts, run_instructions, shipped_stages, stage_env
+from ._runs import Cmd, cache_mounted, commands, mounts, run_instructions, ships, stage_env
 
 _FALSY = {"", "0", "false", "no", "off"}
 _APT, _APK, _PIP = CACHES["apt"], CACHES["apk"], CACHES["pip"]
@@ -48,13 +48,17 @@ def _removes(command: Cmd, cache: CacheInfo) -> bool:
     return any(cache_dir_matches(directory, path) for path in paths for directory in cache.dirs)
 
 
-class _CacheRule(Rule):
-    """A package manager leaves its cache in the layer unless the same RUN cleans it."""
+class _CacheRule(InstructionRule):
+    """A package manager leaves its cache in the layer unless the same RUN cleans it.
+
+    The rules differ only by the hooks below; each RUN (ONBUILD RUN too) of a stage that
+    reaches an image is checked.
+    """
 
     tags = ("layer-bloat",)
-    target = Target.DOCKERFILE
+    keywords = frozenset({"RUN"})
+    onbuild = True
     cache_key: str | None
-    shipped_only = True
 
     def triggers(self, invocation: Invocation) -> bool:
         """The command writes the cache."""
@@ -87,18 +91,15 @@ class _CacheRule(Rule):
     def fix(self, command: Cmd, invocation: Invocation) -> Fix | None:
         return None
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        dockerfile = context.dockerfile
-        shipped = shipped_stages(dockerfile)
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        stage = context.stage_of(instruction)
+        if stage is None or not ships(context, stage):
+            return
         cache = CACHES[self.cache_key] if self.cache_key else None
-        for stage in dockerfile.stages:
-            if self.shipped_only and stage.index not in shipped:
-                continue
-            for instruction in run_instructions(stage):
-                if cache is not None and cache_mounted(instruction, cache):
-                    continue
-                cmds = commands(context, instruction)
-                yield from self._check_run(context, stage, instruction, cmds, cache)
+        if cache is not None and cache_mounted(instruction, cache):
+            return
+        cmds = commands(context, instruction)
+        yield from self._check_run(context, stage, instruction, cmds, cache)
 
     def _check_run(
         self,
@@ -616,7 +617,7 @@ def _may_install(cmds: Sequence[Cmd]) -> bool:
     return False
 
 
-class PackageListUpdateAlone(Rule):
+class PackageListUpdateAlone(InstructionRule):
     code = "DF311"
     name = "package-update-alone"
     tags = ("build-cache", "layer-bloat")
@@ -638,25 +639,27 @@ class PackageListUpdateAlone(Rule):
         "FROM debian:12\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends"
         " curl \\\n && rm -rf /var/lib/apt/lists/*\n"
     )
-    target = Target.DOCKERFILE
     aliases = ("DS-0017", "CKV_DOCKER_5")
+    keywords = frozenset({"RUN"})
+    onbuild = True
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        stages = context.dockerfile.stages
-        for stage in stages:
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        stage = context.stage_of(instruction)
+        if stage is None:
+            return
+        found = list(self._check_run(context, commands(context, instruction)))
+        if found and any(own is instruction for own in stage.instructions):  # not ONBUILD
             runs = list(run_instructions(stage))
-            for index, instruction in enumerate(runs):
-                found = list(self._check_run(context, commands(context, instruction)))
-                if found and any(own is instruction for own in stage.instructions):  # not ONBUILD
-                    later = runs[index + 1 :] + [
-                        run
-                        for child in stages
-                        if child.base_stage == stage.index
-                        for run in run_instructions(child)
-                    ]
-                    if not any(_may_install(commands(context, run)) for run in later):
-                        continue  # nothing after it installs: no stale list is ever used
-                yield from found
+            index = next(i for i, run in enumerate(runs) if run is instruction)
+            later = runs[index + 1 :] + [
+                run
+                for child in context.dockerfile.stages
+                if child.base_stage == stage.index
+                for run in run_instructions(child)
+            ]
+            if not any(_may_install(commands(context, run)) for run in later):
+                return  # nothing after it installs: no stale list is ever used
+        yield from found
 
     def _check_run(self, context: DockerfileContext, cmds: Sequence[Cmd]) -> Iterator[Diagnostic]:
         updates: list[tuple[Cmd, Invocation]] = []
@@ -699,7 +702,7 @@ def _has_cache_mount(instruction: Instruction) -> bool:
     return any(mount.type == "cache" for mount in mounts(instruction))
 
 
-class CopyAllBeforeDependencyInstall(Rule):
+class CopyAllBeforeDependencyInstall(StageRule):
     code = "DF312"
     name = "copy-all-before-dependency-install"
     tags = ("build-cache",)
@@ -718,36 +721,34 @@ class CopyAllBeforeDependencyInstall(Rule):
         "FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\n"
         'COPY . .\nCMD ["node", "server.js"]\n'
     )
-    target = Target.DOCKERFILE
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            broad: Instruction | None = None
-            installed: set[str] = set()  # ecosystems installed before the broad COPY
-            for instruction in stage.instructions:
-                if broad is None and _broad_copy(instruction):
-                    broad = instruction
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        broad: Instruction | None = None
+        installed: set[str] = set()  # ecosystems installed before the broad COPY
+        for instruction in stage.instructions:
+            if broad is None and _broad_copy(instruction):
+                broad = instruction
+                continue
+            if instruction.keyword != "RUN":
+                continue
+            for command in commands(context, instruction):
+                found = dependency_install(command.argv)
+                if found is None:
                     continue
-                if instruction.keyword != "RUN":
-                    continue
-                for command in commands(context, instruction):
-                    found = dependency_install(command.argv)
-                    if found is None:
-                        continue
-                    if broad is None:
-                        installed.add(found.ecosystem)
-                        continue
-                    if found.ecosystem in installed or _has_cache_mount(instruction):
-                        continue
+                if broad is None:
                     installed.add(found.ecosystem)
-                    yield self.report(
-                        context.path,
-                        Span(command.span.start, command.span.end),
-                        f"`{found.description}` runs after `COPY` of the whole context "
-                        f"(line {broad.line}): every source change re-installs all "
-                        f"dependencies. COPY {found.manifests} first, install, then COPY the "
-                        "rest.",
-                    )
+                    continue
+                if found.ecosystem in installed or _has_cache_mount(instruction):
+                    continue
+                installed.add(found.ecosystem)
+                yield self.report(
+                    context.path,
+                    Span(command.span.start, command.span.end),
+                    f"`{found.description}` runs after `COPY` of the whole context "
+                    f"(line {broad.line}): every source change re-installs all "
+                    f"dependencies. COPY {found.manifests} first, install, then COPY the "
+                    "rest.",
+                )
 
 
 RULES = (

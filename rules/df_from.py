@@ -13,13 +13,14 @@ from linter import (
     Applicability,
     Diagnostic,
     DockerfileContext,
+    DockerfileRule,
     Edit,
     Fix,
     Fixable,
     Rule,
     Severity,
     Span,
-    Target,
+    StageRule,
 )
 from linter.dockerfile.ast import Instruction, Stage
 from linter.dockerfile.variables import Locator
@@ -35,7 +36,7 @@ from ._df_helpers import (
 )
 
 
-class InstructionBeforeFrom(Rule):
+class InstructionBeforeFrom(DockerfileRule):
     code = "DF100"
     name = "instruction-before-from"
     tags = ("from-placement",)
@@ -48,7 +49,6 @@ class InstructionBeforeFrom(Rule):
     )
     bad = 'WORKDIR /app\nFROM alpine:3.20\nCMD ["sh"]\n'
     good = "ARG ALPINE_VERSION=3.20\nFROM alpine:${ALPINE_VERSION}\nWORKDIR /app\n"
-    target = Target.DOCKERFILE
     aliases = ("DL3061",)
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -64,7 +64,7 @@ class InstructionBeforeFrom(Rule):
                 )
 
 
-class FromAsCasing(Rule):
+class FromAsCasing(StageRule):
     code = "DF101"
     name = "from-as-casing"
     tags = ("style", "from-placement")
@@ -77,31 +77,28 @@ class FromAsCasing(Rule):
     )
     bad = "FROM golang:1.23 as build\nRUN go build -o /out/app .\n"
     good = "FROM golang:1.23 AS build\nRUN go build -o /out/app .\n"
-    target = Target.DOCKERFILE
     fixable = Fixable.ALWAYS
     aliases = ("FromAsCasing",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            instruction = stage.from_instruction
-            if len(instruction.words) < 3 or instruction.words[1].text.lower() != "as":
-                continue
-            keyword = instruction.raw_keyword
-            as_word = instruction.words[1]
-            if keyword.isupper() and not as_word.text.isupper():
-                wanted = "AS"
-            elif keyword.islower() and not as_word.text.islower():
-                wanted = "as"
-            else:
-                continue
-            fix = Fix(f"Write {wanted}", (Edit(as_word.span, wanted),))
-            yield self.report(
-                context.path,
-                as_word.span,
-                f"'{as_word.text}' is not written in the same case as '{keyword}'; "
-                "write both alike",
-                fix=fix,
-            )
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        instruction = stage.from_instruction
+        if len(instruction.words) < 3 or instruction.words[1].text.lower() != "as":
+            return
+        keyword = instruction.raw_keyword
+        as_word = instruction.words[1]
+        if keyword.isupper() and not as_word.text.isupper():
+            wanted = "AS"
+        elif keyword.islower() and not as_word.text.islower():
+            wanted = "as"
+        else:
+            return
+        fix = Fix(f"Write {wanted}", (Edit(as_word.span, wanted),))
+        yield self.report(
+            context.path,
+            as_word.span,
+            f"'{as_word.text}' is not written in the same case as '{keyword}'; write both alike",
+            fix=fix,
+        )
 
 
 def _global_arg_names(context: DockerfileContext) -> list[str]:
@@ -134,7 +131,7 @@ def _from_variable_words(stage: Stage) -> Iterator[tuple[str, Span]]:
         yield platform.value, platform.value_span
 
 
-class UndefinedArgInFrom(Rule):
+class UndefinedArgInFrom(StageRule):
     code = "DF102"
     name = "undefined-arg-in-from"
     tags = ("from-placement",)
@@ -150,28 +147,24 @@ class UndefinedArgInFrom(Rule):
     )
     bad = 'ARG NODE_VERSION=22\nFROM node:${NODE_VERSON}-alpine\nCMD ["node"]\n'
     good = 'ARG NODE_VERSION=22\nFROM node:${NODE_VERSION}-alpine\nCMD ["node"]\n'
-    target = Target.DOCKERFILE
     aliases = ("UndefinedArgInFrom",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
         declared = _global_arg_names(context)
         known = set(declared) | AUTOMATIC_PLATFORM_ARGS
         escape = context.dockerfile.escape
-        for stage in context.dockerfile.stages:
-            for text, span in _from_variable_words(stage):
-                for ref in variable_refs(text, escape):
-                    if ref.name in known or (
-                        ref.name == "templateOption" and _TEMPLATE_OPTION in text
-                    ):
-                        continue
-                    message = (
-                        f"'{ref.name}' is used in FROM but no ARG before the first FROM "
-                        "declares it, so it expands to nothing"
-                    )
-                    close = closest(ref.name, [*declared, *AUTOMATIC_PLATFORM_ARGS])
-                    if close:
-                        message += f" (did you mean {close}?)"
-                    yield self.report(context.path, _ref_span(span, text, ref), message)
+        for text, span in _from_variable_words(stage):
+            for ref in variable_refs(text, escape):
+                if ref.name in known or (ref.name == "templateOption" and _TEMPLATE_OPTION in text):
+                    continue
+                message = (
+                    f"'{ref.name}' is used in FROM but no ARG before the first FROM "
+                    "declares it, so it expands to nothing"
+                )
+                close = closest(ref.name, [*declared, *AUTOMATIC_PLATFORM_ARGS])
+                if close:
+                    message += f" (did you mean {close}?)"
+                yield self.report(context.path, _ref_span(span, text, ref), message)
 
 
 def _ref_span(span: Span, text: str, ref: VarRef) -> Span:
@@ -200,7 +193,7 @@ def is_valid_reference(text: str) -> bool:
     return bool(_REFERENCE.match(text))
 
 
-class InvalidDefaultArgInFrom(Rule):
+class InvalidDefaultArgInFrom(StageRule):
     code = "DF103"
     name = "invalid-default-arg-in-from"
     tags = ("from-placement",)
@@ -216,38 +209,35 @@ class InvalidDefaultArgInFrom(Rule):
     )
     bad = 'ARG TAG\nFROM alpine:${TAG}\nCMD ["sh"]\n'
     good = 'ARG TAG=3.20\nFROM alpine:${TAG}\nCMD ["sh"]\n'
-    target = Target.DOCKERFILE
     aliases = ("InvalidDefaultArgInFrom",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
         declared = set(_global_arg_names(context))
         templated = _template_args(context)
         escape = context.dockerfile.escape
-        for stage in context.dockerfile.stages:
-            image = stage.image
-            if image is None:
-                continue
-            refs = variable_refs(image.text, escape)
-            if not refs or any(ref.name not in declared for ref in refs):
-                continue  # no variables, or an undeclared one (DF102 reports it)
-            if any(ref.name in templated for ref in refs):
-                continue  # a dev container template: judged once the option is filled in
-            resolved = image.resolved
-            if "$" in resolved:
-                continue  # automatic platform ARGs are only known at build time
-            if resolved and (
-                is_valid_reference(resolved)
-                or context.dockerfile.stage_by_name(resolved) is not None
-            ):
-                continue
-            shown = resolved or "an empty name"
-            yield self.report(
-                context.path,
-                image.span,
-                f"default value for global ARGs results in an invalid base image: {shown!r}"
-                if resolved
-                else f"default value for global ARGs results in {shown}: give the ARG a default",
-            )
+        image = stage.image
+        if image is None:
+            return
+        refs = variable_refs(image.text, escape)
+        if not refs or any(ref.name not in declared for ref in refs):
+            return  # no variables, or an undeclared one (DF102 reports it)
+        if any(ref.name in templated for ref in refs):
+            return  # a dev container template: judged once the option is filled in
+        resolved = image.resolved
+        if "$" in resolved:
+            return  # automatic platform ARGs are only known at build time
+        if resolved and (
+            is_valid_reference(resolved) or context.dockerfile.stage_by_name(resolved) is not None
+        ):
+            return
+        shown = resolved or "an empty name"
+        yield self.report(
+            context.path,
+            image.span,
+            f"default value for global ARGs results in an invalid base image: {shown!r}"
+            if resolved
+            else f"default value for global ARGs results in {shown}: give the ARG a default",
+        )
 
 
 _PLATFORM_WORDS = (
@@ -267,7 +257,7 @@ _PLATFORM_WORDS = (
 )
 
 
-class ConstantPlatform(Rule):
+class ConstantPlatform(StageRule):
     code = "DF104"
     name = "from-platform-constant"
     tags = ("from-placement",)
@@ -286,30 +276,28 @@ class ConstantPlatform(Rule):
         "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .\n"
         "FROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\n"
     )
-    target = Target.DOCKERFILE
     aliases = ("DL3029", "FromPlatformFlagConstDisallowed")
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            flag = stage.from_instruction.flag("platform")
-            if flag is None or not flag.value or "$" in flag.value:
-                continue
-            value = unquote(flag.value).lower()
-            stage_name = (stage.name or "").lower()
-            parts = [part for part in re.split(r"[/,]", value) if part]
-            if stage_name and any(part in stage_name for part in parts[:2]):
-                continue
-            yield self.report(
-                context.path,
-                flag.span,
-                f"FROM --platform flag should not use a constant value ({flag.value!r})",
-            )
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        flag = stage.from_instruction.flag("platform")
+        if flag is None or not flag.value or "$" in flag.value:
+            return
+        value = unquote(flag.value).lower()
+        stage_name = (stage.name or "").lower()
+        parts = [part for part in re.split(r"[/,]", value) if part]
+        if stage_name and any(part in stage_name for part in parts[:2]):
+            return
+        yield self.report(
+            context.path,
+            flag.span,
+            f"FROM --platform flag should not use a constant value ({flag.value!r})",
+        )
 
 
 _TARGET_PLATFORM = {"$TARGETPLATFORM", "${TARGETPLATFORM}"}
 
 
-class RedundantTargetPlatform(Rule):
+class RedundantTargetPlatform(StageRule):
     code = "DF105"
     name = "redundant-target-platform"
     tags = ("from-placement",)
@@ -322,22 +310,20 @@ class RedundantTargetPlatform(Rule):
     )
     bad = 'FROM --platform=$TARGETPLATFORM alpine:3.20\nCMD ["sh"]\n'
     good = 'FROM alpine:3.20\nCMD ["sh"]\n'
-    target = Target.DOCKERFILE
     fixable = Fixable.SOMETIMES
     aliases = ("DL3065", "RedundantTargetPlatform")
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            instruction = stage.from_instruction
-            flag = instruction.flag("platform")
-            if flag is None or flag.value is None or flag.value.strip() not in _TARGET_PLATFORM:
-                continue
-            yield self.report(
-                context.path,
-                flag.span,
-                "setting platform to $TARGETPLATFORM in FROM is redundant, as it is the default",
-                fix=_remove_flag(instruction, flag.span),
-            )
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        instruction = stage.from_instruction
+        flag = instruction.flag("platform")
+        if flag is None or flag.value is None or flag.value.strip() not in _TARGET_PLATFORM:
+            return
+        yield self.report(
+            context.path,
+            flag.span,
+            "setting platform to $TARGETPLATFORM in FROM is redundant, as it is the default",
+            fix=_remove_flag(instruction, flag.span),
+        )
 
 
 def _remove_flag(instruction: Instruction, span: Span) -> Fix | None:
@@ -358,7 +344,7 @@ _SCANNED = frozenset(
 )
 
 
-class GlobalArgNotRedeclared(Rule):
+class GlobalArgNotRedeclared(StageRule):
     code = "DF106"
     name = "global-arg-not-redeclared"
     tags = ("from-placement", "reliability")
@@ -378,28 +364,26 @@ class GlobalArgNotRedeclared(Rule):
         "ARG APP_VERSION=1.4.2\nFROM alpine:3.20\nARG APP_VERSION\n"
         "RUN wget -q https://example.com/app-${APP_VERSION}.tar.gz\n"
     )
-    target = Target.DOCKERFILE
     aliases = ()
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
         dockerfile = context.dockerfile
         global_names = {pair.key for pair in dockerfile.global_args} - _ALWAYS_SET
         if not global_names:
             return
-        for stage in dockerfile.stages:
-            defined: set[str] = set()
-            for parent_index in _ancestors(dockerfile.stages, stage):
-                defined |= _env_names(dockerfile.stages[parent_index])
-            reported: set[str] = set()
-            for instruction in stage.instructions:
-                if instruction.keyword in {"ARG", "ENV"}:
-                    # ENV A=$A and ARG A=$A read the value before defining it
-                    yield from self._uses(context, instruction, global_names - defined, reported)
-                    defined |= {pair.key for pair in instruction.key_values}
-                    continue
-                if instruction.keyword not in _SCANNED:
-                    continue
+        defined: set[str] = set()
+        for parent_index in _ancestors(dockerfile.stages, stage):
+            defined |= _env_names(dockerfile.stages[parent_index])
+        reported: set[str] = set()
+        for instruction in stage.instructions:
+            if instruction.keyword in {"ARG", "ENV"}:
+                # ENV A=$A and ARG A=$A read the value before defining it
                 yield from self._uses(context, instruction, global_names - defined, reported)
+                defined |= {pair.key for pair in instruction.key_values}
+                continue
+            if instruction.keyword not in _SCANNED:
+                continue
+            yield from self._uses(context, instruction, global_names - defined, reported)
 
     def _uses(
         self,

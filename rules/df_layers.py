@@ -18,10 +18,10 @@ from linter import (
     DockerfileContext,
     Fix,
     Fixable,
-    Rule,
+    InstructionRule,
     Severity,
     Span,
-    Target,
+    StageRule,
 )
 from linter.dockerfile.ast import Instruction, Stage
 from linter.records import record
@@ -34,7 +34,7 @@ from ._packages import (
     parse_options,
     path_covers,
 )
-from ._runs import Cmd, absolute, commands, mount_flags_key, mounts, shipped_stages, workdirs
+from ._runs import Cmd, absolute, commands, mount_flags_key, mounts, ships
 
 _ARCHIVE_SUFFIXES = (
     ".tar",
@@ -324,20 +324,7 @@ def _tmp_mounted(instruction: Instruction, path: str) -> bool:
     )
 
 
-class _StageRule(Rule):
-    target = Target.DOCKERFILE
-
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        shipped = shipped_stages(context.dockerfile)
-        for stage in context.dockerfile.stages:
-            if stage.index in shipped:
-                yield from self.check_stage(context, stage)
-
-    def check_stage(self, context: DockerfileContext, stage: Stage) -> Iterator[Diagnostic]:
-        raise NotImplementedError
-
-
-class DeletedInLaterLayer(_StageRule):
+class DeletedInLaterLayer(StageRule):
     code = "DF320"
     name = "deleted-in-later-layer"
     tags = ("layer-bloat",)
@@ -360,11 +347,12 @@ class DeletedInLaterLayer(_StageRule):
         "    tar -xzf /tmp/app.tar.gz -C /opt\n"
     )
 
-    def check_stage(self, context: DockerfileContext, stage: Stage) -> Iterator[Diagnostic]:
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if not ships(context, stage):
+            return
         written: list[_Written] = []
-        dirs = workdirs(context.dockerfile, stage)
         for instruction in stage.instructions:
-            workdir = dirs.get(id(instruction), "/")
+            workdir = context.workdir_at(instruction)
             if instruction.keyword in {"COPY", "ADD"}:
                 written.extend(_copy_writes(instruction, workdir))
                 continue
@@ -436,7 +424,7 @@ def _recursive_targets(command: Cmd) -> tuple[str, bool, list[tuple[str, int]]] 
     return program, recursive, [(o.text, o.index) for o in paths]
 
 
-class RecursiveChownAfterCopy(_StageRule):
+class RecursiveChownAfterCopy(StageRule):
     code = "DF321"
     name = "chown-after-copy"
     tags = ("layer-bloat",)
@@ -457,11 +445,12 @@ class RecursiveChownAfterCopy(_StageRule):
         'USER node\nCMD ["node", "server.js"]\n'
     )
 
-    def check_stage(self, context: DockerfileContext, stage: Stage) -> Iterator[Diagnostic]:
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if not ships(context, stage):
+            return
         copied: list[_Written] = []
-        dirs = workdirs(context.dockerfile, stage)
         for instruction in stage.instructions:
-            workdir = dirs.get(id(instruction), "/")
+            workdir = context.workdir_at(instruction)
             if instruction.keyword in {"COPY", "ADD"}:
                 parsed = _copy_sources_and_dest(instruction)
                 if parsed is not None and "$" not in parsed[1] and not instruction.heredocs:
@@ -541,7 +530,7 @@ def _extracted_names(command: Cmd) -> list[str]:
     return [basename(a) for a in args if a.endswith(_ARCHIVE_SUFFIXES)]
 
 
-class ArchiveCopiedThenExtracted(_StageRule):
+class ArchiveCopiedThenExtracted(StageRule):
     code = "DF322"
     name = "archive-copied-then-extracted"
     tags = ("layer-bloat",)
@@ -557,7 +546,9 @@ class ArchiveCopiedThenExtracted(_StageRule):
     good = "FROM debian:12\nADD app.tar.gz /opt/\n"
     aliases = ("DL3010",)
 
-    def check_stage(self, context: DockerfileContext, stage: Stage) -> Iterator[Diagnostic]:
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if not ships(context, stage):
+            return
         archives: dict[str, tuple[Instruction, Span]] = {}
         for instruction in stage.instructions:
             if instruction.keyword == "COPY" and instruction.flag("from") is None:
@@ -622,7 +613,7 @@ _USERADD_VALUES = frozenset(
 )
 
 
-class UseraddLargeUid(_StageRule):
+class UseraddLargeUid(InstructionRule):
     code = "DF323"
     name = "useradd-large-uid"
     tags = ("layer-bloat",)
@@ -638,44 +629,35 @@ class UseraddLargeUid(_StageRule):
     good = "FROM debian:12\nRUN useradd --no-log-init -u 123456789 app\n"
     aliases = ("DL3046",)
     fixable = Fixable.SOMETIMES
+    keywords = frozenset({"RUN"})
+    onbuild = True
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            yield from self.check_stage(context, stage)
-
-    def check_stage(self, context: DockerfileContext, stage: Stage) -> Iterator[Diagnostic]:
-        for instruction in stage.instructions:
-            run = instruction.onbuild if instruction.onbuild is not None else instruction
-            if run.keyword != "RUN":
+    def check(self, run: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if run.stage_index is None:
+            return
+        for command in commands(context, run):
+            start = command_start(command.argv)
+            if start >= len(command.argv) or basename(command.argv[start]) != "useradd":
                 continue
-            for command in commands(context, run):
-                start = command_start(command.argv)
-                if start >= len(command.argv) or basename(command.argv[start]) != "useradd":
-                    continue
-                options, _ = parse_options(command.argv, start, _USERADD_VALUES)
-                uid = next((o for o in options if o.name in {"-u", "--uid"}), None)
-                if (
-                    uid is None
-                    or uid.value is None
-                    or not uid.value.isdigit()
-                    or len(uid.value) <= 5
-                ):
-                    continue
-                if any(o.name in {"-l", "--no-log-init"} for o in options):
-                    continue
-                fix = Fix(
-                    "Add --no-log-init",
-                    (command.insert_after(start, "--no-log-init"),),
-                    Applicability.SAFE,
-                )
-                yield self.report(
-                    context.path,
-                    command.word_span(uid.index),
-                    f"UID {uid.value} without -l/--no-log-init: useradd fills the sparse "
-                    "lastlog/faillog files, and the layer stores them as real zeros (can be "
-                    "gigabytes). Add --no-log-init.",
-                    fix,
-                )
+            options, _ = parse_options(command.argv, start, _USERADD_VALUES)
+            uid = next((o for o in options if o.name in {"-u", "--uid"}), None)
+            if uid is None or uid.value is None or not uid.value.isdigit() or len(uid.value) <= 5:
+                continue
+            if any(o.name in {"-l", "--no-log-init"} for o in options):
+                continue
+            fix = Fix(
+                "Add --no-log-init",
+                (command.insert_after(start, "--no-log-init"),),
+                Applicability.SAFE,
+            )
+            yield self.report(
+                context.path,
+                command.word_span(uid.index),
+                f"UID {uid.value} without -l/--no-log-init: useradd fills the sparse "
+                "lastlog/faillog files, and the layer stores them as real zeros (can be "
+                "gigabytes). Add --no-log-init.",
+                fix,
+            )
 
 
 # Commands whose RUN is cheap and worth merging with its neighbour.
@@ -752,7 +734,7 @@ def _installs_with(cmds: Sequence[Cmd], family: str) -> bool:
     return False
 
 
-class ConsecutiveRuns(Rule):
+class ConsecutiveRuns(StageRule):
     code = "DF324"
     name = "consecutive-runs"
     tags = ("layer-bloat", "build-cache")
@@ -768,30 +750,28 @@ class ConsecutiveRuns(Rule):
     )
     bad = "FROM debian:12\nRUN mkdir -p /app/data\nRUN useradd --system app\n"
     good = "FROM debian:12\nRUN mkdir -p /app/data \\\n && useradd --system app\n"
-    target = Target.DOCKERFILE
     aliases = ("DL3059",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            previous: Instruction | None = None
-            previous_cmds: list[Cmd] = []
-            for instruction in stage.instructions:
-                if instruction.keyword != "RUN":
-                    previous = None
-                    continue
-                cmds = commands(context, instruction)
-                if (
-                    previous is not None
-                    and mount_flags_key(previous) == mount_flags_key(instruction)
-                    and self._belong_together(previous_cmds, cmds)
-                ):
-                    yield self.report(
-                        context.path,
-                        instruction.span,
-                        f"This RUN and the one on line {previous.line} "
-                        f"{self._why(previous_cmds)}; merge them into one RUN with `&&`.",
-                    )
-                previous, previous_cmds = instruction, cmds
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        previous: Instruction | None = None
+        previous_cmds: list[Cmd] = []
+        for instruction in stage.instructions:
+            if instruction.keyword != "RUN":
+                previous = None
+                continue
+            cmds = commands(context, instruction)
+            if (
+                previous is not None
+                and mount_flags_key(previous) == mount_flags_key(instruction)
+                and self._belong_together(previous_cmds, cmds)
+            ):
+                yield self.report(
+                    context.path,
+                    instruction.span,
+                    f"This RUN and the one on line {previous.line} "
+                    f"{self._why(previous_cmds)}; merge them into one RUN with `&&`.",
+                )
+            previous, previous_cmds = instruction, cmds
 
     @staticmethod
     def _belong_together(first: Sequence[Cmd], second: Sequence[Cmd]) -> bool:

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter import Diagnostic, DockerfileContext, Edit, Fix, Fixable, Rule, Severity, Span, Target
+from linter import (
+    Diagnostic,
+    DockerfileContext,
+    DockerfileRule,
+    Edit,
+    Fix,
+    Fixable,
+    InstructionRule,
+    Rule,
+    Severity,
+    Span,
+    StageRule,
+)
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.records import record
 
@@ -22,7 +34,7 @@ from ._df_helpers import (
 )
 
 
-class StageNameCasing(Rule):
+class StageNameCasing(StageRule):
     code = "DF200"
     name = "stage-name-casing"
     tags = ("style", "multi-stage")
@@ -36,24 +48,19 @@ class StageNameCasing(Rule):
     )
     bad = "FROM golang:1.23 AS Build\nRUN go build -o /out/app .\n"
     good = "FROM golang:1.23 AS build\nRUN go build -o /out/app .\n"
-    target = Target.DOCKERFILE
     fixable = Fixable.ALWAYS
     aliases = ("StageNameCasing",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            if stage.name is None or stage.name_span is None or stage.name == stage.name.lower():
-                continue
-            fix = Fix("Lower-case the stage name", (Edit(stage.name_span, stage.name.lower()),))
-            yield self.report(
-                context.path,
-                stage.name_span,
-                f"stage name '{stage.name}' should be lowercase",
-                fix=fix,
-            )
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if stage.name is None or stage.name_span is None or stage.name == stage.name.lower():
+            return
+        fix = Fix("Lower-case the stage name", (Edit(stage.name_span, stage.name.lower()),))
+        yield self.report(
+            context.path, stage.name_span, f"stage name '{stage.name}' should be lowercase", fix=fix
+        )
 
 
-class DuplicateStageName(Rule):
+class DuplicateStageName(StageRule):
     code = "DF201"
     name = "duplicate-stage-name"
     tags = ("multi-stage",)
@@ -66,19 +73,15 @@ class DuplicateStageName(Rule):
     )
     bad = "FROM node:22 AS build\nRUN npm ci\nFROM node:22 AS build\nRUN npm run build\n"
     good = "FROM node:22 AS deps\nRUN npm ci\nFROM node:22 AS build\nRUN npm run build\n"
-    target = Target.DOCKERFILE
     aliases = ("DL3024", "DuplicateStageName", "CKV_DOCKER_11")
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        seen: dict[str, Stage] = {}
-        for stage in context.dockerfile.stages:
-            if stage.name is None or stage.name_span is None:
-                continue
-            key = stage.name.lower()
-            first = seen.get(key)
-            if first is None:
-                seen[key] = stage
-                continue
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if stage.name is None or stage.name_span is None:
+            return
+        key = stage.name.lower()
+        earlier = context.dockerfile.stages[: stage.index]
+        first = next((s for s in earlier if s.name is not None and s.name.lower() == key), None)
+        if first is not None:
             yield self.report(
                 context.path,
                 stage.name_span,
@@ -87,7 +90,7 @@ class DuplicateStageName(Rule):
             )
 
 
-class ReservedStageName(Rule):
+class ReservedStageName(StageRule):
     code = "DF202"
     name = "reserved-stage-name"
     tags = ("multi-stage",)
@@ -100,21 +103,19 @@ class ReservedStageName(Rule):
     )
     bad = "FROM alpine:3.20 AS scratch\nRUN echo hi > /hi\n"
     good = "FROM alpine:3.20 AS base\nRUN echo hi > /hi\n"
-    target = Target.DOCKERFILE
     aliases = ("DL3063", "ReservedStageName")
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            if (
-                stage.name is not None
-                and stage.name_span is not None
-                and stage.name.lower() in {"scratch", "context"}
-            ):
-                yield self.report(
-                    context.path,
-                    stage.name_span,
-                    f"'{stage.name}' is reserved and should not be a stage name",
-                )
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if (
+            stage.name is not None
+            and stage.name_span is not None
+            and stage.name.lower() in {"scratch", "context"}
+        ):
+            yield self.report(
+                context.path,
+                stage.name_span,
+                f"'{stage.name}' is reserved and should not be a stage name",
+            )
 
 
 @record
@@ -131,23 +132,41 @@ class _FromRef:
 def _references(dockerfile: Dockerfile) -> Iterator[_FromRef]:
     for stage in dockerfile.stages:
         for outer in stage.instructions:
-            instruction = effective(outer)
-            if instruction.keyword in {"COPY", "ADD"}:
-                flag = instruction.flag("from")
-                if flag is not None and flag.value:
-                    yield _FromRef(
-                        stage, instruction, strip_quotes(flag.value), flag.span, flag.value_span
-                    )
-            elif instruction.keyword == "RUN":
-                for value, span in mount_from(instruction):
-                    yield _FromRef(stage, instruction, value, span, None)
+            yield from _references_of(effective(outer), stage)
+
+
+def _references_of(instruction: Instruction, stage: Stage | None) -> Iterator[_FromRef]:
+    """The stage references of one instruction of ``stage`` (none before the first FROM)."""
+    if stage is None:
+        return
+    if instruction.keyword in {"COPY", "ADD"}:
+        flag = instruction.flag("from")
+        if flag is not None and flag.value:
+            yield _FromRef(stage, instruction, strip_quotes(flag.value), flag.span, flag.value_span)
+    elif instruction.keyword == "RUN":
+        for value, span in mount_from(instruction):
+            yield _FromRef(stage, instruction, value, span, None)
+
+
+class _ReferenceRule(InstructionRule):
+    """A rule on each ``--from`` of COPY/ADD and ``from=`` of RUN --mount (ONBUILD's too)."""
+
+    keywords = frozenset({"COPY", "ADD", "RUN"})
+    onbuild = True
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for ref in _references_of(instruction, context.stage_of(instruction)):
+            yield from self.check_reference(ref, context)
+
+    def check_reference(self, ref: _FromRef, context: DockerfileContext) -> Iterator[Diagnostic]:
+        raise NotImplementedError
 
 
 def _looks_like_image(value: str) -> bool:
     return any(char in value for char in ":/@.") or "$" in value
 
 
-class CopyFromUnknownStage(Rule):
+class CopyFromUnknownStage(_ReferenceRule):
     code = "DF203"
     name = "copy-from-unknown-stage"
     tags = ("multi-stage", "reference")
@@ -169,37 +188,35 @@ class CopyFromUnknownStage(Rule):
         "FROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\n"
         "COPY --from=busybox:1.36 /bin/busybox /busybox\n"
     )
-    target = Target.DOCKERFILE
     aliases = ("DL3022",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+    def check_reference(self, ref: _FromRef, context: DockerfileContext) -> Iterator[Diagnostic]:
         dockerfile = context.dockerfile
-        for ref in _references(dockerfile):
-            value = ref.value
-            if _looks_like_image(value) or value.lower() in {"scratch", "context"}:
-                continue
-            if resolve_from(dockerfile, value, before=ref.stage.index + 1) is not None:
-                continue
-            later = resolve_from(dockerfile, value)
-            if value.isdigit():
-                message = f"--from={value}: there is no stage {value} before this one"
-            elif later is not None:
-                message = (
-                    f"--from={value} refers to a stage defined later (line "
-                    f"{later.from_instruction.line}): stages can only use earlier ones"
-                )
+        value = ref.value
+        if _looks_like_image(value) or value.lower() in {"scratch", "context"}:
+            return
+        if resolve_from(dockerfile, value, before=ref.stage.index + 1) is not None:
+            return
+        later = resolve_from(dockerfile, value)
+        if value.isdigit():
+            message = f"--from={value}: there is no stage {value} before this one"
+        elif later is not None:
+            message = (
+                f"--from={value} refers to a stage defined later (line "
+                f"{later.from_instruction.line}): stages can only use earlier ones"
+            )
+        else:
+            message = f"--from={value}: no earlier stage has this name"
+            names = [s.name for s in dockerfile.stages[: ref.stage.index] if s.name]
+            close = closest(value, names)
+            if close:
+                message += f" (did you mean {close}?)"
             else:
-                message = f"--from={value}: no earlier stage has this name"
-                names = [s.name for s in dockerfile.stages[: ref.stage.index] if s.name]
-                close = closest(value, names)
-                if close:
-                    message += f" (did you mean {close}?)"
-                else:
-                    message += f"; Docker will pull the image '{value}'"
-            yield self.report(context.path, ref.span, message)
+                message += f"; Docker will pull the image '{value}'"
+        yield self.report(context.path, ref.span, message)
 
 
-class CopyFromCurrentStage(Rule):
+class CopyFromCurrentStage(_ReferenceRule):
     code = "DF204"
     name = "copy-from-current-stage"
     tags = ("multi-stage", "reference")
@@ -215,21 +232,19 @@ class CopyFromCurrentStage(Rule):
         "FROM node:22 AS build\nRUN npm run build\n"
         "FROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\n"
     )
-    target = Target.DOCKERFILE
     aliases = ("DL3023",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for ref in _references(context.dockerfile):
-            stage = ref.stage
-            same_name = stage.name is not None and ref.value.lower() == stage.name.lower()
-            same_index = ref.value.isdigit() and int(ref.value) == stage.index
-            if same_name or same_index:
-                yield self.report(
-                    context.path, ref.span, f"--from={ref.value} refers to the current stage"
-                )
+    def check_reference(self, ref: _FromRef, context: DockerfileContext) -> Iterator[Diagnostic]:
+        stage = ref.stage
+        same_name = stage.name is not None and ref.value.lower() == stage.name.lower()
+        same_index = ref.value.isdigit() and int(ref.value) == stage.index
+        if same_name or same_index:
+            yield self.report(
+                context.path, ref.span, f"--from={ref.value} refers to the current stage"
+            )
 
 
-class CopyWholeFilesystem(Rule):
+class CopyWholeFilesystem(InstructionRule):
     code = "DF205"
     name = "copy-whole-stage-filesystem"
     tags = ("multi-stage", "layer-bloat")
@@ -252,26 +267,25 @@ class CopyWholeFilesystem(Rule):
         "FROM golang:1.23 AS build\nRUN go build -o /out/app .\n"
         "FROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\n"
     )
-    target = Target.DOCKERFILE
     aliases = ("DL3067",)
+    keywords = frozenset({"COPY"})
+    onbuild = True
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            for outer in stage.instructions:
-                instruction = effective(outer)
-                if instruction.keyword != "COPY" or instruction.flag("from") is None:
-                    continue
-                paths = _copy_paths(instruction)
-                if len(paths) != 2 or not all(strip_quotes(p) == "/" for p in paths):
-                    continue
-                name = _earlier_stage_name(context.dockerfile, stage, instruction)
-                if name is not None:
-                    yield self.report(
-                        context.path,
-                        instruction.span,
-                        f"copying the whole file system of stage '{name}'; copy only the "
-                        "artefacts you need",
-                    )
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        stage = context.stage_of(instruction)
+        if stage is None or instruction.flag("from") is None:
+            return
+        paths = _copy_paths(instruction)
+        if len(paths) != 2 or not all(strip_quotes(p) == "/" for p in paths):
+            return
+        name = _earlier_stage_name(context.dockerfile, stage, instruction)
+        if name is not None:
+            yield self.report(
+                context.path,
+                instruction.span,
+                f"copying the whole file system of stage '{name}'; copy only the "
+                "artefacts you need",
+            )
 
 
 def _earlier_stage_name(
@@ -297,7 +311,7 @@ def _copy_paths(instruction: Instruction) -> list[str]:
     return [word.text for word in instruction.words]
 
 
-class NumericCopyFrom(Rule):
+class NumericCopyFrom(_ReferenceRule):
     code = "DF206"
     name = "numeric-stage-reference"
     tags = ("multi-stage", "reference")
@@ -316,30 +330,25 @@ class NumericCopyFrom(Rule):
         "FROM golang:1.23 AS build\nRUN go build -o /out/app .\n"
         "FROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\n"
     )
-    target = Target.DOCKERFILE
     fixable = Fixable.SOMETIMES
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        dockerfile = context.dockerfile
-        for ref in _references(dockerfile):
-            if not ref.value.isdigit():
-                continue
-            target = resolve_from(dockerfile, ref.value, before=ref.stage.index)
-            if target is None:
-                continue  # DF203 / DF204 report it
-            fix = None
-            if target.name and ref.value_span is not None:
-                fix = Fix(
-                    f"Use the stage name '{target.name}'", (Edit(ref.value_span, target.name),)
-                )
-            hint = (
-                f"use its name '{target.name}'"
-                if target.name
-                else f"name it (FROM ... AS <name>, line {target.from_instruction.line})"
-            )
-            yield self.report(
-                context.path, ref.span, f"stage referred to by index {ref.value}: {hint}", fix=fix
-            )
+    def check_reference(self, ref: _FromRef, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if not ref.value.isdigit():
+            return
+        target = resolve_from(context.dockerfile, ref.value, before=ref.stage.index)
+        if target is None:
+            return  # DF203 / DF204 report it
+        fix = None
+        if target.name and ref.value_span is not None:
+            fix = Fix(f"Use the stage name '{target.name}'", (Edit(ref.value_span, target.name),))
+        hint = (
+            f"use its name '{target.name}'"
+            if target.name
+            else f"name it (FROM ... AS <name>, line {target.from_instruction.line})"
+        )
+        yield self.report(
+            context.path, ref.span, f"stage referred to by index {ref.value}: {hint}", fix=fix
+        )
 
 
 def _used_stages(dockerfile: Dockerfile) -> set[int]:
@@ -364,7 +373,7 @@ def _unused(dockerfile: Dockerfile) -> Iterator[Stage]:
             yield stage
 
 
-class UnusedStage(Rule):
+class UnusedStage(DockerfileRule):
     code = "DF207"
     name = "unused-stage"
     tags = ("multi-stage",)
@@ -384,7 +393,6 @@ class UnusedStage(Rule):
         "FROM node:22 AS build\nRUN npm ci && npm run build\n"
         "FROM nginx:1.27\nCOPY --from=build /dist /usr/share/nginx/html\n"
     )
-    target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for stage in _unused(context.dockerfile):
@@ -397,7 +405,7 @@ class UnusedStage(Rule):
                 )
 
 
-class UnreferencedNamedStage(Rule):
+class UnreferencedNamedStage(DockerfileRule):
     code = "DF208"
     name = "unreferenced-named-stage"
     tags = ("multi-stage",)
@@ -416,7 +424,6 @@ class UnreferencedNamedStage(Rule):
         "FROM node:22 AS build\nRUN npm ci && npm run build\n"
         "FROM nginx:1.27\nCOPY --from=build /dist /usr/share/nginx/html\n"
     )
-    target = Target.DOCKERFILE
     enabled_by_default = False
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
@@ -467,7 +474,7 @@ def _is_sdk_image(repository: str, tag: str | None) -> bool:
     return False
 
 
-class FinalStageOnSdk(Rule):
+class FinalStageOnSdk(DockerfileRule):
     code = "DF209"
     name = "final-stage-sdk-image"
     tags = ("multi-stage", "layer-bloat", "security")
@@ -489,7 +496,6 @@ class FinalStageOnSdk(Rule):
         "FROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\n"
         'ENTRYPOINT ["/app"]\n'
     )
-    target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         dockerfile = context.dockerfile

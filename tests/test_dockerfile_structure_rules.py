@@ -12,12 +12,13 @@ from linter.rules.df_stages import FinalStageOnSdk
 
 from linter import Rule
 from linter.context import DockerfileContext
+from linter.dispatch import check_rule
 from linter.dockerfile.parser import parse_dockerfile
 
 
 def _findings(rule: Rule, text: str) -> list[tuple[int, int, str]]:
     context = DockerfileContext(dockerfile=parse_dockerfile(text, "Dockerfile"))
-    return [(d.span.start.line, d.span.start.column, d.message) for d in rule.check(context)]
+    return [(d.span.start.line, d.span.start.column, d.message) for d in check_rule(rule, context)]
 
 
 @pytest.mark.parametrize(

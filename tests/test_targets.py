@@ -255,6 +255,15 @@ def test_stage_of_instructions_triggers_and_commands() -> None:
     assert command.name == "echo" and context.stage_of(command) is stages[2]
 
 
+def test_outer_of_gives_the_onbuild_of_a_trigger() -> None:
+    context = _context()
+    onbuild = _instruction(context, 14)
+    assert onbuild.onbuild is not None
+    assert context.outer_of(onbuild.onbuild) is onbuild
+    assert context.outer_of(onbuild) is onbuild
+    assert context.outer_of(_instruction(context, 12)) is _instruction(context, 12)
+
+
 def test_cache_computes_once_per_file() -> None:
     context = _context()
     calls: list[int] = []
