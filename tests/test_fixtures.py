@@ -57,10 +57,13 @@ def test_fixture_case(tmp_path: Path, code: str, case: dict[str, Any]) -> None:
                 assert match[key] == expectation[key], f"{key} of {match}"
         if "message_contains" in expectation:
             assert expectation["message_contains"] in match["message"]
-    fix_args = ["check", "--fix", "--select", code, "--quiet", *args]
-    if case.get("unsafe"):
-        fix_args.append("--unsafe-fixes")
+    safe_args = ["check", "--fix", "--select", code, "--quiet", *args]
+    fix_args = [*safe_args, "--unsafe-fixes"] if case.get("unsafe") else safe_args
     if "fixed" in case:
+        if fix_args is not safe_args:  # an unsafe fix is not applied by --fix alone
+            run_cli(tmp_path, safe_args)
+            for name, text in case["files"].items():
+                assert (tmp_path / name).read_text(encoding="utf-8") == text, "applied as safe"
         run_cli(tmp_path, fix_args)
         for name, text in case["fixed"].items():
             assert (tmp_path / name).read_text(encoding="utf-8") == text
