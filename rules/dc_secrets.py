@@ -7,7 +7,6 @@ compose-lint users can select, ignore and suppress with the ids they know.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from linter import ComposeContext, Diagnostic, ServiceRule, Severity
@@ -18,6 +17,7 @@ from ._command_secrets import Found, command_lines, command_urls, text_span
 from ._compose_helpers import key_value_entries, scalar_text, sub_span
 from ._secrets import (
     consumed_key_sentinel,
+    literal_default,
     literal_secret_value,
     secret_key,
     token_format,
@@ -98,7 +98,7 @@ class SecretInEnvironment(ServiceRule):
                 continue
             written = _written(entry.node)
             if "$" in written:
-                default = _literal_default(written)
+                default = literal_default(written)
                 if (
                     default is not None
                     and secret_key(entry.key)
@@ -145,15 +145,6 @@ def _command_message(service: str, field: str, found: Found) -> str:
         return f"{found.option} is given a literal credential {where}; {fix}"
     after = f" after {found.option}" if found.option else ""
     return f"{found.kind} is written{after} {where}; {fix}"
-
-
-_DEFAULTED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]+)\}")
-
-
-def _literal_default(written: str) -> str | None:
-    """The literal default of a ``${VAR:-default}`` (or ``${VAR-default}``), if any."""
-    match = _DEFAULTED.search(written)
-    return match.group(1) if match else None
 
 
 def _written(node: Node) -> str:
