@@ -13,7 +13,7 @@ from linter import ComposeContext, Diagnostic, Rule, Span
 from linter.compose.nodes import ScalarNode
 from linter.compose.project import load_project
 from linter.dispatch import check_rule
-from linter.engine import build_links, load_compose
+from linter.loading import build_links, load_compose
 
 # A scalar for readers that take a node only to say where a value is written.
 NODE = ScalarNode("compose.yaml", Span.of(1, 1, 1, 2), "x", "x", "plain", "tag:yaml.org,2002:str")
