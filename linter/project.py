@@ -1,7 +1,7 @@
-"""What is being linted: discovering files, telling their kinds apart, and compose links.
+"""What is being linted: discovering files and telling their kinds apart.
 
-A compose service with ``build:`` links the compose file to a Dockerfile, its context
-folder and the .dockerignore that trims that context.
+Reading them into syntax trees, and following the build links from compose services to
+their Dockerfiles, is :mod:`linter.loading`'s job.
 """
 
 from __future__ import annotations

@@ -258,7 +258,15 @@ class UrlCredential:
     end: int
 
 
-_PASSWORD_DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]+)\}")
+# ``${VAR:-default}`` or ``${VAR-default}`` with a literal default (no nested variable).
+_VARIABLE_DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]+)\}")
+
+
+def literal_default(written: str) -> str | None:
+    """The literal default of the first ``${VAR:-default}`` in a value as written, if any: it
+    is in the file, and used whenever the variable is unset."""
+    match = _VARIABLE_DEFAULT.search(written)
+    return match.group(1) if match else None
 
 
 def url_credential(written: str) -> UrlCredential | None:
@@ -276,7 +284,7 @@ def url_credential(written: str) -> UrlCredential | None:
         if is_placeholder(password):
             return None  # ``user:<password>@host``, ``user:***@host``: a template
         return UrlCredential(scheme, "literal", start, end)
-    default = _PASSWORD_DEFAULT.fullmatch(password)
+    default = _VARIABLE_DEFAULT.fullmatch(password)
     if default is None or not literal_secret_value(default.group(1)):
         return None
     return UrlCredential(scheme, "default", start + default.start(1), start + default.end(1))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter import Diagnostic, Severity
+from linter import ComposeContext, Diagnostic, ServiceRule, Severity
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, SequenceNode
 
@@ -23,7 +23,6 @@ from ._compose_helpers import (
 )
 from ._host_agents import PATHS, service_host_agent
 from ._paths import path_covers
-from ._service_rule import ServiceRule
 
 
 def _bind_mounts(service: Service) -> Iterator[tuple[VolumeMount, str]]:
@@ -92,7 +91,7 @@ class SocketMounted(ServiceRule):
     )
     aliases = ("CL-0001",)
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         for mount, host_path in _bind_mounts(service):
             socket = socket_exposed(host_path)
             if socket is None:
@@ -166,7 +165,7 @@ class WritableRootEquivalentMount(ServiceRule):
     )
     aliases = ("CL-0025",)
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         for mount, host_path in _bind_mounts(service):
             if mount.read_only or socket_exposed(host_path) or not root_equivalent(host_path):
                 continue
@@ -289,7 +288,7 @@ class SensitiveHostPathMounted(ServiceRule):
     )
     aliases = ("CL-0013",)
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         for mount, host_path in _bind_mounts(service):
             if socket_exposed(host_path):
                 continue
@@ -367,7 +366,7 @@ class HostDeviceExposed(ServiceRule):
     )
     aliases = ("CL-0016",)
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         devices = service.get("devices")
         if not isinstance(devices, SequenceNode):
             return
@@ -401,7 +400,7 @@ class SharedMountPropagation(ServiceRule):
     good = "services:\n  app:\n    image: alpine:3.20\n    volumes:\n      - ./data:/data\n"
     aliases = ("CL-0017",)
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         for mount in service_volumes(service):
             if mount.propagation in ("shared", "rshared"):
                 node = mount.node

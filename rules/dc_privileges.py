@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter import ComposeContext, Diagnostic, Fix, Fixable, Severity
+from linter import ComposeContext, Diagnostic, Fix, Fixable, ServiceRule, Severity
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, ScalarNode, SequenceNode
-from linter.records import replace
 
 from ._compose_helpers import is_true, key_path, key_span, scalar_items, scalar_text
 from ._host_agents import NETWORK, PID, opens_tun_device, service_host_agent
-from ._service_rule import ServiceRule
 from ._yaml_edits import add_key_fix, append_item_fix
 
 
@@ -38,7 +36,7 @@ class PrivilegedService(ServiceRule):
     good = "services:\n  app:\n    image: alpine:3.20\n    cap_add: [NET_BIND_SERVICE]\n"
     aliases = ("CL-0002",)
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         node = service.get("privileged")
         if is_true(node) and node is not None:
             yield self.report(
@@ -63,7 +61,7 @@ def _cap_name(written: str) -> str:
 class _CapabilityRule(ServiceRule):
     members: dict[str, str]
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         for written, node in _capabilities(service, "cap_add"):
             why = self.members.get(_cap_name(written))
             if why is None:
@@ -174,38 +172,33 @@ class HostAffectingCapability(_CapabilityRule):
         "LEASE": "leases on files it did not create can stall other processes that open them",
     }
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        services = context.project.services
-        for service in services.values():
-            for written, node in _capabilities(service, "cap_add"):
-                cap = _cap_name(written)
-                why = self.members.get(cap)
-                if why is None:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        for written, node in _capabilities(service, "cap_add"):
+            cap = _cap_name(written)
+            why = self.members.get(cap)
+            if why is None:
+                continue
+            severity = None
+            if cap == "NET_ADMIN":
+                if not _host_network_service(context.project.services, service):
                     continue
-                severity = None
-                if cap == "NET_ADMIN":
-                    if not _host_network_service(services, service):
-                        continue
-                    agent = service_host_agent(service, NETWORK)
-                    if agent is not None:
-                        severity = Severity.INFO
-                        why = f"{why}; expected for {agent.role} ({agent.reason})"
-                    elif opens_tun_device(service):
-                        severity = Severity.INFO
-                        why = (
-                            f"{why}; expected for a VPN or tunnel on the host (it opens "
-                            "/dev/net/tun)"
-                        )
-                elif cap == "SYS_BOOT" and not _pid_or_seccomp_open(service):
-                    continue
-                elif cap == "IPC_LOCK":
+                agent = service_host_agent(service, NETWORK)
+                if agent is not None:
                     severity = Severity.INFO
-                yield self.report(
-                    node.path,
-                    node.span,
-                    f"service '{service.name}' adds {written}: {why}",
-                    severity=severity,
-                )
+                    why = f"{why}; expected for {agent.role} ({agent.reason})"
+                elif opens_tun_device(service):
+                    severity = Severity.INFO
+                    why = f"{why}; expected for a VPN or tunnel on the host (it opens /dev/net/tun)"
+            elif cap == "SYS_BOOT" and not _pid_or_seccomp_open(service):
+                continue
+            elif cap == "IPC_LOCK":
+                severity = Severity.INFO
+            yield self.report(
+                node.path,
+                node.span,
+                f"service '{service.name}' adds {written}: {why}",
+                severity=severity,
+            )
 
 
 class DebugCapability(_CapabilityRule):
@@ -261,7 +254,7 @@ class ConfinementDisabled(ServiceRule):
     )
     aliases = ("CL-0009",)
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         last: dict[str, tuple[str, ScalarNode]] = {}
         for name, value, node in _security_options(service):
             last[name] = (value, node)
@@ -299,7 +292,7 @@ class HostNamespace(ServiceRule):
     good = "services:\n  app:\n    image: alpine:3.20\n    init: true\n"
     aliases = ("CL-0010",)
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         for key, what in (("pid", "processes"), ("ipc", "shared memory")):
             node = service.get(key)
             if scalar_text(node) == "host" and node is not None:
@@ -340,7 +333,7 @@ class NamespaceJoinsContainer(ServiceRule):
         "    networks: [default]\n"
     )
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         for key in ("network_mode", "pid", "ipc"):
             node = service.get(key)
             text = scalar_text(node) or ""
@@ -371,7 +364,7 @@ class ExplicitRootUser(ServiceRule):
     good = 'services:\n  app:\n    image: node:22-alpine\n    user: "1000:1000"\n'
     aliases = ("CL-0018",)
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         node = service.get("user")
         text = scalar_text(node)
         if text is None or node is None:
@@ -403,12 +396,7 @@ class NoNewPrivilegesMissing(ServiceRule):
     aliases = ("CL-0003",)
     enabled_by_default = False
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            for diagnostic in self.check_service(service):
-                yield replace(diagnostic, fix=_no_new_privileges_fix(context, service))
-
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         for name, value, _node in _security_options(service):
             if name == "no-new-privileges" and value.lower() in ("", "true"):
                 return
@@ -416,6 +404,7 @@ class NoNewPrivilegesMissing(ServiceRule):
             service.path,
             service.key.span,
             f"service '{service.name}' does not set security_opt no-new-privileges:true",
+            _no_new_privileges_fix(context, service),
         )
 
 
@@ -464,7 +453,7 @@ class CapDropAllMissing(ServiceRule):
     aliases = ("CL-0006",)
     enabled_by_default = False
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         if any(_cap_name(written) == "ALL" for written, _ in _capabilities(service, "cap_drop")):
             return
         if is_true(service.get("privileged")):
@@ -495,7 +484,7 @@ class ReadOnlyRootMissing(ServiceRule):
     aliases = ("CL-0007",)
     enabled_by_default = False
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         node = service.get("read_only")
         if is_true(node):
             return
@@ -524,7 +513,7 @@ class LoggingDisabled(ServiceRule):
     )
     aliases = ("CL-0014",)
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         logging = service.get("logging")
         if not isinstance(logging, MappingNode):
             return
@@ -552,7 +541,7 @@ class TmpfsExecutable(ServiceRule):
     good = "services:\n  app:\n    image: alpine:3.20\n    tmpfs:\n      - /tmp:mode=1777\n"
     aliases = ("CL-0022",)
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         for item in scalar_items(service.get("tmpfs")):
             text = scalar_text(item) or ""
             target, _, options = text.partition(":")

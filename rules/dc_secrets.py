@@ -7,10 +7,9 @@ compose-lint users can select, ignore and suppress with the ids they know.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from linter import ComposeContext, Diagnostic, Rule, Severity, Target
+from linter import ComposeContext, Diagnostic, ServiceRule, Severity
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode
 
@@ -18,13 +17,21 @@ from ._command_secrets import Found, command_lines, command_urls, text_span
 from ._compose_helpers import key_value_entries, scalar_text, sub_span
 from ._secrets import (
     consumed_key_sentinel,
+    literal_default,
     literal_secret_value,
     secret_key,
     token_format,
     url_credential,
     url_password,
 )
-from ._service_rule import ServiceRule
+
+
+def _sources(context: ComposeContext) -> dict[str, str]:
+    """The text of each file of the project by path, read once per project: a command line's
+    spans are exact only against the text as written."""
+    return context.cache(
+        "dc_secrets.sources", lambda: {file.path: file.source for file in context.project.files}
+    )
 
 
 class SecretInEnvironment(ServiceRule):
@@ -74,26 +81,24 @@ class SecretInEnvironment(ServiceRule):
     )
     aliases = ("CL-0020",)
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        sources = {file.path: file.source for file in context.project.files}
-        for service in context.project.services.values():
-            yield from self.check_service(service)
-            yield from self.check_command_line(service, sources)
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        yield from self._environment(service)
+        yield from self._command_lines(service, _sources(context))
 
-    def check_command_line(self, service: Service, sources: dict[str, str]) -> Iterator[Diagnostic]:
+    def _command_lines(self, service: Service, sources: dict[str, str]) -> Iterator[Diagnostic]:
         for field, found in command_lines(service):
             for item in found:
                 span = text_span(item.node, item.start, item.end, sources.get(item.node.path))
                 yield self.report(item.node.path, span, _command_message(service.name, field, item))
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def _environment(self, service: Service) -> Iterator[Diagnostic]:
         node = service.get("environment")
         for entry in key_value_entries(node):
             if entry.value is None:
                 continue
             written = _written(entry.node)
             if "$" in written:
-                default = _literal_default(written)
+                default = literal_default(written)
                 if (
                     default is not None
                     and secret_key(entry.key)
@@ -142,15 +147,6 @@ def _command_message(service: str, field: str, found: Found) -> str:
     return f"{found.kind} is written{after} {where}; {fix}"
 
 
-_DEFAULTED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]+)\}")
-
-
-def _literal_default(written: str) -> str | None:
-    """The literal default of a ``${VAR:-default}`` (or ``${VAR-default}``), if any."""
-    match = _DEFAULTED.search(written)
-    return match.group(1) if match else None
-
-
 def _written(node: Node) -> str:
     return node.text if isinstance(node, ScalarNode) else ""
 
@@ -181,13 +177,11 @@ class CredentialsInUrl(ServiceRule):
     )
     aliases = ("CL-0021",)
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        sources = {file.path: file.source for file in context.project.files}
-        for service in context.project.services.values():
-            yield from self.check_service(service)
-            yield from self.check_command_line(service, sources)
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        yield from self._environment(service)
+        yield from self._command_lines(service, _sources(context))
 
-    def check_command_line(self, service: Service, sources: dict[str, str]) -> Iterator[Diagnostic]:
+    def _command_lines(self, service: Service, sources: dict[str, str]) -> Iterator[Diagnostic]:
         for field, found in command_urls(service):
             for item in found:
                 span = text_span(item.node, item.start, item.end, sources.get(item.node.path))
@@ -205,7 +199,7 @@ class CredentialsInUrl(ServiceRule):
                     )
                 yield self.report(item.node.path, span, message)
 
-    def check_service(self, service: Service) -> Iterator[Diagnostic]:
+    def _environment(self, service: Service) -> Iterator[Diagnostic]:
         for entry in key_value_entries(service.get("environment")):
             node = entry.node
             if entry.value is None or not isinstance(node, ScalarNode):
@@ -234,7 +228,7 @@ class CredentialsInUrl(ServiceRule):
             )
 
 
-class SecretBuildArg(Rule):
+class SecretBuildArg(ServiceRule):
     code = "DC332"
     name = "secret-in-build-args"
     tags = ("security",)
@@ -254,28 +248,26 @@ class SecretBuildArg(Rule):
         "services:\n  app:\n    build:\n      context: .\n      secrets: [npm_token]\n"
         "secrets:\n  npm_token:\n    environment: NPM_TOKEN\n"
     )
-    target = Target.COMPOSE
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            build = service.get("build")
-            if not isinstance(build, MappingNode):
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        build = service.get("build")
+        if not isinstance(build, MappingNode):
+            return
+        for entry in key_value_entries(build.get("args")):
+            if not secret_key(entry.key) and not (entry.value and token_format(entry.value)):
                 continue
-            for entry in key_value_entries(build.get("args")):
-                if not secret_key(entry.key) and not (entry.value and token_format(entry.value)):
-                    continue
-                if (
-                    entry.value is not None
-                    and "$" not in _written(entry.node)
-                    and (not literal_secret_value(entry.value))
-                ):
-                    continue
-                yield self.report(
-                    entry.node.path,
-                    entry.key_span,
-                    f"service '{service.name}' passes {entry.key} as a build argument: it is "
-                    "stored in the image's history; use a build secret",
-                )
+            if (
+                entry.value is not None
+                and "$" not in _written(entry.node)
+                and (not literal_secret_value(entry.value))
+            ):
+                continue
+            yield self.report(
+                entry.node.path,
+                entry.key_span,
+                f"service '{service.name}' passes {entry.key} as a build argument: it is "
+                "stored in the image's history; use a build secret",
+            )
 
 
 RULES = (

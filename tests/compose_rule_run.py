@@ -1,4 +1,4 @@
-"""Run one compose rule directly, without the engine or the CLI.
+"""Run one compose rule as the engine dispatches it, without the engine's loading or the CLI.
 
 A test then states exactly which findings one rule makes on one small project; the fixture
 files cover the same rules end to end through the CLI.
@@ -12,7 +12,8 @@ from pathlib import Path
 from linter import ComposeContext, Diagnostic, Rule, Span
 from linter.compose.nodes import ScalarNode
 from linter.compose.project import load_project
-from linter.engine import build_links, load_compose
+from linter.dispatch import check_rule
+from linter.loading import build_links, load_compose
 
 # A scalar for readers that take a node only to say where a value is written.
 NODE = ScalarNode("compose.yaml", Span.of(1, 1, 1, 2), "x", "x", "plain", "tag:yaml.org,2002:str")
@@ -23,7 +24,7 @@ def check_text(rule: type[Rule], text: str, tmp_path: Path) -> list[Diagnostic]:
     path = tmp_path / "compose.yaml"
     path.write_text(text, encoding="utf-8")
     project = load_project(path.as_posix(), text=text, override_paths=[], validate=False)
-    return list(rule().check(ComposeContext(project=project)))
+    return check_rule(rule(), ComposeContext(project=project))
 
 
 def check_files(rule: type[Rule], tmp_path: Path, files: dict[str, str]) -> list[Diagnostic]:
@@ -37,7 +38,7 @@ def check_files(rule: type[Rule], tmp_path: Path, files: dict[str, str]) -> list
     try:
         project = load_compose(Path("compose.yaml"), "compose.yaml", None)
         context = ComposeContext(project=project, builds=tuple(build_links(project, {})))
-        return list(rule().check(context))
+        return check_rule(rule(), context)
     finally:
         os.chdir(old)
 

@@ -21,7 +21,7 @@ from linter.rules._compose_helpers import is_true, scalar_text, service_network_
 from linter.compose.model import ComposeProject
 from linter.compose.nodes import MappingNode
 from linter.context import ComposeContext
-from linter.engine import build_links, load_compose
+from linter.loading import build_links, load_compose
 
 AWESOME = Path("/work/corpus/files/docker+awesome-compose")
 
