@@ -660,9 +660,7 @@ class PackageListUpdateAlone(InstructionRule):
                 return  # nothing after it installs: no stale list is ever used
         yield from found
 
-    def _check_run(
-        self, context: DockerfileContext, cmds: Sequence[Command]
-    ) -> Iterator[Diagnostic]:
+    def _check_run(self, context: DockerfileContext, cmds: list[Command]) -> Iterator[Diagnostic]:
         updates: list[tuple[Command, Invocation]] = []
         for command in cmds:
             invocation = parse_invocation(command.texts)
