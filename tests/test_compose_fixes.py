@@ -20,6 +20,7 @@ from linter.compose.nodes import to_python
 from linter.compose.project import load_project
 from linter.context import ComposeContext
 from linter.diagnostics import Applicability, Diagnostic
+from linter.dispatch import check_rule
 from linter.fixes import apply_edits
 from linter.rule import Rule
 
@@ -32,7 +33,7 @@ def _findings(rule: type[Rule], files: Mapping[str, str]) -> list[Diagnostic]:
 
     main, *overrides = files
     project = load_project(main, override_paths=overrides, read_file=read, validate=False)
-    return list(rule().check(ComposeContext(project=project)))
+    return check_rule(rule(), ComposeContext(project=project))
 
 
 def _fixed(rule: type[Rule], text: str) -> str:

@@ -25,6 +25,7 @@ from linter.rules.dc_reliability import duration_problem, healthcheck_test_probl
 from linter import ComposeContext, Diagnostic, Rule, Severity, Span
 from linter.compose.nodes import ScalarNode
 from linter.compose.project import load_project
+from linter.dispatch import check_rule
 
 NODE = ScalarNode("compose.yaml", Span.of(1, 1, 1, 2), "x", "x", "plain", "tag:yaml.org,2002:str")
 
@@ -33,7 +34,7 @@ def run(rule: type[Rule], text: str, tmp_path: Path) -> list[Diagnostic]:
     path = tmp_path / "compose.yaml"
     path.write_text(text, encoding="utf-8")
     project = load_project(path.as_posix(), text=text, override_paths=[], validate=False)
-    return list(rule().check(ComposeContext(project=project)))
+    return check_rule(rule(), ComposeContext(project=project))
 
 
 def lines(found: list[Diagnostic]) -> list[tuple[int, int]]:
@@ -406,7 +407,7 @@ def test_healthy_dependency_reads_the_built_stage(tmp_path: Path) -> None:
         dockerfile = parse_dockerfile(dockerfile_text, "Dockerfile")
         link = BuildLink(api, tmp_path, tmp_path / "Dockerfile", dockerfile, None, None)
         context = ComposeContext(project=project, builds=(link,))
-        return list(dc_reliability.HealthyDependencyWithoutHealthcheck().check(context))
+        return check_rule(dc_reliability.HealthyDependencyWithoutHealthcheck(), context)
 
     inherited = "FROM python:3.12 AS base\nHEALTHCHECK CMD true\nFROM base AS runtime\nCMD x\n"
     assert findings(inherited) == []

@@ -17,6 +17,7 @@ from linter.rules.dc_security import root_equivalent, sensitive_path, socket_exp
 
 from linter.context import ComposeContext
 from linter.diagnostics import Diagnostic
+from linter.dispatch import check_rule
 from linter.engine import build_links, load_compose
 
 
@@ -29,7 +30,7 @@ def run_rule(rule_class: type, tmp_path: Path, files: dict[str, str]) -> list[Di
     try:
         project = load_compose(Path("compose.yaml"), "compose.yaml", None)
         context = ComposeContext(project=project, builds=tuple(build_links(project, {})))
-        return list(rule_class().check(context))
+        return check_rule(rule_class(), context)
     finally:
         os.chdir(old)
 
