@@ -13,13 +13,12 @@ from typing import ClassVar
 from linter import (
     Applicability,
     ComposeContext,
+    ComposeRule,
     Diagnostic,
     Edit,
     Fix,
     Fixable,
-    Rule,
     Severity,
-    Target,
 )
 from linter.compose.layout import V1_ONLY_KEYS
 from linter.compose.model import ComposeFile
@@ -27,11 +26,10 @@ from linter.compose.nodes import MappingNode, ScalarNode
 from linter.diagnostics import Position, Span
 
 
-class _ProblemRule(Rule):
+class _ProblemRule(ComposeRule):
     """Reports the project's problems of one kind, at the place the loader found them."""
 
     kind: ClassVar[str]
-    target = Target.COMPOSE
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         seen: set[tuple[str, int, int, str]] = set()
