@@ -13,10 +13,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from linter import BuildLink, BuildLinkRule, ComposeContext, Diagnostic, Severity, Span
+from linter import BuildLink, ComposeContext, Diagnostic, Severity, Span
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.records import record
+from linter.targets import BuildLinkRule
 
 from ._compose_helpers import key_value_entries, parse_port, scalar_text
 from ._df_helpers import PREDEFINED_ARGS
@@ -186,7 +187,6 @@ def _built(link: BuildLink) -> tuple[Dockerfile, Stage] | None:
 class BuildContextMissing(BuildLinkRule):
     code = "DC601"
     name = "build-context-missing"
-    tags = ("cross-file",)
     severity = Severity.ERROR
     summary = "The build context folder does not exist"
     description = (
@@ -216,7 +216,6 @@ class BuildContextMissing(BuildLinkRule):
 class DockerfileMissing(BuildLinkRule):
     code = "DC602"
     name = "build-dockerfile-missing"
-    tags = ("cross-file",)
     severity = Severity.ERROR
     summary = "The Dockerfile named by the build does not exist"
     description = (
@@ -252,7 +251,6 @@ class DockerfileMissing(BuildLinkRule):
 class BuildTargetUnknown(BuildLinkRule):
     code = "DC603"
     name = "build-target-unknown"
-    tags = ("cross-file",)
     severity = Severity.ERROR
     summary = "The build target is not a stage of the Dockerfile"
     description = (
@@ -311,7 +309,6 @@ def _may_inherit_args(dockerfile: Dockerfile) -> bool:
 class BuildArgNotDeclared(BuildLinkRule):
     code = "DC604"
     name = "build-arg-not-declared"
-    tags = ("cross-file",)
     severity = Severity.WARNING
     summary = "A build arg is passed that the Dockerfile never declares"
     description = (
@@ -357,7 +354,6 @@ class BuildArgNotDeclared(BuildLinkRule):
 class RequiredBuildArgMissing(BuildLinkRule):
     code = "DC605"
     name = "required-build-arg-missing"
-    tags = ("cross-file",)
     severity = Severity.INFO
     summary = "An ARG without a default is not passed by compose"
     description = (
@@ -377,8 +373,7 @@ class RequiredBuildArgMissing(BuildLinkRule):
     }
 
     def check(self, link: BuildLink, context: ComposeContext) -> Iterator[Diagnostic]:
-        found = _built(link)
-        if found is None:
+        if (found := _built(link)) is None:
             return
         dockerfile, stage = found
         build = _build_mapping(link)
@@ -426,7 +421,6 @@ class RequiredBuildArgMissing(BuildLinkRule):
 class PortNotExposed(BuildLinkRule):
     code = "DC606"
     name = "port-not-exposed-by-dockerfile"
-    tags = ("cross-file",)
     severity = Severity.INFO
     summary = "A container port is published that the Dockerfile does not EXPOSE"
     description = (
@@ -445,8 +439,7 @@ class PortNotExposed(BuildLinkRule):
     }
 
     def check(self, link: BuildLink, context: ComposeContext) -> Iterator[Diagnostic]:
-        found = _built(link)
-        if found is None:
+        if (found := _built(link)) is None:
             return
         dockerfile, stage = found
         exposed = exposed_ports(stage_chain(dockerfile, stage))
@@ -504,7 +497,6 @@ def dockerfile_secret_mounts(
 class BuildSecretUnused(BuildLinkRule):
     code = "DC607"
     name = "build-secret-unused"
-    tags = ("cross-file",)
     severity = Severity.INFO
     summary = "A build secret is passed that no RUN --mount=type=secret uses"
     description = (
@@ -526,8 +518,7 @@ class BuildSecretUnused(BuildLinkRule):
     }
 
     def check(self, link: BuildLink, context: ComposeContext) -> Iterator[Diagnostic]:
-        found = _built(link)
-        if found is None:
+        if (found := _built(link)) is None:
             return
         dockerfile, stage = found
         mounted = {
@@ -547,7 +538,6 @@ class BuildSecretUnused(BuildLinkRule):
 class BuildSecretNotProvided(BuildLinkRule):
     code = "DC608"
     name = "build-secret-not-provided"
-    tags = ("cross-file",)
     severity = Severity.WARNING
     summary = "The Dockerfile mounts a build secret that compose does not pass"
     description = (
@@ -567,8 +557,7 @@ class BuildSecretNotProvided(BuildLinkRule):
     }
 
     def check(self, link: BuildLink, context: ComposeContext) -> Iterator[Diagnostic]:
-        found = _built(link)
-        if found is None:
+        if (found := _built(link)) is None:
             return
         dockerfile, stage = found
         provided = {ident for ident, _ in compose_build_secrets(link)}

@@ -8,20 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter import (
-    Applicability,
-    ComposeContext,
-    ComposeRule,
-    Diagnostic,
-    Edit,
-    Fix,
-    Fixable,
-    ServiceRule,
-    Severity,
-)
+from linter import Applicability, ComposeContext, Diagnostic, Edit, Fix, Fixable, Severity
 from linter.compose.model import ComposeProject, Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode
 from linter.records import record
+from linter.targets import ComposeRule, ServiceRule
 
 from ._compose_helpers import (
     PortMapping,

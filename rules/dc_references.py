@@ -15,19 +15,18 @@ from typing import ClassVar
 from linter import (
     Applicability,
     ComposeContext,
-    ComposeRule,
     Diagnostic,
     Edit,
     Fix,
     Fixable,
     Position,
-    ServiceRule,
     Severity,
     Span,
 )
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.records import record
+from linter.targets import ComposeRule, ServiceRule
 
 from ._compose_helpers import (
     PortMapping,

@@ -11,10 +11,11 @@ import re
 import shlex
 from collections.abc import Iterator
 
-from linter import BuildLink, ComposeContext, ComposeRule, Diagnostic, ServiceRule, Severity
+from linter import BuildLink, ComposeContext, Diagnostic, Severity
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.dockerfile.ast import Dockerfile, Stage
+from linter.targets import ComposeRule, ServiceRule
 
 from ._compose_helpers import (
     int_value,

@@ -10,20 +10,10 @@ import re
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 
-from linter import (
-    Applicability,
-    ComposeContext,
-    ComposeRule,
-    Diagnostic,
-    Edit,
-    Fix,
-    Fixable,
-    ServiceRule,
-    Severity,
-    Span,
-)
+from linter import Applicability, ComposeContext, Diagnostic, Edit, Fix, Fixable, Severity, Span
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, Pair, ScalarNode, SequenceNode
+from linter.targets import ComposeRule, ServiceRule
 
 from ._compose_helpers import parse_port, scalar_text, service_image
 from ._image_tags import moving_tag

@@ -10,20 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from linter import (
-    Applicability,
-    ComposeContext,
-    ComposeRule,
-    Diagnostic,
-    Edit,
-    Fix,
-    Fixable,
-    Severity,
-)
+from linter import Applicability, ComposeContext, Diagnostic, Edit, Fix, Fixable, Severity
 from linter.compose.layout import V1_ONLY_KEYS
 from linter.compose.model import ComposeFile
 from linter.compose.nodes import MappingNode, ScalarNode
 from linter.diagnostics import Position, Span
+from linter.targets import ComposeRule
 
 
 class _ProblemRule(ComposeRule):

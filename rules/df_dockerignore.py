@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from linter import Diagnostic, DockerfileContext, DockerfileRule, InstructionRule, Severity, Span
+from linter import Diagnostic, DockerfileContext, Severity, Span
 from linter.dockerfile.ast import Instruction
 from linter.dockerfile.dockerignore import DockerIgnore, clean_path
 from linter.records import record
+from linter.targets import DockerfileRule, InstructionRule
 
 from ._df_helpers import strip_quotes
 from .df_secrets import secret_file
@@ -52,14 +53,13 @@ class Source:
 
 
 def context_sources(context: DockerfileContext) -> Iterator[Source]:
-    """The sources of every COPY/ADD that reads the build context (not --from, URLs,
-    heredocs; not inside ONBUILD, which runs in the downstream build, with its context)."""
+    """The sources of every COPY/ADD that reads the build context (not --from, URLs, heredocs)."""
     for instruction in context.dockerfile.instructions:
         yield from sources_of(instruction)
 
 
 def sources_of(instruction: Instruction) -> Iterator[Source]:
-    """The build-context sources of one COPY/ADD (none for any other instruction)."""
+    """The build-context sources of a COPY/ADD (ONBUILD's run in the downstream build)."""
     if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") is not None:
         return
     if instruction.json_args is not None:
@@ -205,7 +205,7 @@ def _top_names(root: Path) -> dict[str, None]:
 # DF701 sensitive files sent into the image
 
 
-class SensitiveFileNotIgnored(InstructionRule):
+class SensitiveFileNotIgnored(DockerfileRule):
     code = "DF701"
     name = "sensitive-file-not-ignored"
     tags = ("dockerignore", "security")
@@ -233,19 +233,21 @@ class SensitiveFileNotIgnored(InstructionRule):
         "index.js": "console.log(1)\n",
     }
 
-    keywords = frozenset({"COPY", "ADD"})
-
-    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         root = context.build_context
         if root is None:
             return
-        sensitive: list[tuple[str, bool]] | None = None
-        for source in sources_of(instruction):
-            if sensitive is None:  # the context is walked once per file, on its first source
-                sensitive = context.cache(
-                    "rules.df_dockerignore.sensitive",
-                    lambda: _sensitive(walk_context(root, context.dockerignore)),
-                )
+        sources = list(context_sources(context))
+        if not sources:
+            return
+        sensitive = [
+            (path, is_dir)
+            for path, is_dir in walk_context(root, context.dockerignore)
+            if (is_dir and path.rsplit("/", 1)[-1] == ".git") or (not is_dir and secret_file(path))
+        ]
+        if not sensitive:
+            return
+        for source in sources:
             sent = [path for path, _is_dir in sensitive if covers(source.path, path)]
             if not sent:
                 continue
@@ -258,15 +260,6 @@ class SensitiveFileNotIgnored(InstructionRule):
                 f"add {'it' if len(sent) == 1 else 'them'} to .dockerignore.",
                 severity=Severity.ERROR if secrets else Severity.WARNING,
             )
-
-
-def _sensitive(paths: Iterator[tuple[str, bool]]) -> list[tuple[str, bool]]:
-    """The ``.git`` folders and secret files among the context's paths."""
-    return [
-        (path, is_dir)
-        for path, is_dir in paths
-        if (is_dir and path.rsplit("/", 1)[-1] == ".git") or (not is_dir and secret_file(path))
-    ]
 
 
 # ---------------------------------------------------------------------------------------------

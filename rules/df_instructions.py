@@ -16,18 +16,16 @@ from linter import (
     Applicability,
     Diagnostic,
     DockerfileContext,
-    DockerfileRule,
     Edit,
     Fix,
     Fixable,
-    InstructionRule,
     Rule,
     Severity,
     Span,
-    StageRule,
 )
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.dockerfile.variables import Locator
+from linter.targets import DockerfileRule, InstructionRule, StageRule
 
 from ._df_helpers import (
     PREDEFINED_ARGS,

@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from linter import Diagnostic, DockerfileContext, InstructionRule, Rule, Severity, StageRule
+from linter import Diagnostic, DockerfileContext, Rule, Severity
 from linter.dockerfile.ast import Dockerfile, Instruction, KeyValue, Stage
 from linter.patterns import lazy_compile
+from linter.targets import InstructionRule, StageRule
 
 from ._df_helpers import resolve_from, stage_chain, strip_quotes
 

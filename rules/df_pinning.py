@@ -13,16 +13,10 @@ import fnmatch
 import re
 from collections.abc import Iterator, Sequence
 
-from linter import (
-    Diagnostic,
-    DockerfileContext,
-    InstructionRule,
-    Severity,
-    Span,
-    StageRule,
-)
+from linter import Diagnostic, DockerfileContext, Severity, Span
 from linter.dockerfile.ast import ImageRef, Instruction, Stage
 from linter.dockerfile.image import split_reference
+from linter.targets import InstructionRule, StageRule
 
 from ._image_tags import BRANCHES, branch_head_url, moving_tag
 from ._packages import Invocation, Operand, parse_invocation

@@ -10,9 +10,10 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from linter import Diagnostic, DockerfileContext, DockerfileRule, Severity, Span, StageRule
+from linter import Diagnostic, DockerfileContext, Severity, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.dockerfile.shell import Command, ShellWord
+from linter.targets import DockerfileRule, StageRule
 
 from ._df_helpers import stage_chain, strip_quotes
 from ._packages import basename

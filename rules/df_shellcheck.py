@@ -12,10 +12,11 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from linter import Diagnostic, DockerfileContext, DockerfileRule, Position, Severity, Span
+from linter import Diagnostic, DockerfileContext, Position, Severity, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, SourceLine, Stage
 from linter.dockerfile.shell import ShellScript
 from linter.records import record
+from linter.targets import DockerfileRule
 
 from ._df_helpers import PROXY_ARGS, stage_chain
 from ._runs import run_instructions

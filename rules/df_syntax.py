@@ -13,17 +13,16 @@ from linter import (
     Applicability,
     Diagnostic,
     DockerfileContext,
-    DockerfileRule,
     Edit,
     Fix,
     Fixable,
-    InstructionRule,
     Rule,
     Severity,
     Span,
 )
 from linter.dockerfile.ast import INSTRUCTIONS, Comment, Dockerfile, Instruction
 from linter.patterns import lazy_compile
+from linter.targets import DockerfileRule, InstructionRule
 
 # Parse error kinds with a rule of their own; the rest go to DF006.
 _OWN_KINDS = frozenset({"unreadable", "empty-continuation", "unterminated-heredoc", "flag"})
