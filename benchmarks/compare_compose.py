@@ -38,6 +38,7 @@ from _compare import (
     timed,
 )
 
+from linter.builtin_codes import INTERNAL_ERROR, role_of
 from linter.project import classify
 
 DCLINT_NAME = re.compile(r"^[a-z]+(-[a-z]+)+$")
@@ -206,7 +207,7 @@ def from_shiplint(
         code = str(item["code"])
         path = os.path.normpath(str(item["path"]))
         line = int(str(item["line"]))
-        if code in ("DC000", "DF000"):
+        if role_of(code) == INTERNAL_ERROR:
             crashes.append(f"{code} {path}:{line} {str(item['message'])[:140]}")
         if code in compared:
             found.append(

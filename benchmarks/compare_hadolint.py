@@ -39,6 +39,8 @@ from _compare import (
     timed,
 )
 
+from linter.builtin_codes import about_the_input
+
 SKIP_SUFFIXES = (".template", ".dockerignore", ".md", ".sh")
 
 
@@ -172,7 +174,11 @@ def translate_shiplint(
             os.path.normpath(str(item["path"])),
             int(str(item["line"])),
         )
-        if code.startswith("DF0") and rules.get(code) and rules[code].severity == "error":
+        if (
+            about_the_input(code, "dockerfile")
+            and rules.get(code)
+            and rules[code].severity == "error"
+        ):
             syntax.append(f"{code} {path}:{line} {str(item['message'])[:120]}")
         subcode = item.get("subcode")
         key = f"{code}/{subcode}" if code == "DF601" and subcode else code

@@ -1,22 +1,37 @@
 """The run: parse each file once, run the selected rules, filter, sort.
 
 The engine knows files, rules and settings; it never prints. The CLI, the fixer and the
-language server all call :func:`run` or :func:`lint_source`.
+language server all call :func:`run` or :func:`lint_source`. Files are found by
+:mod:`linter.project` and read (with the build links between them) by :mod:`linter.loading`;
+the engine's own findings take their codes from :mod:`linter.builtin_codes`.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
-from linter.context import BuildLink, ComposeContext, DockerfileContext
+from linter.builtin_codes import (
+    INTERNAL_ERROR,
+    UNREADABLE,
+    UNUSED_SUPPRESSION,
+    about_the_input,
+    code_for,
+)
+from linter.context import ComposeContext, DockerfileContext
 from linter.diagnostics import Diagnostic, Severity, Span
 from linter.dispatch import ComposeRules, Crashes, DockerfileRules
 from linter.dockerfile.ast import Dockerfile, ParseError
+from linter.loading import (
+    build_links,
+    load_compose,
+    parse_dockerfile_file,
+    unreadable_dockerfile,
+    unreadable_project,
+)
 from linter.patterns import lazy_compile
 from linter.project import Kind, classify, discover, display_path, group_compose
 from linter.records import field, record, replace
@@ -38,12 +53,7 @@ from linter.suppressions import (
     dockerfile_pragmas,
 )
 
-if TYPE_CHECKING:  # the compose model is imported when a compose file is linted
-    from linter.compose.model import ComposeProject
-    from linter.compose.nodes import Node, ScalarNode
-
-INTERNAL_ERROR_CODES = {"dockerfile": "DF000", "compose": "DC000"}
-UNUSED_SUPPRESSION_CODES = {"dockerfile": "DF099", "compose": "DC099"}
+_Rules = TypeVar("_Rules", DockerfileRules, ComposeRules)
 PARALLEL_THRESHOLD = 24  # below this many files, worker start-up costs more than it saves
 _BUILDKIT_NAME = lazy_compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
 
@@ -171,7 +181,7 @@ def prepare(settings: Settings, registry: Registry | None = None) -> _Prepared:
 def _internal_error(
     prepared: _Prepared, kind: Kind, path: str, rule: Rule, error: BaseException
 ) -> Diagnostic:
-    code = INTERNAL_ERROR_CODES[kind]
+    code = code_for(kind, INTERNAL_ERROR)
     meta = prepared.registry.rules.get(code)
     import traceback
 
@@ -210,6 +220,11 @@ def _crash_findings(prepared: _Prepared, kind: Kind, path: str, dead: Crashes) -
     ]
 
 
+def _only(rules: _Rules, code: str) -> _Rules:
+    """The rule with this code, when the selection runs it (for a file only it can judge)."""
+    return rules.subset(rule for rule in rules.rules if rule.code == code)
+
+
 def _relative_to_root(path: str, settings: Settings) -> str:
     absolute = Path(settings.cwd, path).resolve()
     try:
@@ -223,7 +238,7 @@ def _finish(
 ) -> list[Diagnostic]:
     """Selection, per-file ignores, pragmas, severity overrides, unused-pragma findings."""
     selection = prepared.selection
-    internal = INTERNAL_ERROR_CODES[kind]
+    internal = code_for(kind, INTERNAL_ERROR)
     # A value shared through a YAML anchor or merge key is seen once per service that uses
     # it; the same finding at the same place is reported once.
     diagnostics = list(dict.fromkeys(diagnostics))
@@ -247,7 +262,7 @@ def _finish(
                 ]
     if not prepared.settings.disable_ignore_pragma and pragmas:
         kept = apply_pragmas(kept, pragmas, prepared.matches)
-        unused_code = UNUSED_SUPPRESSION_CODES[kind]
+        unused_code = code_for(kind, UNUSED_SUPPRESSION)
         unused_rule = prepared.registry.rules.get(unused_code)
         if unused_rule is not None and unused_code in selection:
             for pragma in pragmas:
@@ -349,22 +364,6 @@ def _override_severity(diagnostic: Diagnostic, overrides: Mapping[str, Severity]
 # ---------------------------------------------------------------------------- Dockerfiles
 
 
-def unreadable_dockerfile(path: str, message: str) -> Dockerfile:
-    """An empty syntax tree that carries why the file could not be read."""
-    return Dockerfile(
-        path=path,
-        source="",
-        lines=(),
-        escape="\\",
-        directives=(),
-        comments=(),
-        instructions=(),
-        stages=(),
-        global_args=(),
-        errors=(ParseError("unreadable", message, Span.of(1, 1, 1, 1)),),
-    )
-
-
 def dockerfile_context(
     dockerfile: Dockerfile,
     file_path: Path | None,
@@ -392,19 +391,6 @@ def dockerfile_context(
         options=options,
         service=service,
     )
-
-
-def parse_dockerfile_file(
-    path: Path, display: str, text: str | None = None
-) -> tuple[Dockerfile, str | None]:
-    from linter.dockerfile.parser import parse_dockerfile
-
-    if text is None:
-        try:
-            text = read_source(path).text
-        except SourceError as error:
-            return unreadable_dockerfile(display, str(error)), None
-    return parse_dockerfile(text, display), text
 
 
 def _run_on_readable_view(
@@ -441,7 +427,7 @@ def lint_dockerfile(
         text = dockerfile.source
     rules = prepared.dockerfile_rules
     if any(error.kind in ("unreadable", "wrong-kind") for error in dockerfile.errors):
-        rules = rules.subset(rule for rule in rules.rules if rule.code == "DF001")
+        rules = _only(rules, code_for("dockerfile", UNREADABLE))
         context = DockerfileContext(dockerfile=dockerfile, options=prepared.options)
         found, crashed = _run_rules(prepared, "dockerfile", display, rules, context)
     else:
@@ -464,94 +450,16 @@ def lint_dockerfile(
 # ---------------------------------------------------------------------------- compose
 
 
-_REMOTE_CONTEXT = lazy_compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
-
-
-def _scalar(node: Node | None) -> ScalarNode | None:
-    from linter.compose.nodes import ScalarNode
-
-    return node if isinstance(node, ScalarNode) and node.value is not None else None
-
-
-def build_links(project: ComposeProject, cache: dict[Path, Dockerfile | None]) -> list[BuildLink]:
-    """The Dockerfile each service with ``build:`` points at, parsed once."""
-    from linter.compose.nodes import MappingNode
-
-    links: list[BuildLink] = []
-    for service in project.services.values():
-        build = service.get("build")
-        if build is None:
-            continue
-        context_node: Node | None = build
-        dockerfile_node: Node | None = None
-        if isinstance(build, MappingNode):
-            if build.get("dockerfile_inline") is not None:
-                continue
-            context_node = build.get("context")
-            dockerfile_node = build.get("dockerfile")
-        context_scalar = _scalar(context_node)
-        context_text = str(context_scalar.value) if context_scalar else "."
-        base_dir = Path(context_node.path).parent if context_node else Path(service.path).parent
-        dockerfile_known = _scalar(dockerfile_node)
-        if (
-            _REMOTE_CONTEXT.match(context_text)
-            or (context_scalar and context_scalar.unknown)
-            or (dockerfile_known and dockerfile_known.unknown)
-        ):
-            # A remote context, or one named by an unset variable: nothing on disk to check.
-            links.append(
-                BuildLink(
-                    service,
-                    Path(context_text),
-                    Path(context_text),
-                    None,
-                    context_node,
-                    dockerfile_node,
-                    remote=True,
-                )
-            )
-            continue
-        context_dir = Path(os.path.normpath(base_dir / context_text))
-        dockerfile_scalar = _scalar(dockerfile_node)
-        dockerfile_text = str(dockerfile_scalar.value) if dockerfile_scalar else "Dockerfile"
-        dockerfile_path = Path(os.path.normpath(context_dir / dockerfile_text))
-        key = dockerfile_path.resolve()
-        if key not in cache:
-            parsed = None
-            if dockerfile_path.is_file():
-                parsed, _ = parse_dockerfile_file(dockerfile_path, dockerfile_path.as_posix())
-                if any(error.kind == "unreadable" for error in parsed.errors):
-                    parsed = None
-            cache[key] = parsed
-        links.append(
-            BuildLink(
-                service, context_dir, dockerfile_path, cache[key], context_node, dockerfile_node
-            )
-        )
-    return links
-
-
-def unreadable_project(
-    path: str, message: str, kind: str = "unreadable", source: str = ""
-) -> ComposeProject:
-    from linter.compose.model import ComposeFile, ComposeProblem, ComposeProject
-
-    problem = ComposeProblem(kind, message, path, Span.of(1, 1, 1, 1))
-    return ComposeProject(
-        files=(ComposeFile(path, source, None, (problem,)),), root=None, problems=(problem,)
-    )
-
-
 def lint_wrong_kind(
     prepared: _Prepared, kind: Kind, display: str, message: str, text: str | None
 ) -> FileResult:
-    """The one finding for a file that is neither a Dockerfile nor a compose file: DC001
-    when it is YAML (it was probably meant as compose), DF001 otherwise."""
+    """The one finding for a file that is neither a Dockerfile nor a compose file: the
+    compose "unreadable" code when it is YAML (it was probably meant as compose), the
+    Dockerfile one otherwise."""
     if kind == "compose":
         project = unreadable_project(display, message, "wrong-kind", text or "")
         context = ComposeContext(project=project, options=prepared.options)
-        rules = prepared.compose_rules
-        rules = rules.subset(rule for rule in rules.rules if rule.code == "DC001")
+        rules = _only(prepared.compose_rules, code_for("compose", UNREADABLE))
         found, crashed = _run_rules(prepared, "compose", display, rules, context)
         pragmas = compose_pragmas(text) if text else []
         return FileResult(
@@ -563,37 +471,6 @@ def lint_wrong_kind(
         errors=(ParseError("wrong-kind", message, Span.of(1, 1, 1, 1)),),
     )
     return lint_dockerfile(prepared, Path(display), display, dockerfile=dockerfile)
-
-
-def load_compose(
-    path: Path,
-    display: str,
-    overrides: list[Path] | None,
-    text: str | None = None,
-    validate: bool = True,
-) -> ComposeProject:
-    from linter.compose.project import load_project
-
-    if text is None:
-        try:
-            text = read_source(path).text
-        except SourceError as error:
-            return unreadable_project(display, str(error))
-    override_paths = None if overrides is None else [p.as_posix() for p in overrides]
-
-    def read_file(name: str) -> str:
-        try:
-            return read_source(Path(name)).text
-        except SourceError as error:
-            raise OSError(str(error)) from None
-
-    return load_project(
-        display,
-        override_paths=override_paths,
-        text=text.lstrip("\ufeff"),
-        read_file=read_file,
-        validate=validate,
-    )
 
 
 def lint_compose(
@@ -613,7 +490,7 @@ def lint_compose(
     context = ComposeContext(project=project, builds=tuple(links), options=prepared.options)
     rules = prepared.compose_rules
     if project.root is None:
-        rules = rules.subset(rule for rule in rules.rules if rule.code.startswith("DC0"))
+        rules = rules.subset(rule for rule in rules.rules if about_the_input(rule.code, "compose"))
     found, crashed = _run_rules(prepared, "compose", display, rules, context)
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in found:
@@ -675,13 +552,14 @@ class _Unit:
     path: str
     overrides: tuple[str, ...] | None = None
     mismatch: str | None = None  # neither kind: why (see ``lint_wrong_kind``)
+    resolved: str | None = None  # the path resolved by discovery (see ``SourceFile``)
 
 
 def _run_unit(settings: Settings, unit: _Unit) -> tuple[list[FileResult], set[Path]]:
     prepared = prepare(settings)
     cwd = Path(settings.cwd)
     path = Path(unit.path)
-    shown = display_path(path, cwd)
+    shown = display_path(path, cwd, Path(unit.resolved) if unit.resolved else None)
     if unit.mismatch is not None:
         try:
             text: str | None = read_source(path).text
@@ -765,6 +643,7 @@ def run(
             str(source.path),
             None if overrides is None else tuple(str(p) for p in overrides),
             source.mismatch,
+            str(source.resolved) if source.resolved else None,
         )
         for source, overrides in projects
     ]
@@ -782,10 +661,12 @@ def run(
         results.extend(unit_results)
         linked |= unit_linked
     found_dockerfiles = {
-        source.path.resolve(): source for source in sources if source.kind == "dockerfile"
+        (source.resolved or source.path.resolve()): source
+        for source in sources
+        if source.kind == "dockerfile"
     }
     dockerfile_units = [
-        _Unit("dockerfile", str(source.path), mismatch=source.mismatch)
+        _Unit("dockerfile", str(source.path), mismatch=source.mismatch, resolved=str(resolved))
         for resolved, source in found_dockerfiles.items()
         if resolved not in linked
     ]
@@ -860,8 +741,7 @@ def lint_unreadable(
     if file_kind == "compose":
         project = unreadable_project(path, message)
         context = ComposeContext(project=project, options=prepared.options)
-        rules = prepared.compose_rules
-        rules = rules.subset(rule for rule in rules.rules if rule.code == "DC001")
+        rules = _only(prepared.compose_rules, code_for("compose", UNREADABLE))
         found, crashed = _run_rules(prepared, "compose", path, rules, context)
         return FileResult(
             path, "compose", None, _finish(prepared, "compose", path, found, []), crashed

@@ -12,11 +12,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Sequence
 
+from linter.builtin_codes import UNUSED_SUPPRESSION, about_the_input, role_of
 from linter.diagnostics import Applicability, Diagnostic, Edit, Fix, Position
 from linter.records import field, record
 
 MAX_ROUNDS = 10
-_NOT_DAMAGE = frozenset({"DF099", "DC099"})  # unused suppressions: a fix may leave them behind
 
 
 def _line_starts(text: str) -> list[int]:
@@ -115,8 +115,10 @@ def _collide(a: tuple[Position, Position], b: tuple[Position, Position]) -> bool
 
 def damage(diagnostics: Sequence[Diagnostic]) -> int:
     """How broken a text is: its syntax, schema and internal-error findings (codes DF0xx and
-    DC0xx). A fix must never raise this count."""
-    return sum(1 for d in diagnostics if d.code[2:3] == "0" and d.code not in _NOT_DAMAGE)
+    DC0xx). A fix must never raise this count; it may leave a suppression unused."""
+    return sum(
+        1 for d in diagnostics if about_the_input(d.code) and role_of(d.code) != UNUSED_SUPPRESSION
+    )
 
 
 def _key(diagnostic: Diagnostic) -> tuple[str, str, str]:

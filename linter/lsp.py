@@ -91,16 +91,16 @@ _LINKS: dict[Path, tuple[int, list[tuple[Path, Path]]]] = {}
 
 def _build_links(compose: Path) -> list[tuple[Path, Path]]:
     """``(dockerfile, context)`` pairs of a compose file, loaded once per version of it."""
-    from linter import engine
+    from linter.loading import build_links, load_compose
 
     mtime = compose.stat().st_mtime_ns
     cached = _LINKS.get(compose)
     if cached is not None and cached[0] == mtime:
         return cached[1]
-    project = engine.load_compose(compose, str(compose), None, validate=False)
+    project = load_compose(compose, str(compose), None, validate=False)
     links = [
         (link.dockerfile_path.resolve(), link.context_dir)
-        for link in engine.build_links(project, {})
+        for link in build_links(project, {})
         if not link.remote
     ]
     _LINKS[compose] = (mtime, links)

@@ -1,7 +1,7 @@
-"""What is being linted: discovering files, telling their kinds apart, and compose links.
+"""What is being linted: discovering files and telling their kinds apart.
 
-A compose service with ``build:`` links the compose file to a Dockerfile, its context
-folder and the .dockerignore that trims that context.
+Reading them into syntax trees, and following the build links from compose services to
+their Dockerfiles, is :mod:`linter.loading`'s job.
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from linter.dockerfile.ast import INSTRUCTIONS
 from linter.patterns import lazy_compile
-from linter.records import record
+from linter.records import record, replace
 
 Kind = Literal["dockerfile", "compose"]
 
@@ -178,6 +179,9 @@ class SourceFile:
     kind: Kind
     explicit: bool = False  # named on the command line rather than found in a folder
     mismatch: str | None = None  # named explicitly but neither kind: why (one finding)
+    # The absolute path with symlinks resolved, computed once by ``discover``: resolving
+    # costs a system call per path component, and a run needs it three times per file.
+    resolved: Path | None = None
 
 
 class _GitIgnore:
@@ -285,13 +289,13 @@ def discover(
                 key = source.path.resolve()
                 if key not in seen:
                     seen.add(key)
-                    found.append(source)
+                    found.append(replace(source, resolved=key))
         elif path.exists():
             key = path.resolve()
             if key in seen:
                 continue
             seen.add(key)
-            found.append(_explicit_file(path, kind))
+            found.append(replace(_explicit_file(path, kind), resolved=key))
         else:
             missing.append(raw)
     return found, missing
@@ -337,9 +341,19 @@ def group_compose(files: Sequence[SourceFile]) -> list[tuple[SourceFile, list[Pa
     return projects
 
 
-def display_path(path: Path, cwd: Path) -> str:
-    """A path relative to the working directory when inside it, with forward slashes."""
+def display_path(path: Path, cwd: Path, resolved: Path | None = None) -> str:
+    """A path relative to the working directory when inside it, with forward slashes.
+
+    ``resolved`` is ``path`` already resolved (by ``discover``), saving the system calls.
+    """
+    absolute = resolved or path.resolve()
     try:
-        return path.resolve().relative_to(cwd.resolve()).as_posix()
+        return absolute.relative_to(_resolved_folder(cwd)).as_posix()
     except ValueError:
-        return path.resolve().as_posix() if path.is_absolute() else path.as_posix()
+        return absolute.as_posix() if path.is_absolute() else path.as_posix()
+
+
+@lru_cache(maxsize=8)
+def _resolved_folder(folder: Path) -> Path:
+    """The working directory resolved once per run rather than once per file."""
+    return folder.resolve()

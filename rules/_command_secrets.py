@@ -22,13 +22,13 @@ from linter.dockerfile.shell import skip_balanced
 from linter.records import record
 
 from ._compose_helpers import sub_span
-from ._compose_security_helpers import (
+from ._secrets import (
+    find_token,
     literal_secret_value,
     secret_key,
     url_credential,
     written_url_password,
 )
-from ._secrets import find_token
 
 
 @record

@@ -1,4 +1,5 @@
-"""Shared readings of compose values: ports, image references, volume entries, datastores.
+"""Shared readings of compose values: fields, ports, image references, volumes, host paths,
+networks and who is on them, environment entries, datastores.
 
 Compose packs several values into one string (``127.0.0.1:8080:80/udp``,
 ``./data:/var/lib/mysql:ro``). Every compose rule needs the same reading of them, so it lives
@@ -17,7 +18,7 @@ import re
 from collections.abc import Iterator
 
 from linter import Position, Span
-from linter.compose.model import Service
+from linter.compose.model import ComposeProject, Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.records import record
 
@@ -72,6 +73,35 @@ def int_value(node: Node | None) -> int | None:
     if isinstance(node.value, str) and node.value.strip().isdigit():
         return int(node.value.strip())
     return None
+
+
+def key_span(service: Service, key: str) -> Span:
+    """The span of a service's ``key:`` (falls back to the service name)."""
+    pair = service.node.pair(key)
+    return pair.key.span if pair is not None else service.key.span
+
+
+def key_path(service: Service, key: str) -> str:
+    pair = service.node.pair(key)
+    return pair.key.path if pair is not None else service.path
+
+
+def scalar_items(node: Node | None) -> list[ScalarNode]:
+    """The scalar items of a list field; a lone scalar counts as a one-item list."""
+    if isinstance(node, SequenceNode):
+        return [item for item in node.items if isinstance(item, ScalarNode)]
+    if isinstance(node, ScalarNode) and node.value is not None:
+        return [node]
+    return []
+
+
+def is_true(node: Node | None) -> bool:
+    """Compose booleans: ``true`` or the strings ``"true"``/``"yes"``/``"1"``."""
+    if not isinstance(node, ScalarNode):
+        return False
+    if isinstance(node.value, bool):
+        return node.value
+    return str(node.value).strip().lower() in ("true", "yes", "1", "on")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,6 +506,26 @@ def path_covers(mount_target: str, directory: str) -> bool:
     return directory == mount or directory.startswith(mount.rstrip("/") + "/")
 
 
+def normalize_host_path(source: str) -> str:
+    """``/var/run/../run/docker.sock/`` -> ``/run/docker.sock``; ``~`` kept as written."""
+    source = source.strip().replace("\\", "/")
+    if source.startswith("~"):
+        head, _, rest = source.partition("/")
+        rest = posixpath.normpath(rest) if rest else ""
+        return head if rest in ("", ".") else f"{head}/{rest}"
+    if not source.startswith("/"):
+        return source
+    normalized = posixpath.normpath(source)
+    return "/" + normalized.lstrip("/")
+
+
+def is_under(path: str, directory: str) -> bool:
+    """``path`` is ``directory`` or inside it."""
+    if directory == "/":
+        return path.startswith("/")
+    return path == directory or path.startswith(directory + "/")
+
+
 # ---------------------------------------------------------------------------------------------
 # Networks, environment
 
@@ -494,6 +544,59 @@ def service_network_names(service: Service) -> list[tuple[str, Node]]:
     if isinstance(node, MappingNode):
         return [(str(pair.key.value), pair.key) for pair in node.pairs]
     return [("default", service.key)]
+
+
+@record
+class Membership:
+    """Who is on one network, and which of them publish ports to the host."""
+
+    name: str
+    services: tuple[Service, ...]
+
+    @property
+    def publishers(self) -> tuple[Service, ...]:
+        return tuple(s for s in self.services if service_ports(s))
+
+
+def networks_of(project: ComposeProject) -> dict[str, Membership]:
+    """Every network that some service joins (``default`` included), with its members."""
+    members: dict[str, list[Service]] = {}
+    for service in project.services.values():
+        for name, _node in service_network_names(service):
+            members.setdefault(name, []).append(service)
+    return {name: Membership(name, tuple(found)) for name, found in members.items()}
+
+
+def service_mentions(service: Service, other: str) -> bool:
+    """Does ``service`` name ``other`` (depends_on, links, or as a host in its settings)?"""
+    depends = service.get("depends_on")
+    if isinstance(depends, MappingNode) and other in depends.keys():  # noqa: SIM118
+        return True
+    if any(scalar_text(item) == other for item in scalar_items(depends)):
+        return True
+    for item in scalar_items(service.get("links")):
+        if (scalar_text(item) or "").split(":")[0] == other:
+            return True
+    word = re.compile(rf"(^|[^A-Za-z0-9_.-]){re.escape(other)}($|[^A-Za-z0-9_-])")
+    for field in ("environment", "command", "entrypoint", "extra_hosts", "healthcheck"):
+        for text in scalar_texts(service.get(field)):
+            if word.search(text):
+                return True
+    return False
+
+
+def scalar_texts(node: Node | None) -> Iterator[str]:
+    """Every scalar text below a node (keys of mappings excluded)."""
+    if isinstance(node, ScalarNode):
+        text = scalar_text(node)
+        if text:
+            yield text
+    elif isinstance(node, SequenceNode):
+        for item in node.items:
+            yield from scalar_texts(item)
+    elif isinstance(node, MappingNode):
+        for pair in node.pairs:
+            yield from scalar_texts(pair.value)
 
 
 @record

@@ -261,8 +261,3 @@ def closest(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
 
     found = difflib.get_close_matches(name, list(candidates), 1, cutoff)
     return found[0] if found else None
-
-
-def start_of(span: Span) -> Span:
-    """An empty span at the start of ``span`` (for insertions)."""
-    return Span(span.start, span.start)

@@ -16,16 +16,18 @@ from linter.targets import ComposeRule, ServiceRule
 
 from ._compose_helpers import (
     PortMapping,
+    is_true,
+    networks_of,
     scalar_text,
     service_datastore,
     service_image,
+    service_mentions,
     service_network_names,
     service_ports,
     service_role,
     stateless_role,
     sub_span,
 )
-from ._compose_security_helpers import is_true, networks_of, service_mentions
 from ._host_agents import host_network_purpose
 from ._image_roles import PORT_ROLES, Datastore
 

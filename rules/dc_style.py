@@ -18,7 +18,7 @@ from linter.targets import ComposeRule, ServiceRule
 from ._compose_helpers import parse_port, scalar_text, service_image
 from ._image_tags import moving_tag
 from ._official_images import OFFICIAL_IMAGES
-from ._reorder import reorder_fix, sorted_order
+from ._yaml_edits import reorder_fix, sorted_order
 
 # ---------------------------------------------------------------------------------------------
 # Pinning

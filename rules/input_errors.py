@@ -2,7 +2,8 @@
 and suppression comments that suppress nothing.
 
 DF000/DC000 and DF099/DC099 are produced by the engine (a crashed rule, an unused pragma);
-their classes exist so that they have metadata, docs and SARIF entries like every rule.
+their classes exist so that they have metadata, docs and SARIF entries like every rule. The
+engine knows these codes by their role, from ``linter.builtin_codes``, as these classes do.
 """
 
 from __future__ import annotations
@@ -10,11 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter import ComposeContext, Diagnostic, DockerfileContext, Rule, Severity, Target
+from linter.builtin_codes import (
+    COMPOSE_INTERNAL_ERROR,
+    COMPOSE_UNREADABLE,
+    COMPOSE_UNUSED_SUPPRESSION,
+    DOCKERFILE_INTERNAL_ERROR,
+    DOCKERFILE_UNREADABLE,
+    DOCKERFILE_UNUSED_SUPPRESSION,
+)
 from linter.diagnostics import Span
 
 
 class DockerfileInternalError(Rule):
-    code = "DF000"
+    code = DOCKERFILE_INTERNAL_ERROR
     name = "dockerfile-internal-error"
     tags = ("syntax",)
     severity = Severity.ERROR
@@ -33,7 +42,7 @@ class DockerfileInternalError(Rule):
 
 
 class UnparseableDockerfile(Rule):
-    code = "DF001"
+    code = DOCKERFILE_UNREADABLE
     name = "unparseable-dockerfile"
     tags = ("syntax",)
     severity = Severity.ERROR
@@ -68,7 +77,7 @@ class UnparseableDockerfile(Rule):
 
 
 class ComposeInternalError(Rule):
-    code = "DC000"
+    code = COMPOSE_INTERNAL_ERROR
     name = "compose-internal-error"
     tags = ("syntax",)
     severity = Severity.ERROR
@@ -83,7 +92,7 @@ class ComposeInternalError(Rule):
 
 
 class UnparseableComposeFile(Rule):
-    code = "DC001"
+    code = COMPOSE_UNREADABLE
     name = "unparseable-compose-file"
     tags = ("syntax",)
     severity = Severity.ERROR
@@ -113,7 +122,7 @@ _UNUSED_DESCRIPTION = (
 
 
 class UnusedDockerfileSuppression(Rule):
-    code = "DF099"
+    code = DOCKERFILE_UNUSED_SUPPRESSION
     name = "unused-dockerfile-suppression"
     tags = ("style",)
     severity = Severity.INFO
@@ -129,7 +138,7 @@ class UnusedDockerfileSuppression(Rule):
 
 
 class UnusedComposeSuppression(Rule):
-    code = "DC099"
+    code = COMPOSE_UNUSED_SUPPRESSION
     name = "unused-compose-suppression"
     tags = ("style",)
     severity = Severity.INFO

@@ -17,7 +17,7 @@ from linter.rules._command_secrets import (
     text_span,
     value_kind,
 )
-from linter.rules._compose_security_helpers import url_credential
+from linter.rules._secrets import url_credential
 
 from linter.compose.nodes import ScalarNode
 from linter.compose.project import load_project

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pytest
 import yaml
-from linter.rules.dc_security import NoNewPrivilegesMissing
+from linter.rules.dc_privileges import NoNewPrivilegesMissing
 from linter.rules.dc_style import (
     ServiceKeysOrder,
     TopLevelOrder,

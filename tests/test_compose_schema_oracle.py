@@ -352,6 +352,14 @@ def compose_texts() -> list[Any]:
             for name, text in case.get("files", {}).items():
                 if str(name).endswith((".yaml", ".yml")) and isinstance(text, str):
                     params.append(pytest.param(name, text, id=f"{fixture.stem}-{index}-{name}"))
+    for project_file in sorted((ROOT / "fixtures" / "realistic").rglob("compose.yaml")):
+        params.append(
+            pytest.param(
+                project_file.name,
+                project_file.read_text(encoding="utf-8"),
+                id=f"realistic/{project_file.parent.name}",
+            )
+        )
     for example in sorted((ROOT / "examples").rglob("*.y*ml")):
         params.append(
             pytest.param(

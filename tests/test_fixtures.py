@@ -57,13 +57,23 @@ def test_fixture_case(tmp_path: Path, code: str, case: dict[str, Any]) -> None:
                 assert match[key] == expectation[key], f"{key} of {match}"
         if "message_contains" in expectation:
             assert expectation["message_contains"] in match["message"]
+    safe_args = ["check", "--fix", "--select", code, "--quiet", *args]
+    fix_args = [*safe_args, "--unsafe-fixes"] if case.get("unsafe") else safe_args
     if "fixed" in case:
-        fix_args = ["check", "--fix", "--select", code, "--quiet", *args]
-        if case.get("unsafe"):
-            fix_args.append("--unsafe-fixes")
+        if fix_args is not safe_args:  # an unsafe fix is not applied by --fix alone
+            run_cli(tmp_path, safe_args)
+            for name, text in case["files"].items():
+                assert (tmp_path / name).read_text(encoding="utf-8") == text, "applied as safe"
         run_cli(tmp_path, fix_args)
         for name, text in case["fixed"].items():
             assert (tmp_path / name).read_text(encoding="utf-8") == text
         run_cli(tmp_path, fix_args)  # fixing again changes nothing
         for name, text in case["fixed"].items():
             assert (tmp_path / name).read_text(encoding="utf-8") == text, "fix not idempotent"
+    elif expected:
+        # A failing case without `fixed` says no fix applies at its level (safe, or unsafe
+        # with `unsafe: true`): its files come out of the fixer as they went in.
+        run_cli(tmp_path, fix_args)
+        for name, text in case["files"].items():
+            got = (tmp_path / name).read_text(encoding="utf-8")
+            assert got == text, f"a fix changed {name}: give the case its `fixed` text"

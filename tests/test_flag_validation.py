@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from linter import engine
 from linter.dockerfile.flags import flag_problems
 from linter.dockerfile.parser import parse_dockerfile, readable_view
 
@@ -92,3 +93,15 @@ def test_flag_values(line: str, problem: str | None) -> None:
         assert found == []
     else:
         assert found and problem in found[0][0], found
+
+
+def test_language_server_path_reports_flags_and_skips_the_instruction(tmp_path: Path) -> None:
+    text = (
+        "FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM alpine:3.20\n"
+        "COPY --from build /out/app /usr/local/bin/app\nUSER 65534\n"
+        'ENTRYPOINT ["/usr/local/bin/app"]\n'
+    )
+    settings = engine.Settings(cwd=str(tmp_path), config_root=str(tmp_path))
+    result = engine.lint_source(text, str(tmp_path / "Dockerfile"), settings, kind="dockerfile")
+    on_line_4 = sorted(d.code for d in result.diagnostics if d.span.start.line == 4)
+    assert on_line_4 == ["DF011"]

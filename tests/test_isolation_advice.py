@@ -16,14 +16,13 @@ from pathlib import Path
 
 import pytest
 from linter.rules import dc_network
-from linter.rules._compose_helpers import scalar_text, service_network_names, service_ports
-from linter.rules._compose_security_helpers import is_true
+from linter.rules._compose_helpers import is_true, scalar_text, service_network_names, service_ports
 
 from linter.compose.model import ComposeProject
 from linter.compose.nodes import MappingNode
 from linter.context import ComposeContext
 from linter.dispatch import check_rule
-from linter.engine import build_links, load_compose
+from linter.loading import build_links, load_compose
 
 AWESOME = Path("/work/corpus/files/docker+awesome-compose")
 

@@ -121,6 +121,23 @@ CONTRACTS = [
     (("linter.graph",), ("linter.rules", "linter.reporters", "linter.cli", "linter.lsp")),
     # The language server builds its settings with linter.settings, not the command line's.
     (("linter.lsp", "linter.settings"), ("linter.cli",)),
+    # Finding and reading the files (and the build links between them) is below the engine:
+    # the engine, the language server and tests call them; they know no rule and no run.
+    (
+        ("linter.project", "linter.loading"),
+        (
+            "linter.engine",
+            "linter.rules",
+            "linter.registry",
+            "linter.reporters",
+            "linter.cli",
+            "linter.lsp",
+            "linter.fixes",
+            "linter.suppressions",
+            "linter.config",
+            "linter.settings",
+        ),
+    ),
 ]
 
 

@@ -50,24 +50,26 @@ def _oracle_pairs(keyword: str, instruction_text: str) -> dict[str, str]:
 def _fixture_key_value_instructions() -> list[tuple[str, str, str]]:
     """(id, keyword, instruction text) for every ENV/LABEL of the fixtures' Dockerfiles whose
     text dockerfile-parse can read: one line, no variable reference, no heredoc."""
-    found: list[tuple[str, str, str]] = []
+    texts: list[tuple[str, str]] = []
     for path in sorted((ROOT / "fixtures").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for case in data.get("cases", []) if isinstance(data, dict) else []:
             for name, text in (case.get("files") or {}).items():
-                if not isinstance(text, str) or "ockerfile" not in name:
-                    continue
-                lines = text.splitlines()
-                for instruction in _key_value_instructions(text):
-                    start = instruction.span.start.line
-                    if instruction.span.end.line != start:
-                        continue
-                    source = lines[start - 1].strip()
-                    if "$" in source or "`" in source or source.startswith("#"):
-                        continue
-                    found.append(
-                        (f"{path.name}::{case.get('name')}::{start}", instruction.keyword, source)
-                    )
+                if isinstance(text, str) and "ockerfile" in name:
+                    texts.append((f"{path.name}::{case.get('name')}", text))
+    for path in sorted((ROOT / "fixtures" / "realistic").rglob("Dockerfile")):
+        texts.append((path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")))
+    found: list[tuple[str, str, str]] = []
+    for ident, text in texts:
+        lines = text.splitlines()
+        for instruction in _key_value_instructions(text):
+            start = instruction.span.start.line
+            if instruction.span.end.line != start:
+                continue
+            source = lines[start - 1].strip()
+            if "$" in source or "`" in source or source.startswith("#"):
+                continue
+            found.append((f"{ident}::{start}", instruction.keyword, source))
     return found
 
 

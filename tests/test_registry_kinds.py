@@ -78,7 +78,7 @@ def test_a_compose_code_in_the_config_loads_the_compose_rules(tmp_path: Path) ->
     project = _project(tmp_path, 'ignore = ["DC301", "no-version-field"]\n')
     result = _probe(project, "check", "--format", "concise", "Dockerfile")
     assert result["code"] == 1
-    assert "linter.rules.dc_security" in result["loaded"]  # type: ignore[operator]
+    assert "linter.rules.dc_mounts" in result["loaded"]  # type: ignore[operator]
 
 
 def test_an_unknown_code_is_still_an_error(tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ from linter.dispatch import ComposeRules, DockerfileRules, check_rule
 from linter.dockerfile.ast import Instruction, Stage
 from linter.dockerfile.parser import parse_dockerfile
 from linter.dockerfile.shell import Command
-from linter.engine import Settings, build_links, lint_source, load_compose
+from linter.engine import Settings, lint_source
+from linter.loading import build_links, load_compose
 from linter.registry import load_registry
 from linter.rule import metadata_problems
 

@@ -126,13 +126,6 @@ class LogicalLine:
         segment = self._segment(offset)
         return Position(segment.line, segment.column + offset - segment.offset)
 
-    def end_position(self, offset: int, start: int) -> Position:
-        """The exclusive end position of the text ``[start, offset)``."""
-        if offset <= start:
-            return self.position(start)
-        segment = self._segment(offset - 1)
-        return Position(segment.line, segment.column + offset - segment.offset)
-
     def span(self, start: int, end: int) -> Span:
         segment = self._segment(start)
         first = Position(segment.line, segment.column + start - segment.offset)

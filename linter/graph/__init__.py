@@ -2,7 +2,3 @@
 
 Nothing here is imported by ``shiplint check``; the command imports it when asked.
 """
-
-from __future__ import annotations
-
-FORMATS = ("mermaid", "dot", "json")

@@ -1,8 +1,8 @@
 """From paths to a graph: the same discovery, parsing and findings as ``shiplint check``.
 
 The findings come from :func:`linter.engine.run` with the run's settings (configuration,
-selection, severity overrides, suppressions). The structures come from the engine's own
-loaders (``discover``, ``group_compose``, ``load_compose``, ``build_links``), so a project
+selection, severity overrides, suppressions). The structures come from the same loaders
+(``discover``, ``group_compose``, ``load_compose``, ``build_links``), so a project
 is merged as ``check`` merges it and a Dockerfile a service builds is drawn once, beside
 the service, instead of alone.
 """

@@ -167,9 +167,3 @@ class StageGraph:
                 node.label += "\ntarget of " + ", ".join(sorted(services))
             if node.attributes.get("final") and stage.index in roots:
                 node.label += "\n(final)"
-
-
-def draw_dockerfile(
-    graph: Graph, dockerfile: Dockerfile, path: str, parent: str | None = None
-) -> StageGraph:
-    return StageGraph(graph, dockerfile, path, parent)

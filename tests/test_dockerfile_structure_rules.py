@@ -1,4 +1,5 @@
-"""Unit tests for the structure rule pack's helpers and for behaviour fixtures cannot show."""
+"""The Dockerfile structure rules (df_from, df_instructions, df_labels, df_stages) and their
+helpers (_df_helpers): what the fixtures cannot show."""
 
 from __future__ import annotations
 
