@@ -12,19 +12,10 @@ import fnmatch
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from linter import (
-    Applicability,
-    Diagnostic,
-    DockerfileContext,
-    Fix,
-    Fixable,
-    InstructionRule,
-    Severity,
-    Span,
-    StageRule,
-)
+from linter import Applicability, Diagnostic, DockerfileContext, Fix, Fixable, Severity, Span
 from linter.dockerfile.ast import Instruction, Stage
 from linter.records import record
+from linter.targets import InstructionRule, StageRule
 
 from ._packages import (
     basename,
