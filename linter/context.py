@@ -260,6 +260,13 @@ class ComposeContext:
     def path(self) -> str:
         return self.project.path
 
+    def build_for(self, service: str) -> BuildLink | None:
+        """The build link of the service named ``service`` (None: it has no local build)."""
+        links = self.memo.get("linter.builds")
+        if links is None:
+            links = self.memo["linter.builds"] = {link.service.name: link for link in self.builds}
+        return cast("BuildLink | None", links.get(service))
+
     def cache(self, key: str, factory: Callable[[], T]) -> T:
         """``factory()``, computed once per project and kept under ``key`` (prefix it with
         your module's name): what several rules or several services need."""

@@ -100,9 +100,14 @@ class ServiceRule(Rule):
 
 
 class BuildLinkRule(Rule):
-    """A rule that looks at one service with ``build:`` and the Dockerfile it builds."""
+    """A rule that looks at one service with ``build:`` and the Dockerfile it builds.
+
+    Its category is ``cross-file`` unless its ``tags`` say otherwise: what it checks spans
+    the compose file and the Dockerfile (DESIGN's DC6xx range).
+    """
 
     target = Target.BUILD_LINK
+    tags: ClassVar[tuple[str, ...]] = ("cross-file",)
 
     def check(self, link: BuildLink, context: ComposeContext) -> Iterator[Diagnostic]:
         raise NotImplementedError

@@ -13,10 +13,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from linter import BuildLink, ComposeContext, Diagnostic, Rule, Severity, Span, Target
+from linter import BuildLink, ComposeContext, Diagnostic, Severity, Span
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.records import record
+from linter.targets import BuildLinkRule
 
 from ._compose_helpers import key_value_entries, parse_port, scalar_text
 from ._df_helpers import PREDEFINED_ARGS, stage_chain
@@ -162,27 +163,20 @@ def _where(link: BuildLink, instruction: Instruction) -> str:
     return f"{Path(shown).as_posix()}:{instruction.line}"
 
 
-def _checked_links(context: ComposeContext) -> Iterator[tuple[BuildLink, Dockerfile, Stage]]:
-    """Builds whose Dockerfile was read, with the stage compose builds."""
-    for link in context.builds:
-        if link.remote or link.dockerfile is None:
-            continue
-        name = _target_name(link)
-        stage = target_stage(link.dockerfile, name[0] if name else None)
-        if stage is not None:
-            yield link, link.dockerfile, stage
-
-
-class _CrossFileRule(Rule):
-    target = Target.COMPOSE
-    tags = ("cross-file",)
+def _built(link: BuildLink) -> tuple[Dockerfile, Stage] | None:
+    """The Dockerfile of a build whose Dockerfile was read, with the stage compose builds."""
+    if link.remote or link.dockerfile is None:
+        return None
+    name = _target_name(link)
+    stage = target_stage(link.dockerfile, name[0] if name else None)
+    return (link.dockerfile, stage) if stage is not None else None
 
 
 # ---------------------------------------------------------------------------------------------
 # Rules
 
 
-class BuildContextMissing(_CrossFileRule):
+class BuildContextMissing(BuildLinkRule):
     code = "DC601"
     name = "build-context-missing"
     severity = Severity.ERROR
@@ -198,21 +192,20 @@ class BuildContextMissing(_CrossFileRule):
         "api/Dockerfile": "FROM alpine:3.20\n",
     }
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for link in context.builds:
-            if link.remote or link.context_dir.is_dir():
-                continue
-            node = link.context_node or link.build_node
-            path, span = (node.path, node.span) if node else _build_key_span(link)
-            written = scalar_text(link.context_node) or "."
-            yield self.report(
-                path,
-                span,
-                f"service '{link.service.name}' builds from {written}, which does not exist",
-            )
+    def check(self, link: BuildLink, context: ComposeContext) -> Iterator[Diagnostic]:
+        if link.remote or link.context_dir.is_dir():
+            return
+        node = link.context_node or link.build_node
+        path, span = (node.path, node.span) if node else _build_key_span(link)
+        written = scalar_text(link.context_node) or "."
+        yield self.report(
+            path,
+            span,
+            f"service '{link.service.name}' builds from {written}, which does not exist",
+        )
 
 
-class DockerfileMissing(_CrossFileRule):
+class DockerfileMissing(BuildLinkRule):
     code = "DC602"
     name = "build-dockerfile-missing"
     severity = Severity.ERROR
@@ -233,22 +226,21 @@ class DockerfileMissing(_CrossFileRule):
         "Dockerfile.prod": "FROM alpine:3.20\n",
     }
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for link in context.builds:
-            if link.remote or not link.context_dir.is_dir() or link.dockerfile_path.is_file():
-                continue
-            node = link.dockerfile_node or link.context_node or link.build_node
-            path, span = (node.path, node.span) if node else _build_key_span(link)
-            relative = os.path.relpath(link.dockerfile_path, link.context_dir)
-            yield self.report(
-                path,
-                span,
-                f"service '{link.service.name}' builds with {Path(relative).as_posix()} in its "
-                "context, which does not exist",
-            )
+    def check(self, link: BuildLink, context: ComposeContext) -> Iterator[Diagnostic]:
+        if link.remote or not link.context_dir.is_dir() or link.dockerfile_path.is_file():
+            return
+        node = link.dockerfile_node or link.context_node or link.build_node
+        path, span = (node.path, node.span) if node else _build_key_span(link)
+        relative = os.path.relpath(link.dockerfile_path, link.context_dir)
+        yield self.report(
+            path,
+            span,
+            f"service '{link.service.name}' builds with {Path(relative).as_posix()} in its "
+            "context, which does not exist",
+        )
 
 
-class BuildTargetUnknown(_CrossFileRule):
+class BuildTargetUnknown(BuildLinkRule):
     code = "DC603"
     name = "build-target-unknown"
     severity = Severity.ERROR
@@ -267,22 +259,21 @@ class BuildTargetUnknown(_CrossFileRule):
         "Dockerfile": "FROM alpine:3.20 AS build\nFROM alpine:3.20 AS runtime\n",
     }
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for link in context.builds:
-            found = _target_name(link)
-            if link.dockerfile is None or found is None or not link.dockerfile.stages:
-                continue
-            name, node = found
-            if link.dockerfile.stage_by_name(name) is not None:
-                continue
-            names = [s.name for s in link.dockerfile.stages if s.name]
-            known = ", ".join(names) if names else "none: no stage is named"
-            yield self.report(
-                node.path,
-                node.span,
-                f"service '{link.service.name}' builds target '{name}', which is not a stage "
-                f"of its Dockerfile (stages: {known})",
-            )
+    def check(self, link: BuildLink, context: ComposeContext) -> Iterator[Diagnostic]:
+        found = _target_name(link)
+        if link.dockerfile is None or found is None or not link.dockerfile.stages:
+            return
+        name, node = found
+        if link.dockerfile.stage_by_name(name) is not None:
+            return
+        names = [s.name for s in link.dockerfile.stages if s.name]
+        known = ", ".join(names) if names else "none: no stage is named"
+        yield self.report(
+            node.path,
+            node.span,
+            f"service '{link.service.name}' builds target '{name}', which is not a stage "
+            f"of its Dockerfile (stages: {known})",
+        )
 
 
 def _may_inherit_args(dockerfile: Dockerfile) -> bool:
@@ -307,7 +298,7 @@ def _may_inherit_args(dockerfile: Dockerfile) -> bool:
     return False
 
 
-class BuildArgNotDeclared(_CrossFileRule):
+class BuildArgNotDeclared(BuildLinkRule):
     code = "DC604"
     name = "build-arg-not-declared"
     severity = Severity.WARNING
@@ -332,28 +323,27 @@ class BuildArgNotDeclared(_CrossFileRule):
         "Dockerfile": "ARG NODE_VERSION=20\nFROM node:${NODE_VERSION}-alpine\n",
     }
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for link in context.builds:
-            build = _build_mapping(link)
-            dockerfile = link.dockerfile
-            if build is None or dockerfile is None or link.remote or _may_inherit_args(dockerfile):
+    def check(self, link: BuildLink, context: ComposeContext) -> Iterator[Diagnostic]:
+        build = _build_mapping(link)
+        dockerfile = link.dockerfile
+        if build is None or dockerfile is None or link.remote or _may_inherit_args(dockerfile):
+            return
+        declared = {arg.key for arg in dockerfile.global_args}
+        for instruction in dockerfile.instructions:
+            if instruction.keyword == "ARG":
+                declared.update(decl.name for decl in arg_declarations(instruction))
+        for entry in key_value_entries(build.get("args")):
+            if entry.key in declared or _is_builtin_arg(entry.key):
                 continue
-            declared = {arg.key for arg in dockerfile.global_args}
-            for instruction in dockerfile.instructions:
-                if instruction.keyword == "ARG":
-                    declared.update(decl.name for decl in arg_declarations(instruction))
-            for entry in key_value_entries(build.get("args")):
-                if entry.key in declared or _is_builtin_arg(entry.key):
-                    continue
-                yield self.report(
-                    entry.node.path,
-                    entry.key_span,
-                    f"service '{link.service.name}' passes build arg {entry.key}, which its "
-                    "Dockerfile never declares with ARG",
-                )
+            yield self.report(
+                entry.node.path,
+                entry.key_span,
+                f"service '{link.service.name}' passes build arg {entry.key}, which its "
+                "Dockerfile never declares with ARG",
+            )
 
 
-class RequiredBuildArgMissing(_CrossFileRule):
+class RequiredBuildArgMissing(BuildLinkRule):
     code = "DC605"
     name = "required-build-arg-missing"
     severity = Severity.INFO
@@ -374,51 +364,53 @@ class RequiredBuildArgMissing(_CrossFileRule):
         "Dockerfile": 'FROM alpine:3.20\nARG APP_VERSION\nRUN echo "$APP_VERSION"\n',
     }
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for link, dockerfile, stage in _checked_links(context):
-            build = _build_mapping(link)
-            passed = {e.key for e in key_value_entries(build.get("args"))} if build else set()
-            global_defaults = {arg.key for arg in dockerfile.global_args if arg.value is not None}
-            missing: dict[str, Instruction] = {}
-            stages = built_stages(dockerfile, stage)
-            used_in_from = {v for s in stages if s.image for v in s.image.unresolved_variables}
-            for arg in dockerfile.global_args:
-                if arg.value is None and arg.key in used_in_from:
-                    where = next(
-                        (
-                            i
-                            for i in dockerfile.instructions
-                            if i.keyword == "ARG"
-                            and i.span.start <= arg.span.start
-                            and arg.span.end <= i.span.end
-                        ),
-                        None,
-                    )
-                    if where is not None:
-                        missing.setdefault(arg.key, where)
-            for built in stages:
-                for instruction in built.instructions:
-                    if instruction.keyword != "ARG":
-                        continue
-                    for decl in arg_declarations(instruction):
-                        if not decl.has_default and decl.name not in global_defaults:
-                            missing.setdefault(decl.name, instruction)
-            args_pair = build.pair("args") if build else None
-            path, span = (
-                (args_pair.key.path, args_pair.key.span) if args_pair else _build_key_span(link)
-            )
-            for name, instruction in sorted(missing.items()):
-                if name in passed or _is_builtin_arg(name):
-                    continue
-                yield self.report(
-                    path,
-                    span,
-                    f"service '{link.service.name}' does not pass build arg {name}, declared "
-                    f"without a default at {_where(link, instruction)}",
+    def check(self, link: BuildLink, context: ComposeContext) -> Iterator[Diagnostic]:
+        if (found := _built(link)) is None:
+            return
+        dockerfile, stage = found
+        build = _build_mapping(link)
+        passed = {e.key for e in key_value_entries(build.get("args"))} if build else set()
+        global_defaults = {arg.key for arg in dockerfile.global_args if arg.value is not None}
+        missing: dict[str, Instruction] = {}
+        stages = built_stages(dockerfile, stage)
+        used_in_from = {v for s in stages if s.image for v in s.image.unresolved_variables}
+        for arg in dockerfile.global_args:
+            if arg.value is None and arg.key in used_in_from:
+                where = next(
+                    (
+                        i
+                        for i in dockerfile.instructions
+                        if i.keyword == "ARG"
+                        and i.span.start <= arg.span.start
+                        and arg.span.end <= i.span.end
+                    ),
+                    None,
                 )
+                if where is not None:
+                    missing.setdefault(arg.key, where)
+        for built in stages:
+            for instruction in built.instructions:
+                if instruction.keyword != "ARG":
+                    continue
+                for decl in arg_declarations(instruction):
+                    if not decl.has_default and decl.name not in global_defaults:
+                        missing.setdefault(decl.name, instruction)
+        args_pair = build.pair("args") if build else None
+        path, span = (
+            (args_pair.key.path, args_pair.key.span) if args_pair else _build_key_span(link)
+        )
+        for name, instruction in sorted(missing.items()):
+            if name in passed or _is_builtin_arg(name):
+                continue
+            yield self.report(
+                path,
+                span,
+                f"service '{link.service.name}' does not pass build arg {name}, declared "
+                f"without a default at {_where(link, instruction)}",
+            )
 
 
-class PortNotExposed(_CrossFileRule):
+class PortNotExposed(BuildLinkRule):
     code = "DC606"
     name = "port-not-exposed-by-dockerfile"
     severity = Severity.INFO
@@ -438,26 +430,28 @@ class PortNotExposed(_CrossFileRule):
         "Dockerfile": 'FROM python:3.12-slim\nEXPOSE 5000\nCMD ["python", "app.py"]\n',
     }
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for link, dockerfile, stage in _checked_links(context):
-            exposed = exposed_ports(stage_chain(dockerfile, stage))
-            if not exposed:
+    def check(self, link: BuildLink, context: ComposeContext) -> Iterator[Diagnostic]:
+        if (found := _built(link)) is None:
+            return
+        dockerfile, stage = found
+        exposed = exposed_ports(stage_chain(dockerfile, stage))
+        if not exposed:
+            return
+        for field in ("ports", "expose"):
+            node = link.service.get(field)
+            if not isinstance(node, SequenceNode):
                 continue
-            for field in ("ports", "expose"):
-                node = link.service.get(field)
-                if not isinstance(node, SequenceNode):
+            for item in node.items:
+                port = parse_port(item)
+                if port is None or set(port.container_ports) & exposed:
                     continue
-                for item in node.items:
-                    port = parse_port(item)
-                    if port is None or set(port.container_ports) & exposed:
-                        continue
-                    shown = ", ".join(str(p) for p in sorted(exposed)[:6])
-                    yield self.report(
-                        item.path,
-                        item.span,
-                        f"service '{link.service.name}' publishes container port "
-                        f"{port.container_start}, but its Dockerfile EXPOSEs only {shown}",
-                    )
+                shown = ", ".join(str(p) for p in sorted(exposed)[:6])
+                yield self.report(
+                    item.path,
+                    item.span,
+                    f"service '{link.service.name}' publishes container port "
+                    f"{port.container_start}, but its Dockerfile EXPOSEs only {shown}",
+                )
 
 
 def compose_build_secrets(link: BuildLink) -> list[tuple[str, Node]]:
@@ -492,7 +486,7 @@ def dockerfile_secret_mounts(
     return found
 
 
-class BuildSecretUnused(_CrossFileRule):
+class BuildSecretUnused(BuildLinkRule):
     code = "DC607"
     name = "build-secret-unused"
     severity = Severity.INFO
@@ -515,25 +509,25 @@ class BuildSecretUnused(_CrossFileRule):
         "Dockerfile": "FROM node:22-alpine\nRUN --mount=type=secret,id=npm_token npm ci\n",
     }
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for link, dockerfile, stage in _checked_links(context):
-            mounted = {
-                ident
-                for ident, _ in dockerfile_secret_mounts(
-                    dockerfile, built_stages(dockerfile, stage)
+    def check(self, link: BuildLink, context: ComposeContext) -> Iterator[Diagnostic]:
+        if (found := _built(link)) is None:
+            return
+        dockerfile, stage = found
+        mounted = {
+            ident
+            for ident, _ in dockerfile_secret_mounts(dockerfile, built_stages(dockerfile, stage))
+        }
+        for ident, node in compose_build_secrets(link):
+            if ident not in mounted:
+                yield self.report(
+                    node.path,
+                    node.span,
+                    f"service '{link.service.name}' passes build secret '{ident}', but no "
+                    f"RUN --mount=type=secret,id={ident} in its Dockerfile uses it",
                 )
-            }
-            for ident, node in compose_build_secrets(link):
-                if ident not in mounted:
-                    yield self.report(
-                        node.path,
-                        node.span,
-                        f"service '{link.service.name}' passes build secret '{ident}', but no "
-                        f"RUN --mount=type=secret,id={ident} in its Dockerfile uses it",
-                    )
 
 
-class BuildSecretNotProvided(_CrossFileRule):
+class BuildSecretNotProvided(BuildLinkRule):
     code = "DC608"
     name = "build-secret-not-provided"
     severity = Severity.WARNING
@@ -554,23 +548,25 @@ class BuildSecretNotProvided(_CrossFileRule):
         "Dockerfile": "FROM node:22-alpine\nRUN --mount=type=secret,id=npm_token npm ci\n",
     }
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for link, dockerfile, stage in _checked_links(context):
-            provided = {ident for ident, _ in compose_build_secrets(link)}
-            reported: set[str] = set()
-            for ident, instruction in dockerfile_secret_mounts(
-                dockerfile, built_stages(dockerfile, stage)
-            ):
-                if ident in provided or ident in reported:
-                    continue
-                reported.add(ident)
-                path, span = _build_key_span(link)
-                yield self.report(
-                    path,
-                    span,
-                    f"service '{link.service.name}' does not pass build secret '{ident}', "
-                    f"mounted at {_where(link, instruction)}",
-                )
+    def check(self, link: BuildLink, context: ComposeContext) -> Iterator[Diagnostic]:
+        if (found := _built(link)) is None:
+            return
+        dockerfile, stage = found
+        provided = {ident for ident, _ in compose_build_secrets(link)}
+        reported: set[str] = set()
+        for ident, instruction in dockerfile_secret_mounts(
+            dockerfile, built_stages(dockerfile, stage)
+        ):
+            if ident in provided or ident in reported:
+                continue
+            reported.add(ident)
+            path, span = _build_key_span(link)
+            yield self.report(
+                path,
+                span,
+                f"service '{link.service.name}' does not pass build secret '{ident}', "
+                f"mounted at {_where(link, instruction)}",
+            )
 
 
 RULES = (

@@ -8,20 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter import (
-    Applicability,
-    ComposeContext,
-    Diagnostic,
-    Edit,
-    Fix,
-    Fixable,
-    Rule,
-    Severity,
-    Target,
-)
+from linter import Applicability, ComposeContext, Diagnostic, Edit, Fix, Fixable, Severity
 from linter.compose.model import ComposeProject, Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode
 from linter.records import record
+from linter.targets import ComposeRule, ServiceRule
 
 from ._compose_helpers import (
     PortMapping,
@@ -67,7 +58,7 @@ def _port_label(port: PortMapping) -> str:
     return f"{port.host_start or ''}:{port.container_start}"
 
 
-class DatastorePortPublished(Rule):
+class DatastorePortPublished(ServiceRule):
     code = "DC201"
     name = "datastore-port-on-all-interfaces"
     tags = ("network-isolation", "security")
@@ -92,35 +83,31 @@ class DatastorePortPublished(Rule):
     )
     bad = 'services:\n  db:\n    image: postgres:17\n    ports:\n      - "5432:5432"\n'
     good = 'services:\n  db:\n    image: postgres:17\n    ports:\n      - "127.0.0.1:5432:5432"\n'
-    target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         alone = len(context.project.services) == 1
-        for service in context.project.services.values():
-            role = service_role(service)
-            for port in service_ports(service):
-                if not port.binds_all_interfaces:
-                    continue
-                found = role
-                if (
-                    found is not None
-                    and found.api_ports
-                    and not any(p in found.api_ports for p in port.container_ports)
-                ):
-                    found = None
-                if found is None:
-                    found = next(
-                        (PORT_ROLES[p] for p in port.container_ports if p in PORT_ROLES), None
-                    )
-                if found is None:
-                    continue
-                yield self.report(
-                    port.path,
-                    port.node.span,
-                    _published_message(found, service, port, alone),
-                    fix=_bind_loopback_fix(port),
-                )
+        role = service_role(service)
+        for port in service_ports(service):
+            if not port.binds_all_interfaces:
+                continue
+            found = role
+            if (
+                found is not None
+                and found.api_ports
+                and not any(p in found.api_ports for p in port.container_ports)
+            ):
+                found = None
+            if found is None:
+                found = next((PORT_ROLES[p] for p in port.container_ports if p in PORT_ROLES), None)
+            if found is None:
+                continue
+            yield self.report(
+                port.path,
+                port.node.span,
+                _published_message(found, service, port, alone),
+                fix=_bind_loopback_fix(port),
+            )
 
 
 def _published_message(role: Datastore, service: Service, port: PortMapping, alone: bool) -> str:
@@ -138,7 +125,7 @@ def _published_message(role: Datastore, service: Service, port: PortMapping, alo
     )
 
 
-class PortOnAllInterfaces(Rule):
+class PortOnAllInterfaces(ServiceRule):
     code = "DC202"
     name = "port-on-all-interfaces"
     tags = ("network-isolation", "security")
@@ -153,26 +140,24 @@ class PortOnAllInterfaces(Rule):
     )
     bad = 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n'
     good = 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "127.0.0.1:8080:80"\n'
-    target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
     aliases = ("CL-0005", "no-unbound-port-interfaces")
     enabled_by_default = False
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            for port in service_ports(service):
-                if not port.binds_all_interfaces:
-                    continue
-                yield self.report(
-                    port.path,
-                    port.node.span,
-                    f"service '{service.name}' publishes {_port_label(port)} on every interface; "
-                    "add a host IP (127.0.0.1 for local access) if it is not meant to be public",
-                    fix=_bind_loopback_fix(port),
-                )
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        for port in service_ports(service):
+            if not port.binds_all_interfaces:
+                continue
+            yield self.report(
+                port.path,
+                port.node.span,
+                f"service '{service.name}' publishes {_port_label(port)} on every interface; "
+                "add a host IP (127.0.0.1 for local access) if it is not meant to be public",
+                fix=_bind_loopback_fix(port),
+            )
 
 
-class HostNetworkMode(Rule):
+class HostNetworkMode(ServiceRule):
     code = "DC203"
     name = "host-network-mode"
     tags = ("network-isolation", "security")
@@ -192,30 +177,27 @@ class HostNetworkMode(Rule):
     )
     bad = "services:\n  app:\n    image: nginx:1.27\n    network_mode: host\n"
     good = 'services:\n  app:\n    image: nginx:1.27\n    ports:\n      - "80:80"\n'
-    target = Target.COMPOSE
     aliases = ("CL-0008",)
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            node = service.get("network_mode")
-            if scalar_text(node) != "host" or node is None:
-                continue
-            purpose = host_network_purpose(service)
-            if purpose is not None:
-                yield self.report(
-                    node.path,
-                    node.span,
-                    f"service '{service.name}' shares the host's network stack; expected: "
-                    f"{purpose}",
-                    severity=Severity.INFO,
-                )
-                continue
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        node = service.get("network_mode")
+        if scalar_text(node) != "host" or node is None:
+            return
+        purpose = host_network_purpose(service)
+        if purpose is not None:
             yield self.report(
                 node.path,
                 node.span,
-                f"service '{service.name}' shares the host's network stack; publish the "
-                "ports it needs instead (unless it works on the host's network itself)",
+                f"service '{service.name}' shares the host's network stack; expected: {purpose}",
+                severity=Severity.INFO,
             )
+            return
+        yield self.report(
+            node.path,
+            node.span,
+            f"service '{service.name}' shares the host's network stack; publish the "
+            "ports it needs instead (unless it works on the host's network itself)",
+        )
 
 
 # Database admin UIs: configured in their own UI, so they talk to the datastore without
@@ -308,7 +290,7 @@ def isolation_plans(project: ComposeProject) -> list[IsolationPlan]:
     return plans
 
 
-class DatastoreOnPublicNetwork(Rule):
+class DatastoreOnPublicNetwork(ComposeRule):
     code = "DC204"
     name = "datastore-on-public-network"
     tags = ("network-isolation",)
@@ -340,7 +322,6 @@ class DatastoreOnPublicNetwork(Rule):
         "  db:\n    image: postgres:17\n    networks: [back]\n"
         "networks:\n  front: {}\n  back:\n    internal: true\n"
     )
-    target = Target.COMPOSE
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for plan in isolation_plans(context.project):
@@ -375,7 +356,7 @@ class DatastoreOnPublicNetwork(Rule):
             )
 
 
-class NetworkCouldBeInternal(Rule):
+class NetworkCouldBeInternal(ComposeRule):
     code = "DC205"
     name = "network-could-be-internal"
     tags = ("network-isolation",)
@@ -400,7 +381,6 @@ class NetworkCouldBeInternal(Rule):
         "  db:\n    image: postgres:17\n    networks: [back]\n"
         "networks:\n  front: {}\n  back:\n    internal: true\n"
     )
-    target = Target.COMPOSE
     enabled_by_default = False
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:

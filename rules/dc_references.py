@@ -20,14 +20,13 @@ from linter import (
     Fix,
     Fixable,
     Position,
-    Rule,
     Severity,
     Span,
-    Target,
 )
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.records import record
+from linter.targets import ComposeRule, ServiceRule
 
 from ._compose_helpers import (
     PortMapping,
@@ -112,28 +111,26 @@ _USES = {
 # Undefined and unused resources
 
 
-class _UndefinedResource(Rule):
+class _UndefinedResource(ServiceRule):
     section: ClassVar[str]
     noun: ClassVar[str]
-    target = Target.COMPOSE
     tags = ("reference",)
     severity = Severity.ERROR
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         project = context.project
         defined = project.section(self.section)
         names = set(defined.keys()) if defined else set()
         if self.section == "networks":
             names.add("default")
-        for service in project.services.values():
-            for use in _USES[self.section](service):
-                if use.name not in names:
-                    yield self.report(
-                        use.path,
-                        use.span,
-                        f"service {use.service!r} uses {self.noun} {use.name!r}, which is not "
-                        f"defined under top-level `{self.section}:`",
-                    )
+        for use in _USES[self.section](service):
+            if use.name not in names:
+                yield self.report(
+                    use.path,
+                    use.span,
+                    f"service {use.service!r} uses {self.noun} {use.name!r}, which is not "
+                    f"defined under top-level `{self.section}:`",
+                )
 
 
 class UndefinedNetwork(_UndefinedResource):
@@ -211,10 +208,9 @@ class UndefinedConfig(_UndefinedResource):
     )
 
 
-class _UnusedResource(Rule):
+class _UnusedResource(ComposeRule):
     section: ClassVar[str]
     noun: ClassVar[str]
-    target = Target.COMPOSE
     tags = ("reference",)
     severity = Severity.INFO
 
@@ -372,7 +368,7 @@ def other_service_refs(service: Service) -> Iterator[ServiceRef]:
         )
 
 
-class UndefinedService(Rule):
+class UndefinedService(ServiceRule):
     code = "DC108"
     name = "undefined-service"
     tags = ("reference",)
@@ -392,19 +388,17 @@ class UndefinedService(Rule):
         "services:\n  web:\n    image: nginx:1.27\n    depends_on: [database]\n  database:\n"
         "    image: postgres:16\n"
     )
-    target = Target.COMPOSE
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         services = context.project.services
-        for service in services.values():
-            for ref in (*depends_on(service), *other_service_refs(service)):
-                if ref.other in services or not ref.required:
-                    continue
-                yield self.report(
-                    ref.node.path,
-                    ref.span,
-                    f"service {ref.service!r} names unknown service {ref.other!r} in `{ref.via}`",
-                )
+        for ref in (*depends_on(service), *other_service_refs(service)):
+            if ref.other in services or not ref.required:
+                continue
+            yield self.report(
+                ref.node.path,
+                ref.span,
+                f"service {ref.service!r} names unknown service {ref.other!r} in `{ref.via}`",
+            )
 
 
 def dependency_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
@@ -453,7 +447,7 @@ def dependency_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     return cycles
 
 
-class DependencyCycle(Rule):
+class DependencyCycle(ComposeRule):
     code = "DC109"
     name = "depends-on-cycle"
     tags = ("reference",)
@@ -472,7 +466,6 @@ class DependencyCycle(Rule):
         "services:\n  api:\n    image: nginx:1.27\n    depends_on: [db]\n"
         "  worker:\n    image: nginx:1.27\n    depends_on: [db]\n  db:\n    image: postgres:16\n"
     )
-    target = Target.COMPOSE
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         services = context.project.services
@@ -521,7 +514,7 @@ def _shortest_cycle(
     return []
 
 
-class DuplicateContainerName(Rule):
+class DuplicateContainerName(ComposeRule):
     code = "DC110"
     name = "duplicate-container-name"
     tags = ("reference", "reliability")
@@ -539,7 +532,6 @@ class DuplicateContainerName(Rule):
         "services:\n  web:\n    image: nginx:1.27\n    container_name: app-web\n"
         "  api:\n    image: nginx:1.27\n    container_name: app-api\n"
     )
-    target = Target.COMPOSE
     aliases = ("no-duplicate-container-names",)
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
@@ -566,7 +558,7 @@ def _describe_port(port: PortMapping) -> str:
     return f"{ip}{number}/{port.protocol}"
 
 
-class DuplicateHostPort(Rule):
+class DuplicateHostPort(ComposeRule):
     code = "DC111"
     name = "duplicate-host-port"
     tags = ("reference", "reliability")
@@ -588,7 +580,6 @@ class DuplicateHostPort(Rule):
         'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n'
         '  dns:\n    image: coredns/coredns:1.11.1\n    ports: ["127.0.0.1:8080:53/udp"]\n'
     )
-    target = Target.COMPOSE
     aliases = ("no-duplicate-exported-ports",)
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
@@ -630,7 +621,7 @@ class DuplicateHostPort(Rule):
 _WIDE_RANGE = 256
 
 
-class LegacyLinks(Rule):
+class LegacyLinks(ServiceRule):
     code = "DC112"
     name = "legacy-links"
     tags = ("best-practice",)
@@ -648,21 +639,19 @@ class LegacyLinks(Rule):
         "services:\n  web:\n    image: nginx:1.27\n    depends_on: [db]\n  db:\n"
         "    image: postgres:16\n"
     )
-    target = Target.COMPOSE
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            pair = service.node.pair("links")
-            if pair is not None and not pair.merged:
-                yield self.report(
-                    pair.key.path,
-                    pair.key.span,
-                    f"service {service.name!r} uses legacy `links`; services on "
-                    "the same network reach each other by name",
-                )
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        pair = service.node.pair("links")
+        if pair is not None and not pair.merged:
+            yield self.report(
+                pair.key.path,
+                pair.key.span,
+                f"service {service.name!r} uses legacy `links`; services on "
+                "the same network reach each other by name",
+            )
 
 
-class ObsoleteVersion(Rule):
+class ObsoleteVersion(ComposeRule):
     code = "DC113"
     name = "obsolete-version-field"
     tags = ("best-practice",)
@@ -675,7 +664,6 @@ class ObsoleteVersion(Rule):
     )
     bad = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n'
     good = "services:\n  web:\n    image: nginx:1.27\n"
-    target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
     aliases = ("no-version-field",)
 
@@ -727,7 +715,7 @@ def _delete_lines_fix(source: str, key: ScalarNode, value: Node) -> Fix | None:
 _CONTAINER_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 
 
-class InvalidContainerName(Rule):
+class InvalidContainerName(ServiceRule):
     code = "DC114"
     name = "invalid-container-name"
     tags = ("reference",)
@@ -742,20 +730,18 @@ class InvalidContainerName(Rule):
     )
     bad = "services:\n  web:\n    image: nginx:1.27\n    container_name: my web\n"
     good = "services:\n  web:\n    image: nginx:1.27\n    container_name: my-web\n"
-    target = Target.COMPOSE
     aliases = ("service-container-name-regex",)
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            node = service.get("container_name")
-            name = scalar_text(node)
-            if node is None or name is None or _CONTAINER_NAME.match(name) or is_unknown(node):
-                continue
-            yield self.report(
-                node.path,
-                node.span,
-                f"container name {name!r} does not match [a-zA-Z0-9][a-zA-Z0-9_.-]+",
-            )
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        node = service.get("container_name")
+        name = scalar_text(node)
+        if node is None or name is None or _CONTAINER_NAME.match(name) or is_unknown(node):
+            return
+        yield self.report(
+            node.path,
+            node.span,
+            f"container name {name!r} does not match [a-zA-Z0-9][a-zA-Z0-9_.-]+",
+        )
 
 
 RULES = (

@@ -11,10 +11,11 @@ import re
 import shlex
 from collections.abc import Iterator
 
-from linter import BuildLink, ComposeContext, Diagnostic, Rule, Severity, Target
+from linter import BuildLink, ComposeContext, Diagnostic, Severity
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.dockerfile.ast import Dockerfile, Stage
+from linter.targets import ComposeRule, ServiceRule
 
 from ._compose_helpers import (
     int_value,
@@ -77,7 +78,7 @@ def dockerfile_healthcheck(link: BuildLink) -> str | None:
     return "absent"
 
 
-class HealthyDependencyWithoutHealthcheck(Rule):
+class HealthyDependencyWithoutHealthcheck(ServiceRule):
     code = "DC400"
     name = "healthy-dependency-without-healthcheck"
     tags = ("reliability", "reference")
@@ -100,31 +101,28 @@ class HealthyDependencyWithoutHealthcheck(Rule):
         "        condition: service_healthy\n  db:\n    image: postgres:16\n    healthcheck:\n"
         '      test: ["CMD-SHELL", "pg_isready -U postgres"]\n      interval: 10s\n'
     )
-    target = Target.COMPOSE
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         services = context.project.services
-        links = {link.service.name: link for link in context.builds}
-        for service in services.values():
-            depends = service.get("depends_on")
-            if not isinstance(depends, MappingNode):
+        depends = service.get("depends_on")
+        if not isinstance(depends, MappingNode):
+            return
+        for pair in depends.pairs:
+            if not isinstance(pair.value, MappingNode):
                 continue
-            for pair in depends.pairs:
-                if not isinstance(pair.value, MappingNode):
-                    continue
-                condition = pair.value.get("condition")
-                if scalar_text(condition) != "service_healthy" or condition is None:
-                    continue
-                other = services.get(str(pair.key.value))
-                if other is None:
-                    continue
-                reason = self._missing(other, links.get(other.name))
-                if reason:
-                    yield self.report(
-                        condition.path,
-                        condition.span,
-                        f"{service.name!r} waits for {other.name!r} to be healthy, but {reason}",
-                    )
+            condition = pair.value.get("condition")
+            if scalar_text(condition) != "service_healthy" or condition is None:
+                continue
+            other = services.get(str(pair.key.value))
+            if other is None:
+                continue
+            reason = self._missing(other, context.build_for(other.name))
+            if reason:
+                yield self.report(
+                    condition.path,
+                    condition.span,
+                    f"{service.name!r} waits for {other.name!r} to be healthy, but {reason}",
+                )
 
     @staticmethod
     def _missing(service: Service, link: BuildLink | None) -> str | None:
@@ -212,7 +210,7 @@ def duration_problem(node: Node) -> str | None:
     return "is not a duration such as 30s, 1m30s or 500ms (units: us, ms, s, m, h)"
 
 
-class InvalidDuration(Rule):
+class InvalidDuration(ServiceRule):
     code = "DC401"
     name = "invalid-duration"
     tags = ("reliability", "schema")
@@ -233,14 +231,12 @@ class InvalidDuration(Rule):
         '      test: ["CMD", "curl", "-f", "http://localhost/"]\n      interval: 30s\n'
         "      timeout: 5s\n      start_period: 1m\n"
     )
-    target = Target.COMPOSE
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            for key, node in _duration_nodes(service):
-                problem = duration_problem(node)
-                if problem:
-                    yield self.report(node.path, node.span, f"`{key}` {problem}")
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        for key, node in _duration_nodes(service):
+            problem = duration_problem(node)
+            if problem:
+                yield self.report(node.path, node.span, f"`{key}` {problem}")
 
 
 _SHELL_OPERATORS = frozenset({"||", "&&", "|", ";", ">", ">>", "<", "2>&1", "&"})
@@ -290,7 +286,7 @@ def healthcheck_test_problem(test: Node) -> tuple[Node, str, Severity] | None:
     return None
 
 
-class HealthcheckTestForm(Rule):
+class HealthcheckTestForm(ServiceRule):
     code = "DC402"
     name = "healthcheck-test-form"
     tags = ("reliability",)
@@ -312,20 +308,18 @@ class HealthcheckTestForm(Rule):
         "services:\n  web:\n    image: nginx:1.27\n    healthcheck:\n"
         '      test: ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]\n'
     )
-    target = Target.COMPOSE
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            healthcheck = service.get("healthcheck")
-            if not isinstance(healthcheck, MappingNode):
-                continue
-            test = healthcheck.get("test")
-            found = healthcheck_test_problem(test) if test is not None else None
-            if found is not None:
-                node, message, severity = found
-                yield self.report(
-                    node.path, node.span, f"healthcheck test: {message}", severity=severity
-                )
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        healthcheck = service.get("healthcheck")
+        if not isinstance(healthcheck, MappingNode):
+            return
+        test = healthcheck.get("test")
+        found = healthcheck_test_problem(test) if test is not None else None
+        if found is not None:
+            node, message, severity = found
+            yield self.report(
+                node.path, node.span, f"healthcheck test: {message}", severity=severity
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,7 +392,7 @@ def _tmpfs_targets(service: Service) -> list[str]:
     return [text.split(":", 1)[0] for item in items if (text := scalar_text(item))]
 
 
-class DatastoreWithoutVolume(Rule):
+class DatastoreWithoutVolume(ServiceRule):
     code = "DC403"
     name = "datastore-without-volume"
     tags = ("reliability",)
@@ -425,32 +419,30 @@ class DatastoreWithoutVolume(Rule):
         "services:\n  db:\n    image: postgres:16\n    volumes:\n"
         "      - db-data:/var/lib/postgresql/data\nvolumes:\n  db-data:\n"
     )
-    target = Target.COMPOSE
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            store = service_datastore(service)
-            if store is None or not store.persistent or service.get("volumes_from") is not None:
-                continue
-            dirs = data_directories(service, store)
-            mounts = [m.target for m in service_volumes(service) if m.persists]
-            if any(path_covers(mount, directory) for mount in mounts for directory in dirs):
-                continue
-            if any(path_covers(t, d) for t in _tmpfs_targets(service) for d in dirs):
-                continue
-            if _persistence_disabled(service, store) or stateless_role(service, store):
-                continue
-            image = service.get("image")
-            assert image is not None  # a datastore is recognised by its image
-            severity = Severity.INFO if store.cache else None
-            yield self.report(
-                image.path,
-                image.span,
-                f"{store.kind} keeps its data in {dirs[0]}, which no volume or "
-                "bind mount covers: the data is lost when the container is "
-                "removed (docker compose down)",
-                severity=severity,
-            )
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        store = service_datastore(service)
+        if store is None or not store.persistent or service.get("volumes_from") is not None:
+            return
+        dirs = data_directories(service, store)
+        mounts = [m.target for m in service_volumes(service) if m.persists]
+        if any(path_covers(mount, directory) for mount in mounts for directory in dirs):
+            return
+        if any(path_covers(t, d) for t in _tmpfs_targets(service) for d in dirs):
+            return
+        if _persistence_disabled(service, store) or stateless_role(service, store):
+            return
+        image = service.get("image")
+        assert image is not None  # a datastore is recognised by its image
+        severity = Severity.INFO if store.cache else None
+        yield self.report(
+            image.path,
+            image.span,
+            f"{store.kind} keeps its data in {dirs[0]}, which no volume or "
+            "bind mount covers: the data is lost when the container is "
+            "removed (docker compose down)",
+            severity=severity,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -471,7 +463,7 @@ def _replicas(service: Service) -> tuple[int, Node] | None:
     return None
 
 
-class UnscalableReplicas(Rule):
+class UnscalableReplicas(ServiceRule):
     code = "DC404"
     name = "unscalable-replicas"
     tags = ("reliability",)
@@ -492,38 +484,36 @@ class UnscalableReplicas(Rule):
         'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080-8082:80"]\n'
         "    deploy:\n      replicas: 3\n"
     )
-    target = Target.COMPOSE
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            found = _replicas(service)
-            if found is None:
-                continue
-            count, node = found
-            container_name = service.get("container_name")
-            if scalar_text(container_name):
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        found = _replicas(service)
+        if found is None:
+            return
+        count, node = found
+        container_name = service.get("container_name")
+        if scalar_text(container_name):
+            yield self.report(
+                node.path,
+                node.span,
+                f"{count} replicas of {service.name!r} cannot share "
+                f"container_name {scalar_text(container_name)!r}",
+            )
+        for port in service_ports(service):
+            if port.has_host_port and len(port.host_ports) < count and port.mode != "host":
                 yield self.report(
                     node.path,
                     node.span,
-                    f"{count} replicas of {service.name!r} cannot share "
-                    f"container_name {scalar_text(container_name)!r}",
+                    f"{count} replicas of {service.name!r} cannot all bind "
+                    f"host port {port.host_ports.start}",
                 )
-            for port in service_ports(service):
-                if port.has_host_port and len(port.host_ports) < count and port.mode != "host":
-                    yield self.report(
-                        node.path,
-                        node.span,
-                        f"{count} replicas of {service.name!r} cannot all bind "
-                        f"host port {port.host_ports.start}",
-                    )
-                    break
+                break
 
 
 # ---------------------------------------------------------------------------------------------
 # Deprecated external: {name: x}
 
 
-class DeprecatedExternalName(Rule):
+class DeprecatedExternalName(ComposeRule):
     code = "DC405"
     name = "deprecated-external-name"
     tags = ("reliability", "best-practice")
@@ -542,7 +532,6 @@ class DeprecatedExternalName(Rule):
         "services:\n  web:\n    image: nginx:1.27\n    networks: [proxy]\n"
         "networks:\n  proxy:\n    name: traefik_proxy\n    external: true\n"
     )
-    target = Target.COMPOSE
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         for section in ("networks", "volumes", "secrets", "configs"):
@@ -567,7 +556,7 @@ class DeprecatedExternalName(Rule):
 # Restart policy and resource limits (opinionated, off by default)
 
 
-class MissingRestartPolicy(Rule):
+class MissingRestartPolicy(ServiceRule):
     code = "DC406"
     name = "missing-restart-policy"
     tags = ("reliability",)
@@ -581,21 +570,19 @@ class MissingRestartPolicy(Rule):
     )
     bad = "services:\n  web:\n    image: nginx:1.27\n"
     good = "services:\n  web:\n    image: nginx:1.27\n    restart: unless-stopped\n"
-    target = Target.COMPOSE
     enabled_by_default = False
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            if service.get("restart") is not None:
-                continue
-            deploy = service.get("deploy")
-            if isinstance(deploy, MappingNode) and deploy.get("restart_policy") is not None:
-                continue
-            yield self.report(
-                service.key.path,
-                service.key.span,
-                f"service {service.name!r} has no restart policy",
-            )
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        if service.get("restart") is not None:
+            return
+        deploy = service.get("deploy")
+        if isinstance(deploy, MappingNode) and deploy.get("restart_policy") is not None:
+            return
+        yield self.report(
+            service.key.path,
+            service.key.span,
+            f"service {service.name!r} has no restart policy",
+        )
 
 
 def _limit_set(node: Node | None) -> bool:
@@ -619,7 +606,7 @@ def resource_limits(service: Service) -> tuple[bool, bool]:
     return memory, cpu
 
 
-class MissingResourceLimits(Rule):
+class MissingResourceLimits(ServiceRule):
     code = "DC407"
     name = "missing-resource-limits"
     tags = ("reliability", "security")
@@ -636,23 +623,21 @@ class MissingResourceLimits(Rule):
         "services:\n  web:\n    image: nginx:1.27\n    deploy:\n      resources:\n"
         '        limits:\n          cpus: "0.5"\n          memory: 256M\n'
     )
-    target = Target.COMPOSE
     aliases = ("CL-0026",)
     enabled_by_default = False
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            memory, cpu = resource_limits(service)
-            missing = [what for what, ok in (("memory", memory), ("CPU", cpu)) if not ok]
-            if missing:
-                yield self.report(
-                    service.key.path,
-                    service.key.span,
-                    f"service {service.name!r} has no {' and no '.join(missing)} limit",
-                )
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        memory, cpu = resource_limits(service)
+        missing = [what for what, ok in (("memory", memory), ("CPU", cpu)) if not ok]
+        if missing:
+            yield self.report(
+                service.key.path,
+                service.key.span,
+                f"service {service.name!r} has no {' and no '.join(missing)} limit",
+            )
 
 
-class DependsOnStartedOnly(Rule):
+class DependsOnStartedOnly(ServiceRule):
     code = "DC408"
     name = "depends-on-without-healthy-condition"
     tags = ("reliability",)
@@ -677,44 +662,40 @@ class DependsOnStartedOnly(Rule):
         "  db:\n    image: postgres:17\n    healthcheck:\n"
         '      test: ["CMD-SHELL", "pg_isready -U postgres"]\n'
     )
-    target = Target.COMPOSE
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         services = context.project.services
-        links = {link.service.name: link for link in context.builds}
-        for service in services.values():
-            depends = service.get("depends_on")
-            entries: list[tuple[str, Node]] = []
-            if isinstance(depends, SequenceNode):
-                entries = [(text, item) for item in depends.items if (text := scalar_text(item))]
-            elif isinstance(depends, MappingNode):
-                entries = [
-                    (str(pair.key.value), pair.key)
-                    for pair in depends.pairs
-                    if not (
-                        isinstance(pair.value, MappingNode)
-                        and pair.value.get("condition") is not None
-                    )
-                ]
-            for name, node in entries:
-                other = services.get(name)
-                if other is None or other is service:
-                    continue
-                state = _healthcheck_state(other.get("healthcheck"))
-                link = links.get(other.name)
-                if state != "defined" and not (
-                    state != "disabled"
-                    and link is not None
-                    and dockerfile_healthcheck(link) == "defined"
-                ):
-                    continue
-                yield self.report(
-                    node.path,
-                    node.span,
-                    f"'{service.name}' starts as soon as '{name}' has started, before its "
-                    f"healthcheck passes; use `condition: service_healthy` to wait until "
-                    f"'{name}' is ready",
+        depends = service.get("depends_on")
+        entries: list[tuple[str, Node]] = []
+        if isinstance(depends, SequenceNode):
+            entries = [(text, item) for item in depends.items if (text := scalar_text(item))]
+        elif isinstance(depends, MappingNode):
+            entries = [
+                (str(pair.key.value), pair.key)
+                for pair in depends.pairs
+                if not (
+                    isinstance(pair.value, MappingNode) and pair.value.get("condition") is not None
                 )
+            ]
+        for name, node in entries:
+            other = services.get(name)
+            if other is None or other is service:
+                continue
+            state = _healthcheck_state(other.get("healthcheck"))
+            link = context.build_for(other.name)
+            if state != "defined" and not (
+                state != "disabled"
+                and link is not None
+                and dockerfile_healthcheck(link) == "defined"
+            ):
+                continue
+            yield self.report(
+                node.path,
+                node.span,
+                f"'{service.name}' starts as soon as '{name}' has started, before its "
+                f"healthcheck passes; use `condition: service_healthy` to wait until "
+                f"'{name}' is ready",
+            )
 
 
 RULES = (

@@ -10,20 +10,10 @@ import re
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 
-from linter import (
-    Applicability,
-    ComposeContext,
-    Diagnostic,
-    Edit,
-    Fix,
-    Fixable,
-    Rule,
-    Severity,
-    Span,
-    Target,
-)
+from linter import Applicability, ComposeContext, Diagnostic, Edit, Fix, Fixable, Severity, Span
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, Pair, ScalarNode, SequenceNode
+from linter.targets import ComposeRule, ServiceRule
 
 from ._compose_helpers import parse_port, scalar_text, service_image
 from ._image_tags import moving_tag
@@ -50,7 +40,7 @@ MUTABLE_TAGS = frozenset(
 )
 
 
-class MutableImageTag(Rule):
+class MutableImageTag(ServiceRule):
     code = "DC500"
     name = "mutable-image-tag"
     tags = ("pinning", "reliability")
@@ -71,32 +61,30 @@ class MutableImageTag(Rule):
     )
     bad = "services:\n  db:\n    image: postgres\n"
     good = "services:\n  db:\n    image: postgres:16.4-bookworm\n"
-    target = Target.COMPOSE
     aliases = ("service-image-require-explicit-tag", "CL-0004")
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            found = service_image(service)
-            if found is None or service.get("build") is not None:
-                continue
-            node, image = found
-            if image.has_variables or image.digest:
-                continue
-            if image.tag is None:
-                yield self.report(
-                    node.path,
-                    node.span,
-                    f"image {image.text!r} has no tag, so it means `latest`: pin a version",
-                )
-            elif image.tag.lower() in MUTABLE_TAGS or moving_tag(image.tag, image.repository):
-                yield self.report(
-                    node.path,
-                    node.span,
-                    f"image tag {image.tag!r} names no version and moves over time: pin a version",
-                )
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        found = service_image(service)
+        if found is None or service.get("build") is not None:
+            return
+        node, image = found
+        if image.has_variables or image.digest:
+            return
+        if image.tag is None:
+            yield self.report(
+                node.path,
+                node.span,
+                f"image {image.text!r} has no tag, so it means `latest`: pin a version",
+            )
+        elif image.tag.lower() in MUTABLE_TAGS or moving_tag(image.tag, image.repository):
+            yield self.report(
+                node.path,
+                node.span,
+                f"image tag {image.tag!r} names no version and moves over time: pin a version",
+            )
 
 
-class ImageWithoutDigest(Rule):
+class ImageWithoutDigest(ServiceRule):
     code = "DC501"
     name = "image-without-digest"
     tags = ("pinning", "security")
@@ -114,22 +102,18 @@ class ImageWithoutDigest(Rule):
         "services:\n  web:\n    image: nginx:1.27@sha256:"
         "0000000000000000000000000000000000000000000000000000000000000000\n"
     )
-    target = Target.COMPOSE
     aliases = ("CL-0019",)
     enabled_by_default = False
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            found = service_image(service)
-            if found is None or service.get("build") is not None:
-                continue
-            node, image = found
-            if image.tag is None or image.tag.lower() in MUTABLE_TAGS:
-                continue  # DC500 already says so (compose-lint reports CL-0004 alone too)
-            if not image.digest and not image.has_variables:
-                yield self.report(
-                    node.path, node.span, f"image {image.text!r} is not pinned by digest"
-                )
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        found = service_image(service)
+        if found is None or service.get("build") is not None:
+            return
+        node, image = found
+        if image.tag is None or image.tag.lower() in MUTABLE_TAGS:
+            return  # DC500 already says so (compose-lint reports CL-0004 alone too)
+        if not image.digest and not image.has_variables:
+            yield self.report(node.path, node.span, f"image {image.text!r} is not pinned by digest")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,7 +133,7 @@ def _pullable(service: Service) -> bool:
     return "/" in repository or repository.lower() in OFFICIAL_IMAGES
 
 
-class BuildAndImageWithoutPullPolicy(Rule):
+class BuildAndImageWithoutPullPolicy(ServiceRule):
     code = "DC502"
     name = "build-and-image-without-pull-policy"
     tags = ("best-practice",)
@@ -169,25 +153,23 @@ class BuildAndImageWithoutPullPolicy(Rule):
         "services:\n  app:\n    build: .\n    image: registry.example.com/app:1.0\n"
         "    pull_policy: build\n"
     )
-    target = Target.COMPOSE
     aliases = ("no-build-and-image",)
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            build = service.node.pair("build")
-            if build is None or service.get("image") is None:
-                continue
-            if service.get("pull_policy") is not None or not _pullable(service):
-                continue
-            yield self.report(
-                build.key.path,
-                build.key.span,
-                f"service {service.name!r} has both `build` and `image`; set "
-                "`pull_policy` to say which one is used",
-            )
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        build = service.node.pair("build")
+        if build is None or service.get("image") is None:
+            return
+        if service.get("pull_policy") is not None or not _pullable(service):
+            return
+        yield self.report(
+            build.key.path,
+            build.key.span,
+            f"service {service.name!r} has both `build` and `image`; set "
+            "`pull_policy` to say which one is used",
+        )
 
 
-class MissingProjectName(Rule):
+class MissingProjectName(ComposeRule):
     code = "DC503"
     name = "missing-project-name"
     tags = ("best-practice", "style")
@@ -200,7 +182,6 @@ class MissingProjectName(Rule):
     )
     bad = "services:\n  web:\n    image: nginx:1.27\n"
     good = "name: shop\nservices:\n  web:\n    image: nginx:1.27\n"
-    target = Target.COMPOSE
     aliases = ("require-project-name-field",)
     enabled_by_default = False
 
@@ -219,13 +200,11 @@ class MissingProjectName(Rule):
 # Quoting
 
 
-def _service_items(context: ComposeContext, key: str) -> Iterator[tuple[str, Node]]:
-    for service in context.project.services.values():
-        pair = service.node.pair(key)
-        if pair is None or pair.merged or not isinstance(pair.value, SequenceNode):
-            continue
-        for item in pair.value.items:
-            yield service.name, item
+def _service_items(service: Service, key: str) -> Iterator[Node]:
+    """The items of a list the service writes itself (not one merged in)."""
+    pair = service.node.pair(key)
+    if pair is not None and not pair.merged and isinstance(pair.value, SequenceNode):
+        yield from pair.value.items
 
 
 def _quote_fix(node: ScalarNode) -> Fix | None:
@@ -235,7 +214,7 @@ def _quote_fix(node: ScalarNode) -> Fix | None:
     return Fix("quote the port", (Edit(span, f'"{node.text}"'),), Applicability.SAFE)
 
 
-class PortsNotQuoted(Rule):
+class PortsNotQuoted(ServiceRule):
     code = "DC504"
     name = "ports-not-quoted"
     tags = ("style", "syntax")
@@ -250,19 +229,18 @@ class PortsNotQuoted(Rule):
     )
     bad = "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - 8080:80\n"
     good = 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n'
-    target = Target.COMPOSE
     fixable = Fixable.ALWAYS
     aliases = ("require-quotes-in-ports",)
     enabled_by_default = False
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
         for key in ("ports", "expose"):
-            for service, item in _service_items(context, key):
+            for item in _service_items(service, key):
                 if isinstance(item, ScalarNode) and item.style == "plain":
                     yield self.report(
                         item.path,
                         item.span,
-                        f"{key} entry {item.text} of {service!r} is not quoted",
+                        f"{key} entry {item.text} of {service.name!r} is not quoted",
                         _quote_fix(item),
                     )
 
@@ -282,7 +260,7 @@ def _unquote_fix(node: ScalarNode) -> Fix | None:
     return Fix("remove the quotes", (Edit(span, text),), Applicability.SAFE)
 
 
-class QuotedVolumes(Rule):
+class QuotedVolumes(ServiceRule):
     code = "DC505"
     name = "quoted-volumes"
     tags = ("style",)
@@ -301,18 +279,17 @@ class QuotedVolumes(Rule):
         "services:\n  db:\n    image: postgres:16\n    volumes:\n"
         "      - ./pg:/var/lib/postgresql/data\n"
     )
-    target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
     aliases = ("no-quotes-in-volumes",)
     enabled_by_default = False
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service, item in _service_items(context, "volumes"):
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        for item in _service_items(service, "volumes"):
             if isinstance(item, ScalarNode) and item.quoted:
                 yield self.report(
                     item.path,
                     item.span,
-                    f"volume entry of {service!r} does not need quotes",
+                    f"volume entry of {service.name!r} does not need quotes",
                     _unquote_fix(item),
                 )
 
@@ -337,7 +314,7 @@ def _written_pair(mapping: MappingNode, key: str) -> Pair | None:
     return None if pair is None or pair.merged else pair
 
 
-class UnsortedDependencies(Rule):
+class UnsortedDependencies(ServiceRule):
     code = "DC506"
     name = "unsorted-dependencies"
     tags = ("style",)
@@ -354,33 +331,31 @@ class UnsortedDependencies(Rule):
         "services:\n  web:\n    image: nginx:1.27\n    depends_on: [db, redis]\n"
         "  db:\n    image: postgres:16\n  redis:\n    image: redis:7\n"
     )
-    target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
     aliases = ("service-dependencies-alphabetical-order",)
     enabled_by_default = False
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            pair = _written_pair(service.node, "depends_on")
-            if pair is None:
-                continue
-            value = pair.value
-            if isinstance(value, SequenceNode):
-                names = [scalar_text(item) or "" for item in value.items]
-            elif isinstance(value, MappingNode):
-                names = value.keys()
-            else:
-                continue
-            if not _is_sorted(names):
-                order = sorted_order([_natural_key(name) for name in names])
-                fix = reorder_fix(context.project, value, order, "sort depends_on")
-                yield self.report(
-                    pair.key.path,
-                    pair.key.span,
-                    f"depends_on of {service.name!r} is not sorted: "
-                    f"{', '.join(sorted(names, key=_natural_key))}",
-                    fix,
-                )
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        pair = _written_pair(service.node, "depends_on")
+        if pair is None:
+            return
+        value = pair.value
+        if isinstance(value, SequenceNode):
+            names = [scalar_text(item) or "" for item in value.items]
+        elif isinstance(value, MappingNode):
+            names = value.keys()
+        else:
+            return
+        if not _is_sorted(names):
+            order = sorted_order([_natural_key(name) for name in names])
+            fix = reorder_fix(context.project, value, order, "sort depends_on")
+            yield self.report(
+                pair.key.path,
+                pair.key.span,
+                f"depends_on of {service.name!r} is not sorted: "
+                f"{', '.join(sorted(names, key=_natural_key))}",
+                fix,
+            )
 
 
 SERVICE_KEY_GROUPS: tuple[tuple[str, ...], ...] = (
@@ -402,7 +377,7 @@ def expected_key_order(keys: Sequence[str]) -> list[str]:
     return known + sorted(key for key in keys if key not in _KEY_RANK)
 
 
-class ServiceKeysOrder(Rule):
+class ServiceKeysOrder(ServiceRule):
     code = "DC507"
     name = "unordered-service-keys"
     tags = ("style",)
@@ -418,34 +393,32 @@ class ServiceKeysOrder(Rule):
     )
     bad = 'services:\n  web:\n    ports: ["8080:80"]\n    image: nginx:1.27\n'
     good = 'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n'
-    target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
     aliases = ("service-keys-order",)
     enabled_by_default = False
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            pairs = [
-                pair
-                for pair in service.node.pairs
-                if not pair.merged and pair.key.path == service.key.path
-            ]
-            keys = [str(pair.key.value) for pair in pairs]
-            order = expected_key_order(keys)
-            rank = {key: index for index, key in enumerate(order)}
-            previous = -1
-            fix = _service_keys_fix(context, service.node, pairs, keys)
-            for pair, key in zip(pairs, keys, strict=True):
-                if rank[key] < previous:
-                    yield self.report(
-                        pair.key.path,
-                        pair.key.span,
-                        f"key {key!r} of service {service.name!r} is out of "
-                        f"order; expected: {', '.join(order)}",
-                        fix,
-                    )
-                    fix = None  # one fix per service, on its first finding
-                previous = rank[key]
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        pairs = [
+            pair
+            for pair in service.node.pairs
+            if not pair.merged and pair.key.path == service.key.path
+        ]
+        keys = [str(pair.key.value) for pair in pairs]
+        order = expected_key_order(keys)
+        rank = {key: index for index, key in enumerate(order)}
+        previous = -1
+        fix = _service_keys_fix(context, service.node, pairs, keys)
+        for pair, key in zip(pairs, keys, strict=True):
+            if rank[key] < previous:
+                yield self.report(
+                    pair.key.path,
+                    pair.key.span,
+                    f"key {key!r} of service {service.name!r} is out of "
+                    f"order; expected: {', '.join(order)}",
+                    fix,
+                )
+                fix = None  # one fix per service, on its first finding
+            previous = rank[key]
 
 
 def _service_keys_fix(
@@ -460,7 +433,7 @@ def _service_keys_fix(
     return reorder_fix(context.project, node, order, "put the service's keys in order")
 
 
-class UnsortedPorts(Rule):
+class UnsortedPorts(ServiceRule):
     code = "DC508"
     name = "unsorted-ports"
     tags = ("style",)
@@ -472,26 +445,24 @@ class UnsortedPorts(Rule):
     )
     bad = 'services:\n  web:\n    image: nginx:1.27\n    ports: ["8443:443", "8080:80"]\n'
     good = 'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80", "8443:443"]\n'
-    target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
     aliases = ("service-ports-alphabetical-order",)
     enabled_by_default = False
 
-    def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
-        for service in context.project.services.values():
-            pair = _written_pair(service.node, "ports")
-            if pair is None or not isinstance(pair.value, SequenceNode):
-                continue
-            keys = [_port_sort_text(item) for item in pair.value.items]
-            if not _is_sorted(keys):
-                order = sorted_order([_natural_key(key) for key in keys])
-                fix = reorder_fix(context.project, pair.value, order, "sort the ports")
-                yield self.report(
-                    pair.key.path,
-                    pair.key.span,
-                    f"ports of {service.name!r} are not sorted by published port",
-                    fix,
-                )
+    def check(self, service: Service, context: ComposeContext) -> Iterator[Diagnostic]:
+        pair = _written_pair(service.node, "ports")
+        if pair is None or not isinstance(pair.value, SequenceNode):
+            return
+        keys = [_port_sort_text(item) for item in pair.value.items]
+        if not _is_sorted(keys):
+            order = sorted_order([_natural_key(key) for key in keys])
+            fix = reorder_fix(context.project, pair.value, order, "sort the ports")
+            yield self.report(
+                pair.key.path,
+                pair.key.span,
+                f"ports of {service.name!r} are not sorted by published port",
+                fix,
+            )
 
 
 def _port_sort_text(item: Node) -> str:
@@ -504,7 +475,7 @@ def _port_sort_text(item: Node) -> str:
     return "" if port.long_form else str(port.container_start)
 
 
-class UnsortedServices(Rule):
+class UnsortedServices(ComposeRule):
     code = "DC509"
     name = "unsorted-services"
     tags = ("style",)
@@ -517,7 +488,6 @@ class UnsortedServices(Rule):
     )
     bad = "services:\n  web:\n    image: nginx:1.27\n  db:\n    image: postgres:16\n"
     good = "services:\n  db:\n    image: postgres:16\n  web:\n    image: nginx:1.27\n"
-    target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
     aliases = ("services-alphabetical-order",)
     enabled_by_default = False
@@ -558,7 +528,7 @@ TOP_LEVEL_ORDER = (
 )
 
 
-class TopLevelOrder(Rule):
+class TopLevelOrder(ComposeRule):
     code = "DC510"
     name = "top-level-order"
     tags = ("style",)
@@ -572,7 +542,6 @@ class TopLevelOrder(Rule):
     )
     bad = "volumes:\n  data:\nservices:\n  web:\n    image: nginx:1.27\n"
     good = "services:\n  web:\n    image: nginx:1.27\nvolumes:\n  data:\n"
-    target = Target.COMPOSE
     fixable = Fixable.SOMETIMES
     aliases = ("top-level-properties-order",)
     enabled_by_default = False

@@ -10,28 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from linter import (
-    Applicability,
-    ComposeContext,
-    Diagnostic,
-    Edit,
-    Fix,
-    Fixable,
-    Rule,
-    Severity,
-    Target,
-)
+from linter import Applicability, ComposeContext, Diagnostic, Edit, Fix, Fixable, Severity
 from linter.compose.layout import V1_ONLY_KEYS
 from linter.compose.model import ComposeFile
 from linter.compose.nodes import MappingNode, ScalarNode
 from linter.diagnostics import Position, Span
+from linter.targets import ComposeRule
 
 
-class _ProblemRule(Rule):
+class _ProblemRule(ComposeRule):
     """Reports the project's problems of one kind, at the place the loader found them."""
 
     kind: ClassVar[str]
-    target = Target.COMPOSE
 
     def check(self, context: ComposeContext) -> Iterator[Diagnostic]:
         seen: set[tuple[str, int, int, str]] = set()

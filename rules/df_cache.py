@@ -10,19 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from linter import (
-    Applicability,
-    Diagnostic,
-    DockerfileContext,
-    Fix,
-    Fixable,
-    InstructionRule,
-    Severity,
-    Span,
-    StageRule,
-)
+from linter import Applicability, Diagnostic, DockerfileContext, Fix, Fixable, Severity, Span
 from linter.dockerfile.ast import Instruction, Stage
 from linter.dockerfile.shell import Command, basename
+from linter.targets import InstructionRule, StageRule
 
 from ._packages import (
     CACHES,

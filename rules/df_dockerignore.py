@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
+from linter import Diagnostic, DockerfileContext, Severity, Span
 from linter.dockerfile.ast import Instruction
 from linter.dockerfile.dockerignore import DockerIgnore, clean_path
 from linter.records import record
+from linter.targets import DockerfileRule, InstructionRule
 
 from ._df_helpers import strip_quotes
 from ._secrets import secret_file
@@ -54,26 +55,28 @@ class Source:
 def context_sources(context: DockerfileContext) -> Iterator[Source]:
     """The sources of every COPY/ADD that reads the build context (not --from, URLs, heredocs)."""
     for instruction in context.dockerfile.instructions:
-        if instruction.onbuild is not None:
-            continue  # ONBUILD COPY runs in the downstream build, with that build's context
-        inner = instruction
-        if inner.keyword not in ("COPY", "ADD") or inner.flag("from") is not None:
+        yield from sources_of(instruction)
+
+
+def sources_of(instruction: Instruction) -> Iterator[Source]:
+    """The build-context sources of a COPY/ADD (ONBUILD's run in the downstream build)."""
+    if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") is not None:
+        return
+    if instruction.json_args is not None:
+        span = instruction.arguments_span or instruction.span
+        written = [(text, span) for text in instruction.json_args[:-1]]
+    else:
+        written = [(strip_quotes(word.text), word.span) for word in instruction.words[:-1]]
+    heredoc_names = {heredoc.delimiter for heredoc in instruction.heredocs}
+    for text, span in written:
+        if not text or "$" in text or text.startswith("<<") or text in heredoc_names:
             continue
-        if inner.json_args is not None:
-            span = inner.arguments_span or inner.span
-            written = [(text, span) for text in inner.json_args[:-1]]
-        else:
-            written = [(strip_quotes(word.text), word.span) for word in inner.words[:-1]]
-        heredoc_names = {heredoc.delimiter for heredoc in inner.heredocs}
-        for text, span in written:
-            if not text or "$" in text or text.startswith("<<") or text in heredoc_names:
-                continue
-            if "://" in text or text.startswith("git@"):
-                continue
-            path = clean_path(text.replace("\\", "/").lstrip("/") or ".")
-            if path.startswith(".."):
-                continue
-            yield Source(path, text, span, inner)
+        if "://" in text or text.startswith("git@"):
+            continue
+        path = clean_path(text.replace("\\", "/").lstrip("/") or ".")
+        if path.startswith(".."):
+            continue
+        yield Source(path, text, span, instruction)
 
 
 def covers(source: str, path: str) -> bool:
@@ -126,7 +129,7 @@ def walk_context(root: Path, ignore: DockerIgnore | None) -> Iterator[tuple[str,
 # DF700 no .dockerignore
 
 
-class MissingDockerignore(Rule):
+class MissingDockerignore(DockerfileRule):
     code = "DF700"
     name = "missing-dockerignore"
     tags = ("dockerignore", "layer-bloat", "security")
@@ -151,7 +154,6 @@ class MissingDockerignore(Rule):
         ".env": "DEBUG=1\n",
         ".dockerignore": ".env\n.git\n",
     }
-    target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         root = context.build_context
@@ -203,7 +205,7 @@ def _top_names(root: Path) -> dict[str, None]:
 # DF701 sensitive files sent into the image
 
 
-class SensitiveFileNotIgnored(Rule):
+class SensitiveFileNotIgnored(DockerfileRule):
     code = "DF701"
     name = "sensitive-file-not-ignored"
     tags = ("dockerignore", "security")
@@ -230,7 +232,6 @@ class SensitiveFileNotIgnored(Rule):
         ".env": "API_TOKEN=abc\n",
         "index.js": "console.log(1)\n",
     }
-    target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         root = context.build_context
@@ -265,7 +266,7 @@ class SensitiveFileNotIgnored(Rule):
 # DF702 COPY of an ignored path
 
 
-class CopyIgnoredFile(Rule):
+class CopyIgnoredFile(InstructionRule):
     code = "DF702"
     name = "copy-ignored-file"
     tags = ("dockerignore", "reliability")
@@ -289,15 +290,16 @@ class CopyIgnoredFile(Rule):
         ".dockerignore": "dist/*.map\n",
         "dist/index.html": "<h1>hi</h1>\n",
     }
-    target = Target.DOCKERFILE
     aliases = ("CopyIgnoredFile",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+    keywords = frozenset({"COPY", "ADD"})
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
         ignore = context.dockerignore
         root = context.build_context
         if ignore is None or not ignore.patterns:
             return
-        for source in context_sources(context):
+        for source in sources_of(instruction):
             if source.path == ".":
                 continue
             if _GLOB.intersection(source.path):

@@ -13,18 +13,17 @@ from linter import (
     Applicability,
     Diagnostic,
     DockerfileContext,
-    DockerfileRule,
     Edit,
     Fix,
     Fixable,
     Rule,
     Severity,
     Span,
-    StageRule,
 )
 from linter.dockerfile.ast import Instruction, Stage
 from linter.dockerfile.variables import Locator
 from linter.patterns import lazy_compile
+from linter.targets import DockerfileRule, StageRule
 
 from ._df_helpers import (
     AUTOMATIC_PLATFORM_ARGS,

@@ -22,15 +22,14 @@ from linter import (
     Rule,
     Severity,
     Span,
-    Target,
 )
-from linter.dockerfile.ast import Dockerfile, Instruction, Stage, Word
+from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.dockerfile.variables import Locator
+from linter.targets import DockerfileRule, InstructionRule, StageRule
 
 from ._df_helpers import (
     PREDEFINED_ARGS,
     closest,
-    effective,
     is_legacy_key_value,
     stage_chain,
     strip_quotes,
@@ -51,7 +50,7 @@ def _chain_instructions(dockerfile: Dockerfile, stage: Stage) -> Iterator[Instru
         yield from ancestor.instructions
 
 
-class WorkdirRelative(Rule):
+class WorkdirRelative(StageRule):
     code = "DF550"
     name = "workdir-relative-path"
     tags = ("best-practice",)
@@ -65,39 +64,30 @@ class WorkdirRelative(Rule):
     )
     bad = "FROM python:3.12-slim\nWORKDIR app\nCOPY . .\n"
     good = "FROM python:3.12-slim\nWORKDIR /app\nWORKDIR src\nCOPY . .\n"
-    target = Target.DOCKERFILE
     aliases = ("DL3000", "WorkdirRelativePath", "CKV_DOCKER_10")
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
         dockerfile = context.dockerfile
-        for stage in dockerfile.stages:
-            absolute_seen = any(
-                i.keyword == "WORKDIR" and i.words and _is_absolute(strip_quotes(i.words[0].text))
-                for ancestor in stage_chain(dockerfile, stage)[1:]
-                for i in ancestor.instructions
+        absolute_seen = any(
+            i.keyword == "WORKDIR" and i.words and _is_absolute(strip_quotes(i.words[0].text))
+            for ancestor in stage_chain(dockerfile, stage)[1:]
+            for i in ancestor.instructions
+        )
+        for instruction in stage.instructions:
+            if instruction.keyword != "WORKDIR" or not instruction.words:
+                continue
+            path = strip_quotes(instruction.arguments)
+            if _is_absolute(path):
+                absolute_seen = True
+                continue
+            if absolute_seen:
+                continue
+            yield self.report(
+                context.path,
+                instruction.arguments_span or instruction.span,
+                f"relative WORKDIR '{path}' depends on the base image's working "
+                "directory: use an absolute path",
             )
-            for instruction in stage.instructions:
-                if instruction.keyword != "WORKDIR" or not instruction.words:
-                    continue
-                path = strip_quotes(instruction.arguments)
-                if _is_absolute(path):
-                    absolute_seen = True
-                    continue
-                if absolute_seen:
-                    continue
-                yield self.report(
-                    context.path,
-                    instruction.arguments_span or instruction.span,
-                    f"relative WORKDIR '{path}' depends on the base image's working "
-                    "directory: use an absolute path",
-                )
-
-
-def _expose_words(context: DockerfileContext) -> Iterator[Word]:
-    for instruction in context.dockerfile.instructions:
-        instruction = effective(instruction)
-        if instruction.keyword == "EXPOSE":
-            yield from instruction.words
 
 
 def _split_port(text: str) -> tuple[str, str | None]:
@@ -105,7 +95,7 @@ def _split_port(text: str) -> tuple[str, str | None]:
     return port, (proto if slash else None)
 
 
-class ExposeInvalidPort(Rule):
+class ExposeInvalidPort(InstructionRule):
     code = "DF551"
     name = "expose-invalid-port"
     tags = ("best-practice", "syntax")
@@ -118,11 +108,13 @@ class ExposeInvalidPort(Rule):
     )
     bad = "FROM nginx:1.27\nEXPOSE 80 443 80800\n"
     good = "FROM nginx:1.27\nEXPOSE 80 443/tcp 8000-8010\n"
-    target = Target.DOCKERFILE
     aliases = ("DL3011",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for word in _expose_words(context):
+    keywords = frozenset({"EXPOSE"})
+    onbuild = True
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for word in instruction.words:
             text = strip_quotes(word.text)
             port, _proto = _split_port(text)
             if "$" in text or ":" in port:
@@ -144,7 +136,7 @@ class ExposeInvalidPort(Rule):
                 )
 
 
-class ExposeProtoCasing(Rule):
+class ExposeProtoCasing(InstructionRule):
     code = "DF552"
     name = "expose-protocol-casing"
     tags = ("style",)
@@ -157,12 +149,14 @@ class ExposeProtoCasing(Rule):
     )
     bad = "FROM nginx:1.27\nEXPOSE 80/TCP\n"
     good = "FROM nginx:1.27\nEXPOSE 80/tcp\n"
-    target = Target.DOCKERFILE
     fixable = Fixable.ALWAYS
     aliases = ("ExposeProtoCasing",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for word in _expose_words(context):
+    keywords = frozenset({"EXPOSE"})
+    onbuild = True
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for word in instruction.words:
             port, proto = _split_port(word.text)
             if proto is None or proto == proto.lower() or "$" in proto:
                 continue
@@ -173,7 +167,7 @@ class ExposeProtoCasing(Rule):
             )
 
 
-class ExposeInvalidFormat(Rule):
+class ExposeInvalidFormat(InstructionRule):
     code = "DF553"
     name = "expose-host-mapping"
     tags = ("best-practice",)
@@ -186,11 +180,13 @@ class ExposeInvalidFormat(Rule):
     )
     bad = "FROM nginx:1.27\nEXPOSE 8080:80\n"
     good = "FROM nginx:1.27\nEXPOSE 80\n"
-    target = Target.DOCKERFILE
     aliases = ("ExposeInvalidFormat",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for word in _expose_words(context):
+    keywords = frozenset({"EXPOSE"})
+    onbuild = True
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for word in instruction.words:
             port, _proto = _split_port(strip_quotes(word.text))
             if ":" in port:
                 yield self.report(
@@ -204,7 +200,7 @@ class ExposeInvalidFormat(Rule):
 _SINGLE_INSTRUCTIONS = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
 
 
-class MultipleInstructions(Rule):
+class MultipleInstructions(StageRule):
     code = "DF554"
     name = "multiple-cmd-entrypoint-healthcheck"
     tags = ("best-practice", "reliability")
@@ -218,22 +214,20 @@ class MultipleInstructions(Rule):
     )
     bad = 'FROM node:22-alpine\nCMD ["node", "worker.js"]\nCMD ["node", "server.js"]\n'
     good = 'FROM node:22-alpine\nCMD ["node", "server.js"]\n'
-    target = Target.DOCKERFILE
     aliases = ("DL4003", "DL4004", "DL3012", "MultipleInstructionsDisallowed")
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            for keyword in _SINGLE_INSTRUCTIONS:
-                found = [i for i in stage.instructions if i.keyword == keyword]
-                last = found[-1] if found else None
-                for instruction in found[:-1]:
-                    assert last is not None
-                    yield self.report(
-                        context.path,
-                        instruction.keyword_span,
-                        f"multiple {keyword} instructions in one stage: this one is "
-                        f"overridden by line {last.line}",
-                    )
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for keyword in _SINGLE_INSTRUCTIONS:
+            found = [i for i in stage.instructions if i.keyword == keyword]
+            last = found[-1] if found else None
+            for instruction in found[:-1]:
+                assert last is not None
+                yield self.report(
+                    context.path,
+                    instruction.keyword_span,
+                    f"multiple {keyword} instructions in one stage: this one is "
+                    f"overridden by line {last.line}",
+                )
 
 
 _ARCHIVE_SUFFIXES = (
@@ -288,7 +282,7 @@ def _is_url(source: str) -> bool:
     )
 
 
-class AddForPlainFiles(Rule):
+class AddForPlainFiles(InstructionRule):
     code = "DF555"
     name = "add-instead-of-copy"
     tags = ("best-practice", "security")
@@ -305,39 +299,39 @@ class AddForPlainFiles(Rule):
         "FROM python:3.12-slim\nCOPY requirements.txt /app/\n"
         "ADD https://example.com/tool-1.2.tar.gz /opt/\nADD vendor.tar.gz /opt/vendor/\n"
     )
-    target = Target.DOCKERFILE
     fixable = Fixable.SOMETIMES
     aliases = ("DL3020",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for outer in context.dockerfile.instructions:
-            instruction = effective(outer)
-            if instruction.keyword != "ADD" or instruction.heredocs:
-                continue
-            sources, dest, _span = _sources_and_dest(instruction)
-            if dest is None or not sources:
-                continue
-            plain = [
-                s
-                for s in sources
-                if not _is_url(strip_quotes(s))
-                and not strip_quotes(s).lower().endswith(_ARCHIVE_SUFFIXES)
-            ]
-            if len(plain) != len(sources):
-                continue
-            fix = None
-            if not any(flag.name in _ADD_ONLY_FLAGS for flag in instruction.flags):
-                text = "copy" if instruction.raw_keyword.islower() else "COPY"
-                fix = Fix("Use COPY", (Edit(instruction.keyword_span, text),), Applicability.UNSAFE)
-            yield self.report(
-                context.path,
-                instruction.keyword_span,
-                "use COPY instead of ADD for files and folders",
-                fix=fix,
-            )
+    keywords = frozenset({"ADD"})
+    onbuild = True
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if instruction.heredocs:
+            return
+        sources, dest, _span = _sources_and_dest(instruction)
+        if dest is None or not sources:
+            return
+        plain = [
+            s
+            for s in sources
+            if not _is_url(strip_quotes(s))
+            and not strip_quotes(s).lower().endswith(_ARCHIVE_SUFFIXES)
+        ]
+        if len(plain) != len(sources):
+            return
+        fix = None
+        if not any(flag.name in _ADD_ONLY_FLAGS for flag in instruction.flags):
+            text = "copy" if instruction.raw_keyword.islower() else "COPY"
+            fix = Fix("Use COPY", (Edit(instruction.keyword_span, text),), Applicability.UNSAFE)
+        yield self.report(
+            context.path,
+            instruction.keyword_span,
+            "use COPY instead of ADD for files and folders",
+            fix=fix,
+        )
 
 
-class CopyDestinationSlash(Rule):
+class CopyDestinationSlash(InstructionRule):
     code = "DF556"
     name = "copy-multiple-sources-destination"
     tags = ("best-practice", "syntax")
@@ -351,31 +345,29 @@ class CopyDestinationSlash(Rule):
     )
     bad = "FROM node:22-alpine\nCOPY package.json package-lock.json /app\n"
     good = "FROM node:22-alpine\nCOPY package.json package-lock.json /app/\n"
-    target = Target.DOCKERFILE
     fixable = Fixable.SOMETIMES
     aliases = ("DL3021",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for outer in context.dockerfile.instructions:
-            instruction = effective(outer)
-            if instruction.keyword not in {"COPY", "ADD"}:
-                continue
-            sources, dest, span = _sources_and_dest(instruction)
-            if dest is None or span is None or len(sources) < 2:
-                continue
-            plain_dest = strip_quotes(dest)
-            if plain_dest.endswith(("/", "\\")) or "$" in plain_dest:
-                continue
-            fix = None
-            if instruction.json_args is None and not dest.endswith(("'", '"')):
-                fix = Fix("Add a trailing /", (Edit(Span(span.end, span.end), "/"),))
-            yield self.report(
-                context.path,
-                span,
-                f"{instruction.keyword} with more than one source needs a destination "
-                f"ending in '/': '{plain_dest}'",
-                fix=fix,
-            )
+    keywords = frozenset({"COPY", "ADD"})
+    onbuild = True
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        sources, dest, span = _sources_and_dest(instruction)
+        if dest is None or span is None or len(sources) < 2:
+            return
+        plain_dest = strip_quotes(dest)
+        if plain_dest.endswith(("/", "\\")) or "$" in plain_dest:
+            return
+        fix = None
+        if instruction.json_args is None and not dest.endswith(("'", '"')):
+            fix = Fix("Add a trailing /", (Edit(Span(span.end, span.end), "/"),))
+        yield self.report(
+            context.path,
+            span,
+            f"{instruction.keyword} with more than one source needs a destination "
+            f"ending in '/': '{plain_dest}'",
+            fix=fix,
+        )
 
 
 _SHELL_META = set("$`'\"\\|&;<>()*?[]{}~#!\n\t=")
@@ -390,7 +382,7 @@ def _has_explicit_shell(dockerfile: Dockerfile, stage: Stage, before: Instructio
     return False
 
 
-class ShellFormCommand(Rule):
+class ShellFormCommand(InstructionRule):
     code = "DF557"
     name = "shell-form-cmd"
     tags = ("best-practice", "reliability")
@@ -411,55 +403,52 @@ class ShellFormCommand(Rule):
     )
     bad = "FROM node:22-alpine\nWORKDIR /app\nCMD node server.js\n"
     good = 'FROM node:22-alpine\nWORKDIR /app\nCMD ["node", "server.js"]\n'
-    target = Target.DOCKERFILE
     fixable = Fixable.SOMETIMES
     aliases = ("DL3025", "JSONArgsRecommended")
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        dockerfile = context.dockerfile
-        for stage in dockerfile.stages:
-            for instruction in stage.instructions:
-                if instruction.keyword not in {"CMD", "ENTRYPOINT"}:
-                    continue
-                if instruction.json_args is not None or not instruction.words:
-                    continue
-                if _has_explicit_shell(dockerfile, stage, instruction):
-                    continue
-                texts = [word.text for word in instruction.words]
-                execs = _execs(texts)
-                if execs and instruction.keyword == "CMD":
-                    continue  # ``exec`` replaces the shell: the program gets the signals
-                span = instruction.arguments_span or instruction.span
-                needs = _shell_feature(instruction.arguments)
-                if needs is not None and instruction.keyword == "ENTRYPOINT":
-                    signals = "" if execs else ", and does not pass SIGTERM on"
-                    yield self.report(
-                        context.path,
-                        span,
-                        "shell-form ENTRYPOINT runs under /bin/sh -c: it ignores CMD and the "
-                        f"arguments of `docker run`{signals}; it needs the shell ({needs}), so "
-                        'a plain JSON array would break it: write ["sh", "-c", '
-                        '"exec ... \\"$@\\"", "sh"] to keep the shell and pass the '
-                        "arguments on",
-                    )
-                    continue
-                if needs is not None:
-                    yield self.report(
-                        context.path,
-                        span,
-                        f"shell-form {instruction.keyword} runs under /bin/sh -c, which does "
-                        f"not pass SIGTERM on; it needs the shell ({needs}), so keep the shell "
-                        "form and start the program with `exec` (or write "
-                        '["sh", "-c", "exec ..."]) so that it replaces the shell',
-                    )
-                    continue
-                yield self.report(
-                    context.path,
-                    span,
-                    f"shell-form {instruction.keyword} runs under /bin/sh -c, which does not "
-                    "pass SIGTERM on: write it as a JSON array so the program gets signals",
-                    fix=_exec_form_fix(instruction),
-                )
+    keywords = frozenset({"CMD", "ENTRYPOINT"})
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        stage = context.stage_of(instruction)
+        if stage is None or instruction.json_args is not None or not instruction.words:
+            return
+        if _has_explicit_shell(context.dockerfile, stage, instruction):
+            return
+        texts = [word.text for word in instruction.words]
+        execs = _execs(texts)
+        if execs and instruction.keyword == "CMD":
+            return  # ``exec`` replaces the shell: the program gets the signals
+        span = instruction.arguments_span or instruction.span
+        needs = _shell_feature(instruction.arguments)
+        if needs is not None and instruction.keyword == "ENTRYPOINT":
+            signals = "" if execs else ", and does not pass SIGTERM on"
+            yield self.report(
+                context.path,
+                span,
+                "shell-form ENTRYPOINT runs under /bin/sh -c: it ignores CMD and the "
+                f"arguments of `docker run`{signals}; it needs the shell ({needs}), so "
+                'a plain JSON array would break it: write ["sh", "-c", '
+                '"exec ... \\"$@\\"", "sh"] to keep the shell and pass the '
+                "arguments on",
+            )
+            return
+        if needs is not None:
+            yield self.report(
+                context.path,
+                span,
+                f"shell-form {instruction.keyword} runs under /bin/sh -c, which does "
+                f"not pass SIGTERM on; it needs the shell ({needs}), so keep the shell "
+                "form and start the program with `exec` (or write "
+                '["sh", "-c", "exec ..."]) so that it replaces the shell',
+            )
+            return
+        yield self.report(
+            context.path,
+            span,
+            f"shell-form {instruction.keyword} runs under /bin/sh -c, which does not "
+            "pass SIGTERM on: write it as a JSON array so the program gets signals",
+            fix=_exec_form_fix(instruction),
+        )
 
 
 _SHELL_FEATURES: tuple[tuple[str, str], ...] = (
@@ -507,7 +496,7 @@ def _exec_form_fix(instruction: Instruction) -> Fix | None:
     )
 
 
-class OnbuildForbidden(Rule):
+class OnbuildForbidden(InstructionRule):
     code = "DF558"
     name = "onbuild-forbidden-trigger"
     tags = ("syntax",)
@@ -520,18 +509,18 @@ class OnbuildForbidden(Rule):
     )
     bad = "FROM node:22\nONBUILD FROM alpine:3.20\n"
     good = "FROM node:22\nONBUILD COPY package.json /app/\n"
-    target = Target.DOCKERFILE
     aliases = ("DL3043",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for instruction in context.dockerfile.instructions:
-            inner = instruction.onbuild
-            if inner is not None and inner.keyword in {"ONBUILD", "FROM", "MAINTAINER"}:
-                yield self.report(
-                    context.path,
-                    inner.keyword_span,
-                    f"{inner.keyword} is not allowed inside ONBUILD",
-                )
+    keywords = frozenset({"ONBUILD"})
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        inner = instruction.onbuild
+        if inner is not None and inner.keyword in {"ONBUILD", "FROM", "MAINTAINER"}:
+            yield self.report(
+                context.path,
+                inner.keyword_span,
+                f"{inner.keyword} is not allowed inside ONBUILD",
+            )
 
 
 def _declared_before(dockerfile: Dockerfile, stage: Stage, until: Instruction) -> set[str]:
@@ -544,7 +533,7 @@ def _declared_before(dockerfile: Dockerfile, stage: Stage, until: Instruction) -
     return names
 
 
-class EnvSelfReference(Rule):
+class EnvSelfReference(InstructionRule):
     code = "DF559"
     name = "env-self-reference"
     tags = ("best-practice", "reliability")
@@ -557,32 +546,32 @@ class EnvSelfReference(Rule):
     )
     bad = "FROM debian:12\nENV APP_HOME=/opt/app APP_BIN=$APP_HOME/bin\n"
     good = "FROM debian:12\nENV APP_HOME=/opt/app\nENV APP_BIN=$APP_HOME/bin\n"
-    target = Target.DOCKERFILE
     aliases = ("DL3044",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+    keywords = frozenset({"ENV"})
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        stage = context.stage_of(instruction)
+        if stage is None or len(instruction.key_values) < 2:
+            return
         dockerfile = context.dockerfile
-        for stage in dockerfile.stages:
-            for instruction in stage.instructions:
-                if instruction.keyword != "ENV" or len(instruction.key_values) < 2:
-                    continue
-                before = _declared_before(dockerfile, stage, instruction)
-                earlier: set[str] = set()
-                for pair in instruction.key_values:
-                    raw = pair.raw_value if pair.raw_value is not None else (pair.value or "")
-                    for ref in variable_refs(raw, dockerfile.escape):
-                        if ref.name in earlier and ref.name not in before:
-                            yield self.report(
-                                context.path,
-                                pair.span,
-                                f"'{ref.name}' is set in this same ENV: its new value is "
-                                f"not visible here; split the ENV",
-                            )
-                            break
-                    earlier.add(pair.key)
+        before = _declared_before(dockerfile, stage, instruction)
+        earlier: set[str] = set()
+        for pair in instruction.key_values:
+            raw = pair.raw_value if pair.raw_value is not None else (pair.value or "")
+            for ref in variable_refs(raw, dockerfile.escape):
+                if ref.name in earlier and ref.name not in before:
+                    yield self.report(
+                        context.path,
+                        pair.span,
+                        f"'{ref.name}' is set in this same ENV: its new value is "
+                        f"not visible here; split the ENV",
+                    )
+                    break
+            earlier.add(pair.key)
 
 
-class CopyRelativeDestination(Rule):
+class CopyRelativeDestination(StageRule):
     code = "DF560"
     name = "copy-relative-destination"
     tags = ("best-practice",)
@@ -596,33 +585,30 @@ class CopyRelativeDestination(Rule):
     )
     bad = "FROM node:22-alpine\nCOPY package.json .\nRUN npm ci\n"
     good = "FROM node:22-alpine\nWORKDIR /app\nCOPY package.json .\nRUN npm ci\n"
-    target = Target.DOCKERFILE
     aliases = ("DL3045",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        dockerfile = context.dockerfile
-        for stage in dockerfile.stages:
-            workdir = any(
-                i.keyword == "WORKDIR"
-                for ancestor in stage_chain(dockerfile, stage)[1:]
-                for i in ancestor.instructions
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        workdir = any(
+            i.keyword == "WORKDIR"
+            for ancestor in stage_chain(context.dockerfile, stage)[1:]
+            for i in ancestor.instructions
+        )
+        for instruction in stage.instructions:
+            if instruction.keyword == "WORKDIR":
+                workdir = True
+            if instruction.keyword != "COPY" or workdir:
+                continue
+            _sources, dest, span = _sources_and_dest(instruction)
+            if dest is None or span is None or _is_absolute(strip_quotes(dest)):
+                continue
+            yield self.report(
+                context.path,
+                span,
+                f"COPY to the relative path '{strip_quotes(dest)}' without a WORKDIR",
             )
-            for instruction in stage.instructions:
-                if instruction.keyword == "WORKDIR":
-                    workdir = True
-                if instruction.keyword != "COPY" or workdir:
-                    continue
-                _sources, dest, span = _sources_and_dest(instruction)
-                if dest is None or span is None or _is_absolute(strip_quotes(dest)):
-                    continue
-                yield self.report(
-                    context.path,
-                    span,
-                    f"COPY to the relative path '{strip_quotes(dest)}' without a WORKDIR",
-                )
 
 
-class MaintainerDeprecated(Rule):
+class MaintainerDeprecated(InstructionRule):
     code = "DF561"
     name = "maintainer-deprecated"
     tags = ("best-practice",)
@@ -635,20 +621,18 @@ class MaintainerDeprecated(Rule):
     )
     bad = "FROM debian:12\nMAINTAINER Jane Doe <jane@example.com>\n"
     good = 'FROM debian:12\nLABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"\n'
-    target = Target.DOCKERFILE
     fixable = Fixable.SOMETIMES
     aliases = ("DL4000", "MaintainerDeprecated", "CKV_DOCKER_6")
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for instruction in context.dockerfile.instructions:
-            if instruction.keyword != "MAINTAINER":
-                continue
-            yield self.report(
-                context.path,
-                instruction.keyword_span,
-                "MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors",
-                fix=_maintainer_fix(context.dockerfile, instruction),
-            )
+    keywords = frozenset({"MAINTAINER"})
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        yield self.report(
+            context.path,
+            instruction.keyword_span,
+            "MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors",
+            fix=_maintainer_fix(context.dockerfile, instruction),
+        )
 
 
 def _maintainer_fix(dockerfile: Dockerfile, instruction: Instruction) -> Fix | None:
@@ -664,7 +648,7 @@ def _maintainer_fix(dockerfile: Dockerfile, instruction: Instruction) -> Fix | N
     return Fix("Use the org.opencontainers.image.authors label", (Edit(span, text),))
 
 
-class NonNumericUser(Rule):
+class NonNumericUser(InstructionRule):
     code = "DF562"
     name = "non-numeric-user"
     tags = ("security",)
@@ -678,29 +662,29 @@ class NonNumericUser(Rule):
     )
     bad = "FROM node:22-alpine\nUSER node\n"
     good = "FROM node:22-alpine\nUSER 1000:1000\n"
-    target = Target.DOCKERFILE
     aliases = ("DL3066",)
     enabled_by_default = False
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for instruction in context.dockerfile.instructions:
-            if instruction.keyword != "USER" or not instruction.words:
-                continue
-            user = strip_quotes(instruction.words[0].text).split(":", 1)[0]
-            if not user or user.isdigit() or "$" in user:
-                continue
-            yield self.report(
-                context.path,
-                instruction.words[0].span,
-                f"non-numeric user '{user}' may not be resolvable by the host "
-                "or verifiable as non-root",
-            )
+    keywords = frozenset({"USER"})
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if not instruction.words:
+            return
+        user = strip_quotes(instruction.words[0].text).split(":", 1)[0]
+        if not user or user.isdigit() or "$" in user:
+            return
+        yield self.report(
+            context.path,
+            instruction.words[0].span,
+            f"non-numeric user '{user}' may not be resolvable by the host "
+            "or verifiable as non-root",
+        )
 
 
 _PLAIN_VALUE = re.compile(r"^[^\s\"'\\`]*$")
 
 
-class LegacyKeyValue(Rule):
+class LegacyKeyValue(InstructionRule):
     code = "DF563"
     name = "legacy-key-value-format"
     tags = ("style",)
@@ -714,22 +698,22 @@ class LegacyKeyValue(Rule):
     )
     bad = "FROM python:3.12-slim\nENV PYTHONUNBUFFERED 1\n"
     good = "FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\n"
-    target = Target.DOCKERFILE
     fixable = Fixable.SOMETIMES
     aliases = ("LegacyKeyValueFormat",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for outer in context.dockerfile.instructions:
-            instruction = effective(outer)
-            if not is_legacy_key_value(instruction) or len(instruction.words) < 2:
-                continue
-            yield self.report(
-                context.path,
-                instruction.span if outer is instruction else outer.span,
-                f'"{instruction.keyword} key=value" should be used instead of the legacy '
-                f'"{instruction.keyword} key value" format',
-                fix=_key_value_fix(instruction),
-            )
+    keywords = frozenset({"ENV", "LABEL"})
+    onbuild = True
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if not is_legacy_key_value(instruction) or len(instruction.words) < 2:
+            return
+        yield self.report(
+            context.path,
+            context.outer_of(instruction).span,
+            f'"{instruction.keyword} key=value" should be used instead of the legacy '
+            f'"{instruction.keyword} key value" format',
+            fix=_key_value_fix(instruction),
+        )
 
 
 def _key_value_fix(instruction: Instruction) -> Fix | None:
@@ -754,7 +738,7 @@ _EXPANDED = frozenset(
 _WELL_KNOWN_ENV = frozenset({"PATH", "HOME", "HOSTNAME", "PWD", "USER", "LANG", "TERM"})
 
 
-class UndefinedVariable(Rule):
+class UndefinedVariable(StageRule):
     code = "DF564"
     name = "undefined-variable"
     tags = ("best-practice", "reliability")
@@ -770,30 +754,26 @@ class UndefinedVariable(Rule):
     )
     bad = "FROM alpine:3.20\nARG APP_HOME=/srv/app\nWORKDIR $APP_HOEM\n"
     good = "FROM alpine:3.20\nARG APP_HOME=/srv/app\nWORKDIR $APP_HOME\n"
-    target = Target.DOCKERFILE
     aliases = ("UndefinedVar",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
         dockerfile = context.dockerfile
         global_names = {pair.key for pair in dockerfile.global_args}
-        for stage in dockerfile.stages:
-            chain = stage_chain(dockerfile, stage)
-            root = chain[-1]
-            on_scratch = (
-                root.base_stage is None and root.image is not None and root.image.is_scratch
-            )
-            defined: set[str] = set()
-            for ancestor in reversed(chain[1:]):
-                defined |= {
-                    p.key for i in ancestor.instructions if i.keyword == "ENV" for p in i.key_values
-                }
-            for instruction in stage.instructions:
-                if instruction.keyword in _EXPANDED:
-                    yield from self._check_instruction(
-                        context, instruction, defined, global_names, on_scratch
-                    )
-                if instruction.keyword in {"ARG", "ENV"}:
-                    defined |= {pair.key for pair in instruction.key_values}
+        chain = stage_chain(dockerfile, stage)
+        root = chain[-1]
+        on_scratch = root.base_stage is None and root.image is not None and root.image.is_scratch
+        defined: set[str] = set()
+        for ancestor in reversed(chain[1:]):
+            defined |= {
+                p.key for i in ancestor.instructions if i.keyword == "ENV" for p in i.key_values
+            }
+        for instruction in stage.instructions:
+            if instruction.keyword in _EXPANDED:
+                yield from self._check_instruction(
+                    context, instruction, defined, global_names, on_scratch
+                )
+            if instruction.keyword in {"ARG", "ENV"}:
+                defined |= {pair.key for pair in instruction.key_values}
 
     def _check_instruction(
         self,
@@ -830,7 +810,7 @@ class UndefinedVariable(Rule):
                 yield self.report(context.path, where, message)
 
 
-class HealthcheckMissing(Rule):
+class HealthcheckMissing(DockerfileRule):
     code = "DF565"
     name = "healthcheck-missing"
     tags = ("reliability",)
@@ -847,7 +827,6 @@ class HealthcheckMissing(Rule):
         "FROM nginx:1.27\nCOPY site /usr/share/nginx/html\n"
         "HEALTHCHECK CMD curl -fsS http://localhost/ || exit 1\n"
     )
-    target = Target.DOCKERFILE
     aliases = ("DL3057", "CKV_DOCKER_2")
     enabled_by_default = False
 

@@ -12,24 +12,38 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from linter import Diagnostic, DockerfileContext, Rule, Severity, Target
-from linter.dockerfile.ast import Dockerfile, KeyValue, Stage
+from linter import Diagnostic, DockerfileContext, Rule, Severity
+from linter.dockerfile.ast import Dockerfile, Instruction, KeyValue, Stage
 from linter.patterns import lazy_compile
+from linter.targets import InstructionRule, StageRule
 
-from ._df_helpers import effective, resolve_from, stage_chain, strip_quotes
+from ._df_helpers import resolve_from, stage_chain, strip_quotes
 
 _LABEL_KEY = lazy_compile(r"^[a-z](?:[a-z0-9._/-]*[a-z0-9])?$")
 _RESERVED_NAMESPACES = ("com.docker.", "io.docker.", "org.dockerproject.")
 
 
 def _labels(stage: Stage) -> Iterator[KeyValue]:
-    for outer in stage.instructions:
-        instruction = effective(outer)
-        if instruction.keyword == "LABEL" and outer is instruction:
+    for instruction in stage.instructions:
+        if instruction.keyword == "LABEL":
             yield from instruction.key_values
 
 
-class InvalidLabelKey(Rule):
+class _LabelRule(InstructionRule):
+    """A rule on each key/value pair of the LABELs of a stage (not those inside ONBUILD)."""
+
+    keywords = frozenset({"LABEL"})
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if context.stage_of(instruction) is not None:
+            for pair in instruction.key_values:
+                yield from self.check_label(pair, context)
+
+    def check_label(self, pair: KeyValue, context: DockerfileContext) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+
+class InvalidLabelKey(_LabelRule):
     code = "DF570"
     name = "invalid-label-key"
     tags = ("style",)
@@ -43,17 +57,14 @@ class InvalidLabelKey(Rule):
     )
     bad = "FROM alpine:3.20\nLABEL Version=1.0\n"
     good = "FROM alpine:3.20\nLABEL org.opencontainers.image.version=1.0\n"
-    target = Target.DOCKERFILE
     aliases = ("DL3048",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            for pair in _labels(stage):
-                problem = _key_problem(pair.key)
-                if problem:
-                    yield self.report(
-                        context.path, pair.key_span, f"invalid label key '{pair.key}': {problem}"
-                    )
+    def check_label(self, pair: KeyValue, context: DockerfileContext) -> Iterator[Diagnostic]:
+        problem = _key_problem(pair.key)
+        if problem:
+            yield self.report(
+                context.path, pair.key_span, f"invalid label key '{pair.key}': {problem}"
+            )
 
 
 def _key_problem(key: str) -> str | None:
@@ -78,7 +89,7 @@ def _schema(context: DockerfileContext) -> dict[str, str]:
     return {str(k): str(v) for k, v in raw}
 
 
-def _labeled_stages(dockerfile: Dockerfile) -> list[Stage]:
+def _labeled_stages(dockerfile: Dockerfile) -> set[int]:
     """Stages that become images: not only copied from, not only a base for another stage."""
     copied: set[int] = set()
     bases: set[int] = set()
@@ -92,11 +103,11 @@ def _labeled_stages(dockerfile: Dockerfile) -> list[Stage]:
                 if target is not None:
                     copied.add(target.index)
     last = dockerfile.stages[-1].index if dockerfile.stages else -1
-    return [
-        s
+    return {
+        s.index
         for s in dockerfile.stages
         if s.index == last or (s.index not in copied and s.index not in bases)
-    ]
+    }
 
 
 def _chain_labels(dockerfile: Dockerfile, stage: Stage) -> dict[str, KeyValue]:
@@ -121,7 +132,7 @@ def _example(config: str, labels: str) -> dict[str, str]:
 _CFG_SCHEMALABELMISSING = "label-schema:\n  org.opencontainers.image.source: url\n"
 
 
-class SchemaLabelMissing(Rule):
+class SchemaLabelMissing(StageRule):
     code = "DF571"
     name = "schema-label-missing"
     tags = ("best-practice",)
@@ -134,23 +145,22 @@ class SchemaLabelMissing(Rule):
     )
     bad = _example(_CFG_SCHEMALABELMISSING, "title=api")
     good = _example(_CFG_SCHEMALABELMISSING, "title=api source=https://github.com/example/api")
-    target = Target.DOCKERFILE
     aliases = ("DL3049",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
         schema = _schema(context)
         if not schema:
             return
         dockerfile = context.dockerfile
-        for stage in _labeled_stages(dockerfile):
-            present = _chain_labels(dockerfile, stage)
-            for label in schema:
-                if label not in present:
-                    yield self.report(
-                        context.path,
-                        stage.from_instruction.keyword_span,
-                        f"label '{label}' is missing",
-                    )
+        labeled = context.cache("rules.df_labels.labeled", lambda: _labeled_stages(dockerfile))
+        if stage.index not in labeled:
+            return
+        present = _chain_labels(dockerfile, stage)
+        for label in schema:
+            if label not in present:
+                yield self.report(
+                    context.path, stage.from_instruction.keyword_span, f"label '{label}' is missing"
+                )
 
 
 _CFG_SUPERFLUOUSLABEL = (
@@ -158,7 +168,7 @@ _CFG_SUPERFLUOUSLABEL = (
 )
 
 
-class SuperfluousLabel(Rule):
+class SuperfluousLabel(_LabelRule):
     code = "DF572"
     name = "superfluous-label"
     tags = ("best-practice",)
@@ -170,27 +180,20 @@ class SuperfluousLabel(Rule):
     )
     bad = _example(_CFG_SUPERFLUOUSLABEL, "title=api team=core")
     good = _example(_CFG_SUPERFLUOUSLABEL, "title=api")
-    target = Target.DOCKERFILE
     aliases = ("DL3050",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+    def check_label(self, pair: KeyValue, context: DockerfileContext) -> Iterator[Diagnostic]:
         schema = _schema(context)
-        if not schema or not context.options.get("strict_labels"):
-            return
-        for stage in context.dockerfile.stages:
-            for pair in _labels(stage):
-                if pair.key not in schema:
-                    yield self.report(
-                        context.path,
-                        pair.key_span,
-                        f"label '{pair.key}' is not in the label schema",
-                    )
+        if schema and context.options.get("strict_labels") and pair.key not in schema:
+            yield self.report(
+                context.path, pair.key_span, f"label '{pair.key}' is not in the label schema"
+            )
 
 
 _CFG_EMPTYLABEL = "label-schema:\n  org.opencontainers.image.title: text\n"
 
 
-class EmptyLabel(Rule):
+class EmptyLabel(_LabelRule):
     code = "DF573"
     name = "empty-schema-label"
     tags = ("best-practice",)
@@ -202,15 +205,11 @@ class EmptyLabel(Rule):
     )
     bad = _example(_CFG_EMPTYLABEL, 'title=""')
     good = _example(_CFG_EMPTYLABEL, "title=api")
-    target = Target.DOCKERFILE
     aliases = ("DL3051",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        schema = _schema(context)
-        for stage in context.dockerfile.stages:
-            for pair in _labels(stage):
-                if pair.key in schema and not (pair.value or "").strip():
-                    yield self.report(context.path, pair.span, f"label '{pair.key}' is empty")
+    def check_label(self, pair: KeyValue, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if pair.key in _schema(context) and not (pair.value or "").strip():
+            yield self.report(context.path, pair.span, f"label '{pair.key}' is empty")
 
 
 _SEMVER = lazy_compile(
@@ -300,30 +299,24 @@ _VALIDATORS = {
 }
 
 
-class _LabelFormat(Rule):
+class _LabelFormat(_LabelRule):
     """A schema label of one type whose value does not match the type."""
 
     kind: ClassVar[str]
     what: ClassVar[str]
-    target = Target.DOCKERFILE
     severity = Severity.WARNING
     tags = ("best-practice",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        schema = _schema(context)
-        wanted = {label for label, kind in schema.items() if kind == self.kind}
-        if not wanted:
+    def check_label(self, pair: KeyValue, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if _schema(context).get(pair.key) != self.kind:
             return
-        valid = _VALIDATORS[self.kind]
-        for stage in context.dockerfile.stages:
-            for pair in _labels(stage):
-                value = (pair.value or "").strip()
-                if pair.key not in wanted or not value or "$" in (pair.raw_value or value):
-                    continue
-                if not valid(value):
-                    yield self.report(
-                        context.path, pair.span, f"label '{pair.key}' is not {self.what}: {value!r}"
-                    )
+        value = (pair.value or "").strip()
+        if not value or "$" in (pair.raw_value or value):
+            return
+        if not _VALIDATORS[self.kind](value):
+            yield self.report(
+                context.path, pair.span, f"label '{pair.key}' is not {self.what}: {value!r}"
+            )
 
 
 _SCHEMA_NOTE = " Silent unless the label schema gives a label this type."

@@ -12,20 +12,11 @@ import fnmatch
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from linter import (
-    Applicability,
-    Diagnostic,
-    DockerfileContext,
-    Fix,
-    Fixable,
-    InstructionRule,
-    Severity,
-    Span,
-    StageRule,
-)
+from linter import Applicability, Diagnostic, DockerfileContext, Fix, Fixable, Severity, Span
 from linter.dockerfile.ast import Instruction, Stage
 from linter.dockerfile.shell import Command, basename, split_arguments
 from linter.records import record
+from linter.targets import InstructionRule, StageRule
 
 from ._packages import dependency_install, parse_invocation
 from ._paths import path_covers

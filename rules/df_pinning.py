@@ -13,10 +13,11 @@ import fnmatch
 import re
 from collections.abc import Iterator, Sequence
 
-from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
+from linter import Diagnostic, DockerfileContext, Severity, Span
 from linter.dockerfile.ast import ImageRef, Instruction, Stage
 from linter.dockerfile.image import split_reference
 from linter.dockerfile.shell import Command
+from linter.targets import InstructionRule, StageRule
 
 from ._image_tags import BRANCHES, branch_head_url, moving_tag
 from ._packages import Invocation, Operand, parse_invocation
@@ -37,7 +38,7 @@ def _written_as(image: ImageRef) -> str | None:
     return f"`{image.text}`"
 
 
-class UntaggedImage(Rule):
+class UntaggedImage(StageRule):
     code = "DF500"
     name = "from-untagged"
     tags = ("pinning",)
@@ -52,26 +53,22 @@ class UntaggedImage(Rule):
     )
     bad = 'FROM python\nCMD ["python"]\n'
     good = 'FROM python:3.12-slim\nCMD ["python"]\n'
-    target = Target.DOCKERFILE
     aliases = ("DL3006",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            image = stage.image
-            if image is None or stage.base_stage is not None or image.is_scratch:
-                continue
-            shown = _written_as(image)
-            if shown is None:
-                continue
-            if image.tag is None and image.digest is None:
-                yield self.report(
-                    context.path,
-                    image.span,
-                    f"{shown} has no tag, so it means `latest`, which moves; pin a version tag.",
-                )
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        image = stage.image
+        if image is None or stage.base_stage is not None or image.is_scratch:
+            return
+        shown = _written_as(image)
+        if shown is not None and image.tag is None and image.digest is None:
+            yield self.report(
+                context.path,
+                image.span,
+                f"{shown} has no tag, so it means `latest`, which moves; pin a version tag.",
+            )
 
 
-class LatestTag(Rule):
+class LatestTag(StageRule):
     code = "DF501"
     name = "from-latest-tag"
     tags = ("pinning",)
@@ -94,32 +91,30 @@ class LatestTag(Rule):
     )
     bad = 'FROM node:latest\nCMD ["node"]\n'
     good = 'FROM node:20.15-bookworm-slim\nCMD ["node"]\n'
-    target = Target.DOCKERFILE
     aliases = ("DL3007", "DS-0001", "CKV_DOCKER_7")
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            image = stage.image
-            if image is None or stage.base_stage is not None or image.digest is not None:
-                continue
-            if image.tag == "latest" and ":latest" in image.text:
-                yield self.report(
-                    context.path,
-                    image.span,
-                    f"`{image.text}` uses the moving `latest` tag; pin a version.",
-                )
-                continue
-            shown = _written_as(image)
-            if shown is None or not moving_tag(image.tag, image.repository):
-                continue
-            if image.tag == "latest":
-                message = f"{shown} uses the moving `latest` tag; pin a version."
-            else:
-                message = (
-                    f"{shown}: the tag `{image.tag}` names no version, so it moves "
-                    "like `latest`; pin a version tag."
-                )
-            yield self.report(context.path, image.span, message)
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        image = stage.image
+        if image is None or stage.base_stage is not None or image.digest is not None:
+            return
+        if image.tag == "latest" and ":latest" in image.text:
+            yield self.report(
+                context.path,
+                image.span,
+                f"`{image.text}` uses the moving `latest` tag; pin a version.",
+            )
+            return
+        shown = _written_as(image)
+        if shown is None or not moving_tag(image.tag, image.repository):
+            return
+        if image.tag == "latest":
+            message = f"{shown} uses the moving `latest` tag; pin a version."
+        else:
+            message = (
+                f"{shown}: the tag `{image.tag}` names no version, so it moves "
+                "like `latest`; pin a version tag."
+            )
+        yield self.report(context.path, image.span, message)
 
 
 def _registry_of(reference: str) -> str:
@@ -136,7 +131,7 @@ def _trusted(registry: str, patterns: Sequence[str]) -> bool:
     )
 
 
-class UntrustedRegistry(Rule):
+class UntrustedRegistry(StageRule):
     code = "DF502"
     name = "untrusted-registry"
     tags = ("pinning", "security")
@@ -157,50 +152,48 @@ class UntrustedRegistry(Rule):
         ".shiplint.yaml": "trusted-registries: [docker.io]\n",
         "Dockerfile": "FROM busybox:1.36\n",
     }
-    target = Target.DOCKERFILE
     aliases = ("DL3026",)
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
         patterns = [str(p) for p in context.options.get("trusted_registries") or ()]
         if not patterns:
             return
         dockerfile = context.dockerfile
-        for stage in dockerfile.stages:
-            image = stage.image
-            if (
-                image is not None
-                and stage.base_stage is None
-                and not image.is_scratch
-                and not image.unresolved_variables
-                and "$" not in image.resolved
-            ):
-                registry = image.registry or "docker.io"
+        image = stage.image
+        if (
+            image is not None
+            and stage.base_stage is None
+            and not image.is_scratch
+            and not image.unresolved_variables
+            and "$" not in image.resolved
+        ):
+            registry = image.registry or "docker.io"
+            if not _trusted(registry, patterns):
+                yield self.report(context.path, image.span, self._message(registry))
+        for instruction in stage.instructions:
+            references: list[tuple[str, Span]] = []
+            flag = instruction.flag("from")
+            if instruction.keyword in {"COPY", "ADD"} and flag and flag.value:
+                references.append((flag.value, flag.value_span or flag.span))
+            if instruction.keyword == "RUN":
+                for mount, mount_flag in zip(
+                    mounts(instruction),
+                    [f for f in instruction.flags if f.name == "mount" and f.value],
+                    strict=False,
+                ):
+                    if mount.source_stage:
+                        references.append((mount.source_stage, mount_flag.span))
+            for reference, span in references:
+                if (
+                    reference.isdigit()
+                    or "$" in reference
+                    or resolve_stage(dockerfile, reference, stage.index) is not None
+                    or dockerfile.stage_by_name(reference) is not None
+                ):
+                    continue
+                registry = _registry_of(reference)
                 if not _trusted(registry, patterns):
-                    yield self.report(context.path, image.span, self._message(registry))
-            for instruction in stage.instructions:
-                references: list[tuple[str, Span]] = []
-                flag = instruction.flag("from")
-                if instruction.keyword in {"COPY", "ADD"} and flag and flag.value:
-                    references.append((flag.value, flag.value_span or flag.span))
-                if instruction.keyword == "RUN":
-                    for mount, mount_flag in zip(
-                        mounts(instruction),
-                        [f for f in instruction.flags if f.name == "mount" and f.value],
-                        strict=False,
-                    ):
-                        if mount.source_stage:
-                            references.append((mount.source_stage, mount_flag.span))
-                for reference, span in references:
-                    if (
-                        reference.isdigit()
-                        or "$" in reference
-                        or resolve_stage(dockerfile, reference, stage.index) is not None
-                        or dockerfile.stage_by_name(reference) is not None
-                    ):
-                        continue
-                    registry = _registry_of(reference)
-                    if not _trusted(registry, patterns):
-                        yield self.report(context.path, span, self._message(registry))
+                    yield self.report(context.path, span, self._message(registry))
 
     @staticmethod
     def _message(registry: str) -> str:
@@ -211,12 +204,14 @@ class UntrustedRegistry(Rule):
 # package pins
 
 
-class _PinRule(Rule):
-    """Report every package operand of a matching install that names no version."""
+class _PinRule(InstructionRule):
+    """Report every package operand of a matching install (in a RUN or ONBUILD RUN of a
+    stage) that names no version."""
 
     tags = ("pinning",)
     severity = Severity.WARNING
-    target = Target.DOCKERFILE
+    keywords = frozenset({"RUN"})
+    onbuild = True
 
     def applies(self, invocation: Invocation) -> bool:
         raise NotImplementedError
@@ -232,18 +227,14 @@ class _PinRule(Rule):
             f"`{operand}` is installed without a version: rebuilds get whatever is newest. Pin it."
         )
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            for instruction in run_instructions(stage):
-                for command in commands(context, instruction):
-                    invocation = parse_invocation(command.texts)
-                    if (
-                        invocation is None
-                        or not self.applies(invocation)
-                        or self.skip_command(invocation)
-                    ):
-                        continue
-                    yield from self._operands(context, command, invocation)
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if context.stage_of(instruction) is None:
+            return
+        for command in commands(context, instruction):
+            invocation = parse_invocation(command.texts)
+            if invocation is None or not self.applies(invocation) or self.skip_command(invocation):
+                continue
+            yield from self._operands(context, command, invocation)
 
     def _operands(
         self, context: DockerfileContext, command: Command, invocation: Invocation
@@ -512,19 +503,20 @@ class GoInstallUnpinned(_PinRule):
         _, at, version = operand.rpartition("@")
         return bool(at) and version not in {"", "latest", "none", "upgrade", "patch"}
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            for instruction in run_instructions(stage):
-                cmds = commands(context, instruction)
-                for position, command in enumerate(cmds):
-                    invocation = parse_invocation(command.texts)
-                    if invocation is None or not self.applies(invocation):
-                        continue
-                    if invocation.action == "get" and _go_get_checked_out(
-                        context, stage, instruction, invocation, cmds[position + 1 :]
-                    ):
-                        continue
-                    yield from self._operands(context, command, invocation)
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        stage = context.stage_of(instruction)
+        if stage is None:
+            return
+        cmds = commands(context, instruction)
+        for position, command in enumerate(cmds):
+            invocation = parse_invocation(command.texts)
+            if invocation is None or not self.applies(invocation):
+                continue
+            if invocation.action == "get" and _go_get_checked_out(
+                context, stage, instruction, invocation, cmds[position + 1 :]
+            ):
+                continue
+            yield from self._operands(context, command, invocation)
 
     def _operands(
         self, context: DockerfileContext, command: Command, invocation: Invocation
@@ -650,7 +642,7 @@ def _checks_out_release(command: Command) -> bool:
     return any(_names_release(ref) for ref in refs[:1])
 
 
-class BranchHeadSource(Rule):
+class BranchHeadSource(StageRule):
     code = "DF512"
     name = "source-from-branch-head"
     tags = ("pinning", "reliability")
@@ -681,23 +673,21 @@ class BranchHeadSource(Rule):
         "https://github.com/example/tool.git /opt/tool \\\n"
         " && rm -rf /var/lib/apt/lists/*\n"
     )
-    target = Target.DOCKERFILE
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for stage in context.dockerfile.stages:
-            for instruction in stage.instructions:
-                if instruction.keyword == "ADD":
-                    yield from self._add(context, instruction)
-            # A checkout in a later RUN of the stage pins the clone too (``WORKDIR`` in
-            # between is common): read the stage's commands as one list.
-            yield from self._run(
-                context,
-                [
-                    cmd
-                    for instruction in run_instructions(stage)
-                    for cmd in commands(context, instruction)
-                ],
-            )
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for instruction in stage.instructions:
+            if instruction.keyword == "ADD":
+                yield from self._add(context, instruction)
+        # A checkout in a later RUN of the stage pins the clone too (``WORKDIR`` in
+        # between is common): read the stage's commands as one list.
+        yield from self._run(
+            context,
+            [
+                cmd
+                for instruction in run_instructions(stage)
+                for cmd in commands(context, instruction)
+            ],
+        )
 
     def _add(self, context: DockerfileContext, instruction: Instruction) -> Iterator[Diagnostic]:
         for word in instruction.words[:-1]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator, Sequence
 
-from linter import Diagnostic, DockerfileContext, Rule, Severity, Span, Target
+from linter import Diagnostic, DockerfileContext, Severity, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.dockerfile.shell import Command, ShellWord, basename
+from linter.targets import DockerfileRule, StageRule
 
 from ._df_helpers import stage_chain, strip_quotes
-from ._runs import absolute, run_instructions, shipped_stages, workdirs
+from ._runs import absolute, run_instructions, shipped_stages
 
 # ---------------------------------------------------------------------------------------------
 # DF580 CMD/ENTRYPOINT that daemonizes
@@ -122,7 +123,7 @@ def _is_script(word: str) -> bool:
     return name.endswith(".sh") or "entrypoint" in name
 
 
-class DaemonizingCommand(Rule):
+class DaemonizingCommand(DockerfileRule):
     code = "DF580"
     name = "main-process-daemonizes"
     tags = ("reliability",)
@@ -144,7 +145,6 @@ class DaemonizingCommand(Rule):
         "CMD service nginx start\n"
     )
     good = 'FROM nginx:1.27\nCMD ["nginx", "-g", "daemon off;"]\n'
-    target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         dockerfile = context.dockerfile
@@ -293,7 +293,7 @@ def _inside(path: str, volume: str) -> bool:
     return path == volume or path.startswith(volume.rstrip("/") + "/")
 
 
-class WriteToVolume(Rule):
+class WriteToVolume(StageRule):
     code = "DF581"
     name = "run-writes-declared-volume"
     tags = ("reliability",)
@@ -309,27 +309,21 @@ class WriteToVolume(Rule):
     )
     bad = "FROM debian:12\nVOLUME /data\nRUN mkdir -p /data/db && chown 999:999 /data/db\n"
     good = "FROM debian:12\nRUN mkdir -p /data/db && chown 999:999 /data/db\nVOLUME /data\n"
-    target = Target.DOCKERFILE
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        dockerfile = context.dockerfile
-        for stage in dockerfile.stages:
-            volumes: list[tuple[str, int]] = []
-            for ancestor in reversed(stage_chain(dockerfile, stage)[1:]):
-                for instruction in ancestor.instructions:
-                    if instruction.keyword == "VOLUME":
-                        volumes.extend((p, instruction.line) for p in _volume_paths(instruction))
-            where = workdirs(dockerfile, stage)
-            runs = {id(run) for run in run_instructions(stage)}
-            for instruction in stage.instructions:
-                inner = instruction.onbuild or instruction
-                if inner.keyword == "VOLUME" and instruction.onbuild is None:
-                    volumes.extend((p, inner.line) for p in _volume_paths(inner))
-                    continue
-                if not volumes or id(inner) not in runs:
-                    continue
-                workdir = where.get(id(instruction), "/")
-                yield from self._run(context, inner, volumes, workdir)
+    def check(self, stage: Stage, context: DockerfileContext) -> Iterator[Diagnostic]:
+        volumes: list[tuple[str, int]] = []
+        for ancestor in reversed(stage_chain(context.dockerfile, stage)[1:]):
+            for instruction in ancestor.instructions:
+                if instruction.keyword == "VOLUME":
+                    volumes.extend((p, instruction.line) for p in _volume_paths(instruction))
+        runs = {id(run) for run in run_instructions(stage)}
+        for instruction in stage.instructions:
+            inner = instruction.onbuild or instruction
+            if inner.keyword == "VOLUME" and instruction.onbuild is None:
+                volumes.extend((p, inner.line) for p in _volume_paths(inner))
+                continue
+            if volumes and id(inner) in runs:
+                yield from self._run(context, inner, volumes, context.workdir_at(instruction))
 
     def _run(
         self,

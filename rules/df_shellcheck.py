@@ -12,10 +12,11 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from linter import Diagnostic, DockerfileContext, Position, Rule, Severity, Span, Target
+from linter import Diagnostic, DockerfileContext, Position, Severity, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, SourceLine, Stage
 from linter.dockerfile.shell import ShellScript
 from linter.records import record
+from linter.targets import DockerfileRule
 
 from ._df_helpers import PROXY_ARGS, stage_chain
 from ._runs import run_instructions
@@ -117,7 +118,7 @@ def find_shellcheck(configured: str | None) -> str | None:
     return str(beside) if beside.is_file() else None
 
 
-class ShellCheck(Rule):
+class ShellCheck(DockerfileRule):
     code = "DF601"
     name = "shellcheck"
     tags = ("shell",)
@@ -140,7 +141,6 @@ class ShellCheck(Rule):
         ".shiplint.yaml": "shellcheck: true\n",
         "Dockerfile": 'FROM debian:12\nRUN for f in /etc/*.conf; do echo "$f"; done\n',
     }
-    target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         if not context.options.get("shellcheck"):

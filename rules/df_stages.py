@@ -8,21 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter import (
-    Diagnostic,
-    DockerfileContext,
-    DockerfileRule,
-    Edit,
-    Fix,
-    Fixable,
-    InstructionRule,
-    Rule,
-    Severity,
-    Span,
-    StageRule,
-)
+from linter import Diagnostic, DockerfileContext, Edit, Fix, Fixable, Rule, Severity, Span
 from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.records import record
+from linter.targets import DockerfileRule, InstructionRule, StageRule
 
 from ._df_helpers import (
     closest,

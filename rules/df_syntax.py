@@ -19,24 +19,25 @@ from linter import (
     Rule,
     Severity,
     Span,
-    Target,
 )
-from linter.dockerfile.ast import INSTRUCTIONS, Comment, Instruction
+from linter.dockerfile.ast import INSTRUCTIONS, Comment, Dockerfile, Instruction
 from linter.patterns import lazy_compile
+from linter.targets import DockerfileRule, InstructionRule
 
 # Parse error kinds with a rule of their own; the rest go to DF006.
 _OWN_KINDS = frozenset({"unreadable", "empty-continuation", "unterminated-heredoc", "flag"})
 
 
 def _all_instructions(context: DockerfileContext) -> Iterator[Instruction]:
-    """Every instruction, then the one wrapped by each ONBUILD."""
+    """Every instruction, then the one wrapped by each ONBUILD (what the instruction rules
+    with ``onbuild`` are given)."""
     for instruction in context.dockerfile.instructions:
         yield instruction
         if instruction.onbuild is not None:
             yield instruction.onbuild
 
 
-class UnknownInstruction(Rule):
+class UnknownInstruction(InstructionRule):
     code = "DF002"
     name = "unknown-instruction"
     tags = ("syntax",)
@@ -49,19 +50,19 @@ class UnknownInstruction(Rule):
     )
     bad = "FROM alpine:3.20\nRUN apk add --no-cache curl\nCOPPY app.sh /app.sh\n"
     good = "FROM alpine:3.20\nRUN apk add --no-cache curl\nCOPY app.sh /app.sh\n"
-    target = Target.DOCKERFILE
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for instruction in _all_instructions(context):
-            if instruction.keyword not in INSTRUCTIONS:
-                yield self.report(
-                    context.path,
-                    instruction.keyword_span,
-                    f"unknown instruction {instruction.raw_keyword!r}",
-                )
+    onbuild = True
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if instruction.keyword not in INSTRUCTIONS:
+            yield self.report(
+                context.path,
+                instruction.keyword_span,
+                f"unknown instruction {instruction.raw_keyword!r}",
+            )
 
 
-class MissingArguments(Rule):
+class MissingArguments(InstructionRule):
     code = "DF003"
     name = "missing-arguments"
     tags = ("syntax",)
@@ -75,21 +76,19 @@ class MissingArguments(Rule):
     )
     bad = "FROM alpine:3.20\nWORKDIR\nCOPY app.sh /app.sh\n"
     good = "FROM alpine:3.20\nWORKDIR /app\nCOPY app.sh /app.sh\n"
-    target = Target.DOCKERFILE
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for instruction in _all_instructions(context):
-            if instruction.keyword not in INSTRUCTIONS:
-                continue
-            if instruction.keyword == "ONBUILD" and instruction.onbuild is not None:
-                continue
-            if _has_arguments(instruction):
-                continue
-            yield self.report(
-                context.path,
-                instruction.keyword_span,
-                f"{instruction.keyword} requires at least one argument",
-            )
+    onbuild = True
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if instruction.keyword not in INSTRUCTIONS or _has_arguments(instruction):
+            return
+        if instruction.keyword == "ONBUILD" and instruction.onbuild is not None:
+            return
+        yield self.report(
+            context.path,
+            instruction.keyword_span,
+            f"{instruction.keyword} requires at least one argument",
+        )
 
 
 def _has_arguments(instruction: Instruction) -> bool:
@@ -126,7 +125,7 @@ def _swallowed_instruction(
     return index + 1, words[0].upper(), fix
 
 
-class EmptyContinuationLine(Rule):
+class EmptyContinuationLine(DockerfileRule):
     code = "DF004"
     name = "empty-continuation-line"
     tags = ("syntax",)
@@ -144,7 +143,6 @@ class EmptyContinuationLine(Rule):
     )
     bad = "FROM debian:12\nRUN apt-get update && \\\n\n    apt-get install -y curl\n"
     good = "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl\n"
-    target = Target.DOCKERFILE
     fixable = Fixable.ALWAYS
     aliases = ("NoEmptyContinuation",)
 
@@ -183,7 +181,7 @@ class EmptyContinuationLine(Rule):
             )
 
 
-class UnterminatedHeredoc(Rule):
+class UnterminatedHeredoc(DockerfileRule):
     code = "DF005"
     name = "unterminated-heredoc"
     tags = ("syntax",)
@@ -196,7 +194,6 @@ class UnterminatedHeredoc(Rule):
     )
     bad = 'FROM alpine:3.20\nRUN <<EOF\n  apk add --no-cache curl\n  EOF\nCMD ["sh"]\n'
     good = 'FROM alpine:3.20\nRUN <<EOF\n  apk add --no-cache curl\nEOF\nCMD ["sh"]\n'
-    target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for error in context.dockerfile.errors:
@@ -204,7 +201,7 @@ class UnterminatedHeredoc(Rule):
                 yield self.report(context.path, error.span, error.message)
 
 
-class SyntaxProblem(Rule):
+class SyntaxProblem(DockerfileRule):
     code = "DF006"
     name = "dockerfile-syntax-error"
     tags = ("syntax",)
@@ -217,7 +214,6 @@ class SyntaxProblem(Rule):
     )
     bad = '# escape=x\nFROM alpine:3.20\nCMD ["sh"]\n'
     good = '# escape=`\nFROM alpine:3.20\nCMD ["sh"]\n'
-    target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for error in context.dockerfile.errors:
@@ -225,7 +221,7 @@ class SyntaxProblem(Rule):
                 yield self.report(context.path, error.span, error.message)
 
 
-class InvalidFlag(Rule):
+class InvalidFlag(DockerfileRule):
     code = "DF011"
     name = "invalid-instruction-flag"
     tags = ("syntax",)
@@ -250,7 +246,6 @@ class InvalidFlag(Rule):
         "FROM golang:1.22 AS build\nRUN go build -o /out/app .\n"
         "FROM alpine:3.20\nCOPY --from=build /out/app /usr/local/bin/app\n"
     )
-    target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         for error in context.dockerfile.errors:
@@ -258,7 +253,7 @@ class InvalidFlag(Rule):
                 yield self.report(context.path, error.span, error.message)
 
 
-class InstructionCasing(Rule):
+class InstructionCasing(DockerfileRule):
     code = "DF007"
     name = "instruction-casing"
     tags = ("style",)
@@ -272,7 +267,6 @@ class InstructionCasing(Rule):
     )
     bad = 'FROM alpine:3.20\nrun apk add --no-cache curl\nCMD ["sh"]\n'
     good = 'FROM alpine:3.20\nRUN apk add --no-cache curl\nCMD ["sh"]\n'
-    target = Target.DOCKERFILE
     fixable = Fixable.ALWAYS
     aliases = ("ConsistentInstructionCasing",)
 
@@ -297,7 +291,7 @@ class InstructionCasing(Rule):
             )
 
 
-class MisplacedDirective(Rule):
+class MisplacedDirective(DockerfileRule):
     code = "DF008"
     name = "misplaced-parser-directive"
     tags = ("syntax", "from-placement")
@@ -311,7 +305,6 @@ class MisplacedDirective(Rule):
     )
     bad = "# Build the API image\n# syntax=docker/dockerfile:1\nFROM alpine:3.20\n"
     good = "# syntax=docker/dockerfile:1\n# Build the API image\nFROM alpine:3.20\n"
-    target = Target.DOCKERFILE
 
     def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
         error_lines = {e.span.start.line for e in context.dockerfile.errors}
@@ -329,7 +322,7 @@ class MisplacedDirective(Rule):
 _HADOLINT_PRAGMA = lazy_compile(r"^hadolint\s+(global\s+|stage\s+)?ignore\s*=", re.IGNORECASE)
 
 
-class HadolintPragma(Rule):
+class HadolintPragma(DockerfileRule):
     code = "DF009"
     name = "inline-ignore-pragma"
     tags = ("style",)
@@ -342,7 +335,6 @@ class HadolintPragma(Rule):
     )
     bad = "FROM alpine:3.20\n# hadolint ignore=DL3018\nRUN apk add --no-cache curl\n"
     good = "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r2\n"
-    target = Target.DOCKERFILE
     aliases = ("DL1001",)
     enabled_by_default = False
 
@@ -356,7 +348,7 @@ class HadolintPragma(Rule):
                 )
 
 
-class DefinitionDescription(Rule):
+class DefinitionDescription(InstructionRule):
     code = "DF010"
     name = "invalid-definition-description"
     tags = ("style",)
@@ -371,39 +363,43 @@ class DefinitionDescription(Rule):
     )
     bad = '# The base image\nFROM alpine:3.20 AS base\nCMD ["sh"]\n'
     good = '# base The image everything builds on\nFROM alpine:3.20 AS base\nCMD ["sh"]\n'
-    target = Target.DOCKERFILE
     aliases = ("InvalidDefinitionDescription",)
     enabled_by_default = False
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        dockerfile = context.dockerfile
-        by_line = {comment.span.start.line: comment for comment in dockerfile.comments}
-        directive_lines = {d.span.start.line for d in dockerfile.directives}
-        for instruction in dockerfile.instructions:
-            names: list[str] = []
-            if instruction.keyword == "FROM":
-                stage = next(
-                    (s for s in dockerfile.stages if s.from_instruction is instruction), None
-                )
-                if stage is not None and stage.name:
-                    names = [stage.name]
-            elif instruction.keyword == "ARG":
-                names = [word.text.split("=", 1)[0] for word in instruction.words]
-            if not names:
-                continue
-            comment = _comment_above(instruction.line, by_line, directive_lines)
-            if comment is None:
-                continue
-            first = comment.text.split()[0] if comment.text.split() else ""
-            if first in names:
-                continue
-            example = names[0] if len(names) == 1 else "<arg_key>"
-            yield self.report(
-                context.path,
-                comment.span,
-                f"comment for {instruction.keyword} should follow the format "
-                f"'# {example} <description>'",
-            )
+    keywords = frozenset({"FROM", "ARG"})
+
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        names: list[str] = []
+        if instruction.keyword == "FROM":
+            stage = context.stage_of(instruction)
+            if stage is not None and stage.name:
+                names = [stage.name]
+        else:
+            names = [word.text.split("=", 1)[0] for word in instruction.words]
+        if not names:
+            return
+        by_line, directive_lines = context.cache(
+            "rules.df_syntax.comments", lambda: _comment_lines(context.dockerfile)
+        )
+        comment = _comment_above(instruction.line, by_line, directive_lines)
+        if comment is None:
+            return
+        first = comment.text.split()[0] if comment.text.split() else ""
+        if first in names:
+            return
+        example = names[0] if len(names) == 1 else "<arg_key>"
+        yield self.report(
+            context.path,
+            comment.span,
+            f"comment for {instruction.keyword} should follow the format "
+            f"'# {example} <description>'",
+        )
+
+
+def _comment_lines(dockerfile: Dockerfile) -> tuple[dict[int, Comment], set[int]]:
+    """The comments by line, and the lines of parser directives."""
+    by_line = {comment.span.start.line: comment for comment in dockerfile.comments}
+    return by_line, {d.span.start.line for d in dockerfile.directives}
 
 
 def _comment_above(

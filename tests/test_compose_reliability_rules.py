@@ -14,6 +14,7 @@ from linter.rules.dc_reliability import duration_problem, healthcheck_test_probl
 from linter import ComposeContext, Diagnostic, Severity
 from linter.compose.nodes import ScalarNode
 from linter.compose.project import load_project
+from linter.dispatch import check_rule
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,7 @@ def test_healthy_dependency_reads_the_built_stage(tmp_path: Path) -> None:
         dockerfile = parse_dockerfile(dockerfile_text, "Dockerfile")
         link = BuildLink(api, tmp_path, tmp_path / "Dockerfile", dockerfile, None, None)
         context = ComposeContext(project=project, builds=(link,))
-        return list(dc_reliability.HealthyDependencyWithoutHealthcheck().check(context))
+        return check_rule(dc_reliability.HealthyDependencyWithoutHealthcheck(), context)
 
     inherited = "FROM python:3.12 AS base\nHEALTHCHECK CMD true\nFROM base AS runtime\nCMD x\n"
     assert findings(inherited) == []

@@ -116,15 +116,15 @@ def test_shell_form_fix_only_when_the_split_is_certain() -> None:
     rule = ShellFormCommand()
     plain = parse_dockerfile("FROM alpine:3.20\nCMD node server.js\n")
     risky = parse_dockerfile("FROM alpine:3.20\nCMD node server.js > /log 2>&1\n")
-    fixes = [d.fix for d in rule.check(DockerfileContext(dockerfile=plain))]
+    fixes = [d.fix for d in check_rule(rule, DockerfileContext(dockerfile=plain))]
     assert fixes[0] is not None and fixes[0].edits[0].text == '["node", "server.js"]'
-    assert [d.fix for d in rule.check(DockerfileContext(dockerfile=risky))] == [None]
+    assert [d.fix for d in check_rule(rule, DockerfileContext(dockerfile=risky))] == [None]
 
 
 def test_legacy_env_fix_refuses_values_it_cannot_quote() -> None:
     rule = LegacyKeyValue()
     dockerfile = parse_dockerfile('FROM alpine:3.20\nENV GREETING hello "big" world\n')
-    assert [d.fix for d in rule.check(DockerfileContext(dockerfile=dockerfile))] == [None]
+    assert [d.fix for d in check_rule(rule, DockerfileContext(dockerfile=dockerfile))] == [None]
 
 
 def test_final_stage_on_sdk_needs_a_builder() -> None:

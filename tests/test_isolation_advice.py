@@ -21,6 +21,7 @@ from linter.rules._compose_helpers import is_true, scalar_text, service_network_
 from linter.compose.model import ComposeProject
 from linter.compose.nodes import MappingNode
 from linter.context import ComposeContext
+from linter.dispatch import check_rule
 from linter.loading import build_links, load_compose
 
 AWESOME = Path("/work/corpus/files/docker+awesome-compose")
@@ -90,7 +91,7 @@ def _check_advice(project: ComposeProject) -> list[dc_network.IsolationPlan]:
         assert all(net in model.internal for net in model.nets[plan.datastore.name])
     # and the rule reports exactly these plans
     context = ComposeContext(project=project, builds=tuple(build_links(project, {})))
-    found = list(dc_network.DatastoreOnPublicNetwork().check(context))
+    found = check_rule(dc_network.DatastoreOnPublicNetwork(), context)
     assert len(found) == len(plans)
     for diagnostic in found:
         assert "does not use" not in diagnostic.message

@@ -328,6 +328,9 @@ def test_service_and_build_link_rules(tmp_path: Path) -> None:
     ]
     found, dead = ComposeRules([SeenServices(), SeenLinks()]).run(context)
     assert len(found) == 5 and not dead
+    api = context.build_for("api")
+    assert api is not None and api.dockerfile_path.name == "Dockerfile.prod"
+    assert context.build_for("worker") is None
 
 
 def test_targets_belong_to_a_kind_and_are_validated() -> None:
