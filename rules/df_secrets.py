@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from linter import Diagnostic, DockerfileContext, InstructionRule, Rule, Severity, Span, Target
+from linter import Diagnostic, DockerfileContext, InstructionRule, Severity, Span
 from linter.dockerfile.ast import Instruction, KeyValue
 
 from ._df_helpers import strip_quotes
@@ -116,7 +116,7 @@ def shipped_value(keyword: str, value: str | None) -> bool:
     return True
 
 
-class SecretInArgOrEnvName(Rule):
+class SecretInArgOrEnvName(InstructionRule):
     code = "DF420"
     name = "secret-in-arg-or-env"
     tags = ("security",)
@@ -151,23 +151,17 @@ class SecretInArgOrEnvName(Rule):
         "# syntax=docker/dockerfile:1\nFROM node:20-slim\n"
         "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n"
     )
-    target = Target.DOCKERFILE
+    keywords = frozenset({"ARG", "ENV"})
+    onbuild = True
     aliases = ("DL3064", "SecretsUsedInArgOrEnv", "DS-0031")
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for instruction in context.dockerfile.instructions:
-            inner = instruction.onbuild or instruction
-            if inner.keyword not in ("ARG", "ENV"):
-                continue
-            for pair in inner.key_values:
-                if not secret_name(pair.key):
-                    continue
-                if not shipped_value(inner.keyword, pair.value):
-                    continue
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        for pair in instruction.key_values:
+            if secret_name(pair.key) and shipped_value(instruction.keyword, pair.value):
                 yield self.report(
                     context.path,
                     pair.key_span,
-                    f"{inner.keyword} {pair.key} looks like a secret: its value "
+                    f"{instruction.keyword} {pair.key} looks like a secret: its value "
                     "is kept in the image history. Use RUN --mount=type=secret.",
                 )
 
@@ -260,7 +254,7 @@ class SecretValue(InstructionRule):
 # DF422 key and credential files copied in
 
 
-class SecretFileCopied(Rule):
+class SecretFileCopied(InstructionRule):
     code = "DF422"
     name = "secret-file-copied"
     tags = ("security",)
@@ -283,26 +277,22 @@ class SecretFileCopied(Rule):
         "# syntax=docker/dockerfile:1\nFROM alpine:3.20\n"
         "RUN --mount=type=ssh git clone git@example.com:a/b\n"
     )
-    target = Target.DOCKERFILE
+    keywords = frozenset({"COPY", "ADD"})
+    onbuild = True
 
-    def check(self, context: DockerfileContext) -> Iterator[Diagnostic]:
-        for instruction in context.dockerfile.instructions:
-            inner = instruction.onbuild or instruction
-            if inner.keyword not in ("COPY", "ADD") or inner.heredocs:
-                continue
-            if inner.flag("from") is not None:
-                continue
-            sources = self._sources(inner)
-            if _public_key_destination(inner):
-                continue
-            for text, span in sources:
-                if secret_file(text) and not _public_key_file(context.build_context, text):
-                    yield self.report(
-                        context.path,
-                        span,
-                        f"{text} looks like a key or credentials file: once "
-                        "copied it stays in the image. Use a secret or ssh mount.",
-                    )
+    def check(self, instruction: Instruction, context: DockerfileContext) -> Iterator[Diagnostic]:
+        if instruction.heredocs or instruction.flag("from") is not None:
+            return
+        if _public_key_destination(instruction):
+            return
+        for text, span in self._sources(instruction):
+            if secret_file(text) and not _public_key_file(context.build_context, text):
+                yield self.report(
+                    context.path,
+                    span,
+                    f"{text} looks like a key or credentials file: once "
+                    "copied it stays in the image. Use a secret or ssh mount.",
+                )
 
     @staticmethod
     def _sources(instruction: Instruction) -> list[tuple[str, Span]]:
