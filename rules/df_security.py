@@ -647,15 +647,13 @@ def _tls_off_in_command(command: Command, start: int) -> tuple[Span, str] | None
     if program == "wget":
         for option in command.options():
             if option.name == "--no-check-certificate":
-                return command.argv[
-                    option.index
-                ].span, "wget --no-check-certificate accepts any certificate"
+                why = "wget --no-check-certificate accepts any certificate"
+                return command.word_span(option.index), why
     if program == "apk":
         for option in command.options():
             if option.name == "--no-check-certificate":
-                return command.argv[
-                    option.index
-                ].span, "apk --no-check-certificate accepts any certificate"
+                why = "apk --no-check-certificate accepts any certificate"
+                return command.word_span(option.index), why
     invocation = parse_invocation(texts)
     if invocation is not None and invocation.manager == "pip":
         for pip_option in invocation.options:
