@@ -651,6 +651,7 @@ def program_chain(texts: Sequence[str]) -> list[int]:
             return chain
         takes, skip = wrapper
         index += 1
+        options_from = index
         while index < length and texts[index].startswith("-") and texts[index] != "-":
             option = texts[index]
             index += 1
@@ -658,9 +659,22 @@ def program_chain(texts: Sequence[str]) -> list[int]:
                 break
             if option in takes:
                 index += 1
+        if basename(word) == "runuser" and not any(
+            _runuser_user(option) for option in texts[options_from:index]
+        ):
+            return chain  # the su form: runuser itself runs ``-c SCRIPT`` as a user
         index += skip
     chain.append(length)
     return chain
+
+
+def _runuser_user(option: str) -> bool:
+    """Say whether ``option`` gives ``runuser`` a user: ``-u USER``, ``-uUSER``, ``--user[=USER]``.
+
+    Only then does runuser run the words after its options as a command; without it, runuser
+    works like ``su``: ``runuser -l USER -c SCRIPT`` runs a shell, and USER is no program.
+    """
+    return option.startswith("-u") or option == "--user" or option.startswith("--user=")
 
 
 def program_start(texts: Sequence[str]) -> int:
