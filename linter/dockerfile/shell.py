@@ -34,6 +34,7 @@ __all__ = [
     "program_start",
     "split_arguments",
     "unquote",
+    "unquote_offsets",
 ]
 
 
@@ -228,6 +229,75 @@ def unquote(raw: str) -> tuple[str, bool, bool]:
             out.append(char)
             index += 1
     return "".join(out), quoted, literal
+
+
+def unquote_offsets(raw: str) -> tuple[str, tuple[int, ...]]:
+    """``unquote(raw)``'s value and, for each of its characters, its index in ``raw``.
+
+    For rules that point at part of a word (the value of ``--password=VALUE``). The decoded
+    characters of a ``$'...'`` string with escapes all point at its ``$``.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    index = 0
+    length = len(raw)
+    while index < length:
+        char = raw[index]
+        start = index
+        if char == "\\":
+            if index + 1 < length and raw[index + 1] != "\n":
+                out.append(raw[index + 1])
+                where.append(index + 1)
+            index += 2
+        elif char == "'":
+            end = raw.find("'", index + 1)
+            end = length if end < 0 else end
+            out.append(raw[index + 1 : end])
+            where.extend(range(index + 1, end))
+            index = end + 1
+        elif char == '"':
+            end = _skip_double(raw, index + 1)
+            body_end = end - 1 if end <= length and raw[end - 1 : end] == '"' else end
+            _double_offsets(raw, index + 1, body_end, out, where)
+            index = end
+        elif char == "$" and raw[index + 1 : index + 2] == "'":
+            decoded: list[str] = []
+            index = _ansi_c(raw, index + 2, decoded)
+            text = "".join(decoded)
+            body = raw[start + 2 : index - 1 if raw[index - 1 : index] == "'" else index]
+            out.append(text)
+            where.extend(
+                range(start + 2, start + 2 + len(text)) if text == body else [start] * len(text)
+            )
+        elif char == "$" and raw[index + 1 : index + 2] == '"':
+            index += 1
+        elif char in "$`":
+            index, _expanded = _copy_expansion(raw, index, out)
+            where.extend(range(start, start + len(out[-1])))
+        else:
+            out.append(char)
+            where.append(index)
+            index += 1
+    return "".join(out), tuple(where)
+
+
+def _double_offsets(raw: str, index: int, end: int, out: list[str], where: list[int]) -> None:
+    """``unquote_offsets`` of the inside of a double-quoted string, ``raw[index:end]``."""
+    while index < end:
+        char = raw[index]
+        if char == "\\" and index + 1 < end and raw[index + 1] in _DOUBLE_QUOTE_ESCAPES:
+            if raw[index + 1] != "\n":
+                out.append(raw[index + 1])
+                where.append(index + 1)
+            index += 2
+        elif char in "$`":
+            start = index
+            index, _expanded = _copy_expansion(raw[:end], index, out)
+            where.extend(range(start, start + len(out[-1])))
+        else:
+            out.append(char)
+            where.append(index)
+            index += 1
 
 
 def _double_quoted(body: str) -> tuple[str, bool]:
@@ -769,6 +839,7 @@ class Command:
     argv: tuple[ShellWord, ...]
     span: Span
     env: tuple[tuple[str, str], ...] = ()  # ``VAR=x`` prefixes, values unquoted
+    assignments: tuple[ShellWord, ...] = ()  # the same prefixes as words, with their spans
     pipeline: tuple[int, int] | None = None  # (index in pipeline, pipeline length) when piped
     operator_before: str | None = None  # "&&", "||", ";", "|", "&", or None for the first
     background: bool = False  # ends with ``&`` (or its list does)
@@ -924,6 +995,8 @@ class ShellScript:
     # without a shell: one command), "exec-shell" (JSON ``["sh", "-c", "..."]``).
     origin: str = "shell"
     error_spans: tuple[Span, ...] = field(default=(), compare=False)
+    # Assignment-only statements (``X=1;``), which run no command: one word each, with spans.
+    assignments: tuple[ShellWord, ...] = ()
 
     def find(self, program: str, subcommand: str | None = None) -> tuple[Command, ...]:
         """Commands running ``program`` (base name), optionally with this subcommand."""
@@ -1179,6 +1252,7 @@ class _Walker:
         self.commands: list[Command] = []
         self.pending: str | None = None  # operator before the next command found
         self.errors: list[Span] = []
+        self.assignments: list[ShellWord] = []
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
@@ -1392,12 +1466,19 @@ class _Walker:
             self.pending = saved
 
     def assignment(self, node: Node, where: _Where) -> None:
+        if node.type == "variable_assignment":
+            self.assignments.append(self.word(node))
+        else:
+            self.assignments.extend(
+                self.word(child) for child in node.children if child.type == "variable_assignment"
+            )
         self.substitutions(node, where)
 
     # commands ---------------------------------------------------------------------
 
     def command(self, node: Node, where: _Where, extra: Sequence[ShellWord] = ()) -> None:
         env: list[tuple[str, str]] = []
+        assignments: list[ShellWord] = []
         argv: list[ShellWord] = []
         redirects = list(where.redirects)
         nested: list[Node] = []
@@ -1410,6 +1491,7 @@ class _Walker:
                 name = self.text(name_node) if name_node is not None else self.text(child)
                 value = unquote(self.text(value_node))[0] if value_node is not None else ""
                 env.append((name, value))
+                assignments.append(self.word(child))
                 nested.append(child)
             elif kind == "command_name":
                 argv.append(self.word(child))
@@ -1422,7 +1504,7 @@ class _Walker:
                 argv.append(self.word(child))
                 nested.append(child)
         argv.extend(extra)
-        self.emit(node, argv, where, env, redirects)
+        self.emit(node, argv, where, env, redirects, assignments)
         if self.has_substitution(node):
             self.find_substitutions(nested, where)
         if tails:
@@ -1459,6 +1541,7 @@ class _Walker:
         where: _Where,
         env: list[tuple[str, str]],
         redirects: list[str],
+        assignments: Sequence[ShellWord] = (),
     ) -> None:
         texts = tuple([word.text for word in argv])
         self.commands.append(
@@ -1467,6 +1550,7 @@ class _Walker:
                 argv=tuple(argv),
                 span=self.positions.span(node),
                 env=tuple(env),
+                assignments=tuple(assignments),
                 pipeline=where.pipeline,
                 operator_before=self.pending,
                 background=where.background,
@@ -1559,7 +1643,15 @@ def _parse(lines: tuple[SourceLine, ...], separators: Sequence[str], origin: str
     root = tree.root_node
     walker.statements(root.children, _Where(), top=True)
     commands = sorted(walker.commands, key=lambda command: command.span.start)
-    return ShellScript(tuple(commands), root.has_error, text, lines, origin, tuple(walker.errors))
+    return ShellScript(
+        tuple(commands),
+        root.has_error,
+        text,
+        lines,
+        origin,
+        tuple(walker.errors),
+        tuple(walker.assignments),
+    )
 
 
 # ---------------------------------------------------------------------- instructions
@@ -1694,10 +1786,19 @@ def _locate_json_string(instruction: Instruction, index: int) -> SourceLine | No
 
 def _respan(script: ShellScript, span: Span) -> ShellScript:
     """Give every word and command the same approximate span (positions are unknown)."""
-    commands = []
-    for command in script.commands:
-        argv = tuple(ShellWord(w.text, w.raw, span, w.quoted, w.literal) for w in command.argv)
-        commands.append(_replace_command(command, argv, span))
+
+    def respanned(words: tuple[ShellWord, ...]) -> tuple[ShellWord, ...]:
+        return tuple(ShellWord(w.text, w.raw, span, w.quoted, w.literal) for w in words)
+
+    commands = [
+        replace(
+            command,
+            argv=respanned(command.argv),
+            assignments=respanned(command.assignments),
+            span=span,
+        )
+        for command in script.commands
+    ]
     return ShellScript(
         tuple(commands),
         script.has_error,
@@ -1705,11 +1806,8 @@ def _respan(script: ShellScript, span: Span) -> ShellScript:
         script.lines,
         script.origin,
         tuple(span for _ in script.error_spans),
+        respanned(script.assignments),
     )
-
-
-def _replace_command(command: Command, argv: tuple[ShellWord, ...], span: Span) -> Command:
-    return replace(command, argv=argv, span=span)
 
 
 def _without_markers(instruction: Instruction) -> list[SourceLine]:
