@@ -1,9 +1,9 @@
 """Credentials written on a service's command line (``command``, ``entrypoint``, healthcheck).
 
-A string ``command:`` is split into words the way a shell would (quotes, backslashes), but
+A string ``command:`` is split into words the way compose does (quotes, backslashes), as
 compose runs no shell; ``sh -c SCRIPT`` and ``CMD-SHELL SCRIPT`` hand a script to a real
-shell, whose words are split again. Every word keeps, character by character, where it is
-written in its YAML scalar, so a finding can point at the value itself.
+shell, read by the shell view (``parse_script``). Every word keeps, character by character,
+where it is written in its YAML scalar, so a finding can point at the value itself.
 
 What counts as a credential follows the environment check: the same key-name test
 (``secret_key``), the same literal-value test (``literal_secret_value``) and the same table
@@ -18,7 +18,14 @@ from collections.abc import Iterator, Sequence
 from linter import Position, Span
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, ScalarNode, SequenceNode
-from linter.dockerfile.shell import basename, program_chain, skip_balanced
+from linter.dockerfile.ast import SourceLine
+from linter.dockerfile.shell import (
+    ShellWord,
+    basename,
+    parse_script,
+    program_chain,
+    unquote_offsets,
+)
 from linter.records import record
 
 from ._compose_helpers import sub_span
@@ -40,7 +47,6 @@ class Word:
     offsets: tuple[int, ...]  # index in ``node.text`` of each character of ``text``
     start: int  # the word as written: ``node.text[start:end]``
     end: int
-    operator: bool = False  # a shell operator (``&&``, ``;``, ``|``, newline, ...)
 
     def span_of(self, first: int, last: int) -> tuple[int, int]:
         """``node.text`` offsets of ``text[first:last]`` (the whole word when empty)."""
@@ -61,176 +67,99 @@ class Found:
 
 
 # ---------------------------------------------------------------------------------------------
-# Splitting
+# Words
 
-_OPERATORS = (
-    "&&",
-    "||",
-    ";;",
-    "|&",
-    ">>",
-    "<<",
-    ">&",
-    "<&",
-    ";",
-    "&",
-    "|",
-    "(",
-    ")",
-    "<",
-    ">",
-    "\n",
-)
-_REDIRECTS = frozenset({">>", "<<", ">&", "<&", "<", ">"})
 _DOUBLE_QUOTE_ESCAPES = frozenset('$`"\\\n')
 
 
-class _Splitter:
-    """Shell-like word splitting of one text, keeping where every character came from."""
+def split_command_string(node: ScalarNode) -> list[Word]:
+    """The words of a string ``command:``/``entrypoint:``, split as compose splits it.
 
-    def __init__(self, text: str, offsets: Sequence[int], node: ScalarNode, shell: bool) -> None:
-        self.text = text
-        self.offsets = offsets
-        self.node = node
-        self.shell = shell
-        self.words: list[Word] = []
-        self.chars: list[str] = []
-        self.where: list[int] = []
-        self.begin: int | None = None
-
-    def add(self, start: int, end: int) -> None:
-        self.chars.append(self.text[start:end])
-        self.where.extend(self.offsets[start:end])
-
-    def flush(self, end: int) -> None:
-        if self.begin is None:
-            return
-        text = "".join(self.chars)
-        self.words.append(
-            Word(
-                text,
-                self.node,
-                tuple(self.where),
-                self.offsets[self.begin],
-                self.offsets[end - 1] + 1,
-            )
-        )
-        self.chars, self.where, self.begin = [], [], None
-
-    def operator(self, index: int, op: str) -> None:
-        start = self.offsets[index]
-        self.words.append(Word(op, self.node, (), start, start + len(op), operator=True))
-
-    def split(self) -> list[Word]:
-        text, length, index = self.text, len(self.text), 0
-        while index < length:
-            char = text[index]
-            if char in " \t\r" or (char == "\n" and not self.shell):
-                self.flush(index)
-                index += 1
-                continue
-            if self.shell and char == "#" and self.begin is None:
-                found = text.find("\n", index)
-                index = length if found < 0 else found
-                continue
-            if self.shell and char in ";&|()<>\n":
-                self.flush(index)
-                op = next(o for o in _OPERATORS if text.startswith(o, index))
-                self.operator(index, op)
-                index += len(op)
-                continue
-            if self.begin is None:
-                self.begin = index
-            index = self.word_part(index)
-        self.flush(length)
-        return self.words
-
-    def word_part(self, index: int) -> int:
-        """Consume one piece of a word at ``index``; return the index after it."""
-        text, length = self.text, len(self.text)
+    Compose splits the string like ``shlex`` (quotes and backslashes; no operators, no
+    comments) and runs no shell, so this is no shell parse.
+    """
+    text = node.text
+    words: list[Word] = []
+    chars: list[str] = []
+    where: list[int] = []
+    begin: int | None = None
+    index, length = 0, len(text)
+    while index < length:
         char = text[index]
+        if char in " \t\r\n":
+            if begin is not None:
+                words.append(Word("".join(chars), node, tuple(where), begin, index))
+                chars, where, begin = [], [], None
+            index += 1
+            continue
+        if begin is None:
+            begin = index
         if char == "\\":
             if index + 1 < length and text[index + 1] != "\n":
-                self.add(index + 1, index + 2)
-            return index + 2
-        if char == "'":
+                chars.append(text[index + 1])
+                where.append(index + 1)
+            index += 2
+        elif char == "'":
             found = text.find("'", index + 1)
-            end = length if found < 0 else found
-            self.add(index + 1, end)
-            return end + 1
-        if char == '"':
-            return self.double_quoted(index + 1)
-        if self.shell and char == "$" and text[index + 1 : index + 2] in ("(", "{"):
-            opener = text[index + 1]
-            end = skip_balanced(text, index + 2, opener, ")" if opener == "(" else "}")
-            self.add(index, end)
-            return end
-        if self.shell and char == "`":
-            found = text.find("`", index + 1)
-            end = length if found < 0 else found + 1
-            self.add(index, end)
-            return end
-        self.add(index, index + 1)
-        return index + 1
-
-    def double_quoted(self, index: int) -> int:
-        text, length = self.text, len(self.text)
-        while index < length:
-            char = text[index]
-            if char == '"':
-                return index + 1
-            if (
-                char == "\\"
-                and text[index + 1 : index + 2] in _DOUBLE_QUOTE_ESCAPES
-                and index + 1 < length
-            ):
-                if text[index + 1] != "\n":
-                    self.add(index + 1, index + 2)
-                index += 2
-            elif self.shell and char == "$" and text[index + 1 : index + 2] == "(":
-                end = skip_balanced(text, index + 2, "(", ")")
-                self.add(index, end)
-                index = end
-            else:
-                self.add(index, index + 1)
-                index += 1
-        return length
+            close = length if found < 0 else found
+            chars.append(text[index + 1 : close])
+            where.extend(range(index + 1, close))
+            index = close + 1
+        elif char == '"':
+            index += 1
+            while index < length and text[index] != '"':
+                if text[index] == "\\" and text[index + 1 : index + 2] in _DOUBLE_QUOTE_ESCAPES:
+                    if text[index + 1] != "\n":
+                        chars.append(text[index + 1])
+                        where.append(index + 1)
+                    index += 2
+                else:
+                    chars.append(text[index])
+                    where.append(index)
+                    index += 1
+            index += 1
+        else:
+            chars.append(char)
+            where.append(index)
+            index += 1
+    if begin is not None:
+        words.append(Word("".join(chars), node, tuple(where), begin, length))
+    return words
 
 
-def split_words(
-    text: str, node: ScalarNode, offsets: Sequence[int] | None = None, *, shell: bool = False
-) -> list[Word]:
-    """Split ``text`` into words; ``shell`` also splits on operators and drops comments.
+def script_commands(text: str, node: ScalarNode, offsets: Sequence[int]) -> list[list[Word]]:
+    """The simple commands of a shell script (``sh -c``, ``CMD-SHELL``), as words.
 
-    ``offsets`` maps each character of ``text`` to ``node.text`` (identity when omitted).
+    ``text`` is written at ``offsets`` of ``node.text`` (one offset per character). Each
+    command's words are its ``VAR=x`` prefixes, then its argv; an assignment-only statement
+    (``X=1;``) is a command of its own. Commands inside ``$(...)`` are not read.
     """
-    where = range(len(text)) if offsets is None else offsets
-    return _Splitter(text, where, node, shell).split()
+    script = parse_script([SourceLine(1, 1, text)], separator="")
+    found = [
+        [_word(word, node, offsets) for word in (*command.assignments, *command.argv)]
+        for command in script.commands
+        if not command.in_substitution
+    ]
+    found.extend([_word(word, node, offsets)] for word in script.assignments)
+    return found
+
+
+def _word(word: ShellWord, node: ScalarNode, offsets: Sequence[int]) -> Word:
+    """A shell word of a script parsed as one line: its column is its offset in the script."""
+    at = word.span.start.column - 1
+    text, where = unquote_offsets(word.raw)
+    return Word(
+        text,
+        node,
+        tuple([offsets[at + index] for index in where]),
+        offsets[at],
+        offsets[at + len(word.raw) - 1] + 1,
+    )
 
 
 def item_word(node: ScalarNode) -> Word:
     """A list item of an exec-form command: one word, exactly as written."""
     return Word(node.text, node, tuple(range(len(node.text))), 0, len(node.text))
-
-
-def commands(words: Sequence[Word]) -> Iterator[list[Word]]:
-    """Simple commands between shell operators, redirection targets left out."""
-    current: list[Word] = []
-    redirect = False
-    for word in words:
-        if word.operator:
-            if word.text in _REDIRECTS:
-                redirect = True
-                continue
-            if current:
-                yield current
-            current, redirect = [], False
-        elif redirect:
-            redirect = False
-        else:
-            current.append(word)
-    if current:
-        yield current
 
 
 # ---------------------------------------------------------------------------------------------
@@ -443,13 +372,10 @@ class _Scanner:
         if found is not None and "`" not in word.text[found.start : found.end]:
             self.add(found.scheme, found.kind, word, found.start, found.end, self.urls)
 
-    def script(self, words: Sequence[Word]) -> None:
-        for command in commands(words):
-            self.command(command)
-
     def subscript(self, word: Word, first: int) -> None:
         """Scan ``word.text[first:]`` as a shell script (``sh -c``, ``su -c``)."""
-        self.script(split_words(word.text[first:], word.node, word.offsets[first:], shell=True))
+        for command in script_commands(word.text[first:], word.node, word.offsets[first:]):
+            self.command(command)
 
     def command(self, words: list[Word]) -> None:
         programs = _programs(words)
@@ -529,18 +455,11 @@ class _Scanner:
         return True
 
 
-def _scanned(words: Sequence[Word], *, shell: bool = False) -> _Scanner:
+def _scanned(commands: Sequence[list[Word]]) -> _Scanner:
     scanner = _Scanner()
-    if shell:
-        scanner.script(words)
-    else:
-        scanner.command(list(words))
+    for words in commands:
+        scanner.command(words)
     return scanner
-
-
-def scan(words: Sequence[Word], *, shell: bool = False) -> list[Found]:
-    """Credentials in one command line (``shell``: ``words`` are a shell script's)."""
-    return _scanned(words, shell=shell).found
 
 
 def _items(nodes: Sequence[object]) -> list[Word]:
@@ -549,57 +468,66 @@ def _items(nodes: Sequence[object]) -> list[Word]:
     ]
 
 
-def _command_field(node: object) -> Iterator[tuple[list[Word], bool]]:
-    """The words of a ``command``/``entrypoint`` value (string or list form)."""
+def _script(node: ScalarNode) -> list[list[Word]]:
+    return script_commands(node.text, node, range(len(node.text)))
+
+
+def _command_field(node: object) -> list[list[Word]]:
+    """The words of a ``command``/``entrypoint`` value (string or list form): one command."""
     if isinstance(node, ScalarNode) and isinstance(node.value, str):
-        yield split_words(node.text, node), False
-    elif isinstance(node, SequenceNode):
-        yield _items(node.items), False
+        return [split_command_string(node)]
+    if isinstance(node, SequenceNode):
+        return [_items(node.items)]
+    return []
 
 
-def _healthcheck(test: object) -> Iterator[tuple[list[Word], bool]]:
-    """The words of ``healthcheck.test``: a string and ``CMD-SHELL`` are shell scripts."""
+def _healthcheck(test: object) -> list[list[Word]]:
+    """The commands of ``healthcheck.test``: a string and ``CMD-SHELL`` are shell scripts."""
     if isinstance(test, ScalarNode) and isinstance(test.value, str):
-        yield split_words(test.text, test, shell=True), True
-    elif isinstance(test, SequenceNode) and test.items:
+        return _script(test)
+    if isinstance(test, SequenceNode) and test.items:
         first = test.items[0]
         form = first.value if isinstance(first, ScalarNode) else None
         script = test.items[1] if len(test.items) > 1 else None
         if form == "CMD-SHELL" and isinstance(script, ScalarNode):
-            yield split_words(script.text, script, shell=True), True
-        elif form == "CMD":
-            yield _items(test.items[1:]), False
-        elif form not in ("NONE", "CMD-SHELL"):
-            yield _items(test.items), False
+            return _script(script)
+        if form == "CMD":
+            return [_items(test.items[1:])]
+        if form not in ("NONE", "CMD-SHELL"):
+            return [_items(test.items)]
+    return []
 
 
-def _fields(service: Service) -> Iterator[tuple[str, list[Word], bool]]:
-    """``(field, words, shell)`` of every command line a service runs.
+def _fields(service: Service) -> Iterator[tuple[str, list[list[Word]]]]:
+    """``(field, commands)`` of every command line a service runs.
 
     ``entrypoint``, ``command``, ``healthcheck.test`` and the ``command`` of the
     ``post_start``/``pre_stop`` lifecycle hooks.
     """
-    for key in ("entrypoint", "command"):
-        for words, shell in _command_field(service.get(key)):
-            yield key, words, shell
+    fields = [(key, _command_field(service.get(key))) for key in ("entrypoint", "command")]
     health = service.get("healthcheck")
-    test = health.get("test") if isinstance(health, MappingNode) else None
-    for words, shell in _healthcheck(test):
-        yield "healthcheck.test", words, shell
+    fields.append(
+        (
+            "healthcheck.test",
+            _healthcheck(health.get("test") if isinstance(health, MappingNode) else None),
+        )
+    )
     for hook in ("post_start", "pre_stop"):
         hooks = service.get(hook)
         if not isinstance(hooks, SequenceNode):
             continue
         for position, item in enumerate(hooks.items):
             command = item.get("command") if isinstance(item, MappingNode) else None
-            for words, shell in _command_field(command):
-                yield f"{hook}[{position}].command", words, shell
+            fields.append((f"{hook}[{position}].command", _command_field(command)))
+    for field, commands in fields:
+        if commands:
+            yield field, commands
 
 
 def command_lines(service: Service) -> Iterator[tuple[str, list[Found]]]:
     """``(field, credentials)`` for every command line of a service (DC330)."""
-    for field, words, shell in _fields(service):
-        yield field, _scanned(words, shell=shell).found
+    for field, commands in _fields(service):
+        yield field, _scanned(commands).found
 
 
 def command_urls(service: Service) -> Iterator[tuple[str, list[Found]]]:
@@ -607,8 +535,8 @@ def command_urls(service: Service) -> Iterator[tuple[str, list[Found]]]:
 
     ``Found.option`` is the URL's scheme; ``kind`` "literal" or "default".
     """
-    for field, words, shell in _fields(service):
-        yield field, _scanned(words, shell=shell).urls
+    for field, commands in _fields(service):
+        yield field, _scanned(commands).urls
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from linter.rules._command_secrets import (
     command_urls,
     compose_default,
     credential_option,
-    split_words,
+    script_commands,
+    split_command_string,
     text_span,
     value_kind,
 )
@@ -227,7 +228,7 @@ _WORDS = st.text(alphabet=st.sampled_from("ab=- \t'\"\\"), max_size=30)
 @given(_WORDS)
 def test_split_keeps_where_each_character_is(text: str) -> None:
     node = _node(text)
-    for word in split_words(text, node):
+    for word in split_command_string(node):
         assert len(word.offsets) == len(word.text)
         assert all(text[at] == char for at, char in zip(word.offsets, word.text, strict=True))
         assert 0 <= word.start < word.end <= len(text)
@@ -239,13 +240,15 @@ def test_split_agrees_with_shlex(text: str) -> None:
         expected = shlex.split(text)
     except ValueError:
         return  # unbalanced quotes: compose refuses the file, we read what we can
-    assert [word.text for word in split_words(text, _node(text))] == expected
+    assert [word.text for word in split_command_string(_node(text))] == expected
 
 
 def test_shell_operators_split_commands() -> None:
     text = "a x=1&&b -c 'd;e'|f >out; g"
-    words = [w.text for w in split_words(text, _node(text), shell=True)]
-    assert words == ["a", "x=1", "&&", "b", "-c", "d;e", "|", "f", ">", "out", ";", "g"]
+    commands = [
+        [w.text for w in words] for words in script_commands(text, _node(text), range(len(text)))
+    ]
+    assert commands == [["a", "x=1"], ["b", "-c", "d;e"], ["f"], ["g"]]
 
 
 @pytest.mark.parametrize(
