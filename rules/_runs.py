@@ -50,7 +50,7 @@ def commands(context: DockerfileContext, instruction: Instruction) -> list[Cmd]:
 
     Computed once per instruction and file: a dozen rules ask for the same RUN.
     """
-    cache = context.cache("rules._runs.commands", dict[int, list[Cmd]])
+    cache: dict[int, list[Cmd]] = context.cache("rules._runs.commands", dict)
     key = id(instruction)
     cached = cache.get(key)
     if cached is None:
