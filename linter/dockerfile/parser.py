@@ -7,7 +7,7 @@ reject (or warn about) becomes a ``ParseError`` in ``Dockerfile.errors`` so rule
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from linter.diagnostics import Position, Span
 from linter.dockerfile.ast import (
@@ -194,9 +194,7 @@ def _words(
     pattern = _NON_SPACE if whitespace_only else word_pattern(escape)
     matches = pattern.finditer(logical.text, start, end)
     if len(logical.segments) > 1:
-        return tuple(
-            Word(match.group(), logical.span(match.start(), match.end())) for match in matches
-        )
+        return _words_across_lines(logical, matches)
     # One physical line (the common case): columns are a fixed shift of the offsets.
     segment = logical.segments[0]
     line = segment.line
@@ -208,6 +206,32 @@ def _words(
         )
         for match in matches
     )
+
+
+def _words_across_lines(logical: LogicalLine, matches: Iterator[re.Match[str]]) -> tuple[Word, ...]:
+    """Words of a continued instruction, placed by walking its lines once.
+
+    Words come in order, so the line of each is found by moving forward from the previous
+    word's line rather than by a search per word (``LogicalLine.span``); same positions.
+    """
+    segments = logical.segments
+    last = len(segments) - 1
+    index = 0
+    words: list[Word] = []
+    for match in matches:
+        begin, finish = match.span()
+        while index < last and segments[index + 1].offset <= begin:
+            index += 1
+        segment = segments[index]
+        first = Position(segment.line, segment.column + begin - segment.offset)
+        if finish - segment.offset > len(segment.text):  # the word goes on past this line
+            through = index
+            while through < last and segments[through + 1].offset <= finish - 1:
+                through += 1
+            segment = segments[through]
+        end = Position(segment.line, segment.column + finish - segment.offset)
+        words.append(Word(match.group(), Span(first, end)))
+    return tuple(words)
 
 
 def _flag(logical: LogicalLine, start: int, raw: str) -> Flag:
