@@ -36,7 +36,7 @@ def commands(context: DockerfileContext, instruction: Instruction) -> list[Comma
 
     Computed once per instruction and file: a dozen rules ask for the same RUN.
     """
-    cache = context.cache("rules._runs.commands", dict[int, list[Command]])
+    cache: dict[int, list[Command]] = context.cache("rules._runs.commands", dict)
     key = id(instruction)
     cached = cache.get(key)
     if cached is None:
