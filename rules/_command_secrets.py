@@ -21,7 +21,7 @@ from linter.compose.nodes import MappingNode, ScalarNode, SequenceNode
 from linter.dockerfile.shell import basename, program_chain, skip_balanced
 from linter.records import record
 
-from ._compose_helpers import sub_span
+from ._compose_values import sub_span
 from ._secrets import (
     find_token,
     literal_secret_value,

@@ -16,7 +16,7 @@ from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.dockerfile.shell import Command
 from linter.records import record
 
-from ._df_helpers import stage_chain
+from ._dockerfile_words import stage_chain
 from ._packages import CacheInfo, cache_dir_matches
 
 
