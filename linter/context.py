@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from linter.dockerfile.ast import Instruction
 from linter.records import field, record
@@ -113,29 +113,28 @@ class DockerfileContext:
         """``factory()``, computed once per file and kept under ``key`` (prefix it with your
         module's name): what several rules or several nodes of one file need."""
         memo = self.memo
+        value: T
         if key in memo:
-            return cast(T, memo[key])
-        value = memo[key] = factory()
+            value = memo[key]
+        else:
+            value = memo[key] = factory()
         return value
 
     # ------------------------------------------------------------------ scope
+    # Asked for every instruction by many rules: plain lookups, no helper calls on the way.
 
     def _before(self) -> dict[int, _Scope]:
-        found = self.memo.get("linter.scopes")
-        if found is None:
-            found = self.memo["linter.scopes"] = _scopes(self.dockerfile)
-        return cast(dict[int, _Scope], found[0])
-
-    def _after(self, stage: Stage) -> _Scope | None:
-        self._before()
-        return cast(dict[int, _Scope], self.memo["linter.scopes"][1]).get(stage.index)
+        before, self.memo["linter.after"] = _scopes(self.dockerfile)
+        self.memo["linter.before"] = before
+        return before
 
     def stage_of(self, node: Instruction | Command) -> Stage | None:
         """The stage an instruction (FROM, ONBUILD trigger) or a RUN's command belongs to;
         None for the ARGs before the first FROM."""
         if not isinstance(node, Instruction):
             node = self._sites()[id(node)].instruction
-        scope = self._before().get(id(node))
+        before: dict[int, _Scope] = self.memo.get("linter.before") or self._before()
+        scope = before.get(id(node))
         return scope.stage if scope is not None else None
 
     def outer_of(self, instruction: Instruction) -> Instruction:
@@ -148,29 +147,36 @@ class DockerfileContext:
                 for outer in self.dockerfile.instructions
                 if outer.onbuild is not None
             }
-        return cast(Instruction, wrappers.get(id(instruction), instruction))
+        outer: Instruction = wrappers.get(id(instruction), instruction)
+        return outer
 
     def shell_for(self, instruction: Instruction) -> tuple[str, ...] | None:
         """The SHELL in force for ``instruction`` (set before it, in its stage or the stages
         it is built ``FROM``): the JSON arguments, or None for the default ``/bin/sh -c``."""
-        scope = self._before().get(id(instruction))
+        before: dict[int, _Scope] = self.memo.get("linter.before") or self._before()
+        scope = before.get(id(instruction))
         return scope.shell if scope is not None else None
 
     def user_at(self, instruction: Instruction) -> Instruction | None:
         """The USER instruction in force for ``instruction`` (set before it, in its stage or
         the stages it is built ``FROM``); None when the base image's user applies."""
-        scope = self._before().get(id(instruction))
+        before: dict[int, _Scope] = self.memo.get("linter.before") or self._before()
+        scope = before.get(id(instruction))
         return scope.user if scope is not None else None
 
     def final_user(self, stage: Stage) -> Instruction | None:
         """The USER instruction in force at the end of ``stage``: the image's user."""
-        scope = self._after(stage)
+        if "linter.after" not in self.memo:
+            self._before()
+        after: dict[int, _Scope] = self.memo["linter.after"]
+        scope = after.get(stage.index)
         return scope.user if scope is not None else None
 
     def workdir_at(self, instruction: Instruction) -> str:
         """The working directory ``instruction`` runs in, normalised: ``/`` until a WORKDIR
         (relative ones joined to the one before, quotes removed) of its stage chain sets it."""
-        scope = self._before().get(id(instruction))
+        before: dict[int, _Scope] = self.memo.get("linter.before") or self._before()
+        scope = before.get(id(instruction))
         return scope.workdir if scope is not None else "/"
 
     # ------------------------------------------------------------------ shell view
@@ -180,7 +186,7 @@ class DockerfileContext:
         the SHELL in force. Empty for non-POSIX shells (SHELL powershell/cmd), JSON-form RUN,
         and a RUN nested too deep for Python's stack (tens of thousands of chained commands).
         """
-        parsed = self.memo.get("linter.shell")
+        parsed: dict[int, list[ShellScript]] | None = self.memo.get("linter.shell")
         if parsed is None:
             parsed = self.memo["linter.shell"] = {}
         key = id(instruction)
@@ -193,10 +199,10 @@ class DockerfileContext:
             except RecursionError:
                 found = []
             parsed[key] = found
-        return cast("list[ShellScript]", found)
+        return found
 
     def _sites(self) -> dict[int, _CommandSite]:
-        sites = self.memo.get("linter.sites")
+        sites: dict[int, _CommandSite] | None = self.memo.get("linter.sites")
         if sites is None:
             sites = {}
             commands: list[Command] = []
@@ -212,13 +218,14 @@ class DockerfileContext:
                                 commands.append(command)
             self.memo["linter.sites"] = sites
             self.memo["linter.commands"] = commands
-        return cast(dict[int, _CommandSite], sites)
+        return sites
 
     def commands(self) -> list[Command]:
         """Every simple command with words of every RUN (ONBUILD RUN included), stage by
         stage in file order: the nodes of ``Target.RUN_COMMAND``."""
         self._sites()
-        return cast("list[Command]", self.memo["linter.commands"])
+        commands: list[Command] = self.memo["linter.commands"]
+        return commands
 
     def instruction_of(self, command: Command) -> Instruction:
         """The RUN (or ONBUILD's RUN) a command of ``commands()`` belongs to."""
@@ -262,16 +269,18 @@ class ComposeContext:
 
     def build_for(self, service: str) -> BuildLink | None:
         """The build link of the service named ``service`` (None: it has no local build)."""
-        links = self.memo.get("linter.builds")
+        links: dict[str, BuildLink] | None = self.memo.get("linter.builds")
         if links is None:
             links = self.memo["linter.builds"] = {link.service.name: link for link in self.builds}
-        return cast("BuildLink | None", links.get(service))
+        return links.get(service)
 
     def cache(self, key: str, factory: Callable[[], T]) -> T:
         """``factory()``, computed once per project and kept under ``key`` (prefix it with
         your module's name): what several rules or several services need."""
         memo = self.memo
+        value: T
         if key in memo:
-            return cast(T, memo[key])
-        value = memo[key] = factory()
+            value = memo[key]
+        else:
+            value = memo[key] = factory()
         return value

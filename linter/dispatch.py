@@ -62,8 +62,12 @@ class DockerfileRules:
             _each(self.stages, dockerfile.stages, context, found, dead)
         if self.instructions:
             triggers = self.triggers
+            by_keyword = self._by_keyword
             for instruction in dockerfile.instructions:
-                for rule in self.for_keyword(instruction.keyword):
+                rules = by_keyword.get(instruction.keyword)
+                if rules is None:
+                    rules = self.for_keyword(instruction.keyword)
+                for rule in rules:
                     if dead and rule in dead:
                         continue
                     try:

@@ -28,7 +28,7 @@ from linter.dockerfile.shell import (
 )
 from linter.records import record
 
-from ._compose_helpers import sub_span
+from ._compose_values import sub_span
 from ._secrets import (
     find_token,
     literal_secret_value,

@@ -16,7 +16,7 @@ import re
 from linter.compose.model import Service
 from linter.records import record
 
-from ._compose_helpers import ImageName, is_true, scalar_items, scalar_text, service_image
+from ._compose_values import ImageName, is_true, scalar_items, scalar_text, service_image
 
 # What an agent needs from the host.
 NETWORK = "network"  # network_mode: host

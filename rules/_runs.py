@@ -16,7 +16,7 @@ from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.dockerfile.shell import Command
 from linter.records import record
 
-from ._df_helpers import stage_chain
+from ._dockerfile_words import stage_chain
 from ._packages import CacheInfo, cache_dir_matches
 
 
@@ -36,7 +36,7 @@ def commands(context: DockerfileContext, instruction: Instruction) -> list[Comma
 
     Computed once per instruction and file: a dozen rules ask for the same RUN.
     """
-    cache = context.cache("rules._runs.commands", dict[int, list[Command]])
+    cache: dict[int, list[Command]] = context.cache("rules._runs.commands", dict)
     key = id(instruction)
     cached = cache.get(key)
     if cached is None:

@@ -19,8 +19,8 @@ from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.records import record
 from linter.targets import BuildLinkRule
 
-from ._compose_helpers import key_value_entries, parse_port, scalar_text
-from ._df_helpers import PREDEFINED_ARGS, stage_chain
+from ._compose_values import key_value_entries, parse_port, scalar_text
+from ._dockerfile_words import PREDEFINED_ARGS, stage_chain
 
 
 def _is_builtin_arg(name: str) -> bool:

@@ -15,7 +15,7 @@ from linter import ComposeContext, Diagnostic, ServiceRule, Severity
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, SequenceNode
 
-from ._compose_helpers import (
+from ._compose_values import (
     VolumeMount,
     normalize_host_path,
     scalar_text,

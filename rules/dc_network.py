@@ -14,7 +14,7 @@ from linter.compose.nodes import MappingNode, Node, ScalarNode
 from linter.records import record
 from linter.targets import ComposeRule, ServiceRule
 
-from ._compose_helpers import (
+from ._compose_values import (
     PortMapping,
     is_true,
     networks_of,

@@ -16,7 +16,7 @@ from linter import ComposeContext, Diagnostic, Fix, Fixable, ServiceRule, Severi
 from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, ScalarNode, SequenceNode
 
-from ._compose_helpers import is_true, key_path, key_span, scalar_items, scalar_text
+from ._compose_values import is_true, key_path, key_span, scalar_items, scalar_text
 from ._host_agents import NETWORK, PID, opens_tun_device, service_host_agent
 from ._yaml_edits import add_key_fix, append_item_fix
 

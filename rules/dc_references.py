@@ -28,7 +28,7 @@ from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.records import record
 from linter.targets import ComposeRule, ServiceRule
 
-from ._compose_helpers import (
+from ._compose_values import (
     PortMapping,
     is_unknown,
     scalar_text,

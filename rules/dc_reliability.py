@@ -17,7 +17,7 @@ from linter.compose.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.dockerfile.ast import Dockerfile, Stage
 from linter.targets import ComposeRule, ServiceRule
 
-from ._compose_helpers import (
+from ._compose_values import (
     int_value,
     key_value_entries,
     scalar_text,
@@ -27,7 +27,7 @@ from ._compose_helpers import (
     service_volumes,
     stateless_role,
 )
-from ._df_helpers import stage_chain
+from ._dockerfile_words import stage_chain
 from ._image_roles import Datastore
 from ._paths import path_covers
 

@@ -14,7 +14,7 @@ from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, ScalarNode
 
 from ._command_secrets import Found, command_lines, command_urls, text_span
-from ._compose_helpers import key_value_entries, scalar_text, sub_span
+from ._compose_values import key_value_entries, scalar_text, sub_span
 from ._secrets import (
     consumed_key_sentinel,
     literal_default,

@@ -15,7 +15,7 @@ from linter.compose.model import Service
 from linter.compose.nodes import MappingNode, Node, Pair, ScalarNode, SequenceNode
 from linter.targets import ComposeRule, ServiceRule
 
-from ._compose_helpers import parse_port, scalar_text, service_image
+from ._compose_values import parse_port, scalar_text, service_image
 from ._image_tags import moving_tag
 from ._official_images import OFFICIAL_IMAGES
 from ._yaml_edits import reorder_fix, sorted_order

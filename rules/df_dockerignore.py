@@ -19,7 +19,7 @@ from linter.dockerfile.dockerignore import DockerIgnore, clean_path
 from linter.records import record
 from linter.targets import DockerfileRule, InstructionRule
 
-from ._df_helpers import strip_quotes
+from ._dockerfile_words import strip_quotes
 from ._secrets import secret_file
 
 # How many entries of the context are looked at, at most (a huge context is not walked whole).

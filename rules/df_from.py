@@ -25,7 +25,7 @@ from linter.dockerfile.variables import Locator
 from linter.patterns import lazy_compile
 from linter.targets import DockerfileRule, StageRule
 
-from ._df_helpers import (
+from ._dockerfile_words import (
     AUTOMATIC_PLATFORM_ARGS,
     PREDEFINED_ARGS,
     VarRef,

@@ -27,7 +27,7 @@ from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.dockerfile.variables import Locator
 from linter.targets import DockerfileRule, InstructionRule, StageRule
 
-from ._df_helpers import (
+from ._dockerfile_words import (
     PREDEFINED_ARGS,
     closest,
     is_legacy_key_value,

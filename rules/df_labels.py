@@ -17,7 +17,7 @@ from linter.dockerfile.ast import Dockerfile, Instruction, KeyValue, Stage
 from linter.patterns import lazy_compile
 from linter.targets import InstructionRule, StageRule
 
-from ._df_helpers import resolve_from, stage_chain, strip_quotes
+from ._dockerfile_words import resolve_from, stage_chain, strip_quotes
 
 _LABEL_KEY = lazy_compile(r"^[a-z](?:[a-z0-9._/-]*[a-z0-9])?$")
 _RESERVED_NAMESPACES = ("com.docker.", "io.docker.", "org.dockerproject.")

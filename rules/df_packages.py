@@ -21,7 +21,7 @@ from linter import (
 )
 from linter.dockerfile.shell import Command
 
-from ._df_helpers import stage_chain
+from ._dockerfile_words import stage_chain
 from ._packages import Invocation, parse_invocation
 from ._runs import commands, piped_from, run_instructions
 

@@ -15,7 +15,7 @@ from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.dockerfile.shell import Command, ShellWord, basename
 from linter.targets import DockerfileRule, StageRule
 
-from ._df_helpers import stage_chain, strip_quotes
+from ._dockerfile_words import stage_chain, strip_quotes
 from ._runs import absolute, run_instructions, shipped_stages
 
 # ---------------------------------------------------------------------------------------------

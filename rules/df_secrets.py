@@ -14,7 +14,7 @@ from pathlib import Path
 from linter import Diagnostic, DockerfileContext, InstructionRule, Severity, Span
 from linter.dockerfile.ast import Instruction, KeyValue
 
-from ._df_helpers import strip_quotes
+from ._dockerfile_words import strip_quotes
 from ._runs import commands
 from ._secrets import is_example, is_placeholder, secret_file, token_format, url_password
 

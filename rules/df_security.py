@@ -25,7 +25,7 @@ from linter.dockerfile.ast import Dockerfile, Instruction, KeyValue, Stage
 from linter.dockerfile.shell import Command, basename
 from linter.patterns import lazy_compile
 
-from ._df_helpers import stage_chain, strip_quotes
+from ._dockerfile_words import stage_chain, strip_quotes
 from ._image_users import process_supervisor, runs_unprivileged
 from ._packages import parse_invocation
 from ._runs import commands, shipped_stages, stage_commands

@@ -21,7 +21,7 @@ from linter import (
 from linter.dockerfile.ast import Instruction, Stage
 from linter.dockerfile.shell import Command, ShellScript, ShellWord, basename
 
-from ._df_helpers import stage_chain
+from ._dockerfile_words import stage_chain
 from ._packages import parse_invocation
 from ._runs import (
     absolute,

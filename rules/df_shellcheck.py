@@ -18,7 +18,7 @@ from linter.dockerfile.shell import ShellScript
 from linter.records import record
 from linter.targets import DockerfileRule
 
-from ._df_helpers import PROXY_ARGS, stage_chain
+from ._dockerfile_words import PROXY_ARGS, stage_chain
 from ._runs import run_instructions
 
 # hadolint never reports these: SC2187 (ash is not supported), SC1090/SC1091 (sourced files

@@ -13,7 +13,7 @@ from linter.dockerfile.ast import Dockerfile, Instruction, Stage
 from linter.records import record
 from linter.targets import DockerfileRule, InstructionRule, StageRule
 
-from ._df_helpers import (
+from ._dockerfile_words import (
     closest,
     effective,
     mount_from,

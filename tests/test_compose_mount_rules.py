@@ -4,7 +4,7 @@ control sockets, root-equivalent trees and sensitive paths.
 
 from __future__ import annotations
 
-from linter.rules._compose_helpers import normalize_host_path
+from linter.rules._compose_values import normalize_host_path
 from linter.rules.dc_mounts import root_equivalent, sensitive_path, socket_exposed
 
 

@@ -1,4 +1,4 @@
-"""The readings of compose values the compose rules share (``rules/_compose_helpers.py``):
+"""The readings of compose values the compose rules share (``rules/_compose_values.py``):
 ports, image references, datastores, volume entries, environment entries.
 """
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from compose_rule_run import NODE
-from linter.rules._compose_helpers import (
+from linter.rules._compose_values import (
     datastore_for,
     key_value_entries,
     parse_image,

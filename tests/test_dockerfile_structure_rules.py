@@ -1,10 +1,10 @@
 """The Dockerfile structure rules (df_from, df_instructions, df_labels, df_stages) and their
-helpers (_df_helpers): what the fixtures cannot show."""
+helpers (_dockerfile_words): what the fixtures cannot show."""
 
 from __future__ import annotations
 
 import pytest
-from linter.rules._df_helpers import resolve_from, strip_quotes, variable_refs
+from linter.rules._dockerfile_words import resolve_from, strip_quotes, variable_refs
 from linter.rules.df_from import GlobalArgNotRedeclared, is_valid_reference
 from linter.rules.df_instructions import LegacyKeyValue, ShellFormCommand
 from linter.rules.df_labels import _is_rfc3339, _is_spdx

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from linter.rules import dc_network
-from linter.rules._compose_helpers import is_true, scalar_text, service_network_names, service_ports
+from linter.rules._compose_values import is_true, scalar_text, service_network_names, service_ports
 
 from linter.compose.model import ComposeProject
 from linter.compose.nodes import MappingNode

@@ -5,7 +5,7 @@ Compose packs several values into one string (``127.0.0.1:8080:80/udp``,
 ``./data:/var/lib/mysql:ro``). Every compose rule needs the same reading of them, so it lives
 here once; the grammars follow compose-go, the reference implementation.
 
-Rule modules import it relatively (``from ._compose_helpers import parse_port``): the folder
+Rule modules import it relatively (``from ._compose_values import parse_port``): the folder
 is installed as ``linter.rules``, and a relative import resolves both at run time and for
 ``mypy rules``.
 """
