@@ -134,7 +134,7 @@ def script_commands(text: str, node: ScalarNode, offsets: Sequence[int]) -> list
     command's words are its ``VAR=x`` prefixes, then its argv; an assignment-only statement
     (``X=1;``) is a command of its own. Commands inside ``$(...)`` are not read.
     """
-    script = parse_script([SourceLine(1, 1, text)], separator="")
+    script = parse_script([SourceLine(1, 1, text)], separator="", assignment_words=True)
     found = [
         [_word(word, node, offsets) for word in (*command.assignments, *command.argv)]
         for command in script.commands

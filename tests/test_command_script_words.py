@@ -37,7 +37,7 @@ def test_unquote_offsets_points_into_quotes() -> None:
 
 
 def test_assignments_keep_their_spans() -> None:
-    script = parse_script([SourceLine(3, 5, "A=1 B='x y' make; C=2 D=3")])
+    script = parse_script([SourceLine(3, 5, "A=1 B='x y' make; C=2 D=3")], assignment_words=True)
     (command,) = script.commands
     assert [(w.text, w.span.start.column) for w in command.assignments] == [
         ("A=1", 5),
@@ -45,6 +45,8 @@ def test_assignments_keep_their_spans() -> None:
     ]
     assert command.env == (("A", "1"), ("B", "x y"))
     assert [(w.text, w.span.start.column) for w in script.assignments] == [("C=2", 23), ("D=3", 27)]
+    plain = parse_script([SourceLine(3, 5, "A=1 make; C=2")])
+    assert (plain.commands[0].assignments, plain.assignments) == ((), ())
 
 
 def _node(text: str) -> ScalarNode:

@@ -839,7 +839,7 @@ class Command:
     argv: tuple[ShellWord, ...]
     span: Span
     env: tuple[tuple[str, str], ...] = ()  # ``VAR=x`` prefixes, values unquoted
-    assignments: tuple[ShellWord, ...] = ()  # the same prefixes as words, with their spans
+    assignments: tuple[ShellWord, ...] = ()  # the same as words with spans (assignment_words)
     pipeline: tuple[int, int] | None = None  # (index in pipeline, pipeline length) when piped
     operator_before: str | None = None  # "&&", "||", ";", "|", "&", or None for the first
     background: bool = False  # ends with ``&`` (or its list does)
@@ -995,7 +995,8 @@ class ShellScript:
     # without a shell: one command), "exec-shell" (JSON ``["sh", "-c", "..."]``).
     origin: str = "shell"
     error_spans: tuple[Span, ...] = field(default=(), compare=False)
-    # Assignment-only statements (``X=1;``), which run no command: one word each, with spans.
+    # Assignment-only statements (``X=1;``), which run no command: one word each, with spans
+    # (only when parsed with ``assignment_words``).
     assignments: tuple[ShellWord, ...] = ()
 
     def find(self, program: str, subcommand: str | None = None) -> tuple[Command, ...]:
@@ -1246,9 +1247,10 @@ def _pipeline_parts(node: Node) -> tuple[list[Node], list[Node | str]]:
 class _Walker:
     """Turns a tree-sitter-bash tree into ``Command`` records."""
 
-    def __init__(self, source: bytes, positions: _Positions) -> None:
+    def __init__(self, source: bytes, positions: _Positions, assignment_words: bool) -> None:
         self.source = source
         self.positions = positions
+        self.assignment_words = assignment_words  # build ``VAR=x`` words (see parse_script)
         self.commands: list[Command] = []
         self.pending: str | None = None  # operator before the next command found
         self.errors: list[Span] = []
@@ -1466,11 +1468,11 @@ class _Walker:
             self.pending = saved
 
     def assignment(self, node: Node, where: _Where) -> None:
-        if node.type == "variable_assignment":
-            self.assignments.append(self.word(node))
-        else:
+        if self.assignment_words:
+            single = node.type == "variable_assignment"
+            parts = [node] if single else node.children
             self.assignments.extend(
-                self.word(child) for child in node.children if child.type == "variable_assignment"
+                self.word(part) for part in parts if part.type == "variable_assignment"
             )
         self.substitutions(node, where)
 
@@ -1491,7 +1493,8 @@ class _Walker:
                 name = self.text(name_node) if name_node is not None else self.text(child)
                 value = unquote(self.text(value_node))[0] if value_node is not None else ""
                 env.append((name, value))
-                assignments.append(self.word(child))
+                if self.assignment_words:
+                    assignments.append(self.word(child))
                 nested.append(child)
             elif kind == "command_name":
                 argv.append(self.word(child))
@@ -1622,24 +1625,36 @@ _HANDLERS: dict[str, Any] = {
 
 
 def parse_script(
-    lines: Sequence[SourceLine], origin: str = "shell", separator: str = "\n"
+    lines: Sequence[SourceLine],
+    origin: str = "shell",
+    separator: str = "\n",
+    *,
+    assignment_words: bool = False,
 ) -> ShellScript:
     """Parse shell text given as source lines into a ``ShellScript`` with file positions.
 
     ``separator`` joins the lines: "\n" for physical lines (a heredoc body), "" for the
     continuation segments of an instruction, whose ``\\``+newline BuildKit already removed.
+    ``assignment_words`` also gives the ``VAR=x`` words with their spans
+    (``Command.assignments``, ``ShellScript.assignments``): off unless asked for, as no
+    Dockerfile rule needs them and building them costs every RUN.
     """
     lines = tuple(lines)
     separators = [separator] * (len(lines) - 1) + [""] if lines else []
-    return _parse(lines, separators, origin)
+    return _parse(lines, separators, origin, assignment_words)
 
 
-def _parse(lines: tuple[SourceLine, ...], separators: Sequence[str], origin: str) -> ShellScript:
+def _parse(
+    lines: tuple[SourceLine, ...],
+    separators: Sequence[str],
+    origin: str,
+    assignment_words: bool = False,
+) -> ShellScript:
     """Parse ``lines`` joined by ``separators[i]`` after line ``i``."""
     text = "".join(line.text + sep for line, sep in zip(lines, separators, strict=True))
     source = text.encode("utf-8")
     tree = _parser().parse(source)
-    walker = _Walker(source, _Positions(lines, separators))
+    walker = _Walker(source, _Positions(lines, separators), assignment_words)
     root = tree.root_node
     walker.statements(root.children, _Where(), top=True)
     commands = sorted(walker.commands, key=lambda command: command.span.start)
