@@ -134,6 +134,7 @@ class Rule:
             "fixable": self.fixable.value,
             "aliases": list(self.aliases),
             "target": self.target.value,
+            "kind": self.target.kind,  # the kind of file: dockerfile or compose
             "enabled_by_default": self.enabled_by_default,
         }
 

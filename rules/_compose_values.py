@@ -111,7 +111,7 @@ def is_true(node: Node | None) -> bool:
 ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
 
 
-@record
+@record(compiled=True)
 class PortMapping:
     """One ``ports:`` entry: ``[HOST_IP:][HOST[-HOST]:]CONTAINER[-CONTAINER][/PROTOCOL]``.
 
@@ -292,7 +292,7 @@ def service_ports(service: Service) -> list[PortMapping]:
 # Image references
 
 
-@record
+@record(compiled=True)
 class ImageName:
     """An image reference split like Docker does: ``[registry/]repository[:tag][@digest]``."""
 
@@ -360,7 +360,7 @@ _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _BIND_OPTIONS = frozenset({"shared", "rshared", "slave", "rslave", "private", "rprivate", "z", "Z"})
 
 
-@record
+@record(compiled=True)
 class VolumeMount:
     """One ``volumes:`` entry of a service.
 
@@ -585,7 +585,7 @@ def scalar_texts(node: Node | None) -> Iterator[str]:
             yield from scalar_texts(pair.value)
 
 
-@record
+@record(compiled=True)
 class KeyValueEntry:
     """One entry of a list-or-mapping field (environment, labels, build args, ...)."""
 

@@ -212,23 +212,6 @@ def _unquote(text: str) -> str:
     return " ".join(parts)
 
 
-def workdirs(dockerfile: Dockerfile, stage: Stage) -> dict[int, str]:
-    """The WORKDIR in effect at each instruction of the stage (by ``id``), ``/`` by default."""
-    current = "/"
-    for ancestor in reversed(stage_chain(dockerfile, stage)[1:]):
-        for instruction in ancestor.instructions:
-            if instruction.keyword == "WORKDIR" and instruction.words:
-                current = posixpath.normpath(
-                    posixpath.join(current, _unquote(instruction.arguments))
-                )
-    result: dict[int, str] = {}
-    for instruction in stage.instructions:
-        result[id(instruction)] = current
-        if instruction.keyword == "WORKDIR" and instruction.words:
-            current = posixpath.normpath(posixpath.join(current, _unquote(instruction.arguments)))
-    return result
-
-
 def absolute(path: str, workdir: str) -> str:
     return posixpath.normpath(posixpath.join(workdir, path))
 

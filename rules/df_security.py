@@ -39,15 +39,6 @@ def _is_root(user: str) -> bool:
     return name in ("root", "0")
 
 
-def effective_user(dockerfile: Dockerfile, stage: Stage) -> Instruction | None:
-    """The USER instruction in force at the end of ``stage`` (inherited through FROM)."""
-    for ancestor in stage_chain(dockerfile, stage):
-        for instruction in reversed(ancestor.instructions):
-            if instruction.keyword == "USER" and instruction.words:
-                return instruction
-    return None
-
-
 class RootUser(Rule):
     code = "DF400"
     name = "last-user-root"
@@ -76,7 +67,7 @@ class RootUser(Rule):
         dockerfile = context.dockerfile
         seen: set[int] = set()
         for index in sorted(shipped_stages(dockerfile)):
-            user = effective_user(dockerfile, dockerfile.stages[index])
+            user = context.final_user(dockerfile.stages[index])
             if user is None or id(user) in seen or not _is_root(user.arguments):
                 continue
             seen.add(id(user))
@@ -140,7 +131,7 @@ class NoUser(Rule):
         if not dockerfile.stages or "/.devcontainer/" in "/" + context.path.replace("\\", "/"):
             return
         final = dockerfile.stages[-1]
-        if effective_user(dockerfile, final) is not None:
+        if context.final_user(final) is not None:
             return  # a root USER is DF400's finding
         chain = stage_chain(dockerfile, final)
         image = chain[-1].image

@@ -28,7 +28,6 @@ from ._runs import (
     in_go_source_after,
     stage_commands,
     stage_env,
-    workdirs,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -850,19 +849,14 @@ class ChmodWorldWritable(RunCommandRule):
             or _scratch_folder(script, command, targets)
         ):
             return
-        stage_facts = context.cache(
-            "rules.df_shell.chmod_facts",
-            dict[int, tuple[dict[str, str], list[str], dict[int, str]]],
+        stage_facts: dict[int, tuple[dict[str, str], list[str]]] = context.cache(
+            "rules.df_shell.chmod_facts", dict
         )
         if stage.index not in stage_facts:
             env = stage_env(context.dockerfile, stage)
-            stage_facts[stage.index] = (
-                env,
-                _volume_folders(context, stage, env),
-                workdirs(context.dockerfile, stage),
-            )
-        env, volumes, where = stage_facts[stage.index]
-        workdir = where.get(id(context.instruction_of(command)), "/")
+            stage_facts[stage.index] = (env, _volume_folders(context, stage, env))
+        env, volumes = stage_facts[stage.index]
+        workdir = context.workdir_at(context.instruction_of(command))
         kinds = set()
         for word in positionals[1:]:
             value, unset = expand(word.text, env, context.dockerfile.escape)

@@ -28,7 +28,7 @@ class InterpolationIssue:
     end: int
 
 
-@record
+@record(compiled=True)
 class Variable:
     """One variable reference: ``$NAME`` or ``${NAME<operator><argument>}``."""
 

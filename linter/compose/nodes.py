@@ -42,7 +42,7 @@ class Pair:
     merged: bool = False  # came from a ``<<`` merge key or an anchor, not written here
 
 
-@record
+@record(compiled=True)
 class MappingNode(Node):
     pairs: tuple[Pair, ...]
     tag: str = ""  # explicit tag only, e.g. compose's "!override"; "" when none
@@ -66,7 +66,7 @@ class MappingNode(Node):
         return iter(self.pairs)
 
 
-@record
+@record(compiled=True)
 class SequenceNode(Node):
     items: tuple[Node, ...]
     tag: str = ""  # explicit tag only, e.g. compose's "!override" or "!reset"; "" when none

@@ -10,6 +10,7 @@ scalar is written on one line with every character as itself; else at the scalar
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 from linter.compose.interpolation import InterpolationIssue, find_variables, interpolate
 from linter.compose.model import ComposeProblem
@@ -103,8 +104,10 @@ for _pattern, _cast in CASTS.items():
     _CASTS_BY_END.setdefault((len(_pattern), _pattern[-1]), []).append((_pattern, _cast))
 
 
+@lru_cache(maxsize=4096)
 def _cast_for(path: tuple[str, ...]) -> Cast | None:
-    """The cast compose applies at ``path``; indexed by length and last key (hot path)."""
+    """The cast compose applies at ``path``; indexed by length and last key, and memoised:
+    a project asks for the same paths again and again (every value of a file is walked)."""
     if not path:
         return None
     for last in (path[-1], _ANY):
