@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from linter.patterns import lazy_compile
+
 # Channel names: they say which stream of releases, never which release.
 CHANNELS = frozenset(
     {
@@ -151,7 +153,7 @@ BRANCHES = frozenset(
     }
 )
 _BRANCH = "|".join(sorted(BRANCHES, key=len, reverse=True))
-_BRANCH_URL = re.compile(
+_BRANCH_URL = lazy_compile(
     r"(?i)^(?:https?://)?(?:"
     # GitHub archives: /archive/refs/heads/<any>.tar.gz, /archive/master.zip
     r"(?:www\.)?github\.com/[^/]+/[^/]+/archive/(?:refs/heads/[^/?#]+|(?:" + _BRANCH + r")\.)"

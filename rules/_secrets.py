@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import re
 
+from linter.patterns import lazy_compile
 from linter.records import record
 
 TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|AIPA)[A-Z2-7]{16}\b")),
-    ("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
-    ("a GitHub token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{60,}\b")),
-    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_\-]{20,}")),
-    ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
-    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9\-]{10,}")),
-    ("a Stripe live key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{20,}\b")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
-    ("an OpenAI key", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}")),
-    ("a private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
+    (
+        "an AWS access key id",
+        lazy_compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|AIPA)[A-Z2-7]{16}\b"),
+    ),
+    ("a GitHub token", lazy_compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
+    ("a GitHub token", lazy_compile(r"\bgithub_pat_[A-Za-z0-9_]{60,}\b")),
+    ("a GitLab token", lazy_compile(r"\bglpat-[A-Za-z0-9_\-]{20,}")),
+    ("an npm token", lazy_compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
+    ("a Slack token", lazy_compile(r"\bxox[abposr]-[A-Za-z0-9\-]{10,}")),
+    ("a Stripe live key", lazy_compile(r"\b[sr]k_live_[A-Za-z0-9]{20,}\b")),
+    ("a Google API key", lazy_compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
+    ("an OpenAI key", lazy_compile(r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}")),
+    ("a private key", lazy_compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
     (
         "a JSON Web Token",
-        re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]+"),
+        lazy_compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]+"),
     ),
 )
 # Every format above starts with one of these literals: one search for them rules out the
@@ -96,7 +100,7 @@ def is_placeholder(value: str) -> bool:
 
 # The host after ``@`` must look like a host: mitmproxy's ``reverse:https://host:443@8443``
 # (listen on 8443) has a port there, not a host.
-URL_CREDENTIALS = re.compile(
+URL_CREDENTIALS = lazy_compile(
     r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,40})://(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@"
     r"(?=[\[A-Za-z0-9_$])(?!\d+(?:$|[/\s?#,;\"']))"
 )
