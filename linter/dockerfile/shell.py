@@ -343,6 +343,24 @@ def _copy_expansion(text: str, index: int, out: list[str]) -> tuple[int, bool]:
 
 # Options that take a separate value, per program, so that ``subcommand()`` and
 # ``positionals()`` skip the value (``apt-get -o Dpkg::Options=x install``).
+# Options of yum that take a value (dnf takes them too).
+_YUM_VALUE_OPTIONS = frozenset(
+    {
+        "-c",
+        "--config",
+        "-d",
+        "--debuglevel",
+        "-e",
+        "--errorlevel",
+        "--enablerepo",
+        "--disablerepo",
+        "-x",
+        "--exclude",
+        "--installroot",
+        "--releasever",
+        "--setopt",
+    }
+)
 _VALUE_OPTIONS: dict[str, frozenset[str]] = {
     "apt-get": frozenset(
         {
@@ -372,42 +390,8 @@ _VALUE_OPTIONS: dict[str, frozenset[str]] = {
             "--arch",
         }
     ),
-    "yum": frozenset(
-        {
-            "-c",
-            "--config",
-            "-d",
-            "--debuglevel",
-            "-e",
-            "--errorlevel",
-            "--enablerepo",
-            "--disablerepo",
-            "-x",
-            "--exclude",
-            "--installroot",
-            "--releasever",
-            "--setopt",
-        }
-    ),
-    "dnf": frozenset(
-        {
-            "-c",
-            "--config",
-            "-d",
-            "--debuglevel",
-            "-e",
-            "--errorlevel",
-            "--enablerepo",
-            "--disablerepo",
-            "-x",
-            "--exclude",
-            "--installroot",
-            "--releasever",
-            "--setopt",
-            "--repo",
-            "--repoid",
-        }
-    ),
+    "yum": _YUM_VALUE_OPTIONS,
+    "dnf": _YUM_VALUE_OPTIONS | {"--repo", "--repoid"},  # dnf reads yum's options, and more
     "microdnf": frozenset({"--enablerepo", "--disablerepo", "--setopt", "--config"}),
     "zypper": frozenset({"-r", "--repo", "-c", "--config", "--root", "-R"}),
     "pip": frozenset(
