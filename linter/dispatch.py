@@ -50,13 +50,7 @@ class DockerfileRules:
         return found
 
     def run(self, context: DockerfileContext) -> tuple[list[Diagnostic], Crashes]:
-        found: list[Diagnostic] = []
-        dead: Crashes = {}
-        for rule in self.files:
-            try:
-                found.extend(rule.check(context))
-            except Exception as error:  # one broken rule must not stop the run
-                dead[rule] = error
+        found, dead = _whole(self.files, context)
         dockerfile = context.dockerfile
         if self.stages:
             _each(self.stages, dockerfile.stages, context, found, dead)
@@ -67,22 +61,12 @@ class DockerfileRules:
                 rules = by_keyword.get(instruction.keyword)
                 if rules is None:
                     rules = self.for_keyword(instruction.keyword)
-                for rule in rules:
-                    if dead and rule in dead:
-                        continue
-                    try:
-                        found.extend(rule.check(instruction, context))
-                    except Exception as error:
-                        dead[rule] = error
+                _each(rules, (instruction,), context, found, dead)
                 inner = instruction.onbuild
                 if inner is not None and triggers:
                     wanted = self.for_keyword(inner.keyword)
-                    for rule in triggers:
-                        if rule in wanted and not (dead and rule in dead):
-                            try:
-                                found.extend(rule.check(inner, context))
-                            except Exception as error:
-                                dead[rule] = error
+                    chosen = [rule for rule in triggers if rule in wanted]
+                    _each(chosen, (inner,), context, found, dead)
         if self.commands:
             _each(self.commands, context.commands(), context, found, dead)
         return found, dead
@@ -102,18 +86,24 @@ class ComposeRules:
         return ComposeRules(rule for rule in self.rules if rule in wanted)
 
     def run(self, context: ComposeContext) -> tuple[list[Diagnostic], Crashes]:
-        found: list[Diagnostic] = []
-        dead: Crashes = {}
-        for rule in self.files:
-            try:
-                found.extend(rule.check(context))
-            except Exception as error:  # one broken rule must not stop the run
-                dead[rule] = error
+        found, dead = _whole(self.files, context)
         if self.services:
             _each(self.services, context.project.services.values(), context, found, dead)
         if self.links:
             _each(self.links, context.builds, context, found, dead)
         return found, dead
+
+
+def _whole(rules: list[Rule], context: Any) -> tuple[list[Diagnostic], Crashes]:
+    """Run the whole-file rules; the findings and the rules that crashed start the run."""
+    found: list[Diagnostic] = []
+    dead: Crashes = {}
+    for rule in rules:
+        try:
+            found.extend(rule.check(context))
+        except Exception as error:  # one broken rule must not stop the run
+            dead[rule] = error
+    return found, dead
 
 
 def _each(
