@@ -88,6 +88,15 @@ def _scopes(dockerfile: Dockerfile) -> tuple[dict[int, _Scope], dict[int, _Scope
     return before, after
 
 
+def _remember(memo: dict[str, Any], key: str, factory: Callable[[], T]) -> T:
+    """``memo[key]``, made by ``factory()`` the first time (both contexts' ``cache``)."""
+    if key in memo:
+        value: T = memo[key]
+    else:
+        value = memo[key] = factory()
+    return value
+
+
 @record
 class DockerfileContext:
     """A Dockerfile and what the engine knows around it, with the per-file answers rules share."""
@@ -112,13 +121,7 @@ class DockerfileContext:
     def cache(self, key: str, factory: Callable[[], T]) -> T:
         """``factory()``, computed once per file and kept under ``key`` (prefix it with your
         module's name): what several rules or several nodes of one file need."""
-        memo = self.memo
-        value: T
-        if key in memo:
-            value = memo[key]
-        else:
-            value = memo[key] = factory()
-        return value
+        return _remember(self.memo, key, factory)
 
     # ------------------------------------------------------------------ scope
     # Asked for every instruction by many rules: plain lookups, no helper calls on the way.
@@ -277,10 +280,4 @@ class ComposeContext:
     def cache(self, key: str, factory: Callable[[], T]) -> T:
         """``factory()``, computed once per project and kept under ``key`` (prefix it with
         your module's name): what several rules or several services need."""
-        memo = self.memo
-        value: T
-        if key in memo:
-            value = memo[key]
-        else:
-            value = memo[key] = factory()
-        return value
+        return _remember(self.memo, key, factory)

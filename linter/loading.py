@@ -29,18 +29,7 @@ if TYPE_CHECKING:  # the compose model is imported when a compose file is loaded
 
 def unreadable_dockerfile(path: str, message: str) -> Dockerfile:
     """An empty syntax tree that carries why the file could not be read."""
-    return Dockerfile(
-        path=path,
-        source="",
-        lines=(),
-        escape="\\",
-        directives=(),
-        comments=(),
-        instructions=(),
-        stages=(),
-        global_args=(),
-        errors=(ParseError("unreadable", message, Span.of(1, 1, 1, 1)),),
-    )
+    return Dockerfile.empty(path, "", ParseError("unreadable", message, Span.of(1, 1, 1, 1)))
 
 
 def parse_dockerfile_file(

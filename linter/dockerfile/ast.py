@@ -206,6 +206,25 @@ class Dockerfile:
     has_bom: bool = False
     crlf: bool = False
 
+    @classmethod
+    def empty(cls, path: str, source: str, error: ParseError, has_bom: bool = False) -> Dockerfile:
+        """A tree with no instructions that carries why there are none (unreadable file,
+        parser failure): the engine and rules handle it like any other tree."""
+        return cls(
+            path=path,
+            source=source,
+            lines=(),
+            escape="\\",
+            directives=(),
+            comments=(),
+            instructions=(),
+            stages=(),
+            global_args=(),
+            errors=(error,),
+            has_bom=has_bom,
+            crlf="\r\n" in source,
+        )
+
     def stage_by_name(self, name: str) -> Stage | None:
         lowered = name.lower()
         for stage in self.stages:

@@ -69,20 +69,8 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
     try:
         return _parse(source, path, has_bom)
     except Exception as error:  # a bug here must not stop a lint run; the file says why
-        return Dockerfile(
-            path=path,
-            source=source,
-            lines=(),
-            escape="\\",
-            directives=(),
-            comments=(),
-            instructions=(),
-            stages=(),
-            global_args=(),
-            errors=(ParseError("internal", f"the parser failed: {error!r}", Span.of(1, 1, 1, 1)),),
-            has_bom=has_bom,
-            crlf="\r\n" in source,
-        )
+        failure = ParseError("internal", f"the parser failed: {error!r}", Span.of(1, 1, 1, 1))
+        return Dockerfile.empty(path, source, failure, has_bom)
 
 
 def _parse(source: str, path: str, has_bom: bool) -> Dockerfile:
